@@ -1,0 +1,56 @@
+"""The composition root: settings, store, services, dispatcher and heartbeat, with their lifetime."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.core.clock import Clock, RealClock
+from bot.core.dispatcher import Dispatcher
+from bot.core.i18n import Catalogs
+from bot.core.routes import Routes
+from bot.scheduler import Heartbeat
+from bot.services.container import Services
+from bot.services.outbox import Outbox, OutboxPolicy
+from bot.settings import Settings
+from bot.store.db import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    services: Services
+    routes: Routes
+    dispatcher: Dispatcher
+    heartbeat: Heartbeat
+
+
+def build_services(*, settings: Settings, store: Store, clock: Clock) -> Services:
+    policy = OutboxPolicy(max_attempts=settings.outbox_max_attempts,
+                          base_delay=float(settings.outbox_base_delay_seconds))
+    return Services(settings=settings, store=store, clock=clock, catalogs=Catalogs(),
+                    outbox=Outbox(store, clock, policy))
+
+
+@asynccontextmanager
+async def lifespan(*, settings: Settings, clock: Clock | None = None,
+                   routes: Routes | None = None) -> AsyncIterator[App]:
+    """Open the database (migrating it), build everything, and close it all on exit."""
+    from handlers import all_routes  # handlers import services; keep the root's imports one-way
+
+    store = Store(settings.db_path)
+    await store.open()
+    try:
+        services = build_services(settings=settings, store=store, clock=clock or RealClock())
+        chosen = routes or all_routes()
+        app = App(services, chosen, Dispatcher(services, chosen), Heartbeat(services, chosen.jobs))
+        await services.outbox.recover()
+        try:
+            yield app
+        finally:
+            app.heartbeat.stop()
+    finally:
+        await store.close()

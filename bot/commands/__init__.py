@@ -1,0 +1,1 @@
+"""Command-line subcommands, one module each, listed explicitly in bot/cli.py."""

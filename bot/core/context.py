@@ -1,0 +1,53 @@
+"""The context a handler receives: who acts, in which language, and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.core.i18n import fmt_datetime
+from bot.core.model import Actor, Button, Event, Member, Reply
+from bot.core.text import Safe, timestamp
+
+if TYPE_CHECKING:
+    from bot.core.routes import Routes
+    from bot.services.container import Services
+
+
+class UserError(Exception):
+    """Raised by a handler to answer with a translated message instead of a result."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass
+class Ctx:
+    member: Member
+    actor: Actor
+    locale: str
+    is_admin: bool
+    event: Event
+    services: Services
+    routes: Routes
+    now: datetime
+
+    def t(self, key: str, /, **values: Any) -> str:
+        """A message in this member's language."""
+        return self.services.catalogs.t(self.locale, key, **values)
+
+    def reply(self, key: str, /, *, buttons: tuple[Button, ...] = (), ephemeral: bool = True,
+              **values: Any) -> Reply:
+        return Reply(self.t(key, **values), buttons=buttons, ephemeral=ephemeral)
+
+    def when(self, dt: datetime, tz: str | None = None, locale: str | None = None) -> Safe:
+        """A time token: native on Slack/Discord, otherwise formatted in the reader's zone and language."""
+        fallback = fmt_datetime(dt, locale or self.locale, tz or self.member.timezone
+                                or self.services.settings.community_timezone)
+        return timestamp(int(dt.timestamp()), fallback)
+
+    def admin_only(self) -> Reply:
+        return self.reply("errors.admin_only")

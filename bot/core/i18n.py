@@ -1,0 +1,111 @@
+"""Translations from the gettext catalogs in locales/<lang>/LC_MESSAGES/*.po, and Babel formatting.
+
+Message ids are stable keys (e.g. "help.title"); the English catalog holds the English text. Every
+.po file of a language is merged, so each feature keeps its own catalog file.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale
+from babel.dates import format_datetime, format_timedelta
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from bot.core.text import Safe, inert
+
+log = logging.getLogger(__name__)
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+SUPPORTED = ("en", "fr")
+
+
+class Catalogs:
+    """All messages of all languages, loaded once."""
+
+    def __init__(self, directory: Path = LOCALES_DIR) -> None:
+        self.messages: dict[str, dict[str, str]] = {}
+        for lang_dir in sorted(p for p in directory.iterdir() if p.is_dir()):
+            self.messages[lang_dir.name] = load_language(lang_dir / "LC_MESSAGES")
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.messages)
+
+    def t(self, locale: str, key: str, /, **values: Any) -> str:
+        """The message `key` in `locale` (English if missing there), with `values` filled in."""
+        template = self.messages.get(locale, {}).get(key) or self.messages.get("en", {}).get(key)
+        if template is None:
+            log.error("missing message id %r", key)
+            return key
+        return template.format_map({k: _as_text(v) for k, v in values.items()})
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, Safe):
+        return str(value)
+    if isinstance(value, str):
+        return inert(value)
+    return value
+
+
+def load_language(folder: Path) -> dict[str, str]:
+    messages: dict[str, str] = {}
+    for po in sorted(folder.glob("*.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if message.id and isinstance(message.id, str) and message.string:
+                messages[message.id] = str(message.string)
+    return messages
+
+
+def normalise_locale(value: str | None) -> str | None:
+    """Map a platform locale such as "fr-FR" or "fr_CA" to a supported language, else None."""
+    if not value:
+        return None
+    lang = value.replace("_", "-").split("-")[0].lower()
+    return lang if lang in SUPPORTED else None
+
+
+def resolve_locale(chosen: str | None, platform_locale: str | None, default: str) -> str:
+    """Member's choice > platform locale > community default."""
+    return normalise_locale(chosen) or normalise_locale(platform_locale) or default
+
+
+def zone(name: str | None, default: str = "UTC") -> ZoneInfo:
+    """A ZoneInfo for `name`, or for `default` when the name is unknown or empty."""
+    try:
+        return ZoneInfo(name or default)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(default)
+
+
+def is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def fmt_datetime(dt: datetime, locale: str, tz: str | None, fmt: str = "full_short") -> str:
+    """A date and time in the reader's zone and language, e.g. 'Tuesday 3 December 2026, 15:00 (CET)'."""
+    local = dt.astimezone(zone(tz))
+    if fmt == "full_short":
+        day = format_datetime(local, "EEEE d MMMM y", locale=Locale.parse(locale))
+        hour = format_datetime(local, "HH:mm", locale=Locale.parse(locale))
+        return f"{day}, {hour} ({local.tzname()})"
+    return format_datetime(local, fmt, locale=Locale.parse(locale))
+
+
+def fmt_duration(seconds: float, locale: str) -> str:
+    return format_timedelta(seconds, threshold=1.0, locale=Locale.parse(locale))
+
+
+def fmt_number(value: float, locale: str) -> str:
+    return format_decimal(value, locale=Locale.parse(locale))

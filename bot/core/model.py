@@ -1,0 +1,213 @@
+"""The neutral model: who acts, what they did, and what the bot answers."""
+
+from __future__ import annotations
+
+import base64
+import enum
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an event, as the platform describes them."""
+
+    platform: str
+    user_id: str
+    display_name: str
+    platform_locale: str | None = None
+    timezone: str | None = None
+    platform_admin: bool = False
+    is_bot: bool = False
+    is_guest: bool = False
+
+
+@dataclass(frozen=True)
+class Member:
+    """A stored member (one per platform account)."""
+
+    id: int
+    platform: str
+    user_id: str
+    display_name: str
+    locale: str | None
+    platform_locale: str | None
+    timezone: str | None
+    is_admin: bool
+    joined_at: datetime | None
+    created_at: datetime
+
+
+# ---- incoming events -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommandInvoked:
+    actor: Actor
+    name: str
+    args: str = ""
+    channel: str | None = None
+    is_dm: bool = True
+
+
+@dataclass(frozen=True)
+class MessageReceived:
+    actor: Actor
+    text: str
+    channel: str | None = None
+    is_dm: bool = True
+    mentions_bot: bool = False
+
+
+@dataclass(frozen=True)
+class MemberJoined:
+    actor: Actor
+    channel: str | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ButtonPressed:
+    actor: Actor
+    action: str
+    value: str = ""
+    channel: str | None = None
+    is_dm: bool = True
+
+
+FormValue = str | list[str] | bool | datetime | None
+
+
+@dataclass(frozen=True)
+class FormSubmitted:
+    actor: Actor
+    form_id: str
+    values: dict[str, FormValue]
+    state: str = ""
+    channel: str | None = None
+
+
+Event = CommandInvoked | MessageReceived | MemberJoined | ButtonPressed | FormSubmitted
+
+
+# ---- what the bot answers --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+    value: str = ""
+    style: str | None = None  # "primary" | "danger" | None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message. `text` is plain text: doors escape it; mention/time tokens come from bot.core.text."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    ephemeral: bool = False
+    file: Attachment | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.file is not None:
+            data["file"] = {**data["file"], "content": base64.b64encode(self.file.content).decode()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        file = data.get("file")
+        attachment = None
+        if file:
+            attachment = Attachment(file["filename"], base64.b64decode(file["content"]), file["mime"])
+        return cls(
+            text=data["text"],
+            buttons=tuple(Button(**b) for b in data.get("buttons", ())),
+            ephemeral=bool(data.get("ephemeral", False)),
+            file=attachment,
+        )
+
+
+class FieldKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    YES_NO = "yes_no"
+    DATETIME = "datetime"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: FieldKind
+    label: str
+    required: bool = False
+    options: tuple[Option, ...] = ()
+    initial: str | None = None
+    max_length: int = 500
+    placeholder: str | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form to fill in: Slack/Discord modals, or one prompt per field in the console."""
+
+    id: str
+    title: str
+    fields: tuple[Field, ...]
+    submit_label: str
+    state: str = ""
+
+
+@dataclass(frozen=True)
+class FormErrors:
+    """Returned by a form handler to reject a submission with a message per field."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+Result = Reply | list[Reply] | Form | FormErrors | None
+
+
+def as_replies(result: Result) -> list[Reply]:
+    """Normalise a handler result that must be messages."""
+    if result is None:
+        return []
+    if isinstance(result, Reply):
+        return [result]
+    if isinstance(result, list):
+        return result
+    raise TypeError(f"not a message result: {type(result).__name__}")
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a proactive message goes.
+
+    kind "dm": target is a platform user id; "channel": a logical channel name (e.g. "announcements")
+    or a platform channel id; "group": comma-separated user ids (a group DM, or one DM each).
+    """
+
+    platform: str
+    kind: str
+    target: str
+
+    def key(self) -> str:
+        return f"{self.platform}:{self.kind}:{self.target}"

@@ -1,0 +1,1 @@
+"""The doors: Slack, Discord and the console. Only here may platform SDKs be imported."""

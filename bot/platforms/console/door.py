@@ -1,0 +1,245 @@
+"""The console door: reads lines, turns them into neutral events, prints what the bot says."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import TextIO
+
+from bot.app import App
+from bot.core.clock import SimClock, from_iso, to_iso
+from bot.core.model import (
+    Actor,
+    Button,
+    ButtonPressed,
+    CommandInvoked,
+    Destination,
+    Event,
+    Form,
+    FormErrors,
+    FormSubmitted,
+    MemberJoined,
+    MessageReceived,
+    Reply,
+    Result,
+)
+from bot.core.text import plain
+from bot.platforms.console.forms import AnswerError, FormFilling
+from bot.platforms.console.render import render_field, render_form_title, render_reply
+from bot.store import members as member_sql
+
+log = logging.getLogger(__name__)
+PLATFORM = "console"
+CLOCK_KEY = "console.clock"
+DURATION = re.compile(r"(\d+)\s*([wdhms])")
+UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """'3d4h' -> 3 days 4 hours; None if the text is not a duration."""
+    compact = text.replace(" ", "").lower()
+    parts = DURATION.findall(compact)
+    if not parts or "".join(n + u for n, u in parts) != compact:
+        return None
+    return sum((timedelta(**{UNITS[u]: int(n)}) for n, u in parts), timedelta())
+
+
+class ConsoleMessenger:
+    """Delivers outbox messages by printing them."""
+
+    platform = PLATFORM
+
+    def __init__(self, door: ConsoleDoor) -> None:
+        self.door = door
+
+    async def send(self, dest: Destination, reply: Reply) -> str | None:
+        where = {"dm": "DM", "channel": "#", "group": "group"}[dest.kind]
+        label = f"#{dest.target}" if dest.kind == "channel" else f"{where} {dest.target.replace(',', ', ')}"
+        self.door.show(label, reply, visible_to=None if dest.kind == "channel" else dest.target.split(","))
+        return None
+
+
+class ConsoleDoor:
+    def __init__(self, app: App, clock: SimClock, out: TextIO, user: str, lang: str | None) -> None:
+        self.app = app
+        self.clock = clock
+        self.out = out
+        self.user = user.strip().lower() or "you"
+        self.langs: dict[str, str | None] = {self.user: lang}
+        self.buttons: dict[str, tuple[int, tuple[Button, ...]]] = {}  # recipient -> (seq, buttons)
+        self.seq = 0
+        self.form: FormFilling | None = None
+        app.services.outbox.register(ConsoleMessenger(self))
+
+    # ---- output ---------------------------------------------------------------------------
+
+    def say(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+    def show(self, where: str, reply: Reply, visible_to: Iterable[str] | None) -> None:
+        for line in render_reply(where, reply):
+            self.say(line)
+        if reply.buttons:
+            self.seq += 1
+            for who in visible_to if visible_to is not None else ["#"]:
+                self.buttons[who] = (self.seq, reply.buttons)
+
+    def t(self, key: str, **values: object) -> str:
+        locale = self.langs.get(self.user) or self.app.services.settings.default_locale
+        return self.app.services.catalogs.t(locale, key, **values)
+
+    # ---- the clock --------------------------------------------------------------------------
+
+    async def restore_clock(self) -> None:
+        """A console restarted on the same database continues at the simulated time it had reached."""
+        async with self.app.services.store.transaction() as db:
+            saved = await member_sql.kv_get(db, CLOCK_KEY)
+        if saved:
+            self.clock.set(from_iso(saved))
+
+    async def save_clock(self) -> None:
+        async with self.app.services.store.transaction() as db:
+            await member_sql.kv_set(db, CLOCK_KEY, to_iso(self.clock.now()))
+
+    # ---- input ------------------------------------------------------------------------------
+
+    def actor(self, name: str | None = None) -> Actor:
+        who = name or self.user
+        return Actor(PLATFORM, who, who, platform_locale=self.langs.get(who))
+
+    async def handle_line(self, line: str) -> None:
+        """One line of input: a meta command, a form answer, a slash command or a message."""
+        line = line.rstrip("\n")
+        if not line.strip() and self.form is None:
+            return
+        if line.startswith(":"):
+            await self.meta(line[1:].strip())
+        elif self.form is not None:
+            await self.answer_form(line)
+        elif line.startswith("/"):
+            name, _, args = line[1:].partition(" ")
+            await self.dispatch(CommandInvoked(self.actor(), name.lower(), args.strip()))
+        else:
+            await self.dispatch(MessageReceived(self.actor(), line))
+        await self.app.heartbeat.tick()
+        await self.save_clock()
+
+    async def dispatch(self, event: Event) -> None:
+        self.show_result(await self.app.dispatcher.handle(event))
+
+    def show_result(self, result: Result) -> None:
+        where = f"DM {self.user}"
+        if isinstance(result, Form):
+            self.form = FormFilling(result)
+            self.say(render_form_title(where, result))
+            self.prompt_field()
+        elif isinstance(result, FormErrors):
+            self.show_form_errors(result)
+        elif isinstance(result, Reply):
+            self.show(where, result, [self.user])
+        elif isinstance(result, list):
+            for reply in result:
+                self.show(where, reply, [self.user])
+
+    # ---- forms ------------------------------------------------------------------------------
+
+    def prompt_field(self) -> None:
+        assert self.form is not None
+        spec = self.form.current()
+        if spec is not None:
+            for line in render_field(spec, self.t("console.form_skip"), self.t("console.form_required")):
+                self.say(line)
+
+    async def answer_form(self, line: str) -> None:
+        assert self.form is not None
+        if line.strip().lower() in {":cancel", "/cancel"}:
+            self.form = None
+            self.say(f"[DM {self.user}] {self.t('console.form_cancelled')}")
+            return
+        try:
+            self.form.answer(line)
+        except AnswerError as exc:
+            self.say(f"[DM {self.user}] {self.t(exc.key)}")
+        if self.form.current() is not None:
+            self.prompt_field()
+            return
+        filling, self.form = self.form, None
+        event = FormSubmitted(self.actor(), filling.form.id, dict(filling.values), filling.form.state)
+        result = await self.app.dispatcher.handle(event)
+        if isinstance(result, FormErrors):
+            self.form = FormFilling(filling.form, dict(filling.values), 0, tuple(result.errors))
+        self.show_result(result)
+
+    def show_form_errors(self, result: FormErrors) -> None:
+        for message in result.errors.values():
+            self.say(f"[DM {self.user}] {plain(message)}")
+        if self.form is not None:
+            self.prompt_field()
+
+    # ---- meta commands ----------------------------------------------------------------------
+
+    async def meta(self, text: str) -> None:
+        verb, _, rest = text.partition(" ")
+        args = rest.split()
+        handler = {
+            "as": self.meta_as, "join": self.meta_join, "admin": self.meta_admin, "click": self.meta_click,
+            "advance": self.meta_advance, "now": self.meta_now,
+        }.get(verb.lower())
+        if handler is None:
+            self.say("[console] meta commands: :as NAME, :join NAME [en|fr], :admin NAME, :click N, "
+                     ":advance 3d4h, :now")
+            return
+        await handler(args)
+
+    async def meta_as(self, args: list[str]) -> None:
+        if not args:
+            self.say("[console] usage: :as NAME")
+            return
+        self.user = args[0].lower()
+        self.form = None
+        self.say(f"[console] acting as {self.user}")
+
+    async def meta_join(self, args: list[str]) -> None:
+        if not args:
+            self.say("[console] usage: :join NAME [en|fr]")
+            return
+        name = args[0].lower()
+        self.langs[name] = args[1].lower() if len(args) > 1 else self.langs.get(name)
+        self.say(f"[console] {name} joined the community")
+        result = await self.app.dispatcher.handle(MemberJoined(self.actor(name), event_id=f"join:{name}"))
+        previous, self.user = self.user, name
+        self.show_result(result)
+        self.user = previous
+
+    async def meta_admin(self, args: list[str]) -> None:
+        if not args:
+            self.say("[console] usage: :admin NAME")
+            return
+        name = args[0].lower()
+        async with self.app.services.store.transaction() as db:
+            member = await member_sql.upsert(db, self.actor(name), self.clock.now())
+            await member_sql.set_admin(db, member.id, True)
+        self.say(f"[console] {name} is now an admin")
+
+    async def meta_click(self, args: list[str]) -> None:
+        candidates = [self.buttons[k] for k in (self.user, "#") if k in self.buttons]
+        buttons = max(candidates, key=lambda item: item[0])[1] if candidates else ()
+        number = int(args[0]) if args and args[0].isdigit() else 0
+        if not 1 <= number <= len(buttons):
+            self.say(f"[DM {self.user}] {self.t('console.no_buttons', number=args[0] if args else '?')}")
+            return
+        button = buttons[number - 1]
+        await self.dispatch(ButtonPressed(self.actor(), button.action, button.value))
+
+    async def meta_advance(self, args: list[str]) -> None:
+        delta = parse_duration("".join(args))
+        if delta is None:
+            self.say("[console] usage: :advance 3d4h (w, d, h, m, s)")
+            return
+        await self.app.heartbeat.advance_to(self.clock, self.clock.now() + delta)
+        await self.meta_now([])
+
+    async def meta_now(self, args: list[str]) -> None:
+        self.say(f"[console] now {self.clock.now():%Y-%m-%d %H:%M} UTC")

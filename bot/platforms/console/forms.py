@@ -1,0 +1,75 @@
+"""Filling a Form one field per line, as the console (and any text-only fallback) does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.model import Field, FieldKind, Form, FormValue
+
+YES = {"y", "yes", "o", "oui", "1", "true"}
+NO = {"n", "no", "non", "2", "false"}
+
+
+class AnswerError(ValueError):
+    """The answer does not fit the field; `key` is the message id that says what to do."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def parse_answer(spec: Field, text: str) -> FormValue:
+    """Turn one typed line into the field's value; an empty line means skipped (None)."""
+    text = text.strip()
+    if not text:
+        return None
+    if spec.kind is FieldKind.CHOICE:
+        return _choices(spec, text)[0]
+    if spec.kind is FieldKind.MULTI_CHOICE:
+        return _choices(spec, text)
+    if spec.kind is FieldKind.YES_NO:
+        if text.lower() in YES:
+            return True
+        if text.lower() in NO:
+            return False
+        raise AnswerError("console.form_invalid_yes_no")
+    return text[: spec.max_length]
+
+
+def _choices(spec: Field, text: str) -> list[str]:
+    picked = []
+    for part in (p.strip() for p in text.replace(";", ",").split(",") if p.strip()):
+        if part.isdigit() and 1 <= int(part) <= len(spec.options):
+            picked.append(spec.options[int(part) - 1].value)
+            continue
+        match = [o.value for o in spec.options if part.lower() in (o.value.lower(), o.label.lower())]
+        if not match:
+            raise AnswerError("console.form_invalid_choice")
+        picked.append(match[0])
+    return picked
+
+
+@dataclass
+class FormFilling:
+    """A form being filled in, field by field."""
+
+    form: Form
+    values: dict[str, FormValue] = field(default_factory=dict)
+    position: int = 0
+    only: tuple[str, ...] = ()  # when re-asking fields that had errors
+
+    def fields(self) -> list[Field]:
+        return [f for f in self.form.fields if not self.only or f.name in self.only]
+
+    def current(self) -> Field | None:
+        fields = self.fields()
+        return fields[self.position] if self.position < len(fields) else None
+
+    def answer(self, text: str) -> None:
+        spec = self.current()
+        assert spec is not None
+        value = parse_answer(spec, text)
+        if value is None and spec.required:
+            raise AnswerError("console.form_missing")
+        self.values[spec.name] = value
+        self.position += 1

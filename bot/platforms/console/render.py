@@ -1,0 +1,27 @@
+"""Plain-text rendering of replies and forms for the console."""
+
+from __future__ import annotations
+
+from bot.core.model import Field, FieldKind, Form, Reply
+from bot.core.text import plain
+
+
+def render_reply(where: str, reply: Reply) -> list[str]:
+    lines = [f"[{where}] {plain(reply.text)}"]
+    if reply.buttons:
+        lines.append("  " + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(reply.buttons, 1)))
+    if reply.file is not None:
+        lines.append(f"  (file {reply.file.filename}, {len(reply.file.content)} bytes)")
+    return lines
+
+
+def render_form_title(where: str, form: Form) -> str:
+    return f"[{where}] == {form.title} =="
+
+
+def render_field(field: Field, skip_hint: str, required_hint: str) -> list[str]:
+    hint = required_hint if field.required else skip_hint
+    lines = [f"  {field.label} {hint}"]
+    if field.kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE):
+        lines.append("    " + "  ".join(f"[{i}] {o.label}" for i, o in enumerate(field.options, 1)))
+    return lines

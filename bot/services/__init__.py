@@ -1,0 +1,1 @@
+"""Domain services: plain, testable code shared by every door."""

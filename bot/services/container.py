@@ -1,0 +1,20 @@
+"""The services a handler can reach through `ctx.services`; built once in bot/app.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.clock import Clock
+from bot.core.i18n import Catalogs
+from bot.services.outbox import Outbox
+from bot.settings import Settings
+from bot.store.db import Store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    clock: Clock
+    catalogs: Catalogs
+    outbox: Outbox

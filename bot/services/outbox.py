@@ -1,0 +1,163 @@
+"""The outbox: every proactive message is queued in the database, then delivered with retries.
+
+A message is queued in the same transaction as the change that caused it, under an idempotency key,
+so it is queued once. Delivery claims rows, sends them through the platform's Messenger, and records
+the outcome; temporary failures back off exponentially (or as Retry-After says), permanent ones are
+recorded with their reason and, where the message has one, its fallback is queued.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import aiosqlite
+
+from bot.core.clock import Clock
+from bot.core.model import Destination, Reply
+from bot.store import outbox as sql
+from bot.store.db import Store
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """A send failed. `permanent` failures are not retried; `retry_after` is the platform's hint."""
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
+                 code: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.code = code
+
+
+class Messenger(Protocol):
+    """What a door provides to deliver proactive messages."""
+
+    platform: str
+
+    async def send(self, dest: Destination, reply: Reply) -> str | None:
+        """Send; return the platform's message reference; raise DeliveryError on failure."""
+        ...
+
+
+@dataclass
+class OutboxPolicy:
+    max_attempts: int = 8
+    base_delay: float = 2.0
+    max_delay: float = 3600.0
+    batch: int = 200
+
+
+class Outbox:
+    def __init__(self, store: Store, clock: Clock, policy: OutboxPolicy | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.policy = policy or OutboxPolicy()
+        self.messengers: dict[str, Messenger] = {}
+        self.paused_until: dict[str, datetime] = {}
+
+    def register(self, messenger: Messenger) -> None:
+        self.messengers[messenger.platform] = messenger
+
+    async def enqueue(
+        self,
+        db: aiosqlite.Connection,
+        key: str,
+        dest: Destination,
+        reply: Reply,
+        *,
+        not_before: datetime | None = None,
+        fallback: tuple[Destination, Reply] | None = None,
+    ) -> bool:
+        """Queue within the caller's transaction; False if `key` was already queued."""
+        now = self.clock.now()
+        return await sql.insert(db, key, dest, reply, not_before or now, now, fallback)
+
+    async def send(self, key: str, dest: Destination, reply: Reply, **kwargs: object) -> bool:
+        """Queue in a transaction of its own."""
+        async with self.store.transaction() as db:
+            return await self.enqueue(db, key, dest, reply, **kwargs)  # type: ignore[arg-type]
+
+    async def recover(self) -> int:
+        """At start: messages interrupted mid-send go back to the queue."""
+        async with self.store.transaction() as db:
+            released = await sql.release_in_flight(db)
+        if released:
+            log.warning("outbox: %d message(s) interrupted by a stop are queued again", released)
+        return released
+
+    def _active_platforms(self, now: datetime) -> list[str]:
+        return [p for p in self.messengers if self.paused_until.get(p, now) <= now]
+
+    async def next_due(self) -> datetime | None:
+        async with self.store.transaction() as db:
+            return await sql.next_due(db, list(self.messengers))
+
+    async def deliver_due(self) -> int:
+        """Deliver every message due now; returns how many were sent."""
+        sent = 0
+        while True:
+            now = self.clock.now()
+            async with self.store.transaction() as db:
+                rows = await sql.claim_due(db, self._active_platforms(now), now, self.policy.batch)
+            if not rows:
+                return sent
+            for index, row in enumerate(rows):
+                if not await self._deliver(row):
+                    await self._release(rows[index + 1 :])
+                    return sent
+                sent += 1
+
+    async def _deliver(self, row: sql.OutboxRow) -> bool:
+        """Send one row; False stops this batch (the platform asked us to wait)."""
+        messenger = self.messengers[row.destination.platform]
+        try:
+            ref = await messenger.send(row.destination, row.reply)
+        except DeliveryError as exc:
+            return await self._failed(row, exc)
+        except Exception as exc:  # a bug in a door must not lose the message
+            log.exception("outbox: unexpected error sending %s", row.key)
+            return await self._failed(row, DeliveryError(f"{type(exc).__name__}: {exc}"))
+        async with self.store.transaction() as db:
+            await sql.mark_sent(db, row.id, self.clock.now(), ref)
+        return True
+
+    async def _failed(self, row: sql.OutboxRow, exc: DeliveryError) -> bool:
+        now = self.clock.now()
+        attempts = row.attempts + 1
+        async with self.store.transaction() as db:
+            if exc.permanent or attempts >= self.policy.max_attempts:
+                await self._give_up(db, row, exc.reason)
+                return True
+            delay = self._delay(attempts, exc.retry_after)
+            await sql.mark_retry(db, row.id, now + timedelta(seconds=delay), exc.reason)
+        log.info("outbox: %s retry %d in %.1fs (%s)", row.key, attempts, delay, exc.reason)
+        if exc.retry_after is not None:
+            self.paused_until[row.destination.platform] = now + timedelta(seconds=exc.retry_after)
+            return False
+        return True
+
+    async def _give_up(self, db: aiosqlite.Connection, row: sql.OutboxRow, reason: str) -> None:
+        await sql.mark_failed(db, row.id, reason)
+        log.warning("outbox: %s failed for good: %s", row.key, reason)
+        if row.fallback is not None:
+            dest, reply = row.fallback
+            await sql.insert(db, row.key + ":fallback", dest, reply, self.clock.now(), self.clock.now())
+
+    async def _release(self, rows: list[sql.OutboxRow]) -> None:
+        if not rows:
+            return
+        async with self.store.transaction() as db:
+            marks = ",".join("?" for _ in rows)
+            await db.execute(f"UPDATE outbox SET status = 'pending' WHERE id IN ({marks})",
+                             tuple(r.id for r in rows))
+
+    def _delay(self, attempts: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return max(retry_after, 0.0)
+        return min(self.policy.base_delay * 2 ** (attempts - 1), self.policy.max_delay)

@@ -1,0 +1,116 @@
+"""Settings: one frozen object built from the environment and an optional .env file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the variable."""
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; blank lines and # comments ignored; optional quotes stripped."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _mapping(value: str) -> dict[str, str]:
+    """"announcements=C123,product=C456" -> {"announcements": "C123", "product": "C456"}."""
+    pairs = (part.split("=", 1) for part in _csv(value) if "=" in part)
+    return {name.strip().lstrip("#"): target.strip() for name, target in pairs}
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{key} must be a whole number, got {raw!r}") from None
+
+
+def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{key} must be true or false, got {raw!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: str = "community-bot.db"
+    default_locale: str = "en"
+    community_name: str = "openIMIS community"
+    community_timezone: str = "UTC"
+    admins: frozenset[str] = frozenset()
+    help_channel: str = "ask-openimis"
+    heartbeat_seconds: int = 15
+    outbox_max_attempts: int = 8
+    outbox_base_delay_seconds: int = 2
+    log_level: str = "INFO"
+    slack_bot_token: str = ""
+    slack_app_token: str = ""
+    slack_signing_secret: str = ""
+    slack_api_url: str = ""
+    slack_channels: dict[str, str] = field(default_factory=dict)
+    discord_token: str = ""
+    discord_api_url: str = ""
+    discord_gateway_url: str = ""
+    discord_guild_ids: tuple[int, ...] = ()
+    discord_channels: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
+        """Environment variables win over the .env file."""
+        env = {**(read_env_file(Path(env_file)) if env_file else {}), **(environ or os.environ)}
+        locale = env.get("BOT_DEFAULT_LOCALE", "en").strip().lower() or "en"
+        if locale not in ("en", "fr"):
+            raise SettingsError(f"BOT_DEFAULT_LOCALE must be en or fr, got {locale!r}")
+        return cls(
+            db_path=env.get("BOT_DB", "").strip() or "community-bot.db",
+            default_locale=locale,
+            community_name=env.get("BOT_COMMUNITY_NAME", "").strip() or "openIMIS community",
+            community_timezone=env.get("BOT_TIMEZONE", "").strip() or "UTC",
+            admins=frozenset(_csv(env.get("BOT_ADMINS", ""))),
+            help_channel=env.get("BOT_HELP_CHANNEL", "").strip().lstrip("#") or "ask-openimis",
+            heartbeat_seconds=_int(env, "BOT_HEARTBEAT_SECONDS", 15),
+            outbox_max_attempts=_int(env, "BOT_OUTBOX_MAX_ATTEMPTS", 8),
+            outbox_base_delay_seconds=_int(env, "BOT_OUTBOX_BASE_DELAY_SECONDS", 2),
+            log_level=env.get("BOT_LOG_LEVEL", "").strip().upper() or "INFO",
+            slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
+            slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
+            slack_api_url=env.get("SLACK_API_URL", "").strip(),
+            slack_channels=_mapping(env.get("SLACK_CHANNELS", "")),
+            discord_token=env.get("DISCORD_TOKEN", "").strip(),
+            discord_api_url=env.get("DISCORD_API_URL", "").strip(),
+            discord_gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip(),
+            discord_guild_ids=tuple(int(g) for g in _csv(env.get("DISCORD_GUILD_IDS", "")) if g.isdigit()),
+            discord_channels=_mapping(env.get("DISCORD_CHANNELS", "")),
+        )
+
+    def is_configured_admin(self, platform: str, user_id: str, display_name: str = "") -> bool:
+        return f"{platform}:{user_id}" in self.admins or (
+            platform == "console" and f"console:{display_name}" in self.admins
+        )

@@ -1,0 +1,1 @@
+"""The only place with SQL: aiosqlite, numbered migrations, one transaction per unit of work."""

@@ -1,0 +1,123 @@
+"""SQL for the outbox: durable outgoing messages keyed by an idempotency key."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.core.clock import from_iso, to_iso
+from bot.core.model import Destination, Reply
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    key: str
+    destination: Destination
+    reply: Reply
+    fallback: tuple[Destination, Reply] | None
+    attempts: int
+
+
+def _encode_fallback(fallback: tuple[Destination, Reply] | None) -> str | None:
+    if fallback is None:
+        return None
+    dest, reply = fallback
+    return json.dumps({"platform": dest.platform, "kind": dest.kind, "target": dest.target,
+                       "reply": reply.to_json()})
+
+
+def _decode_fallback(raw: str | None) -> tuple[Destination, Reply] | None:
+    if not raw:
+        return None
+    data: dict[str, Any] = json.loads(raw)
+    return Destination(data["platform"], data["kind"], data["target"]), Reply.from_json(data["reply"])
+
+
+async def insert(
+    db: aiosqlite.Connection,
+    key: str,
+    dest: Destination,
+    reply: Reply,
+    not_before: datetime,
+    now: datetime,
+    fallback: tuple[Destination, Reply] | None = None,
+) -> bool:
+    """Queue a message; False (and nothing changed) if the key was queued before."""
+    sql = """INSERT INTO outbox (idempotency_key, platform, kind, target, payload, fallback,
+                                 next_attempt_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"""
+    payload = json.dumps(reply.to_json(), ensure_ascii=False)
+    params = (key, dest.platform, dest.kind, dest.target, payload, _encode_fallback(fallback))
+    cursor = await db.execute(sql, (*params, to_iso(not_before), to_iso(now)))
+    return cursor.rowcount == 1
+
+
+async def claim_due(db: aiosqlite.Connection, platforms: list[str], now: datetime, limit: int) -> list[OutboxRow]:
+    """Mark up to `limit` due rows of these platforms as 'sending' and return them, oldest first."""
+    if not platforms:
+        return []
+    marks = ",".join("?" for _ in platforms)
+    sql = f"""UPDATE outbox SET status = 'sending' WHERE id IN (
+                 SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+                 AND platform IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?)
+              RETURNING id, idempotency_key, platform, kind, target, payload, fallback, attempts"""
+    rows = await db.execute_fetchall(sql, (to_iso(now), *platforms, limit))
+    claimed = [
+        OutboxRow(
+            id=r["id"],
+            key=r["idempotency_key"],
+            destination=Destination(r["platform"], r["kind"], r["target"]),
+            reply=Reply.from_json(json.loads(r["payload"])),
+            fallback=_decode_fallback(r["fallback"]),
+            attempts=r["attempts"],
+        )
+        for r in rows
+    ]
+    return sorted(claimed, key=lambda row: row.id)
+
+
+async def mark_sent(db: aiosqlite.Connection, row_id: int, now: datetime, ref: str | None) -> None:
+    sql = "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, platform_ref = ? WHERE id = ?"
+    await db.execute(sql, (to_iso(now), ref, row_id))
+
+
+async def mark_retry(db: aiosqlite.Connection, row_id: int, next_at: datetime, error: str) -> None:
+    sql = """UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?,
+             last_error = ? WHERE id = ?"""
+    await db.execute(sql, (to_iso(next_at), error[:500], row_id))
+
+
+async def mark_failed(db: aiosqlite.Connection, row_id: int, error: str) -> None:
+    sql = "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?"
+    await db.execute(sql, (error[:500], row_id))
+
+
+async def release_in_flight(db: aiosqlite.Connection) -> int:
+    """After a crash, rows left 'sending' go back to 'pending' so they are not lost."""
+    cursor = await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+    return cursor.rowcount
+
+
+async def next_due(db: aiosqlite.Connection, platforms: list[str]) -> datetime | None:
+    if not platforms:
+        return None
+    marks = ",".join("?" for _ in platforms)
+    sql = f"SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending' AND platform IN ({marks})"
+    rows = list(await db.execute_fetchall(sql, tuple(platforms)))
+    return from_iso(rows[0][0]) if rows and rows[0][0] else None
+
+
+async def failures(db: aiosqlite.Connection, limit: int = 20) -> list[aiosqlite.Row]:
+    sql = """SELECT idempotency_key, platform, kind, target, attempts, last_error FROM outbox
+             WHERE status = 'failed' ORDER BY id DESC LIMIT ?"""
+    return list(await db.execute_fetchall(sql, (limit,)))
+
+
+async def counts(db: aiosqlite.Connection) -> dict[str, int]:
+    rows = await db.execute_fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    return {str(r[0]): int(r[1]) for r in rows}

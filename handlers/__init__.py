@@ -1,0 +1,8 @@
+"""Every feature's routes, listed explicitly."""
+
+from bot.core.routes import Routes, merge
+from handlers import core
+
+
+def all_routes() -> Routes:
+    return merge(core.ROUTES)

@@ -110,6 +110,11 @@ class Settings:
             discord_channels=_mapping(env.get("DISCORD_CHANNELS", "")),
         )
 
+    @property
+    def configured_platforms(self) -> tuple[str, ...]:
+        """Chat platforms with credentials: channel posts are queued for them even while their door is down."""
+        return tuple(p for p, token in (("slack", self.slack_bot_token), ("discord", self.discord_token)) if token)
+
     def is_configured_admin(self, platform: str, user_id: str, display_name: str = "") -> bool:
         return f"{platform}:{user_id}" in self.admins or (
             platform == "console" and f"console:{display_name}" in self.admins

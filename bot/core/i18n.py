@@ -7,7 +7,7 @@ Message ids are stable keys (e.g. "help.title"); the English catalog holds the E
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,6 +17,7 @@ from babel.dates import format_datetime, format_timedelta
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from bot.core.model import Member
 from bot.core.text import Safe, inert
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,11 @@ def resolve_locale(chosen: str | None, platform_locale: str | None, default: str
     return normalise_locale(chosen) or normalise_locale(platform_locale) or default
 
 
+def locale_of(member: Member, default: str) -> str:
+    """The language to write to a member in, outside of an event (outbox messages)."""
+    return resolve_locale(member.locale, member.platform_locale, default)
+
+
 def zone(name: str | None, default: str = "UTC") -> ZoneInfo:
     """A ZoneInfo for `name`, or for `default` when the name is unknown or empty."""
     try:
@@ -104,7 +110,7 @@ def fmt_datetime(dt: datetime, locale: str, tz: str | None, fmt: str = "full_sho
 
 
 def fmt_duration(seconds: float, locale: str) -> str:
-    return format_timedelta(seconds, threshold=1.0, locale=Locale.parse(locale))
+    return format_timedelta(timedelta(seconds=seconds), threshold=1.0, locale=Locale.parse(locale))
 
 
 def fmt_number(value: float, locale: str) -> str:

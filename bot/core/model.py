@@ -211,3 +211,11 @@ class Destination:
 
     def key(self) -> str:
         return f"{self.platform}:{self.kind}:{self.target}"
+
+    @classmethod
+    def dm(cls, member: Member) -> Destination:
+        return cls(member.platform, "dm", member.user_id)
+
+    @classmethod
+    def channel(cls, platform: str, name: str) -> Destination:
+        return cls(platform, "channel", name)

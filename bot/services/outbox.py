@@ -91,6 +91,10 @@ class Outbox:
             log.warning("outbox: %d message(s) interrupted by a stop are queued again", released)
         return released
 
+    def channel_platforms(self, configured: tuple[str, ...] = ()) -> list[str]:
+        """Platforms a channel post should go to: the running doors plus the configured ones."""
+        return sorted(set(self.messengers) | set(configured))
+
     def _active_platforms(self, now: datetime) -> list[str]:
         return [p for p in self.messengers if self.paused_until.get(p, now) <= now]
 

@@ -8,6 +8,7 @@ recorded with their reason and, where the message has one, its fallback is queue
 
 from __future__ import annotations
 
+import enum
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,6 +44,12 @@ class Messenger(Protocol):
     async def send(self, dest: Destination, reply: Reply) -> str | None:
         """Send; return the platform's message reference; raise DeliveryError on failure."""
         ...
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    FAILED = "failed"  # recorded for a retry later, or for good
+    WAIT = "wait"  # the platform asked us to slow down: stop this batch
 
 
 @dataclass
@@ -112,13 +119,14 @@ class Outbox:
             if not rows:
                 return sent
             for index, row in enumerate(rows):
-                if not await self._deliver(row):
+                outcome = await self._deliver(row)
+                if outcome is Outcome.WAIT:
                     await self._release(rows[index + 1 :])
                     return sent
-                sent += 1
+                sent += outcome is Outcome.SENT
 
-    async def _deliver(self, row: sql.OutboxRow) -> bool:
-        """Send one row; False stops this batch (the platform asked us to wait)."""
+    async def _deliver(self, row: sql.OutboxRow) -> Outcome:
+        """Send one row and record what happened."""
         messenger = self.messengers[row.destination.platform]
         try:
             ref = await messenger.send(row.destination, row.reply)
@@ -129,22 +137,22 @@ class Outbox:
             return await self._failed(row, DeliveryError(f"{type(exc).__name__}: {exc}"))
         async with self.store.transaction() as db:
             await sql.mark_sent(db, row.id, self.clock.now(), ref)
-        return True
+        return Outcome.SENT
 
-    async def _failed(self, row: sql.OutboxRow, exc: DeliveryError) -> bool:
+    async def _failed(self, row: sql.OutboxRow, exc: DeliveryError) -> Outcome:
         now = self.clock.now()
         attempts = row.attempts + 1
         async with self.store.transaction() as db:
             if exc.permanent or attempts >= self.policy.max_attempts:
                 await self._give_up(db, row, exc.reason)
-                return True
+                return Outcome.FAILED
             delay = self._delay(attempts, exc.retry_after)
             await sql.mark_retry(db, row.id, now + timedelta(seconds=delay), exc.reason)
         log.info("outbox: %s retry %d in %.1fs (%s)", row.key, attempts, delay, exc.reason)
         if exc.retry_after is not None:
             self.paused_until[row.destination.platform] = now + timedelta(seconds=exc.retry_after)
-            return False
-        return True
+            return Outcome.WAIT
+        return Outcome.FAILED
 
     async def _give_up(self, db: aiosqlite.Connection, row: sql.OutboxRow, reason: str) -> None:
         await sql.mark_failed(db, row.id, reason)

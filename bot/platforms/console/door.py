@@ -10,6 +10,7 @@ from typing import TextIO
 
 from bot.app import App
 from bot.core.clock import SimClock, from_iso, to_iso
+from bot.core.i18n import resolve_locale
 from bot.core.model import (
     Actor,
     Button,
@@ -71,6 +72,7 @@ class ConsoleDoor:
         self.buttons: dict[str, tuple[int, tuple[Button, ...]]] = {}  # recipient -> (seq, buttons)
         self.seq = 0
         self.form: FormFilling | None = None
+        self.locales: dict[str, str] = {}
         app.services.outbox.register(ConsoleMessenger(self))
 
     # ---- output ---------------------------------------------------------------------------
@@ -87,8 +89,16 @@ class ConsoleDoor:
                 self.buttons[who] = (self.seq, reply.buttons)
 
     def t(self, key: str, **values: object) -> str:
-        locale = self.langs.get(self.user) or self.app.services.settings.default_locale
+        """A console message in the acting member's language (as last read from the database)."""
+        locale = self.locales.get(self.user) or self.app.services.settings.default_locale
         return self.app.services.catalogs.t(locale, key, **values)
+
+    async def refresh_locale(self) -> None:
+        async with self.app.services.store.transaction() as db:
+            member = await member_sql.by_platform_id(db, PLATFORM, self.user)
+        default = self.app.services.settings.default_locale
+        chosen = member.locale if member else None
+        self.locales[self.user] = resolve_locale(chosen, self.langs.get(self.user), default)
 
     # ---- the clock --------------------------------------------------------------------------
 
@@ -114,6 +124,7 @@ class ConsoleDoor:
         line = line.rstrip("\n")
         if not line.strip() and self.form is None:
             return
+        await self.refresh_locale()
         if line.startswith(":"):
             await self.meta(line[1:].strip())
         elif self.form is not None:
@@ -127,7 +138,9 @@ class ConsoleDoor:
         await self.save_clock()
 
     async def dispatch(self, event: Event) -> None:
-        self.show_result(await self.app.dispatcher.handle(event))
+        result = await self.app.dispatcher.handle(event)
+        await self.refresh_locale()
+        self.show_result(result)
 
     def show_result(self, result: Result) -> None:
         where = f"DM {self.user}"

@@ -33,11 +33,19 @@ class Heartbeat:
                 await job.run(self.services, now)
             except Exception:
                 log.exception("due job %s failed; it will be asked again at the next beat", job.name)
-        return await self.services.outbox.deliver_due()
+        try:
+            return await self.services.outbox.deliver_due()
+        except Exception:
+            log.exception("outbox delivery failed; undelivered messages stay queued for the next beat")
+            return 0
 
     async def next_due(self) -> datetime | None:
         now = self.services.clock.now()
-        candidates = [await self.services.outbox.next_due()]
+        try:
+            candidates = [await self.services.outbox.next_due()]
+        except Exception:
+            log.exception("outbox could not say when it is next due")
+            return None
         for job in self.jobs:
             try:
                 candidates.append(await job.next_due(self.services, now))

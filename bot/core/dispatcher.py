@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import TYPE_CHECKING
 
 from bot.core.context import Ctx, UserError
@@ -51,14 +52,26 @@ class Dispatcher:
 
     async def handle(self, event: Event) -> Result:
         """Answer one event. Never raises: failures become a short translated message."""
-        ctx = await self.context(event)
+        try:
+            ctx = await self.context(event)
+        except sqlite3.Error:
+            log.exception("database unavailable while handling %s", type(event).__name__)
+            return self._storage_error(event)
         try:
             return await self._route(ctx, event)
         except UserError as exc:
             return ctx.reply(exc.key, **exc.values)
+        except sqlite3.Error:
+            log.exception("database unavailable while handling %s", type(event).__name__)
+            return ctx.reply("errors.storage")
         except Exception:
             log.exception("handler failed for %s", type(event).__name__)
             return ctx.reply("errors.internal")
+
+    def _storage_error(self, event: Event) -> Reply:
+        default = self.services.settings.default_locale
+        locale = resolve_locale(None, event.actor.platform_locale, default)
+        return Reply(self.services.catalogs.t(locale, "errors.storage"), ephemeral=True)
 
     async def _route(self, ctx: Ctx, event: Event) -> Result:
         if isinstance(event, CommandInvoked):

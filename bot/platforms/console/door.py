@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import TextIO
@@ -124,7 +125,16 @@ class ConsoleDoor:
         line = line.rstrip("\n")
         if not line.strip() and self.form is None:
             return
-        await self.refresh_locale()
+        try:
+            await self.refresh_locale()
+            await self._handle(line)
+            await self.app.heartbeat.tick()
+            await self.save_clock()
+        except sqlite3.Error:
+            log.exception("database unavailable in the console")
+            self.say(f"[DM {self.user}] {self.t('errors.storage')}")
+
+    async def _handle(self, line: str) -> None:
         if line.startswith(":"):
             await self.meta(line[1:].strip())
         elif self.form is not None:
@@ -134,8 +144,6 @@ class ConsoleDoor:
             await self.dispatch(CommandInvoked(self.actor(), name.lower(), args.strip()))
         else:
             await self.dispatch(MessageReceived(self.actor(), line))
-        await self.app.heartbeat.tick()
-        await self.save_clock()
 
     async def dispatch(self, event: Event) -> None:
         result = await self.app.dispatcher.handle(event)

@@ -160,3 +160,36 @@ async def test_messages_for_doors_not_running_wait(store: Store) -> None:
     await outbox.send("k", Destination("discord", "dm", "1"), Reply("x"))
     assert await outbox.deliver_due() == 0
     assert outbox.channel_platforms(("discord",)) == ["discord", "fake"]
+
+
+async def test_in_doubt_messages_are_checked_with_the_platform_before_resending(store: Store) -> None:
+    class Remembering(FakeMessenger):
+        """A platform that keeps what it received under the key (like a Discord nonce)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.by_key: dict[str, str] = {}
+
+        async def send(self, dest: Destination, reply: Reply) -> str | None:
+            from bot.services.outbox import current_key
+
+            ref = await super().send(dest, reply)
+            self.by_key[current_key.get()] = ref or ""
+            return ref
+
+        async def already_sent(self, dest: Destination, key: str) -> str | None:
+            return self.by_key.get(key)
+
+    clock, messenger = SimClock(START), Remembering()
+    outbox = make_outbox(store, messenger, clock)
+    await outbox.send("k1", DEST, Reply("one"))
+    await outbox.send("k2", DEST, Reply("two"))
+    async with store.transaction() as db:
+        claimed = await outbox_sql.claim_due(db, ["fake"], clock.now(), 10)
+    from bot.services.outbox import current_key
+
+    current_key.set("k1")
+    await messenger.send(DEST, claimed[0].reply)  # k1 reached the platform, then the process died
+    assert await outbox.recover() == 2
+    assert await outbox.deliver_due() == 2
+    assert [text for _, text in messenger.sent] == ["one", "two"]  # k1 not sent twice

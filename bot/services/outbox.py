@@ -8,6 +8,7 @@ recorded with their reason and, where the message has one, its fallback is queue
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import logging
 from dataclasses import dataclass
@@ -36,8 +37,17 @@ class DeliveryError(Exception):
         self.code = code
 
 
+# The idempotency key of the message being delivered, for doors that can pass it to the platform
+# (a Discord nonce, Slack message metadata) so that `already_sent` can find it after a crash.
+current_key: contextvars.ContextVar[str] = contextvars.ContextVar("outbox_current_key", default="")
+
+
 class Messenger(Protocol):
-    """What a door provides to deliver proactive messages."""
+    """What a door provides to deliver proactive messages.
+
+    A door may also define `async def already_sent(dest, key) -> str | None`: asked before re-sending a
+    message that a crash left in doubt, it returns the platform's reference if the message is there.
+    """
 
     platform: str
 
@@ -128,8 +138,10 @@ class Outbox:
     async def _deliver(self, row: sql.OutboxRow) -> Outcome:
         """Send one row and record what happened."""
         messenger = self.messengers[row.destination.platform]
+        current_key.set(row.key)
         try:
-            ref = await messenger.send(row.destination, row.reply)
+            ref = await self._found_after_crash(messenger, row) if row.in_doubt else None
+            ref = ref or await messenger.send(row.destination, row.reply)
         except DeliveryError as exc:
             return await self._failed(row, exc)
         except Exception as exc:  # a bug in a door must not lose the message
@@ -138,6 +150,15 @@ class Outbox:
         async with self.store.transaction() as db:
             await sql.mark_sent(db, row.id, self.clock.now(), ref)
         return Outcome.SENT
+
+    async def _found_after_crash(self, messenger: Messenger, row: sql.OutboxRow) -> str | None:
+        check = getattr(messenger, "already_sent", None)
+        if check is None:
+            return None
+        ref: str | None = await check(row.destination, row.key)
+        if ref:
+            log.info("outbox: %s was sent before the stop; not sending it again", row.key)
+        return ref
 
     async def _failed(self, row: sql.OutboxRow, exc: DeliveryError) -> Outcome:
         now = self.clock.now()

@@ -21,6 +21,7 @@ class OutboxRow:
     reply: Reply
     fallback: tuple[Destination, Reply] | None
     attempts: int
+    in_doubt: bool = False
 
 
 def _encode_fallback(fallback: tuple[Destination, Reply] | None) -> str | None:
@@ -65,7 +66,7 @@ async def claim_due(db: aiosqlite.Connection, platforms: list[str], now: datetim
     sql = f"""UPDATE outbox SET status = 'sending' WHERE id IN (
                  SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
                  AND platform IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?)
-              RETURNING id, idempotency_key, platform, kind, target, payload, fallback, attempts"""
+              RETURNING id, idempotency_key, platform, kind, target, payload, fallback, attempts, in_doubt"""
     rows = await db.execute_fetchall(sql, (to_iso(now), *platforms, limit))
     claimed = [
         OutboxRow(
@@ -75,6 +76,7 @@ async def claim_due(db: aiosqlite.Connection, platforms: list[str], now: datetim
             reply=Reply.from_json(json.loads(r["payload"])),
             fallback=_decode_fallback(r["fallback"]),
             attempts=r["attempts"],
+            in_doubt=bool(r["in_doubt"]),
         )
         for r in rows
     ]
@@ -82,7 +84,8 @@ async def claim_due(db: aiosqlite.Connection, platforms: list[str], now: datetim
 
 
 async def mark_sent(db: aiosqlite.Connection, row_id: int, now: datetime, ref: str | None) -> None:
-    sql = "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, platform_ref = ? WHERE id = ?"
+    sql = """UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, platform_ref = ?,
+             in_doubt = 0 WHERE id = ?"""
     await db.execute(sql, (to_iso(now), ref, row_id))
 
 
@@ -99,7 +102,7 @@ async def mark_failed(db: aiosqlite.Connection, row_id: int, error: str) -> None
 
 async def release_in_flight(db: aiosqlite.Connection) -> int:
     """After a crash, rows left 'sending' go back to 'pending' so they are not lost."""
-    cursor = await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+    cursor = await db.execute("UPDATE outbox SET status = 'pending', in_doubt = 1 WHERE status = 'sending'")
     return cursor.rowcount
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
@@ -37,6 +38,7 @@ class Store:
         self._lock = asyncio.Lock()
 
     async def open(self) -> None:
+        check_folder(self.path)  # a failed connect would leave aiosqlite's thread behind
         try:
             self._db = await aiosqlite.connect(self.path, isolation_level=None)
             self._db.row_factory = aiosqlite.Row
@@ -105,6 +107,13 @@ class Store:
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
+
+
+def check_folder(path: str) -> None:
+    """Refuse a database path whose folder does not exist (a quick check, once at start)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if path != ":memory:" and not os.path.isdir(folder):
+        raise StoreError(f"cannot use database {path!r}: the folder {folder!r} does not exist")
 
 
 def split_sql(script: str) -> list[str]:

@@ -6,10 +6,10 @@ import argparse
 import logging
 import sys
 
-from bot.commands import console, db
+from bot.commands import console, db, webinars
 from bot.settings import Settings, SettingsError
 
-SUBCOMMANDS = (console, db)
+SUBCOMMANDS = (console, db, webinars)
 
 
 def build_parser() -> argparse.ArgumentParser:

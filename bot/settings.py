@@ -57,6 +57,20 @@ def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
     raise SettingsError(f"{key} must be true or false, got {raw!r}")
 
 
+def _offsets(env: Mapping[str, str], key: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """"24h,1h,30m" -> minutes before an event, largest first; empty means the default."""
+    raw = env.get(key, "").strip().lower()
+    if not raw:
+        return default
+    factors = {"d": 1440, "h": 60, "m": 1}
+    minutes = []
+    for part in _csv(raw):
+        if len(part) < 2 or part[-1] not in factors or not part[:-1].isdigit() or int(part[:-1]) <= 0:
+            raise SettingsError(f"{key} must be a list like 24h,1h,30m, got {raw!r}")
+        minutes.append(int(part[:-1]) * factors[part[-1]])
+    return tuple(sorted(set(minutes), reverse=True))
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: str = "community-bot.db"
@@ -79,6 +93,9 @@ class Settings:
     discord_gateway_url: str = ""
     discord_guild_ids: tuple[int, ...] = ()
     discord_channels: dict[str, str] = field(default_factory=dict)
+    webinar_reminders: tuple[int, ...] = (1440, 60)
+    webinar_channel: str = "announcements"
+    webinar_uid_domain: str = "community-bot.openimis.org"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
@@ -108,6 +125,9 @@ class Settings:
             discord_gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip(),
             discord_guild_ids=tuple(int(g) for g in _csv(env.get("DISCORD_GUILD_IDS", "")) if g.isdigit()),
             discord_channels=_mapping(env.get("DISCORD_CHANNELS", "")),
+            webinar_reminders=_offsets(env, "WEBINAR_REMINDERS", (1440, 60)),
+            webinar_channel=env.get("WEBINAR_CHANNEL", "").strip().lstrip("#") or "announcements",
+            webinar_uid_domain=env.get("WEBINAR_UID_DOMAIN", "").strip() or "community-bot.openimis.org",
         )
 
     @property

@@ -1,8 +1,8 @@
 """Every feature's routes, listed explicitly."""
 
 from bot.core.routes import Routes, merge
-from handlers import core
+from handlers import core, webinars
 
 
 def all_routes() -> Routes:
-    return merge(core.ROUTES)
+    return merge(core.ROUTES, webinars.ROUTES)

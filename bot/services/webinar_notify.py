@@ -1,0 +1,231 @@
+"""Webinar messages through the outbox (announcements, reminders, changes, recordings) and the due job.
+
+Every message is queued in the caller's transaction under a deterministic key, for example
+`webinar:3:2027-03-30T12:00:00+00:00:reminder:60:7` (webinar, occurrence, offset, member), so a replay,
+a restart or a clock jump queues nothing twice. DMs are written in each member's language and timezone;
+channel posts in the session's language (both for a bilingual session) with native timestamps.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from datetime import datetime
+
+import aiosqlite
+from babel import Locale
+from babel.lists import format_list
+from babel.units import format_unit
+
+from bot.core.clock import to_iso
+from bot.core.i18n import fmt_datetime, locale_of
+from bot.core.model import Attachment, Button, Destination, Member, Reply
+from bot.core.text import Safe, timestamp
+from bot.services import webinar_ics
+from bot.services.container import Services
+from bot.services.webinars import LATE_GRACE, Due, Webinar, describe_repeat, due_events, interval_of, next_due
+from bot.store import webinars as sql
+
+log = logging.getLogger(__name__)
+ANSWERS = ("going", "maybe", "no")
+ANSWER_KEYS = {"going": "webinars.answer_going", "maybe": "webinars.answer_maybe", "no": "webinars.answer_no"}
+
+
+# ---- formatting -----------------------------------------------------------------------------------
+
+
+def when(dt: datetime, locale: str, tz: str | None) -> Safe:
+    """A time token: native on Slack/Discord, Babel-formatted in `tz` and `locale` elsewhere."""
+    return timestamp(int(dt.timestamp()), fmt_datetime(dt, locale, tz))
+
+
+def fmt_offset(minutes: int, locale: str) -> str:
+    """1440 -> '1 day' / '1 jour'; 90 -> '90 minutes'."""
+    if minutes % 1440 == 0:
+        text = format_unit(minutes // 1440, "duration-day", locale=Locale.parse(locale))
+    elif minutes % 60 == 0:
+        text = format_unit(minutes // 60, "duration-hour", locale=Locale.parse(locale))
+    else:
+        text = format_unit(minutes, "duration-minute", locale=Locale.parse(locale))
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def fmt_offsets(offsets: list[int], locale: str) -> str:
+    return format_list([fmt_offset(o, locale) for o in offsets], locale=Locale.parse(locale))
+
+
+def details(services: Services, webinar: Webinar, locale: str, tz: str | None, start: datetime) -> Safe:
+    """The webinar's title, time (in the reader's zone), duration, language, recurrence, link and description."""
+    t, spec = services.catalogs.t, webinar.spec
+    repeat = t(locale, describe_repeat(spec.rrule), interval=interval_of(spec.rrule), rule=spec.rrule or "")
+    text = t(locale, "webinars.details", title=spec.title, when=when(start, locale, tz),
+             minutes=spec.duration_min, language=t(locale, f"webinars.lang_{spec.language}"),
+             repeat=repeat, link=spec.link)
+    if spec.description:
+        text += "\n" + t(locale, "webinars.details_description", description=spec.description)
+    return Safe(text)
+
+
+def rsvp_buttons(services: Services, webinar_id: int, locales: list[str]) -> tuple[Button, ...]:
+    def label(answer: str) -> str:
+        return " / ".join(dict.fromkeys(services.catalogs.t(lc, ANSWER_KEYS[answer]) for lc in locales))
+
+    styles = {"going": "primary", "maybe": None, "no": "danger"}
+    return tuple(Button(label(a), "webinar.rsvp", f"{webinar_id}:{a}", styles[a]) for a in ANSWERS)
+
+
+def ics_file(services: Services, webinar: Webinar, now: datetime) -> Attachment:
+    settings = services.settings
+    content = webinar_ics.calendar([webinar], settings.webinar_uid_domain, now, settings.community_name)
+    return Attachment(webinar_ics.filename(webinar), content, "text/calendar")
+
+
+def channel_locales(language: str) -> list[str]:
+    return ["en", "fr"] if language == "bilingual" else [language]
+
+
+def member_locale(services: Services, member: Member) -> str:
+    return locale_of(member, services.settings.default_locale)
+
+
+def member_tz(services: Services, member: Member) -> str:
+    return member.timezone or services.settings.community_timezone
+
+
+async def post_channel(services: Services, db: aiosqlite.Connection, key: str, webinar: Webinar,
+                       text: Callable[[str], str], buttons: bool = False, file: bool = False) -> None:
+    """One post per channel platform, in the session's language(s), under `key:<platform>`."""
+    locales = channel_locales(webinar.spec.language)
+    body = "\n\n".join(text(lc) for lc in locales)
+    now = services.clock.now()
+    reply = Reply(body, buttons=rsvp_buttons(services, webinar.id, locales) if buttons else (),
+                  file=ics_file(services, webinar, now) if file else None)
+    channel = services.settings.webinar_channel
+    for platform in services.outbox.channel_platforms(services.settings.configured_platforms):
+        await services.outbox.enqueue(db, f"{key}:{platform}", Destination.channel(platform, channel), reply)
+
+
+# ---- what organisers trigger ------------------------------------------------------------------------
+
+
+async def announce(services: Services, db: aiosqlite.Connection, webinar: Webinar) -> None:
+    """The announcement with RSVP buttons and the .ics file, on every channel platform."""
+    start = webinar.spec.start
+    tz = webinar.spec.timezone
+
+    def text(lc: str) -> str:
+        return services.catalogs.t(lc, "webinars.announce", id=webinar.id,
+                                   details=details(services, webinar, lc, tz, start))
+
+    await post_channel(services, db, f"webinar:{webinar.id}:announce", webinar, text, buttons=True, file=True)
+
+
+async def notify_change(services: Services, db: aiosqlite.Connection, webinar: Webinar, kind: str,
+                        start: datetime) -> int:
+    """Tell Going/Maybe members (once each) and the channel that a webinar is 'cancelled' or 'changed'."""
+    key = f"webinar:{webinar.id}:{kind}:{webinar.sequence}"
+    people = await sql.attendees(db, webinar.id)
+    for member, _ in people:
+        lc, tz = member_locale(services, member), member_tz(services, member)
+        text = services.catalogs.t(lc, f"webinars.{kind}_dm", details=details(services, webinar, lc, tz, start))
+        reply = Reply(text, file=ics_file(services, webinar, services.clock.now()))
+        await services.outbox.enqueue(db, f"{key}:{member.id}", Destination.dm(member), reply)
+
+    def post(lc: str) -> str:
+        return services.catalogs.t(lc, f"webinars.{kind}_post", id=webinar.id,
+                                   details=details(services, webinar, lc, webinar.spec.timezone, start))
+
+    await post_channel(services, db, key, webinar, post, buttons=kind == "changed")
+    return len(people)
+
+
+async def send_recording(services: Services, db: aiosqlite.Connection, webinar: Webinar, occurrence: datetime,
+                         url: str) -> int:
+    """DM the recording link to everyone who answered the RSVP (once per member and session)."""
+    people = await sql.attendees(db, webinar.id, ANSWERS)
+    for member, _ in people:
+        lc, tz = member_locale(services, member), member_tz(services, member)
+        text = services.catalogs.t(lc, "webinars.recording_dm", title=webinar.spec.title,
+                                   when=when(occurrence, lc, tz), url=url)
+        key = f"webinar:{webinar.id}:{to_iso(occurrence)}:recording:{member.id}"
+        await services.outbox.enqueue(db, key, Destination.dm(member), Reply(text))
+    return len(people)
+
+
+# ---- the due job ---------------------------------------------------------------------------------
+
+
+class WebinarJob:
+    """Reminders, 'starting now' posts and recording DMs; the webinars table says what is due."""
+
+    name = "webinars"
+
+    async def next_due(self, services: Services, now: datetime) -> datetime | None:
+        async with services.store.transaction() as db:
+            plans = [(w, await _offsets(services, db, w), set(await sql.recordings(db, w.id)))
+                     for w in await sql.scheduled(db)]
+        times = (next_due(w.spec, offsets, recorded, w.processed_until) for w, offsets, recorded in plans)
+        return min((t for t in times if t is not None), default=None)
+
+    async def run(self, services: Services, now: datetime) -> None:
+        async with services.store.transaction() as db:
+            webinars = await sql.scheduled(db)
+        for webinar in webinars:
+            async with services.store.transaction() as db:
+                await self._run_one(services, db, webinar, now)
+
+    async def _run_one(self, services: Services, db: aiosqlite.Connection, webinar: Webinar,
+                       now: datetime) -> None:
+        current = await sql.get(db, webinar.id)
+        if current is None or current.status != "scheduled":
+            return
+        offsets = await _offsets(services, db, current)
+        recorded = await sql.recordings(db, current.id)
+        for due in due_events(current.spec, offsets, set(recorded), current.processed_until, now):
+            if due.kind == "reminder":
+                await _remind(services, db, current, due, now)
+            elif due.kind == "start":
+                await _starting(services, db, current, due, now)
+            else:
+                await send_recording(services, db, current, due.occurrence, recorded[due.occurrence])
+        await sql.set_processed(db, current.id, now)
+
+
+async def _offsets(services: Services, db: aiosqlite.Connection, webinar: Webinar) -> set[int]:
+    return set(services.settings.webinar_reminders) | await sql.custom_offsets(db, webinar.id)
+
+
+async def _remind(services: Services, db: aiosqlite.Connection, webinar: Webinar, due: Due, now: datetime) -> None:
+    if now >= due.occurrence:
+        log.info("webinar %s: %d-minute reminder for %s dropped, found at %s after the start",
+                 webinar.id, due.offset, to_iso(due.occurrence), to_iso(now))
+        return
+    late = now - due.at > LATE_GRACE
+    defaults = list(services.settings.webinar_reminders)
+    for member, chosen in await sql.attendees(db, webinar.id):
+        if due.offset not in (chosen if chosen is not None else defaults):
+            continue
+        lc, tz = member_locale(services, member), member_tz(services, member)
+        values = {"title": webinar.spec.title, "when": when(due.occurrence, lc, tz), "link": webinar.spec.link}
+        if late:
+            minutes = math.ceil((due.occurrence - now).total_seconds() / 60)
+            text = services.catalogs.t(lc, "webinars.reminder_late", minutes=minutes, **values)
+        else:
+            text = services.catalogs.t(lc, "webinars.reminder", delta=fmt_offset(due.offset, lc), **values)
+        key = f"webinar:{webinar.id}:{to_iso(due.occurrence)}:reminder:{due.offset}:{member.id}"
+        await services.outbox.enqueue(db, key, Destination.dm(member), Reply(text))
+
+
+async def _starting(services: Services, db: aiosqlite.Connection, webinar: Webinar, due: Due,
+                    now: datetime) -> None:
+    end = due.occurrence.timestamp() + webinar.spec.duration_min * 60
+    if now.timestamp() >= end:
+        log.info("webinar %s: 'starting now' post for %s dropped, found at %s after the end",
+                 webinar.id, to_iso(due.occurrence), to_iso(now))
+        return
+
+    def text(lc: str) -> str:
+        return services.catalogs.t(lc, "webinars.starting_now", title=webinar.spec.title, link=webinar.spec.link)
+
+    await post_channel(services, db, f"webinar:{webinar.id}:{to_iso(due.occurrence)}:start", webinar, text)

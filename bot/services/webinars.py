@@ -1,0 +1,372 @@
+"""Webinar schedules: validated specs, natural dates (EN/FR), timezones, recurrence and due events.
+
+Plain and testable: no database, no network. A webinar starts at `local_start` (an aware ISO string in
+its own `timezone`); a recurring one repeats by an RFC 5545 RRULE applied to the wall-clock start in that
+timezone, so a weekly call at 14:00 Europe/Paris stays at 14:00 Paris time across DST changes.
+Occurrences are expanded lazily from the rule, never stored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+import dateparser
+from dateutil.rrule import rrule, rrulestr
+
+from bot.core.context import UserError
+from bot.core.i18n import is_timezone
+
+MAX_TITLE = 120
+MAX_DESCRIPTION = 1500
+MAX_LINK = 500
+LANGUAGES = ("en", "fr", "bilingual")
+DEFAULT_DURATION = 60
+LATE_GRACE = timedelta(minutes=5)
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+FR_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+KEYS = {
+    "title": "title", "titre": "title", "desc": "description", "description": "description",
+    "start": "start", "date": "start", "debut": "start", "début": "start", "tz": "timezone",
+    "timezone": "timezone", "fuseau": "timezone", "duration": "duration", "duree": "duration",
+    "durée": "duration", "lang": "language", "language": "language", "langue": "language",
+    "link": "link", "lien": "link", "url": "link", "repeat": "repeat", "recurrence": "repeat",
+    "récurrence": "repeat", "repeter": "repeat", "répéter": "repeat",
+}
+OFFSET_RE = re.compile(r"(\d+)\s*(d|j|h|m|min)")
+EXPLICIT_ZONE = re.compile(r"(\b(utc|gmt)\b|[+-]\d{2}:?\d{2}\s*$|\dz\s*$)", re.IGNORECASE)
+
+
+class SpecErrors(Exception):
+    """Validation failed: one translated-message error per field name."""
+
+    def __init__(self, errors: dict[str, UserError]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What an organiser asked for, validated."""
+
+    title: str
+    description: str
+    local_start: str  # aware ISO in `timezone`, e.g. 2027-03-23T14:00:00+01:00
+    timezone: str
+    duration_min: int
+    language: str
+    link: str
+    rrule: str | None = None
+
+    @property
+    def start(self) -> datetime:
+        """The first occurrence, aware UTC."""
+        return datetime.fromisoformat(self.local_start).astimezone(UTC)
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in ("title", "description", "local_start", "timezone",
+                                               "duration_min", "language", "link", "rrule")}
+
+    def schedule(self) -> tuple[object, ...]:
+        return (self.local_start, self.timezone, self.duration_min, self.rrule)
+
+
+@dataclass(frozen=True)
+class Webinar:
+    """A stored webinar."""
+
+    id: int
+    status: str
+    spec: Spec
+    sequence: int
+    processed_until: datetime
+    created_by: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, order=True)
+class Due:
+    """Something a webinar needs done at `at`: a reminder (offset in minutes), the start post, a recording DM."""
+
+    at: datetime
+    occurrence: datetime
+    kind: str
+    offset: int = 0
+
+
+@dataclass
+class Raw:
+    """Unvalidated input from a form or inline arguments; None means 'not given'."""
+
+    values: dict[str, str | None] = field(default_factory=dict)
+
+    def get(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+# ---- inline arguments -----------------------------------------------------------------------
+
+
+def parse_inline(text: str) -> tuple[list[str], Raw]:
+    """`3 title="Dev call" start="next tuesday 14:00"` -> (["3"], Raw(title=..., start=...))."""
+    try:
+        tokens = shlex.split(text)
+    except ValueError:
+        raise UserError("webinars.error_quotes") from None
+    positional: list[str] = []
+    raw = Raw()
+    for token in tokens:
+        key, sep, value = token.partition("=")
+        if not sep:
+            positional.append(token)
+            continue
+        name = KEYS.get(key.strip().lower())
+        if name is None:
+            raise UserError("webinars.error_unknown_key", name=key[:30], keys=", ".join(sorted(set(KEYS.values()))))
+        raw.values[name] = value
+    return positional, raw
+
+
+# ---- single fields --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def suggest_timezone(text: str) -> str:
+    """The closest IANA names to what was typed ('' if nothing is close)."""
+    wanted = text.strip().replace(" ", "_").lower()
+    by_city = [z for z in _zones() if z.lower().rsplit("/", 1)[-1] == wanted.rsplit("/", 1)[-1]]
+    lowered = {z.lower(): z for z in _zones()}
+    close = [lowered[z] for z in difflib.get_close_matches(wanted, list(lowered), n=3, cutoff=0.6)]
+    return ", ".join(dict.fromkeys(by_city + close))
+
+
+def parse_timezone(text: str) -> str:
+    name = text.strip()
+    if is_timezone(name) and "/" in name or name == "UTC":
+        return name
+    suggestion = suggest_timezone(name)
+    if suggestion:
+        raise UserError("webinars.error_timezone_suggest", tz=name[:60], suggestion=suggestion)
+    raise UserError("webinars.error_timezone", tz=name[:60])
+
+
+def _normalise_date_text(text: str) -> str:
+    text = re.sub(r"\b(\d{1,2})\s*h\s*(\d{2})?\b", lambda m: f"{m.group(1)}:{m.group(2) or '00'}", text)
+    days = "|".join(FR_WEEKDAYS)
+    text = re.sub(rf"\b({days})\s+prochain\b", r"\1", text, flags=re.IGNORECASE)
+    return re.sub(rf"\bprochain\s+({days})\b", r"\1", text, flags=re.IGNORECASE)
+
+
+def parse_start(text: str, tz: str, now: datetime) -> datetime:
+    """A natural date in English or French, read in `tz` relative to `now`; aware, in `tz`.
+
+    Raises UserError when it cannot be read, is in the past, or names a wall-clock time that the
+    DST change skips or repeats (an explicit offset such as +01:00 settles a repeated one).
+    """
+    zone = ZoneInfo(tz)
+    base = now.astimezone(zone).replace(tzinfo=None)
+    explicit = bool(EXPLICIT_ZONE.search(text))
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "TIMEZONE": tz,
+                "RETURN_AS_TIMEZONE_AWARE": explicit}
+    parsed = dateparser.parse(_normalise_date_text(text), languages=["en", "fr"], settings=settings)
+    if parsed is None:
+        raise UserError("webinars.error_date", text=text[:80])
+    start = parsed.astimezone(zone) if explicit else _localise(parsed.replace(second=0, microsecond=0), tz)
+    if start <= now:
+        raise UserError("webinars.error_past", text=text[:80])
+    return start
+
+
+def _localise(wall: datetime, tz: str) -> datetime:
+    zone = ZoneInfo(tz)
+    first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+    round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != wall:
+        raise UserError("webinars.error_nonexistent", time=wall.strftime("%Y-%m-%d %H:%M"), tz=tz)
+    if first.utcoffset() != second.utcoffset():
+        raise UserError("webinars.error_ambiguous", time=wall.strftime("%Y-%m-%d %H:%M"), tz=tz)
+    return first
+
+
+def parse_duration(text: str) -> int:
+    """'60', '90m', '1h30', '1:30' -> minutes (5 to 720)."""
+    value = text.strip().lower().replace(" ", "")
+    if match := re.fullmatch(r"(\d{1,2})[:h](\d{2})?", value):
+        minutes = int(match.group(1)) * 60 + int(match.group(2) or 0)
+    elif match := re.fullmatch(r"(\d{1,3})(m|min)?", value):
+        minutes = int(match.group(1))
+    else:
+        raise UserError("webinars.error_duration", text=text[:20])
+    if not 5 <= minutes <= 720:
+        raise UserError("webinars.error_duration", text=text[:20])
+    return minutes
+
+
+def parse_language(text: str) -> str:
+    value = text.strip().lower()
+    aliases = {"english": "en", "anglais": "en", "french": "fr", "français": "fr", "francais": "fr",
+               "both": "bilingual", "bilingue": "bilingual", "en+fr": "bilingual", "fr+en": "bilingual"}
+    value = aliases.get(value, value)
+    if value not in LANGUAGES:
+        raise UserError("webinars.error_language", text=text[:20])
+    return value
+
+
+def parse_link(text: str | None) -> str:
+    value = (text or "").strip()
+    if not value:
+        raise UserError("webinars.error_link_missing")
+    if not re.fullmatch(r"https?://[^\s<>\"]+\.[^\s<>\"]+", value) or len(value) > MAX_LINK:
+        raise UserError("webinars.error_link", text=value[:80])
+    return value
+
+
+def parse_offsets(text: str) -> list[int]:
+    """'24h 1h', '2d,30m', '1j 2h' -> minutes before the start, largest first (at most 5, up to 14 days)."""
+    parts = [p for p in re.split(r"[,\s]+", text.strip().lower()) if p]
+    offsets: set[int] = set()
+    for part in parts:
+        units = OFFSET_RE.findall(part)
+        if not units or "".join(n + u for n, u in units) != part:
+            raise UserError("webinars.error_offsets", text=part[:20])
+        minutes = sum(int(n) * {"d": 1440, "j": 1440, "h": 60}.get(u, 1) for n, u in units)
+        if not 1 <= minutes <= 14 * 1440:
+            raise UserError("webinars.error_offsets", text=part[:20])
+        offsets.add(minutes)
+    if not offsets or len(offsets) > 5:
+        raise UserError("webinars.error_offsets", text=text[:40])
+    return sorted(offsets, reverse=True)
+
+
+# ---- recurrence -----------------------------------------------------------------------------
+
+
+def parse_repeat(text: str | None, start: datetime) -> str | None:
+    """weekly | every N weeks | monthly (same Nth weekday as the start) | an RRULE; None for no repeat."""
+    value = (text or "").strip()
+    low = value.lower()
+    if low in ("", "none", "no", "once", "non", "aucune", "jamais", "une fois"):
+        return None
+    if low in ("weekly", "every week", "hebdo", "hebdomadaire", "chaque semaine", "toutes les semaines"):
+        return "FREQ=WEEKLY"
+    if low in ("biweekly", "fortnightly", "every other week", "toutes les deux semaines"):
+        return "FREQ=WEEKLY;INTERVAL=2"
+    if match := re.fullmatch(r"(?:every|toutes les)\s+(\d{1,2})\s+(?:weeks?|semaines?)", low):
+        interval = int(match.group(1))
+        if not 1 <= interval <= 12:
+            raise UserError("webinars.error_repeat", text=value[:60])
+        return f"FREQ=WEEKLY;INTERVAL={interval}"
+    if low in ("monthly", "every month", "mensuel", "mensuelle", "chaque mois", "tous les mois"):
+        nth = (start.day - 1) // 7 + 1
+        return f"FREQ=MONTHLY;BYDAY={-1 if nth == 5 else nth}{WEEKDAYS[start.weekday()]}"
+    return _parse_rrule(value, start)
+
+
+def _parse_rrule(value: str, start: datetime) -> str:
+    body = value.removeprefix("RRULE:").removeprefix("rrule:").strip().upper()
+    if not body.startswith("FREQ=") and ";FREQ=" not in body:
+        raise UserError("webinars.error_repeat", text=value[:60])
+    if "DTSTART" in body or re.search(r"FREQ=(HOURLY|MINUTELY|SECONDLY)", body):
+        raise UserError("webinars.error_repeat", text=value[:60])
+    try:
+        first = next(iter(_rule(body, start)), None)
+    except (ValueError, TypeError):
+        raise UserError("webinars.error_repeat", text=value[:60]) from None
+    if first != start.replace(tzinfo=None):
+        raise UserError("webinars.error_repeat_start", text=value[:60])
+    return body
+
+
+def _rule(body: str, start: datetime) -> rrule:
+    wall = start.replace(tzinfo=None)
+    rule = rrulestr(f"RRULE:{body}", dtstart=wall)
+    assert isinstance(rule, rrule)
+    return rule
+
+
+def describe_repeat(rule: str | None) -> str:
+    """A message id describing the recurrence."""
+    if rule is None:
+        return "webinars.repeat_none"
+    if rule == "FREQ=WEEKLY":
+        return "webinars.repeat_weekly"
+    if re.fullmatch(r"FREQ=WEEKLY;INTERVAL=\d+", rule):
+        return "webinars.repeat_every_weeks"
+    if re.fullmatch(r"FREQ=MONTHLY;BYDAY=-?\d[A-Z]{2}", rule):
+        return "webinars.repeat_monthly"
+    return "webinars.repeat_rule"
+
+
+def interval_of(rule: str | None) -> int:
+    match = re.search(r"INTERVAL=(\d+)", rule or "")
+    return int(match.group(1)) if match else 1
+
+
+def occurrences(spec: Spec, after: datetime) -> Iterator[datetime]:
+    """Starts (aware UTC) strictly after `after`, lazily, in order."""
+    first = datetime.fromisoformat(spec.local_start)
+    if spec.rrule is None:
+        if first.astimezone(UTC) > after:
+            yield first.astimezone(UTC)
+        return
+    zone = ZoneInfo(spec.timezone)
+    wall_after = after.astimezone(zone).replace(tzinfo=None) - timedelta(days=1)
+    for wall in _rule(spec.rrule, first).xafter(wall_after, inc=True):
+        local = first if wall == first.replace(tzinfo=None) else wall.replace(tzinfo=zone)
+        start = local.astimezone(UTC)
+        if start > after:
+            yield start
+
+
+def next_start(spec: Spec, now: datetime) -> datetime | None:
+    """The occurrence running now or the next one (by its start, aware UTC)."""
+    return next(occurrences(spec, now - timedelta(minutes=spec.duration_min)), None)
+
+
+def last_started(spec: Spec, now: datetime) -> datetime | None:
+    """The latest occurrence that has started by `now` (searching the past year)."""
+    latest = None
+    for start in occurrences(spec, now - timedelta(days=366)):
+        if start > now:
+            break
+        latest = start
+    return latest
+
+
+def due_events(spec: Spec, offsets: set[int], recorded: set[datetime], after: datetime,
+               until: datetime | None = None) -> Iterator[Due]:
+    """What falls due in (after, until], in order; with `until` None, only the first thing due."""
+    lead = timedelta(minutes=max(offsets, default=0))
+    length = timedelta(minutes=spec.duration_min)
+    found: list[Due] = []
+    for start in occurrences(spec, after - length - timedelta(seconds=1)):
+        horizon = until if until is not None else (min(found).at if found else None)
+        if horizon is not None and start - lead > horizon:
+            break
+        events = [Due(start - timedelta(minutes=o), start, "reminder", o) for o in offsets]
+        events.append(Due(start, start, "start"))
+        if start in recorded:
+            events.append(Due(start + length, start, "recording"))
+        found.extend(e for e in events if e.at > after and (until is None or e.at <= until))
+    found.sort()
+    yield from (found if until is not None else found[:1])
+
+
+def next_due(spec: Spec, offsets: set[int], recorded: set[datetime], after: datetime) -> datetime | None:
+    """The exact time of the first thing due after `after` (None when the series has ended)."""
+    return next((d.at for d in due_events(spec, offsets, recorded, after)), None)
+
+
+def with_changes(spec: Spec, **changes: object) -> Spec:
+    return replace(spec, **changes)  # type: ignore[arg-type]

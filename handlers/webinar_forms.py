@@ -1,0 +1,215 @@
+"""Webinar drafts: the create/edit forms, inline arguments, and the Confirm / More options / Cancel buttons.
+
+Nothing is saved until the organiser confirms the parsed time: a draft row holds the validated spec,
+its id rides in the button value, and Confirm saves and announces in one transaction (pressing it twice
+does nothing more).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.core.context import Ctx, UserError
+from bot.core.i18n import fmt_datetime
+from bot.core.model import (
+    Button,
+    ButtonPressed,
+    Field,
+    FieldKind,
+    Form,
+    FormErrors,
+    FormSubmitted,
+    FormValue,
+    Option,
+    Reply,
+)
+from bot.services import webinar_notify as notify
+from bot.services.webinar_spec import build_spec
+from bot.services.webinars import MAX_DESCRIPTION, MAX_LINK, MAX_TITLE, Raw, Spec, SpecErrors, Webinar, next_start
+from bot.store import webinars as sql
+
+
+def organiser_tz(ctx: Ctx) -> str:
+    return ctx.member.timezone or ctx.services.settings.community_timezone
+
+
+def main_form(ctx: Ctx, form_id: str, state: str = "", base: Spec | None = None) -> Form:
+    """Title, start, timezone, link, description (five fields, as a Discord modal allows)."""
+    start = datetime.fromisoformat(base.local_start).strftime("%Y-%m-%d %H:%M") if base else None
+    fields = (
+        Field("title", FieldKind.SHORT_TEXT, ctx.t("webinars.field_title"), base is None,
+              initial=base.title if base else None, max_length=MAX_TITLE),
+        Field("start", FieldKind.DATETIME, ctx.t("webinars.field_start"), base is None, initial=start,
+              placeholder=ctx.t("webinars.field_start_hint")),
+        Field("timezone", FieldKind.SHORT_TEXT, ctx.t("webinars.field_timezone", tz=organiser_tz(ctx)),
+              initial=base.timezone if base else organiser_tz(ctx), max_length=64),
+        Field("link", FieldKind.SHORT_TEXT, ctx.t("webinars.field_link"), base is None,
+              initial=base.link if base else None, max_length=MAX_LINK),
+        Field("description", FieldKind.LONG_TEXT, ctx.t("webinars.field_description"),
+              initial=base.description if base else None, max_length=MAX_DESCRIPTION),
+    )
+    title = ctx.t("webinars.form_edit_title") if base else ctx.t("webinars.form_create_title")
+    return Form(form_id, title, fields, ctx.t("webinars.form_next"), state)
+
+
+def more_form(ctx: Ctx, draft_id: int, spec: Spec) -> Form:
+    """Duration, session language and recurrence of a draft."""
+    languages = tuple(Option(code, ctx.t(f"webinars.lang_{code}")) for code in ("en", "fr", "bilingual"))
+    fields = (
+        Field("duration", FieldKind.SHORT_TEXT, ctx.t("webinars.field_duration"), initial=str(spec.duration_min),
+              max_length=10),
+        Field("language", FieldKind.CHOICE, ctx.t("webinars.field_language"), options=languages,
+              initial=spec.language),
+        Field("repeat", FieldKind.SHORT_TEXT, ctx.t("webinars.field_repeat"), max_length=200,
+              placeholder=ctx.t("webinars.field_repeat_hint")),
+    )
+    return Form("webinar.more", ctx.t("webinars.form_more_title"), fields, ctx.t("webinars.form_next"),
+                str(draft_id))
+
+
+def form_raw(values: Mapping[str, FormValue]) -> Raw:
+    """Form values as raw text (a picked choice, a date picker's value as 'YYYY-MM-DD HH:MM')."""
+    raw = Raw()
+    for name, value in values.items():
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, datetime):
+            value = value.strftime("%Y-%m-%d %H:%M")
+        raw.values[name] = value if isinstance(value, str) else None
+    return raw
+
+
+def error_text(ctx: Ctx, errors: SpecErrors) -> str:
+    return "\n".join(ctx.t(e.key, **e.values) for e in errors.errors.values())
+
+
+async def make_draft(ctx: Ctx, raw: Raw, base: Spec | None, webinar_id: int | None) -> Reply:
+    """Validate, store a draft and ask the organiser to confirm the parsed time."""
+    try:
+        spec = build_spec(raw, base=base, organiser_tz=organiser_tz(ctx), default_language=ctx.locale, now=ctx.now)
+    except SpecErrors as exc:
+        return Reply(error_text(ctx, exc), ephemeral=True)
+    async with ctx.services.store.transaction() as db:
+        draft_id = await sql.add_draft(db, ctx.member.id, spec, webinar_id, ctx.now)
+    return confirm_reply(ctx, spec, draft_id)
+
+
+def confirm_reply(ctx: Ctx, spec: Spec, draft_id: int) -> Reply:
+    preview = Webinar(0, "draft", spec, 0, ctx.now, ctx.member.id, ctx.now)
+    local = fmt_datetime(spec.start, ctx.locale, spec.timezone)
+    text = ctx.t("webinars.confirm", details=notify.details(ctx.services, preview, ctx.locale,
+                                                             organiser_tz(ctx), spec.start),
+                 local=local, tz=spec.timezone)
+    buttons = (
+        Button(ctx.t("webinars.button_confirm"), "webinar.confirm", str(draft_id), "primary"),
+        Button(ctx.t("webinars.button_more"), "webinar.more", str(draft_id)),
+        Button(ctx.t("webinars.button_discard"), "webinar.discard", str(draft_id), "danger"),
+    )
+    return Reply(text, buttons=buttons, ephemeral=True)
+
+
+async def create_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    """The create form: reject bad fields in place, else show the confirmation."""
+    if not ctx.is_admin:
+        return ctx.admin_only()
+    return await _submitted(ctx, form_raw(event.values), None, None)
+
+
+async def edit_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    if not ctx.is_admin:
+        return ctx.admin_only()
+    webinar = await editable(ctx, event.state)
+    return await _submitted(ctx, form_raw(event.values), webinar.spec, webinar.id)
+
+
+async def _submitted(ctx: Ctx, raw: Raw, base: Spec | None, webinar_id: int | None) -> Reply | FormErrors:
+    try:
+        build_spec(raw, base=base, organiser_tz=organiser_tz(ctx), default_language=ctx.locale, now=ctx.now)
+    except SpecErrors as exc:
+        return FormErrors({name: ctx.t(e.key, **e.values) for name, e in exc.errors.items()})
+    return await make_draft(ctx, raw, base, webinar_id)
+
+
+async def editable(ctx: Ctx, text: str) -> Webinar:
+    """The scheduled webinar with this id, or a UserError saying why not."""
+    if not text.strip().lstrip("#").isdigit():
+        raise UserError("webinars.error_id", text=text[:20])
+    async with ctx.services.store.transaction() as db:
+        webinar = await sql.get(db, int(text.strip().lstrip("#")))
+    if webinar is None:
+        raise UserError("webinars.not_found", id=text[:20])
+    if webinar.status != "scheduled":
+        raise UserError("webinars.already_cancelled", id=webinar.id)
+    return webinar
+
+
+async def _pending(ctx: Ctx, value: str) -> tuple[int, int | None, Spec]:
+    found = None
+    if value.isdigit():
+        async with ctx.services.store.transaction() as db:
+            found = await sql.get_draft(db, int(value))
+    if found is None or found[0] != ctx.member.id or not ctx.is_admin:
+        raise UserError("errors.stale_button")
+    member_id, webinar_id, spec, status = found
+    if status != "pending":
+        raise UserError("webinars.draft_closed")
+    return int(value), webinar_id, spec
+
+
+async def more_pressed(ctx: Ctx, event: ButtonPressed) -> Form:
+    draft_id, _, spec = await _pending(ctx, event.value)
+    return more_form(ctx, draft_id, spec)
+
+
+async def more_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    draft_id, _, spec = await _pending(ctx, event.state)
+    raw = form_raw(event.values)
+    try:
+        updated = build_spec(raw, base=spec, organiser_tz=organiser_tz(ctx), default_language=ctx.locale,
+                             now=ctx.now)
+    except SpecErrors as exc:
+        return FormErrors({name: ctx.t(e.key, **e.values) for name, e in exc.errors.items()})
+    async with ctx.services.store.transaction() as db:
+        await sql.replace_draft(db, draft_id, updated)
+    return confirm_reply(ctx, updated, draft_id)
+
+
+async def discard_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
+    draft_id, _, _ = await _pending(ctx, event.value)
+    async with ctx.services.store.transaction() as db:
+        await sql.close_draft(db, draft_id, "discarded")
+    return ctx.reply("webinars.discarded")
+
+
+async def confirm_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Save the draft (create or edit) and queue the announcement or change notices, all at once."""
+    draft_id, webinar_id, spec = await _pending(ctx, event.value)
+    async with ctx.services.store.transaction() as db:
+        if not await sql.close_draft(db, draft_id, "saved"):
+            raise UserError("webinars.draft_closed")
+        if webinar_id is None:
+            if spec.start <= ctx.now:
+                raise UserError("webinars.error_past", text=spec.local_start)
+            webinar = await sql.insert(db, spec, ctx.member.id, ctx.now)
+            await notify.announce(ctx.services, db, webinar)
+            return ctx.reply("webinars.created", id=webinar.id, channel=ctx.services.settings.webinar_channel)
+        notified = await _apply_edit(ctx, db, webinar_id, spec)
+    return ctx.reply("webinars.edited", id=webinar_id, count=notified)
+
+
+async def _apply_edit(ctx: Ctx, db: aiosqlite.Connection, webinar_id: int, spec: Spec) -> int:
+    old = await sql.get(db, webinar_id)
+    if old is None or old.status != "scheduled":
+        raise UserError("webinars.already_cancelled", id=webinar_id)
+    reschedule = old.spec.schedule() != spec.schedule()
+    if reschedule and (next_start(spec, ctx.now) or datetime.min.replace(tzinfo=UTC)) <= ctx.now:
+        raise UserError("webinars.error_past", text=spec.local_start)
+    webinar = await sql.update_spec(db, webinar_id, spec, ctx.now, reschedule)
+    if not reschedule and old.spec.link == spec.link:
+        return 0
+    start = next_start(spec, ctx.now) or spec.start
+    return await notify.notify_change(ctx.services, db, webinar, "changed", start)
+

@@ -1,0 +1,193 @@
+"""/webinar (/webinaire): create, list, show, edit, cancel, reminders, recording; and the RSVP buttons.
+
+Inline syntax for the console (and power users), keys in English or French:
+`/webinar create title="Implementers call" start="next tuesday 14:00" tz=Europe/Paris duration=60
+lang=fr link=https://meet.example.org/abc repeat=weekly desc="..."`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.core.context import Ctx, UserError
+from bot.core.model import ButtonPressed, CommandInvoked, Form, Reply
+from bot.core.routes import Command, Routes
+from bot.services import webinar_notify as notify
+from bot.services.webinars import last_started, next_start, parse_inline, parse_link, parse_offsets
+from bot.store import webinars as sql
+from handlers import webinar_forms as forms
+
+Sub = Callable[[Ctx, str], Awaitable[Reply | Form]]
+
+
+async def webinar_command(ctx: Ctx, event: CommandInvoked) -> Reply | Form:
+    """Route `/webinar <subcommand> ...`."""
+    sub, _, rest = event.args.strip().partition(" ")
+    handler = SUBCOMMANDS.get(sub.lower())
+    if handler is None:
+        key = "webinars.help_admin" if ctx.is_admin else "webinars.help"
+        return ctx.reply(key)
+    return await handler(ctx, rest.strip())
+
+
+async def create(ctx: Ctx, rest: str) -> Reply | Form:
+    if not ctx.is_admin:
+        return ctx.admin_only()
+    if not rest:
+        return forms.main_form(ctx, "webinar.create")
+    positional, raw = parse_inline(rest)
+    if positional:
+        raise UserError("webinars.error_positional", text=positional[0][:40])
+    return await forms.make_draft(ctx, raw, None, None)
+
+
+async def edit(ctx: Ctx, rest: str) -> Reply | Form:
+    if not ctx.is_admin:
+        return ctx.admin_only()
+    positional, raw = parse_inline(rest)
+    if len(positional) != 1:
+        raise UserError("webinars.usage_edit")
+    webinar = await forms.editable(ctx, positional[0])
+    if not raw.values:
+        return forms.main_form(ctx, "webinar.edit", str(webinar.id), webinar.spec)
+    return await forms.make_draft(ctx, raw, webinar.spec, webinar.id)
+
+
+async def cancel(ctx: Ctx, rest: str) -> Reply:
+    """Cancel a webinar (the whole series); Going/Maybe members and the channel hear it once."""
+    if not ctx.is_admin:
+        return ctx.admin_only()
+    webinar = await forms.editable(ctx, rest)
+    async with ctx.services.store.transaction() as db:
+        if not await sql.cancel(db, webinar.id, ctx.now):
+            raise UserError("webinars.already_cancelled", id=webinar.id)
+        cancelled = await sql.get(db, webinar.id)
+        assert cancelled is not None
+        start = next_start(cancelled.spec, ctx.now) or cancelled.spec.start
+        count = await notify.notify_change(ctx.services, db, cancelled, "cancelled", start)
+    return ctx.reply("webinars.cancel_done", id=webinar.id, count=count)
+
+
+async def list_upcoming(ctx: Ctx, rest: str) -> Reply:
+    """Upcoming webinars, soonest first, with this member's answer."""
+    async with ctx.services.store.transaction() as db:
+        webinars = await sql.scheduled(db)
+        answers = {w.id: await sql.rsvp_of(db, w.id, ctx.member.id) for w in webinars}
+    upcoming = sorted((start, w) for w in webinars if (start := next_start(w.spec, ctx.now)) is not None)
+    if not upcoming:
+        return ctx.reply("webinars.list_empty")
+    lines = [ctx.t("webinars.list_title")]
+    for start, webinar in upcoming:
+        answer = answers[webinar.id]
+        lines.append(ctx.t("webinars.list_item", id=webinar.id, title=webinar.spec.title, when=ctx.when(start),
+                           answer=ctx.t(notify.ANSWER_KEYS[answer] if answer else "webinars.answer_none")))
+    lines.append(ctx.t("webinars.list_footer"))
+    return Reply("\n".join(lines), ephemeral=True)
+
+
+async def show(ctx: Ctx, rest: str) -> Reply:
+    """One webinar in the member's zone and language, with RSVP buttons and its .ics file."""
+    if not rest.strip().lstrip("#").isdigit():
+        raise UserError("webinars.error_id", text=rest[:20])
+    async with ctx.services.store.transaction() as db:
+        webinar = await sql.get(db, int(rest.strip().lstrip("#")))
+        if webinar is None:
+            raise UserError("webinars.not_found", id=rest[:20])
+        answer = await sql.rsvp_of(db, webinar.id, ctx.member.id)
+        counts = await sql.counts(db, webinar.id)
+    start = next_start(webinar.spec, ctx.now) or webinar.spec.start
+    tz = ctx.member.timezone or ctx.services.settings.community_timezone
+    text = ctx.t("webinars.show", id=webinar.id, details=notify.details(ctx.services, webinar, ctx.locale, tz, start),
+                 going=counts.get("going", 0), maybe=counts.get("maybe", 0),
+                 answer=ctx.t(notify.ANSWER_KEYS[answer] if answer else "webinars.answer_none"))
+    if webinar.status == "cancelled":
+        text += "\n" + ctx.t("webinars.is_cancelled")
+    open_ = webinar.status == "scheduled" and next_start(webinar.spec, ctx.now) is not None
+    buttons = notify.rsvp_buttons(ctx.services, webinar.id, [ctx.locale]) if open_ else ()
+    return Reply(text, buttons=buttons, ephemeral=True, file=notify.ics_file(ctx.services, webinar, ctx.now))
+
+
+async def reminders(ctx: Ctx, rest: str) -> Reply:
+    """Show or change this member's reminder offsets: `24h 1h`, `off`, `default`."""
+    choice = rest.strip().lower()
+    async with ctx.services.store.transaction() as db:
+        if choice in ("off", "non", "aucun", "none", "0"):
+            await sql.set_offsets(db, ctx.member.id, [], ctx.now)
+        elif choice in ("default", "defaut", "défaut", "reset"):
+            await sql.set_offsets(db, ctx.member.id, None, ctx.now)
+        elif choice:
+            await sql.set_offsets(db, ctx.member.id, parse_offsets(choice), ctx.now)
+        chosen = await sql.get_offsets(db, ctx.member.id)
+    return reminders_status(ctx, chosen, changed=bool(choice))
+
+
+def reminders_status(ctx: Ctx, chosen: list[int] | None, changed: bool = False) -> Reply:
+    prefix = ctx.t("webinars.reminders_saved") + " " if changed else ""
+    if chosen == []:
+        return Reply(prefix + ctx.t("webinars.reminders_off"), ephemeral=True)
+    offsets = chosen if chosen is not None else list(ctx.services.settings.webinar_reminders)
+    return Reply(prefix + ctx.t("webinars.reminders_on", offsets=notify.fmt_offsets(offsets, ctx.locale)),
+                 ephemeral=True)
+
+
+async def recording(ctx: Ctx, rest: str) -> Reply:
+    """Set the recording link of the latest session; RSVPed members get it by DM once it has ended."""
+    if not ctx.is_admin:
+        return ctx.admin_only()
+    ident, _, url = rest.partition(" ")
+    webinar = await forms.editable(ctx, ident)
+    link = parse_link(url)
+    occurrence = last_started(webinar.spec, ctx.now) or next_start(webinar.spec, ctx.now)
+    if occurrence is None:
+        raise UserError("webinars.not_found", id=webinar.id)
+    end = occurrence.timestamp() + webinar.spec.duration_min * 60
+    async with ctx.services.store.transaction() as db:
+        await sql.set_recording(db, webinar.id, occurrence, link, ctx.now)
+        if ctx.now.timestamp() >= end:
+            count = await notify.send_recording(ctx.services, db, webinar, occurrence, link)
+            return ctx.reply("webinars.recording_sent", count=count, when=ctx.when(occurrence))
+    return ctx.reply("webinars.recording_later", when=ctx.when(occurrence))
+
+
+async def rsvp_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Going / Maybe / Not going; pressing again just records the same answer."""
+    ident, _, answer = event.value.partition(":")
+    if not ident.isdigit() or answer not in notify.ANSWERS:
+        return ctx.reply("errors.stale_button")
+    async with ctx.services.store.transaction() as db:
+        webinar = await sql.get(db, int(ident))
+        start = next_start(webinar.spec, ctx.now) if webinar else None
+        if webinar is None or webinar.status != "scheduled" or start is None:
+            return ctx.reply("webinars.rsvp_closed")
+        await sql.set_rsvp(db, webinar.id, ctx.member.id, answer, ctx.now)
+        chosen = await sql.get_offsets(db, ctx.member.id)
+    text = ctx.t("webinars.rsvp_saved", answer=ctx.t(notify.ANSWER_KEYS[answer]), title=webinar.spec.title,
+                 when=ctx.when(start))
+    if answer == "no":
+        return Reply(text, ephemeral=True)
+    return Reply(text + "\n" + reminders_status(ctx, chosen).text, ephemeral=True)
+
+
+SUBCOMMANDS: dict[str, Sub] = {
+    "create": create, "new": create, "creer": create, "créer": create,
+    "list": list_upcoming, "liste": list_upcoming,
+    "show": show, "voir": show, "info": show,
+    "edit": edit, "modifier": edit,
+    "cancel": cancel, "annuler": cancel,
+    "reminders": reminders, "rappels": reminders,
+    "recording": recording, "enregistrement": recording,
+}
+
+ROUTES = Routes(
+    commands=(Command("webinar", webinar_command, "webinars.summary", "webinars.usage",
+                      aliases=("webinars", "webinaire")),),
+    buttons={
+        "webinar.rsvp": rsvp_pressed,
+        "webinar.confirm": forms.confirm_pressed,
+        "webinar.more": forms.more_pressed,
+        "webinar.discard": forms.discard_pressed,
+    },
+    forms={"webinar.create": forms.create_submitted, "webinar.edit": forms.edit_submitted,
+           "webinar.more": forms.more_submitted},
+    jobs=(notify.WebinarJob(),),
+)

@@ -88,6 +88,9 @@ class Settings:
     slack_signing_secret: str = ""
     slack_api_url: str = ""
     slack_channels: dict[str, str] = field(default_factory=dict)
+    slack_host: str = "0.0.0.0"
+    slack_port: int = 3000
+    slack_member_cache_seconds: int = 3600
     discord_token: str = ""
     discord_api_url: str = ""
     discord_gateway_url: str = ""
@@ -120,6 +123,9 @@ class Settings:
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
             slack_api_url=env.get("SLACK_API_URL", "").strip(),
             slack_channels=_mapping(env.get("SLACK_CHANNELS", "")),
+            slack_host=env.get("SLACK_HOST", "").strip() or "0.0.0.0",
+            slack_port=_int(env, "SLACK_PORT", 3000),
+            slack_member_cache_seconds=_int(env, "SLACK_MEMBER_CACHE_SECONDS", 3600),
             discord_token=env.get("DISCORD_TOKEN", "").strip(),
             discord_api_url=env.get("DISCORD_API_URL", "").strip(),
             discord_gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip(),

@@ -1,0 +1,114 @@
+"""The Slack door: bolt in Socket Mode (SLACK_APP_TOKEN set) or HTTP mode on /slack/events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import App
+from bot.platforms.slack.facts import MemberFacts
+from bot.platforms.slack.journal import Journal
+from bot.platforms.slack.listeners import Listeners
+from bot.platforms.slack.messenger import PLATFORM, SlackMessenger
+from bot.platforms.slack.send import Sender
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+def api_url(settings: Settings) -> str:
+    url = settings.slack_api_url or DEFAULT_API_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def check_settings(settings: Settings) -> None:
+    """Raise SettingsError naming the variable when the Slack door cannot start."""
+    if not settings.slack_bot_token:
+        raise SettingsError("SLACK_BOT_TOKEN is required for the Slack door")
+    if not settings.slack_app_token and not settings.slack_signing_secret:
+        raise SettingsError("SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)")
+
+
+class SlackDoor:
+    """Owns the bolt app, the Web API client and the server (HTTP) or websocket (Socket Mode)."""
+
+    def __init__(self, app: App, *, port: int | None = None, host: str | None = None,
+                 ping_interval: float = 10.0) -> None:
+        settings = app.services.settings
+        check_settings(settings)
+        self.app = app
+        self.socket_mode = bool(settings.slack_app_token)
+        self.host = host or settings.slack_host
+        self.port = settings.slack_port if port is None else port
+        self.ping_interval = ping_interval
+        self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_url(settings))
+        self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret,
+                             request_verification_enabled=not self.socket_mode, process_before_response=False,
+                             logger=logging.getLogger("bot.platforms.slack.bolt"))
+        self.sender = Sender(self.client)
+        self.journal = Journal()
+        self.facts = MemberFacts(self.client, app.services.clock,
+                                 timedelta(seconds=settings.slack_member_cache_seconds))
+        self.listeners = Listeners(app, self.sender, self.facts, self.journal)
+        self.listeners.register(self.bolt)
+        self.messenger = SlackMessenger(self.sender, settings.slack_channels)
+
+    async def run(self, ready: asyncio.Event | None = None) -> None:
+        """Serve until cancelled; `ready` is set once Slack can reach us."""
+        identity = await self.client.auth_test()
+        log.info("Slack: connected as %s in team %s", identity.get("user"), identity.get("team"))
+        self.app.services.outbox.register(self.messenger)
+        try:
+            if self.socket_mode:
+                await self._serve_socket_mode(ready)
+            else:
+                await self._serve_http(ready)
+        finally:
+            if self.app.services.outbox.messengers.get(PLATFORM) is self.messenger:
+                del self.app.services.outbox.messengers[PLATFORM]
+
+    async def _serve_socket_mode(self, ready: asyncio.Event | None) -> None:
+        handler = AsyncSocketModeHandler(self.bolt, self.app.services.settings.slack_app_token,
+                                         web_client=self.client, ping_interval=self.ping_interval)
+        await handler.connect_async()
+        log.info("Slack: Socket Mode connected")
+        try:
+            if ready is not None:
+                ready.set()
+            await asyncio.Event().wait()
+        finally:
+            await handler.close_async()
+
+    async def _serve_http(self, ready: asyncio.Event | None) -> None:
+        web_app = web.Application()
+        web_app.router.add_post(EVENTS_PATH, self._http_request)
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self.port)
+            await site.start()
+            self.port = int(runner.addresses[0][1])
+            log.info("Slack: HTTP mode listening on http://%s:%d%s", self.host, self.port, EVENTS_PATH)
+            if ready is not None:
+                ready.set()
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+    async def _http_request(self, request: web.Request) -> web.Response:
+        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+
+async def run_door(app: App, *, port: int | None = None, ready: asyncio.Event | None = None) -> None:
+    """Run the Slack door until cancelled (registers its outbox messenger; sets `ready` when serving)."""
+    await SlackDoor(app, port=port).run(ready)

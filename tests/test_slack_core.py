@@ -1,0 +1,42 @@
+"""The core commands through real Slack payloads, in HTTP mode and in Socket Mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.clock import SimClock
+from bot.settings import Settings
+from tests.fakes import slack_payloads as p
+from tests.fakes.slack_harness import slack_rig
+
+MODES = ("http", "socket")
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_help_then_language_fr_then_help_in_french(settings: Settings, clock: SimClock, mode: str) -> None:
+    async with slack_rig(settings, clock, mode) as rig:
+        assert await rig.side.command(p.command(rig.slack, "help")) == {}
+        first = (await rig.replies(1))[0]
+        assert first["response_type"] == "ephemeral"
+        assert "/language" in first["text"] and first["blocks"][0]["text"]["verbatim"] is True
+
+        await rig.side.command(p.command(rig.slack, "language", "fr"))
+        assert "Français" in (await rig.replies(2))[1]["text"]
+
+        await rig.side.command(p.command(rig.slack, "community"))  # Slack-only alias of /help
+        french = (await rig.replies(3))[2]["text"]
+        assert french.startswith("Voici ce que je peux faire") and "afficher les commandes" in french
+        assert first["text"].startswith("Here") or "show the commands" in first["text"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_language_buttons_round_trip(settings: Settings, clock: SimClock, mode: str) -> None:
+    async with slack_rig(settings, clock, mode) as rig:
+        await rig.side.command(p.command(rig.slack, "language"))
+        reply = (await rig.replies(1))[0]
+        buttons = reply["blocks"][-1]["elements"]
+        action_ids = [b["action_id"] for b in buttons]
+        assert len(set(action_ids)) == len(action_ids) == 2
+        french = next(b for b in buttons if b["value"] == "fr")
+        await rig.side.interactive(p.block_action(rig.slack, french["action_id"], french["value"]))
+        assert "Français" in (await rig.replies(2))[1]["text"]

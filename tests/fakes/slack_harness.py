@@ -12,6 +12,7 @@ import aiohttp
 
 from bot.app import App, lifespan
 from bot.core.clock import SimClock
+from bot.core.routes import Routes
 from bot.platforms.slack.door import EVENTS_PATH, SlackDoor
 from bot.settings import Settings
 from tests.fakes.slack import FakeSlack
@@ -43,14 +44,16 @@ class SlackRig:
 
 @asynccontextmanager
 async def slack_rig(settings: Settings, clock: SimClock, mode: str = "http",
-                    users: tuple[tuple[str, str, str], ...] = (("U1", "Ana", "en-US"),)) -> AsyncIterator[SlackRig]:
+                    users: tuple[tuple[str, str, str], ...] = (("U1", "Ana", "en-US"),),
+                    routes: Routes | None = None, **overrides: Any) -> AsyncIterator[SlackRig]:
     """Fake Slack + app + door (HTTP mode on port 0, or Socket Mode); everything closed on exit."""
     async with FakeSlack() as slack:
         for user_id, name, locale in users:
             slack.add_user(user_id, name, locale=locale)
+        app_token = "xapp-test" if mode == "socket" else ""
         settings = replace(settings, slack_bot_token="xoxb-test", slack_api_url=slack.api_url,
-                           slack_signing_secret=SECRET, slack_app_token="xapp-test" if mode == "socket" else "")
-        async with lifespan(settings=settings, clock=clock) as app:
+                           slack_signing_secret=SECRET, slack_app_token=app_token, **overrides)
+        async with lifespan(settings=settings, clock=clock, routes=routes) as app:
             door = SlackDoor(app, port=0, host="127.0.0.1", ping_interval=0.5)
             ready = asyncio.Event()
             task = asyncio.create_task(door.run(ready))

@@ -66,6 +66,7 @@ class SlackDoor:
         """Serve until cancelled; `ready` is set once Slack can reach us."""
         identity = await self.client.auth_test()
         log.info("Slack: connected as %s in team %s", identity.get("user"), identity.get("team"))
+        self.listeners.bot_user = str(identity.get("user_id") or "")
         self.app.services.outbox.register(self.messenger)
         try:
             if self.socket_mode:
@@ -73,6 +74,7 @@ class SlackDoor:
             else:
                 await self._serve_http(ready)
         finally:
+            await self.listeners.drain()
             if self.app.services.outbox.messengers.get(PLATFORM) is self.messenger:
                 del self.app.services.outbox.messengers[PLATFORM]
 

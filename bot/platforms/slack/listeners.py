@@ -6,6 +6,7 @@ carry their route action in the action_id, and modals carry their form id in pri
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
@@ -28,7 +29,7 @@ from bot.core.model import (
     as_replies,
 )
 from bot.core.routes import Routes
-from bot.core.text import plain
+from bot.core.text import inert, plain
 from bot.platforms.slack.facts import MemberFacts, actor_from_user
 from bot.platforms.slack.journal import Journal
 from bot.platforms.slack.modals import CALLBACK_PREFIX, field_kinds, form_view, read_values
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 EXTRA_ALIASES = {"help": ("community",)}
 # The Events API subscriptions the listeners below handle (manifest names).
 BOT_EVENTS = ("app_mention", "member_joined_channel", "message.im", "team_join")
-MENTION = re.compile(r"<@[UW][A-Z0-9]+(\|[^>]*)?>")
+MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 INTRODUCTIONS = "introductions"
 
 
@@ -54,10 +55,19 @@ def slash_commands(routes: Routes) -> dict[str, str]:
     return names
 
 
-def user_text(text: str) -> str:
-    """What the member typed, without the bot mention and with Slack's escapes undone."""
-    text = MENTION.sub("", text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+def user_text(text: str, bot_user: str = "") -> str:
+    """What the member typed, as plain text: bot mention removed, other markup as its label, escapes undone."""
+
+    def plain_markup(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target == "@" + bot_user:
+            return ""
+        if target[:1] in "@#!":
+            return target[0].replace("!", "@") + (label or target[1:])
+        return label or target
+
+    text = MARKUP.sub(plain_markup, text)
+    return inert(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")).strip()
 
 
 class Listeners:
@@ -68,6 +78,15 @@ class Listeners:
         self.facts = facts
         self.journal = journal
         self.commands = slash_commands(app.routes)
+        self.inflight: set[asyncio.Task[Any]] = set()
+        self.bot_user = ""  # set by the door from auth.test
+
+    async def drain(self, grace: float = 10.0) -> None:
+        """Let listeners that already acknowledged their request finish (at shutdown)."""
+        current = asyncio.current_task()
+        pending = [t for t in self.inflight if t is not current and not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=grace)
 
     def register(self, bolt: AsyncApp) -> None:
         """Attach every listener to a bolt app."""
@@ -85,6 +104,10 @@ class Listeners:
 
         @functools.wraps(listener)
         async def run(**kwargs: Any) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self.inflight.add(task)
+                task.add_done_callback(self.inflight.discard)
             try:
                 await listener(**kwargs)
             except Exception:
@@ -124,7 +147,7 @@ class Listeners:
         channel = body.get("channel_id")
         is_dm = body.get("channel_name") == "directmessage" or str(channel or "").startswith("D")
         name = self.commands.get(str(body.get("command", "")).lower(), str(body.get("command", "")))
-        event = CommandInvoked(actor, name, str(body.get("text") or "").strip(), channel, is_dm)
+        event = CommandInvoked(actor, name, user_text(str(body.get("text") or "")), channel, is_dm)
         result = await self.app.dispatcher.handle(event)
         await self.answer(result, actor, body, respond, channel)
         self.journal.record("command", name)
@@ -203,7 +226,8 @@ class Listeners:
             return
         actor = await self.facts.actor(event["user"])
         channel = event["channel"]
-        message = MessageReceived(actor, user_text(event.get("text", "")), channel, is_dm=False, mentions_bot=True)
+        text = user_text(event.get("text", ""), self.bot_user)
+        message = MessageReceived(actor, text, channel, is_dm=False, mentions_bot=True)
         result = await self.app.dispatcher.handle(message)
         thread = event.get("thread_ts") or event.get("ts")
         for reply in as_replies(None if isinstance(result, Form | FormErrors) else result):
@@ -219,7 +243,7 @@ class Listeners:
         if not event.get("user") or not await self.first_time(body):
             return
         actor = await self.facts.actor(event["user"])
-        message = MessageReceived(actor, user_text(event.get("text", "")), event["channel"], is_dm=True)
+        message = MessageReceived(actor, user_text(event.get("text", ""), self.bot_user), event["channel"], is_dm=True)
         result = await self.app.dispatcher.handle(message)
         for reply in as_replies(None if isinstance(result, Form | FormErrors) else result):
             await self.sender.post(event["channel"], reply)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.model import Field, FieldKind, Form, FormValue
+from bot.core.text import inert
 from bot.platforms.slack.render import metadata
 
 CALLBACK_PREFIX = "form:"
@@ -93,7 +94,7 @@ def _value(kind: FieldKind | None, raw: dict[str, Any]) -> FormValue:
     element = raw.get("type")
     if element == "plain_text_input":
         text = raw.get("value")
-        return text if text and text.strip() else None
+        return inert(text) if text and text.strip() else None
     if element in ("static_select", "radio_buttons"):
         chosen = (raw.get("selected_option") or {}).get("value")
         if chosen is None:

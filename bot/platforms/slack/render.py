@@ -18,7 +18,7 @@ SECTION_LIMIT = 3000  # characters in one section block's text
 BUTTON_TEXT_LIMIT = 75
 BUTTONS_PER_ACTIONS = 25
 ACTION_SEPARATOR = "#"
-SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 ZERO_WIDTH_SPACE = "\u200b"
 

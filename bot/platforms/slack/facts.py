@@ -66,7 +66,9 @@ class MemberFacts:
         try:
             response = await self.client.users_info(user=user_id, include_locale=True)
         except SlackApiError as exc:
-            log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
+            data = exc.response.data
+            log.warning("users.info failed for %s: %s", user_id,
+                        data.get("error") if isinstance(data, dict) else exc.response.status_code)
             return Actor(PLATFORM, user_id, fallback_name or user_id)
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.warning("users.info unreachable for %s: %s", user_id, exc)

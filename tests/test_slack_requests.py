@@ -1,0 +1,95 @@
+"""Request verification, acknowledgements and retries: bad or stale signatures get 401 and change nothing;
+a retried event (X-Slack-Retry-Num, a Socket Mode retry, or the same event_id) is processed once."""
+
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import urlencode
+
+import pytest
+
+from bot.core.clock import SimClock
+from bot.core.routes import merge
+from bot.settings import Settings
+from handlers import core
+from tests.fakes import slack_demo
+from tests.fakes import slack_payloads as p
+from tests.fakes.slack_harness import slack_rig
+
+ROUTES = merge(core.ROUTES, slack_demo.ROUTES)
+
+
+async def table_counts(rig: object) -> tuple[int, int, int]:
+    store = rig.app.services.store  # type: ignore[attr-defined]
+    rows = [await store.fetch_all(f"SELECT count(*) FROM {t}") for t in ("members", "processed_events", "outbox")]
+    return tuple(int(r[0][0]) for r in rows)  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("case", ["wrong secret", "stale", "unsigned", "tampered"])
+async def test_bad_or_stale_signatures_get_401_and_change_nothing(settings: Settings, clock: SimClock,
+                                                                  case: str) -> None:
+    async with slack_rig(settings, clock, "http", routes=ROUTES) as rig:
+        assert rig.http is not None
+        body = urlencode(p.command(rig.slack, "language", "fr"))
+        form = "application/x-www-form-urlencoded"
+        before = await table_counts(rig)
+        calls_before = len(rig.slack.calls)
+        if case == "wrong secret":
+            status, _ = await rig.http.post(body, form, secret="not-the-secret")
+        elif case == "stale":
+            status, _ = await rig.http.post(body, form, timestamp=int(time.time()) - 6 * 60)
+        elif case == "unsigned":
+            async with rig.http.session.post(rig.http.url, data=body, headers={"Content-Type": form}) as response:
+                status = response.status
+        else:
+            headers = p.signed_headers(body, form)
+            async with rig.http.session.post(rig.http.url, data=body.replace("fr", "en"), headers=headers) as r:
+                status = r.status
+        assert status == 401
+        assert await table_counts(rig) == before
+        assert len(rig.slack.calls) == calls_before and not rig.door.listeners.inflight
+        # the same request, properly signed, is accepted
+        status, _ = await rig.http.post(body, form)
+        assert status == 200
+        assert "Français" in (await rig.replies(1))[0]["text"]
+
+
+async def test_http_retry_header_with_the_same_event_id_is_processed_once(settings: Settings,
+                                                                         clock: SimClock) -> None:
+    async with slack_rig(settings, clock, "http", routes=ROUTES) as rig:
+        event = p.event_callback(p.dm_event("once please"), event_id="EvRETRY1")
+        await rig.side.event(event)
+        await rig.side.event(event, retry=1)
+        await rig.side.event(event, retry=2)
+        await rig.settled("duplicate", 2)
+        await rig.settled("done", 3)
+        assert [c.args["text"] for c in rig.slack.calls_to("chat.postMessage")] == ["You said: once please"]
+
+
+async def test_socket_mode_retry_is_acked_and_processed_once(settings: Settings, clock: SimClock) -> None:
+    async with slack_rig(settings, clock, "socket", routes=ROUTES) as rig:
+        rig.slack.add_user("U5", "Eve")
+        event = p.event_callback({"type": "team_join", "user": rig.slack.users["U5"]}, event_id="EvJOIN5")
+        assert await rig.side.event(event) == {}
+        assert await rig.side.event(event, retry=1) == {}  # acked again, so Slack stops retrying
+        await rig.settled("duplicate", 1)
+        await rig.settled("done", 2)
+        assert len(rig.slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_url_verification_challenge_is_answered(settings: Settings, clock: SimClock) -> None:
+    async with slack_rig(settings, clock, "http", routes=ROUTES) as rig:
+        assert rig.http is not None
+        body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
+        status, text = await rig.http.post(body, "application/json")
+        assert status == 200 and json.loads(text) == {"challenge": "c-123"}
+
+
+async def test_acknowledged_before_the_slow_work(settings: Settings, clock: SimClock) -> None:
+    """The ack comes back while users.info is still failing over: work happens after the ack."""
+    async with slack_rig(settings, clock, "http", routes=ROUTES) as rig:
+        rig.slack.fail("users.info", status=503)
+        assert await rig.side.command(p.command(rig.slack, "survey", "inline")) == {}
+        reply = (await rig.replies(1))[0]
+        assert reply["text"] == "inline answer" and reply["response_type"] == "in_channel"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,17 @@ def _mapping(value: str) -> dict[str, str]:
     """"announcements=C123,product=C456" -> {"announcements": "C123", "product": "C456"}."""
     pairs = (part.split("=", 1) for part in _csv(value) if "=" in part)
     return {name.strip().lstrip("#"): target.strip() for name, target in pairs}
+
+
+def _followups(value: str) -> tuple[tuple[str, int], ...]:
+    """"faq-tip:3,meet-a-peer:10" -> (("faq-tip", 3), ("meet-a-peer", 10)), sorted by day."""
+    steps = []
+    for part in _csv(value):
+        name, _, day = part.partition(":")
+        if not re.fullmatch(r"[a-z0-9-]+", name.strip()) or not day.strip().isdigit():
+            raise SettingsError(f"BOT_WELCOME_FOLLOWUPS must look like faq-tip:3,meet-a-peer:10, got {part!r}")
+        steps.append((name.strip(), int(day)))
+    return tuple(sorted(steps, key=lambda step: step[1]))
 
 
 def _int(env: Mapping[str, str], key: str, default: int) -> int:
@@ -99,6 +111,9 @@ class Settings:
     webinar_reminders: tuple[int, ...] = (1440, 60)
     webinar_channel: str = "announcements"
     webinar_uid_domain: str = "community-bot.openimis.org"
+    welcome_skip_guests: bool = True
+    welcome_public_greeting: bool = False
+    welcome_followups: tuple[tuple[str, int], ...] = (("faq-tip", 3), ("meet-a-peer", 10))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
@@ -134,6 +149,9 @@ class Settings:
             webinar_reminders=_offsets(env, "WEBINAR_REMINDERS", (1440, 60)),
             webinar_channel=env.get("WEBINAR_CHANNEL", "").strip().lstrip("#") or "announcements",
             webinar_uid_domain=env.get("WEBINAR_UID_DOMAIN", "").strip() or "community-bot.openimis.org",
+            welcome_skip_guests=_bool(env, "BOT_WELCOME_SKIP_GUESTS", True),
+            welcome_public_greeting=_bool(env, "BOT_WELCOME_PUBLIC_GREETING", False),
+            welcome_followups=_followups(env.get("BOT_WELCOME_FOLLOWUPS", "faq-tip:3,meet-a-peer:10")),
         )
 
     @property

@@ -1,8 +1,8 @@
 """Every feature's routes, listed explicitly."""
 
 from bot.core.routes import Routes, merge
-from handlers import core, webinars
+from handlers import core, privacy, profile, webinars, welcome
 
 
 def all_routes() -> Routes:
-    return merge(core.ROUTES, webinars.ROUTES)
+    return merge(core.ROUTES, webinars.ROUTES, welcome.ROUTES, profile.ROUTES, privacy.ROUTES)

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.core.model import Result
+from bot.core.model import Member, Result
 
 if TYPE_CHECKING:
+    import aiosqlite
+
     from bot.core.context import Ctx
     from bot.services.container import Services
 
@@ -42,6 +44,25 @@ class DueJob(Protocol):
         ...
 
 
+class PrivacyPart(Protocol):
+    """A feature's share of a member's personal data, for /mydata and /forget-me (bot/services/privacy.py).
+
+    `tables` are the tables this part handles; any other table with a foreign key to members is exported
+    and its rows deleted by the generic step, so register a part to keep something anonymously instead.
+    """
+
+    name: str
+    tables: tuple[str, ...]
+
+    async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
+        """Everything this feature stores about `member`, as JSON-ready data."""
+        ...
+
+    async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+        """Delete or anonymise; return (message id, count) pairs for what was kept anonymously."""
+        ...
+
+
 @dataclass(frozen=True)
 class Routes:
     commands: tuple[Command, ...] = ()
@@ -50,6 +71,7 @@ class Routes:
     joins: tuple[Handler, ...] = ()
     messages: tuple[Handler, ...] = ()  # tried in order; the first non-None result answers
     jobs: tuple[DueJob, ...] = ()
+    privacy: tuple[PrivacyPart, ...] = ()  # erase/export steps, run by /mydata and /forget-me
 
     def command(self, name: str) -> Command | None:
         name = name.lower().lstrip("/")
@@ -75,6 +97,7 @@ def merge(*parts: Routes) -> Routes:
         joins=tuple(h for p in parts for h in p.joins),
         messages=tuple(h for p in parts for h in p.messages),
         jobs=tuple(j for p in parts for j in p.jobs),
+        privacy=tuple(x for p in parts for x in p.privacy),
     )
 
 

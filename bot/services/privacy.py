@@ -1,0 +1,78 @@
+"""What the bot stores about a member: export it all (/mydata) or erase it all (/forget-me).
+
+Each feature registers a `PrivacyPart` in its ROUTES (`privacy=(...)`) for its own tables; this module
+runs them, then a generic step over every other table with a foreign key to `members` (found from the
+schema), then the core tables: outbox, processed events, and finally the member row itself, which is
+anonymised (kept as an empty shell so counts elsewhere stay consistent).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.core.clock import to_iso
+from bot.core.model import Member
+from bot.core.routes import PrivacyPart
+from bot.store import privacy as sql
+
+log = logging.getLogger(__name__)
+
+
+class ProfilePart:
+    """The onboarding profile: exported as stored, deleted on erase."""
+
+    name: str = "profile"
+    tables: tuple[str, ...] = ("profiles",)
+
+    async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
+        return await sql.rows_where(db, "profiles", "member_id", member.id)
+
+    async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+        await sql.delete_where(db, "profiles", "member_id", member.id)
+        return []
+
+
+async def export(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPart, ...],
+                 now: datetime) -> dict[str, Any]:
+    """Everything stored about `member`, keyed by part or table name."""
+    data: dict[str, Any] = {"exported_at": to_iso(now), "member": await sql.member_row(db, member.id)}
+    for part in parts:
+        data[part.name] = await part.export(db, member)
+    for table, column in await _unclaimed(db, parts):
+        data[table] = await sql.rows_where(db, table, column, member.id)
+    data["messages"] = await sql.outbox_rows(db, member)
+    return data
+
+
+def export_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+async def erase(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPart, ...],
+                now: datetime) -> list[tuple[str, int]]:
+    """Delete or anonymise every trace of `member`; returns what was kept anonymously."""
+    kept: list[tuple[str, int]] = []
+    for part in parts:
+        kept.extend(await part.erase(db, member, now))
+    for table, column in await _unclaimed(db, parts):
+        deleted = await sql.delete_where(db, table, column, member.id)
+        if deleted:
+            log.info("forget-me: deleted %d row(s) of %s for member %s", deleted, table, member.id)
+    _, anonymised = await sql.erase_outbox(db, member)
+    if anonymised:
+        kept.append(("privacy.kept.messages", anonymised))
+    await sql.erase_processed_events(db, member)
+    await sql.anonymise_member(db, member.id)
+    kept.append(("privacy.kept.member", 1))
+    return kept
+
+
+async def _unclaimed(db: aiosqlite.Connection, parts: tuple[PrivacyPart, ...]) -> list[tuple[str, str]]:
+    claimed = {table for part in parts for table in part.tables}
+    return [(t, c) for t, c in await sql.member_references(db) if t not in claimed]
+

@@ -1,0 +1,99 @@
+"""SQL for /mydata and /forget-me: find, export and erase what the database holds about one member.
+
+Tables that reference `members` through a foreign key are found from the schema itself, so a table added
+by a later feature is exported and erased even if that feature registers no privacy step of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiosqlite
+
+from bot.core.model import Member
+
+ERASED_PAYLOAD = json.dumps({"text": "", "buttons": [], "ephemeral": False, "file": None})
+_OUTBOX_MATCH = """((platform = ? AND kind = 'dm' AND target = ?)
+    OR (platform = ? AND kind = 'group' AND instr(',' || target || ',', ',' || ? || ',') > 0)
+    OR instr(payload, ?) > 0 OR instr(COALESCE(fallback, ''), ?) > 0)"""
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _mention_marker(member: Member) -> str:
+    """What every mention token of this member contains (see bot.core.text.mention)."""
+    return f"@:{member.user_id}|"
+
+
+def _outbox_params(member: Member) -> tuple[str, ...]:
+    marker = _mention_marker(member)
+    return (member.platform, member.user_id, member.platform, member.user_id, marker, marker)
+
+
+async def tables(db: aiosqlite.Connection) -> list[str]:
+    """Every table of the database (sqlite_master), internal ones excluded."""
+    rows = await db.execute_fetchall(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    return [str(r[0]) for r in rows]
+
+
+async def member_references(db: aiosqlite.Connection) -> list[tuple[str, str]]:
+    """(table, column) pairs whose foreign key points at members.id."""
+    found: list[tuple[str, str]] = []
+    for table in await tables(db):
+        for fk in await db.execute_fetchall(f"PRAGMA foreign_key_list({_quote(table)})"):
+            if fk["table"] == "members" and fk["to"] in (None, "id"):
+                found.append((table, str(fk["from"])))
+    return found
+
+
+async def rows_where(db: aiosqlite.Connection, table: str, column: str, value: Any) -> list[dict[str, Any]]:
+    sql = f"SELECT * FROM {_quote(table)} WHERE {_quote(column)} = ?"
+    return [dict(r) for r in await db.execute_fetchall(sql, (value,))]
+
+
+async def delete_where(db: aiosqlite.Connection, table: str, column: str, value: Any) -> int:
+    cursor = await db.execute(f"DELETE FROM {_quote(table)} WHERE {_quote(column)} = ?", (value,))
+    return cursor.rowcount
+
+
+async def member_row(db: aiosqlite.Connection, member_id: int) -> dict[str, Any] | None:
+    rows = await rows_where(db, "members", "id", member_id)
+    return rows[0] if rows else None
+
+
+async def outbox_rows(db: aiosqlite.Connection, member: Member) -> list[dict[str, Any]]:
+    """Messages to this member, and posts that mention them."""
+    sql = f"""SELECT idempotency_key, platform, kind, target, payload, status, created_at, sent_at, last_error
+              FROM outbox WHERE {_OUTBOX_MATCH} ORDER BY id"""
+    return [dict(r) for r in await db.execute_fetchall(sql, _outbox_params(member))]
+
+
+async def erase_outbox(db: aiosqlite.Connection, member: Member) -> tuple[int, int]:
+    """Delete messages not yet sent; strip recipient and content from the others (their keys stay, so
+    a replayed event still queues nothing). Returns (deleted, anonymised)."""
+    params = _outbox_params(member)
+    cursor = await db.execute(f"DELETE FROM outbox WHERE status IN ('pending', 'sending') AND {_OUTBOX_MATCH}",
+                              params)
+    deleted = cursor.rowcount
+    sql = f"""UPDATE outbox SET target = 'erased', payload = ?, fallback = NULL, last_error = NULL,
+              platform_ref = NULL WHERE {_OUTBOX_MATCH}"""
+    cursor = await db.execute(sql, (ERASED_PAYLOAD, *params))
+    return deleted, cursor.rowcount
+
+
+async def erase_processed_events(db: aiosqlite.Connection, member: Member) -> int:
+    """Event ids that embed the member's user id (e.g. the console's join:<name>)."""
+    sql = "DELETE FROM processed_events WHERE platform = ? AND instr(event_id, ?) > 0"
+    cursor = await db.execute(sql, (member.platform, member.user_id))
+    return cursor.rowcount
+
+
+async def anonymise_member(db: aiosqlite.Connection, member_id: int) -> None:
+    """Keep the row (other tables may count on it) but nothing that identifies the person."""
+    sql = """UPDATE members SET user_id = 'erased-' || id, display_name = '', locale = NULL,
+             platform_locale = NULL, timezone = NULL, is_admin = 0, joined_at = NULL WHERE id = ?"""
+    await db.execute(sql, (member_id,))

@@ -1,0 +1,192 @@
+"""The onboarding profile: step-by-step buttons, a form, and /profile to show and edit it.
+
+Buttons are stateless: the action says what to do and the value carries the field and the choice
+(`onb.set` "role:developer", `onb.add`/`onb.del` "interests:claims", `onb.next` "stage"), so a button
+still works after a restart, and pressing an old one again sets the same value again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.context import Ctx, UserError
+from bot.core.model import (
+    Button,
+    ButtonPressed,
+    CommandInvoked,
+    Field,
+    FieldKind,
+    Form,
+    FormErrors,
+    FormSubmitted,
+    Option,
+    Reply,
+)
+from bot.core.routes import Command, Routes
+from bot.core.taxonomy import NOT_IMPLEMENTING, ROLES, STAGES, role_key, stage_key
+from bot.services import onboarding as ob
+from bot.store import profiles as profile_sql
+from handlers.onboarding_steps import (
+    FIELD_ALIASES,
+    resolve,
+    save_field,
+    show_profile,
+    step_reply,
+    stop_tips,
+)
+
+MULTI = ("languages", "interests")
+TYPED = ("country", "organisation", "languages", "timezone")
+
+
+async def _profile(ctx: Ctx) -> profile_sql.Profile:
+    async with ctx.services.store.transaction() as db:
+        return await profile_sql.get(db, ctx.member.id)
+
+
+async def ask_step(ctx: Ctx, step: str | None) -> Reply:
+    """The question for `step`, or the end of onboarding when there is none."""
+    if step is None:
+        async with ctx.services.store.transaction() as db:
+            profile = await profile_sql.get(db, ctx.member.id)
+            await profile_sql.save(db, profile.with_changes(onboarding_done=True), ctx.now)
+        return Reply(ctx.t("profile.done") + "\n\n" + await show_profile(ctx), ephemeral=True)
+    return step_reply(ctx, step, await _profile(ctx))
+
+
+async def start(ctx: Ctx, event: ButtonPressed) -> Reply:
+    return await ask_step(ctx, ob.STEPS[0])
+
+
+async def set_value(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """A choice button: store it and ask the next question."""
+    step, _, raw = event.value.partition(":")
+    if step not in ob.STEPS or step in MULTI:
+        return ctx.reply("profile.stale")
+    try:
+        value = resolve(ctx, step, raw)
+    except UserError:
+        return ctx.reply("profile.stale")
+    await save_field(ctx, step, value)
+    return await ask_step(ctx, ob.next_step(step))
+
+
+async def toggle(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Add or remove one item of a multi-choice step (idempotent), then show the step again."""
+    step, _, code = event.value.partition(":")
+    if not _valid_item(step, code):
+        return ctx.reply("profile.stale")
+    current = list(getattr(await _profile(ctx), step))
+    limit = ob.MAX_LANGUAGES if step == "languages" else len(ob.INTERESTS)
+    if event.action == "onb.add" and code not in current and len(current) < limit:
+        current.append(code)
+    if event.action == "onb.del" and code in current:
+        current.remove(code)
+    await save_field(ctx, step, tuple(current))
+    return step_reply(ctx, step, await _profile(ctx))
+
+
+def _valid_item(step: str, code: str) -> bool:
+    if step == "interests":
+        return code in ob.INTERESTS
+    return step == "languages" and re.fullmatch(r"[a-z]{2,3}", code) is not None
+
+
+async def skip(ctx: Ctx, event: ButtonPressed) -> Reply:
+    if event.value not in ob.STEPS:
+        return ctx.reply("profile.stale")
+    return await ask_step(ctx, ob.next_step(event.value))
+
+
+async def type_in(ctx: Ctx, event: ButtonPressed) -> Form | Reply:
+    """A one-field form for the steps answered with text (country, organisation, languages, timezone)."""
+    if event.value not in TYPED:
+        return ctx.reply("profile.stale")
+    label = {"country": ctx.t("profile.label.country"), "organisation": ctx.t("profile.label.organisation"),
+             "languages": ctx.t("profile.label.languages"), "timezone": ctx.t("profile.label.timezone")}
+    field = Field(event.value, FieldKind.SHORT_TEXT, label[event.value], required=True,
+                  max_length=ob.MAX_ORGANISATION if event.value == "organisation" else 80)
+    return Form("profile.text", ctx.t("profile.form_title"), (field,), ctx.t("profile.form_submit"),
+                state=event.value)
+
+
+async def typed(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    step = event.state
+    text = event.values.get(step)
+    if step not in TYPED or not isinstance(text, str):
+        return ctx.reply("profile.stale")
+    try:
+        value = resolve(ctx, step, text)
+    except UserError as exc:
+        return FormErrors({step: ctx.t(exc.key, **exc.values)})
+    await save_field(ctx, step, value)
+    return await ask_step(ctx, ob.next_step(step))
+
+
+def profile_form(ctx: Ctx, profile: profile_sql.Profile) -> Form:
+    """Five fields (a Discord modal's limit); languages, interests and consent have their own steps."""
+    roles = tuple(Option(r, ctx.t(role_key(r))) for r in ROLES)
+    stages = tuple(Option(s, ctx.t(stage_key(s))) for s in (*STAGES, NOT_IMPLEMENTING))
+    country = ob.country_name(profile.country, ctx.locale) if profile.country else None
+    fields = (
+        Field("role", FieldKind.CHOICE, ctx.t("profile.label.role"), options=roles, initial=profile.role),
+        Field("country", FieldKind.SHORT_TEXT, ctx.t("profile.label.country"), initial=country, max_length=80),
+        Field("organisation", FieldKind.SHORT_TEXT, ctx.t("profile.label.organisation"),
+              initial=profile.organisation, max_length=ob.MAX_ORGANISATION),
+        Field("stage", FieldKind.CHOICE, ctx.t("profile.label.stage"), options=stages, initial=profile.stage),
+        Field("timezone", FieldKind.SHORT_TEXT, ctx.t("profile.label.timezone"), initial=ctx.member.timezone,
+              max_length=80),
+    )
+    return Form("profile.main", ctx.t("profile.form_title"), fields, ctx.t("profile.form_submit"))
+
+
+async def open_form(ctx: Ctx, event: ButtonPressed) -> Form:
+    return profile_form(ctx, await _profile(ctx))
+
+
+async def submit_form(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    """Validate every answered field first; save only when all are valid. Skipped fields are kept."""
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for step in ("role", "country", "organisation", "stage", "timezone"):
+        raw = event.values.get(step)
+        text = raw[0] if isinstance(raw, list) and raw else raw
+        if not isinstance(text, str) or not text.strip():
+            continue
+        try:
+            values[step] = resolve(ctx, step, text)
+        except UserError as exc:
+            errors[step] = ctx.t(exc.key, **exc.values)
+    if errors:
+        return FormErrors(errors)
+    for step, value in values.items():
+        await save_field(ctx, step, value)
+    return Reply(ctx.t("profile.saved") + "\n\n" + await show_profile(ctx), ephemeral=True)
+
+
+async def profile_command(ctx: Ctx, event: CommandInvoked) -> Reply | Form:
+    """/profile, /profile edit, /profile <field> [value]."""
+    word, _, rest = event.args.strip().partition(" ")
+    field = FIELD_ALIASES.get(ob.fold(word)) if word else None
+    if not word:
+        buttons = (Button(ctx.t("profile.button.steps"), "onb.start", "role"),
+                   Button(ctx.t("profile.button.form"), "profile.form", "main"))
+        return Reply(await show_profile(ctx), buttons=buttons, ephemeral=True)
+    if ob.fold(word) in ("edit", "modifier"):
+        return profile_form(ctx, await _profile(ctx))
+    if field is None:
+        return ctx.reply("profile.usage_hint", field=word[:30])
+    if field == "tips":
+        return await stop_tips(ctx, rest)
+    if not rest.strip():
+        return step_reply(ctx, field, await _profile(ctx))
+    await save_field(ctx, field, resolve(ctx, field, rest))
+    return Reply(ctx.t("profile.saved") + "\n\n" + await show_profile(ctx), ephemeral=True)
+
+
+ROUTES = Routes(
+    commands=(Command("profile", profile_command, "profile.summary", "profile.usage", aliases=("profil",)),),
+    buttons={"onb.start": start, "onb.set": set_value, "onb.add": toggle, "onb.del": toggle, "onb.next": skip,
+             "onb.type": type_in, "profile.form": open_form},
+    forms={"profile.text": typed, "profile.main": submit_form},
+)

@@ -36,6 +36,7 @@ from handlers.onboarding_steps import (
 )
 
 MULTI = ("languages", "interests")
+PRESSED = ("role", "country", "stage", "timezone", "consent")  # the steps answered by one onb.set button
 TYPED = ("country", "organisation", "languages", "timezone")
 
 
@@ -61,7 +62,7 @@ async def start(ctx: Ctx, event: ButtonPressed) -> Reply:
 async def set_value(ctx: Ctx, event: ButtonPressed) -> Reply:
     """A choice button: store it and ask the next question."""
     step, _, raw = event.value.partition(":")
-    if step not in ob.STEPS or step in MULTI:
+    if step not in PRESSED:
         return ctx.reply("profile.stale")
     try:
         value = resolve(ctx, step, raw)

@@ -53,8 +53,8 @@ def dm_lines(output: str, who: str, marker: str) -> list[str]:
 async def test_done_when_journey(tmp_path: Path) -> None:
     db_path = tmp_path / "journey.db"
     first = await run_console(db_path, [
+        ":join ram en", ":join awa fr",  # first: their welcome DM has buttons too, and :click presses the newest
         ":admin ana", CREATE, ":click 1",
-        ":join ram en", ":join awa fr",
         ":as ram", ":click 1",          # Going
         ":as awa", ":click 2",          # Maybe (Peut-être)
         ":advance 9d",                  # two sessions: 23 March (CET) and 30 March (CEST)

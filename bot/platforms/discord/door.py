@@ -1,0 +1,188 @@
+"""The Discord door: a discord.py client wired to the dispatcher, and `run_door` which keeps it running.
+
+Application commands come from the routes; button presses and modal submissions arrive through
+`on_interaction` with their meaning in the custom_id, so they work after a restart. Members joining
+(members intent) and DMs or mentions of the bot (message content intent) become neutral events. When
+Discord refuses a privileged intent (gateway close 4014) the door says so in the log and reconnects
+without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+import discord
+import yarl
+
+from bot.app import App
+from bot.core.i18n import resolve_locale
+from bot.core.model import Actor, Form, MemberJoined, MessageReceived, Reply, Result
+from bot.platforms.discord.commands import CatalogTranslator, build_tree, sync
+from bot.platforms.discord.interactions import Interactions
+from bot.platforms.discord.messenger import DiscordMessenger
+from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, to_messages
+from bot.settings import Settings, SettingsError
+from bot.store import members as member_sql
+
+log = logging.getLogger(__name__)
+DEFAULT_API = "https://discord.com/api/v10"
+MEMBERS_MISSING = (
+    "Discord refused the gateway connection (close code 4014, disallowed intents): the SERVER MEMBERS "
+    "intent is not enabled for this application. Continuing WITHOUT it: new members will NOT be welcomed. "
+    "Enable 'Server Members Intent' on the Bot page of the Discord Developer Portal and restart.")
+CONTENT_MISSING = (
+    "Discord refused the gateway connection again (4014): the MESSAGE CONTENT intent is not enabled either. "
+    "Continuing WITHOUT it: DMs and messages that mention the bot are still answered, other messages are not "
+    "read. Enable 'Message Content Intent' on the Bot page of the Discord Developer Portal to restore it.")
+
+
+def configure_endpoints(settings: Settings) -> str:
+    """Point discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL (tests use loopback); returns the REST base."""
+    api = (settings.discord_api_url or DEFAULT_API).rstrip("/")
+    discord.http.Route.BASE = api
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+    return api
+
+
+def wanted_intents() -> discord.Intents:
+    intents = discord.Intents.default()
+    intents.members = True
+    intents.message_content = True
+    return intents
+
+
+class DoorClient(discord.Client):
+    """discord.py client that hands every event to the door."""
+
+    def __init__(self, door: DiscordDoor, intents: discord.Intents, guild_ready_timeout: float) -> None:
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, chunk_guilds_at_startup=False,
+                         guild_ready_timeout=guild_ready_timeout)
+        self.door = door
+        self.tree = build_tree(self, door.app.routes.commands, door.app.services.catalogs,
+                               door.interactions.on_command)
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator(self.door.app.services.catalogs))
+        try:
+            count = await sync(self.tree, self.door.app.services.settings.discord_guild_ids)
+            log.info("discord: %d application command(s) synced", count)
+        except discord.HTTPException:
+            log.exception("discord: could not sync application commands; the previous ones stay in place")
+
+    async def on_ready(self) -> None:
+        log.info("discord: connected as %s (%d server(s))", self.user, len(self.guilds))
+        if self.door.ready is not None:
+            self.door.ready.set()
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.component:
+            await self.door.interactions.on_component(interaction)
+        elif interaction.type is discord.InteractionType.modal_submit:
+            await self.door.interactions.on_modal(interaction)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.door.member_joined(member)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.user is not None:
+            await self.door.message(message, self.user)
+
+
+class DiscordDoor:
+    def __init__(self, app: App, ready: asyncio.Event | None, answer_within: float) -> None:
+        self.app = app
+        self.ready = ready
+        self.interactions = Interactions(app, answer_within)
+
+    async def member_joined(self, member: discord.Member) -> None:
+        """A new member (members intent): welcome them once, even if Discord repeats the event."""
+        if member.bot:
+            return
+        joined = member.joined_at.isoformat() if member.joined_at else ""
+        event_id = f"join:{member.guild.id}:{member.id}:{joined}"
+        async with self.app.services.store.transaction() as db:
+            first = await member_sql.first_time_seen(db, PLATFORM, event_id, self.app.services.clock.now())
+        if not first:
+            log.info("discord: join of %s seen before; ignored", member.id)
+            return
+        actor = Actor(PLATFORM, str(member.id), member.display_name,
+                      platform_locale=member.guild.preferred_locale.value)
+        result = await self.app.dispatcher.handle(MemberJoined(actor, event_id=event_id))
+        await self.deliver(member, result, self.locale_of(actor))
+
+    async def message(self, message: discord.Message, me: discord.ClientUser) -> None:
+        """DMs to the bot and messages that mention it."""
+        if message.author.bot or message.author.id == me.id:
+            return
+        is_dm = message.guild is None
+        mentioned = any(user.id == me.id for user in message.mentions)
+        if not is_dm and not mentioned:
+            return
+        text = re.sub(rf"<@!?{me.id}>", "", message.content).strip()
+        locale = message.guild.preferred_locale.value if message.guild else None
+        actor = Actor(PLATFORM, str(message.author.id), message.author.display_name, platform_locale=locale)
+        event = MessageReceived(actor, text, channel=str(message.channel.id), is_dm=is_dm, mentions_bot=mentioned)
+        result = await self.app.dispatcher.handle(event)
+        await self.deliver(message.channel, result, self.locale_of(actor), reference=None if is_dm else message)
+
+    def locale_of(self, actor: Actor) -> str:
+        return resolve_locale(None, actor.platform_locale, self.app.services.settings.default_locale)
+
+    async def deliver(self, where: discord.abc.Messageable, result: Result, locale: str,
+                      reference: discord.Message | None = None) -> None:
+        """Send a handler's answer outside an interaction (a form becomes a message with an open button)."""
+        if isinstance(result, Form):
+            form_hash = await self.interactions.store_form(result)
+            result = self.interactions.form_button_reply(locale, "discord.form_prompt", "discord.form_open",
+                                                         form_hash, 0, title=result.title)
+        replies = [result] if isinstance(result, Reply) else result if isinstance(result, list) else []
+        try:
+            for reply in replies:
+                for outgoing in to_messages(reply):
+                    await outgoing.send_to(where, reference)
+        except discord.Forbidden as exc:
+            log.warning("discord: could not answer %s (%s)", getattr(where, "id", where), exc.text)
+
+
+async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_timeout: float = 2.0,
+                   answer_within: float = 2.0) -> None:
+    """Run the Discord door until cancelled; registers its messenger on the outbox and sets `ready` when connected."""
+    settings = app.services.settings
+    if not settings.discord_token:
+        raise SettingsError("DISCORD_TOKEN is required for the Discord door")
+    api = configure_endpoints(settings)
+    messenger = DiscordMessenger(settings.discord_token, api, settings.discord_channels)
+    await messenger.start()
+    app.services.outbox.register(messenger)
+    door = DiscordDoor(app, ready, answer_within)
+    intents = wanted_intents()
+    try:
+        while True:
+            client = DoorClient(door, intents, guild_ready_timeout)
+            try:
+                await client.start(settings.discord_token)
+                return
+            except discord.PrivilegedIntentsRequired:
+                intents = without_refused_intent(intents)
+            finally:
+                await client.close()
+    finally:
+        if app.services.outbox.messengers.get(PLATFORM) is messenger:
+            del app.services.outbox.messengers[PLATFORM]
+        await messenger.close()
+
+
+def without_refused_intent(intents: discord.Intents) -> discord.Intents:
+    """After a 4014 close: drop the members intent first, then message content; give up if neither is left."""
+    if intents.members:
+        log.error(MEMBERS_MISSING)
+        intents.members = False
+    elif intents.message_content:
+        log.error(CONTENT_MISSING)
+        intents.message_content = False
+    else:
+        raise RuntimeError("Discord refused the gateway connection with 4014 although no privileged intent is asked")
+    return intents

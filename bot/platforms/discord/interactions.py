@@ -1,0 +1,209 @@
+"""Answering interactions: slash commands, button presses and modal submissions.
+
+Every interaction is answered within Discord's 3 seconds: the handler runs, and if it has not finished
+after `answer_within` seconds the interaction is deferred and the answer follows up. A Form opens as a
+modal when it can still be the first response, otherwise as a message with a button that opens it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+import discord
+
+from bot.app import App
+from bot.core.i18n import normalise_locale
+from bot.core.model import (
+    Actor,
+    Button,
+    ButtonPressed,
+    CommandInvoked,
+    Form,
+    FormErrors,
+    FormSubmitted,
+    FormValue,
+    Reply,
+    Result,
+)
+from bot.core.text import inert
+from bot.platforms.discord import forms
+from bot.platforms.discord.render import INTERNAL, PLATFORM, parse_button_id, to_messages
+from bot.store import discord as sql
+
+log = logging.getLogger(__name__)
+
+
+def interaction_locale(interaction: discord.Interaction) -> str | None:
+    """The member's Discord language, else the server's preferred one (if the bot speaks it)."""
+    own = interaction.locale.value if interaction.locale else None
+    guild = interaction.guild_locale.value if interaction.guild_locale else None
+    return next((loc for loc in (own, guild) if normalise_locale(loc)), own)
+
+
+def interaction_actor(interaction: discord.Interaction) -> Actor:
+    user = interaction.user
+    perms = interaction.permissions
+    admin = interaction.guild_id is not None and bool(perms.manage_guild or perms.administrator)
+    return Actor(PLATFORM, str(user.id), user.display_name, platform_locale=interaction_locale(interaction),
+                 platform_admin=admin, is_bot=user.bot)
+
+
+def custom_id_of(interaction: discord.Interaction) -> str:
+    data: dict[str, Any] = dict(interaction.data or {})
+    return str(data.get("custom_id", ""))
+
+
+class Interactions:
+    """Turns interactions into neutral events and renders what the handlers answer."""
+
+    def __init__(self, app: App, answer_within: float = 2.0) -> None:
+        self.app = app
+        self.answer_within = answer_within
+
+    def locale(self, interaction: discord.Interaction) -> str:
+        """The language of door messages (the member's choice applies to what handlers say)."""
+        return normalise_locale(interaction_locale(interaction)) or self.app.services.settings.default_locale
+
+    def t(self, interaction: discord.Interaction, key: str, **values: Any) -> str:
+        return self.app.services.catalogs.t(self.locale(interaction), key, **values)
+
+    # ---- entry points ------------------------------------------------------------------------
+
+    async def on_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
+        event = CommandInvoked(interaction_actor(interaction), name, inert(args).strip(),
+                               channel=str(interaction.channel_id), is_dm=interaction.guild_id is None)
+        await self.answer(interaction, self.app.dispatcher.handle(event))
+
+    async def on_component(self, interaction: discord.Interaction) -> None:
+        custom_id = custom_id_of(interaction)
+        if custom_id.startswith(INTERNAL):
+            await self.on_form_button(interaction, custom_id)
+            return
+        action, value = parse_button_id(custom_id)
+        event = ButtonPressed(interaction_actor(interaction), action, value, channel=str(interaction.channel_id),
+                              is_dm=interaction.guild_id is None)
+        await self.answer(interaction, self.app.dispatcher.handle(event))
+
+    async def on_modal(self, interaction: discord.Interaction) -> None:
+        decoded = forms.decode(custom_id_of(interaction))
+        if decoded is None or decoded[0] != forms.MODAL_PREFIX:
+            decoded = None
+        stored = await self.load_form(decoded[1]) if decoded else None
+        if decoded is None or stored is None:
+            await self.send(interaction, Reply(self.t(interaction, "errors.stale_button"), ephemeral=True))
+            return
+        await self.answer(interaction, self.submit_page(interaction, stored, decoded[1], decoded[2]))
+
+    # ---- answering ---------------------------------------------------------------------------
+
+    async def answer(self, interaction: discord.Interaction, work: Awaitable[Result]) -> None:
+        """Run the handler; defer if it takes longer than `answer_within`; then render its result."""
+        task = asyncio.ensure_future(work)
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self.answer_within)
+            if not done:
+                log.info("discord: deferring interaction %s (handler still running)", interaction.id)
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            await self.render(interaction, await task)
+        except Exception:
+            log.exception("discord: could not answer interaction %s", interaction.id)
+            task.cancel()
+            await self.apologise(interaction)
+
+    async def apologise(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.send(interaction, Reply(self.t(interaction, "errors.internal"), ephemeral=True))
+        except discord.HTTPException:
+            log.warning("discord: could not tell the member about the failure either")
+
+    async def render(self, interaction: discord.Interaction, result: Result) -> None:
+        if isinstance(result, Form):
+            await self.open_form(interaction, result, 0)
+        elif isinstance(result, FormErrors):
+            log.warning("discord: a FormErrors answered something that is not a form submission")
+        elif isinstance(result, Reply):
+            await self.send(interaction, result)
+        elif isinstance(result, list):
+            for reply in result:
+                await self.send(interaction, reply)
+        elif not interaction.response.is_done():
+            await interaction.response.defer()
+
+    async def send(self, interaction: discord.Interaction, reply: Reply) -> None:
+        for outgoing in to_messages(reply):
+            await outgoing.answer(interaction)
+
+    # ---- forms -------------------------------------------------------------------------------
+
+    async def store_form(self, form: Form) -> str:
+        body = forms.form_to_json(form)
+        form_hash = forms.digest(body)
+        async with self.app.services.store.transaction() as db:
+            await sql.save_form(db, form_hash, body, self.app.services.clock.now())
+        return form_hash
+
+    async def load_form(self, form_hash: str) -> Form | None:
+        async with self.app.services.store.transaction() as db:
+            body = await sql.load_form(db, form_hash)
+        return forms.form_from_json(body) if body else None
+
+    async def open_form(self, interaction: discord.Interaction, form: Form, page: int,
+                        form_hash: str | None = None) -> None:
+        """A modal if this is still the first response, else a message with a button that opens it."""
+        form_hash = form_hash or await self.store_form(form)
+        if not interaction.response.is_done():
+            yes_no = (self.t(interaction, "discord.yes"), self.t(interaction, "discord.no"))
+            await interaction.response.send_modal(forms.build_modal(form, form_hash, page, yes_no))
+            return
+        await self.send(interaction, self.form_button_reply(self.locale(interaction), "discord.form_prompt",
+                                                            "discord.form_open", form_hash, page, title=form.title))
+
+    def form_button_reply(self, locale: str, text_key: str, button_key: str, form_hash: str, page: int,
+                          **values: Any) -> Reply:
+        """A message with a button that opens page `page` of a stored form ("~o|hash|page")."""
+        catalogs = self.app.services.catalogs
+        button = Button(catalogs.t(locale, button_key), forms.OPEN_PREFIX, f"{form_hash}|{page}", "primary")
+        return Reply(catalogs.t(locale, text_key, **values), buttons=(button,), ephemeral=True)
+
+    async def on_form_button(self, interaction: discord.Interaction, custom_id: str) -> None:
+        decoded = forms.decode(custom_id)
+        form = await self.load_form(decoded[1]) if decoded else None
+        if decoded is None or form is None or decoded[2] >= len(forms.pages(form)):
+            await self.send(interaction, Reply(self.t(interaction, "errors.stale_button"), ephemeral=True))
+            return
+        await self.open_form(interaction, form, decoded[2], decoded[1])
+
+    async def submit_page(self, interaction: discord.Interaction, form: Form, form_hash: str, page: int) -> Result:
+        """Keep this page's answers; on the last page, hand the whole form to its handler."""
+        user_id, now = str(interaction.user.id), self.app.services.clock.now()
+        total = len(forms.pages(form))
+        async with self.app.services.store.transaction() as db:
+            answers: dict[str, FormValue] = await sql.load_answers(db, user_id, form_hash)
+            answers.update(forms.parse_page(form, page, dict(interaction.data or {})))
+            if page + 1 < total:
+                await sql.save_answers(db, user_id, form_hash, answers, now)
+            else:
+                await sql.clear_answers(db, user_id, form_hash)
+        if page + 1 < total:
+            return self.form_button_reply(self.locale(interaction), "discord.form_step", "discord.form_continue",
+                                          form_hash, page + 1, done=page + 1, total=total)
+        event = FormSubmitted(interaction_actor(interaction), form.id, answers, form.state,
+                              channel=str(interaction.channel_id))
+        result = await self.app.dispatcher.handle(event)
+        if isinstance(result, FormErrors):
+            return await self.errors_reply(interaction, form, answers, result)
+        return result
+
+    async def errors_reply(self, interaction: discord.Interaction, form: Form, answers: dict[str, FormValue],
+                           errors: FormErrors) -> Reply:
+        """The errors, one per line, and a button that reopens the form with the answers given."""
+        labels = {f.name: f.label for f in form.fields}
+        again_hash = await self.store_form(forms.with_answers(form, answers))
+        first = next(iter(errors.errors), "")
+        reply = self.form_button_reply(self.locale(interaction), "discord.form_errors", "discord.form_reopen",
+                                       again_hash, forms.page_of(form, first))
+        lines = [reply.text] + [f"• {labels.get(name, name)}: {message}" for name, message in errors.errors.items()]
+        return Reply("\n".join(lines), buttons=reply.buttons, ephemeral=True)

@@ -1,0 +1,137 @@
+"""The outbox's Discord messenger: DMs, channel posts and group DMs over the REST API.
+
+It makes one attempt per message and reports the outcome to the outbox, which owns retries: a 429
+becomes DeliveryError(retry_after=...), a 5xx or a network error a temporary failure, and a member
+whose DMs are closed (error 50007) a permanent failure with code "dm_closed". (discord.py's own HTTP
+client would sleep and retry inside the call, hiding 429s and 5xx from the outbox.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+import aiohttp
+import discord
+from discord.http import handle_message_parameters
+
+from bot.core.model import Destination, Reply
+from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, Outgoing, to_messages
+from bot.services.outbox import DeliveryError
+
+log = logging.getLogger(__name__)
+CANNOT_DM = 50007
+
+
+class DiscordMessenger:
+    """Delivers outbox messages to Discord."""
+
+    platform = PLATFORM
+
+    def __init__(self, token: str, api_base: str, channels: dict[str, str]) -> None:
+        self.token = token
+        self.api_base = api_base.rstrip("/")
+        self.channels = channels
+        self.dm_channels: dict[str, str] = {}
+        self.group_done: set[tuple[str, str]] = set()  # (message, user) already sent within a group
+        self.session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self.session = aiohttp.ClientSession(headers={"Authorization": f"Bot {self.token}",
+                                                      "User-Agent": "community-bot (openIMIS, 0.1)"})
+
+    async def close(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
+
+    async def send(self, dest: Destination, reply: Reply) -> str | None:
+        """Send one outbox message; returns the id of the (last) Discord message."""
+        if dest.kind == "dm":
+            return await self.send_dm(dest.target, reply)
+        if dest.kind == "channel":
+            return await self.post(self.channel_id(dest.target), reply)
+        if dest.kind == "group":
+            return await self.send_group(dest, reply)
+        raise DeliveryError(f"unknown destination kind {dest.kind!r}", permanent=True)
+
+    def channel_id(self, target: str) -> str:
+        """A logical channel name ("announcements") or a channel id -> the channel id."""
+        name = target.lstrip("#")
+        if name in self.channels:
+            return self.channels[name]
+        if name.isdigit():
+            return name
+        raise DeliveryError(f"no Discord channel configured for {name!r} (DISCORD_CHANNELS)", permanent=True,
+                            code="no_channel")
+
+    async def send_dm(self, user_id: str, reply: Reply) -> str | None:
+        channel = self.dm_channels.get(user_id)
+        if channel is None:
+            data = await self.request("POST", "/users/@me/channels", json={"recipient_id": user_id})
+            channel = self.dm_channels[user_id] = str(data["id"])
+        return await self.post(channel, reply)
+
+    async def send_group(self, dest: Destination, reply: Reply) -> str | None:
+        """One DM each; members already reached are not written to again when the outbox retries."""
+        message = hashlib.sha256((dest.key() + reply.text).encode()).hexdigest()
+        last: str | None = None
+        for user_id in (u.strip() for u in dest.target.split(",") if u.strip()):
+            if (message, user_id) in self.group_done:
+                continue
+            try:
+                last = await self.send_dm(user_id, reply)
+            except DeliveryError as exc:
+                if not exc.permanent:
+                    raise
+                log.warning("discord: group message not delivered to %s: %s", user_id, exc.reason)
+            self.group_done.add((message, user_id))
+        return last
+
+    async def post(self, channel_id: str, reply: Reply) -> str | None:
+        last: str | None = None
+        for outgoing in to_messages(reply):
+            data = await self.request_message(channel_id, outgoing)
+            last = str(data.get("id")) if isinstance(data, dict) else None
+        return last
+
+    async def request_message(self, channel_id: str, outgoing: Outgoing) -> Any:
+        params = handle_message_parameters(content=outgoing.content, view=outgoing.view or discord.utils.MISSING,
+                                           file=outgoing.file or discord.utils.MISSING,
+                                           allowed_mentions=NO_MENTIONS)
+        with params:
+            path = f"/channels/{channel_id}/messages"
+            if not params.multipart:
+                return await self.request("POST", path, json=params.payload)
+            form = aiohttp.FormData(quote_fields=False)
+            for field in params.multipart:
+                form.add_field(**field)
+            return await self.request("POST", path, data=form)
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """One REST call; failures become DeliveryError as the outbox expects."""
+        if self.session is None:
+            raise DeliveryError("the Discord messenger is not started")
+        try:
+            async with self.session.request(method, self.api_base + path, **kwargs) as response:
+                data = await response.json(content_type=None) if response.content_length != 0 else {}
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise DeliveryError(f"network error: {type(exc).__name__}: {exc}") from exc
+        if 200 <= status < 300:
+            return data
+        raise failure(status, data if isinstance(data, dict) else {})
+
+
+def failure(status: int, data: dict[str, Any]) -> DeliveryError:
+    """A Discord error response as a DeliveryError."""
+    code = data.get("code")
+    detail = f"discord {status}" + (f" code {code}: {data.get('message', '')}" if code else "")
+    if status == 429:
+        return DeliveryError(detail, retry_after=float(data.get("retry_after", 1.0)))
+    if status >= 500:
+        return DeliveryError(detail)
+    if code == CANNOT_DM:
+        return DeliveryError("cannot send messages to this member (DMs closed)", permanent=True, code="dm_closed")
+    return DeliveryError(detail, permanent=True, code=str(code or status))

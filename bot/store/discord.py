@@ -1,0 +1,45 @@
+"""SQL for the Discord door: stored forms (modals) and the answers of forms filled over several modals."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.core.clock import to_iso
+
+KEEP_FORMS = timedelta(days=30)
+
+
+async def save_form(db: aiosqlite.Connection, digest: str, body: str, now: datetime) -> None:
+    """Store a form under its content hash (refreshing its date) and forget forms unused for 30 days."""
+    sql = """INSERT INTO discord_forms VALUES (?, ?, ?)
+             ON CONFLICT (hash) DO UPDATE SET created_at = excluded.created_at"""
+    await db.execute(sql, (digest, body, to_iso(now)))
+    cutoff = to_iso(now - KEEP_FORMS)
+    await db.execute("DELETE FROM discord_forms WHERE created_at < ?", (cutoff,))
+    await db.execute("DELETE FROM discord_form_progress WHERE updated_at < ?", (cutoff,))
+
+
+async def load_form(db: aiosqlite.Connection, digest: str) -> str | None:
+    rows = list(await db.execute_fetchall("SELECT body FROM discord_forms WHERE hash = ?", (digest,)))
+    return str(rows[0][0]) if rows else None
+
+
+async def load_answers(db: aiosqlite.Connection, user_id: str, digest: str) -> dict[str, Any]:
+    sql = "SELECT answers FROM discord_form_progress WHERE user_id = ? AND hash = ?"
+    rows = list(await db.execute_fetchall(sql, (user_id, digest)))
+    return dict(json.loads(rows[0][0])) if rows else {}
+
+
+async def save_answers(db: aiosqlite.Connection, user_id: str, digest: str, answers: dict[str, Any],
+                       now: datetime) -> None:
+    sql = """INSERT INTO discord_form_progress VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id, hash) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at"""
+    await db.execute(sql, (user_id, digest, json.dumps(answers), to_iso(now)))
+
+
+async def clear_answers(db: aiosqlite.Connection, user_id: str, digest: str) -> None:
+    await db.execute("DELETE FROM discord_form_progress WHERE user_id = ? AND hash = ?", (user_id, digest))

@@ -1,0 +1,305 @@
+"""A fake Discord on 127.0.0.1: the REST API and the gateway websocket, enough for discord.py end to end.
+
+REST: login (users/@me, applications/@me), command sync, interaction callbacks and followups, DM
+channels and channel messages (JSON or multipart with files); every call is recorded. The gateway speaks
+HELLO, heartbeat ACK, IDENTIFY -> READY + GUILD_CREATE, RESUME -> RESUMED, and the test pushes
+INTERACTION_CREATE, GUILD_MEMBER_ADD and MESSAGE_CREATE. Faults: `fail()` answers the next matching
+requests with 429 (retry_after) or 5xx; `reconnect()` asks the client to reconnect (op 7); privileged
+intents the application lacks make IDENTIFY fail with close code 4014.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.fakes import discord_payloads as p
+
+WAIT = 10.0  # seconds before a wait for something that never comes fails the test
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Fault:
+    method: str
+    pattern: str
+    status: int
+    body: dict[str, Any]
+    times: int
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """JSON with the exact content type Discord sends (discord.py compares it literally)."""
+    return web.Response(body=json.dumps(data).encode(), status=status,
+                        headers={"Content-Type": "application/json", **(headers or {})})
+
+
+class FakeDiscord:
+    def __init__(self, *, privileged_allowed: int = p.PRIVILEGED, guild_locale: str = "en-US") -> None:
+        self.privileged_allowed = privileged_allowed
+        self.guild_locale = guild_locale
+        self.calls: list[Call] = []
+        self.faults: list[Fault] = []
+        self.closed_dms: set[str] = set()
+        self.identifies: list[int] = []  # intents of each IDENTIFY
+        self.resumes = 0
+        self.sockets: list[web.WebSocketResponse] = []
+        self.sessions: list[int] = []  # intents of each live session, same order as sockets
+        self.seq = 0
+        self.changed = asyncio.Condition()
+        self.runner: web.AppRunner | None = None
+        self.base = ""
+
+    # ---- lifetime ----------------------------------------------------------------------------
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application(client_max_size=20 * 1024 * 1024)
+        app.router.add_route("GET", "/gateway", self.gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self.rest)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base = f"http://127.0.0.1:{port}"
+        return self
+
+    @property
+    def api_url(self) -> str:
+        return self.base + "/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return self.base.replace("http", "ws") + "/gateway"
+
+    async def close(self) -> None:
+        for ws in list(self.sockets):
+            await ws.close()
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    # ---- waiting -----------------------------------------------------------------------------
+
+    async def _record(self, call: Call) -> None:
+        async with self.changed:
+            self.calls.append(call)
+            self.changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[Call], bool], after: int = 0) -> Call:
+        """The first recorded call from index `after` on that matches."""
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(
+                lambda: any(predicate(c) for c in self.calls[after:])), WAIT)
+            return next(c for c in self.calls[after:] if predicate(c))
+
+    async def wait_until(self, condition: Callable[[], bool]) -> None:
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(condition), WAIT)
+
+    def find(self, method: str, pattern: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method and re.fullmatch(pattern, c.path)]
+
+    # ---- REST --------------------------------------------------------------------------------
+
+    def fail(self, method: str, pattern: str, status: int, *, retry_after: float = 1.0, times: int = 1,
+             code: int = 0) -> None:
+        """Answer the next `times` requests matching (method, path regex) with `status`."""
+        body: dict[str, Any] = {"message": "fake failure", "code": code}
+        if status == 429:
+            body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+        self.faults.append(Fault(method, pattern, status, body, times))
+
+    def _fault(self, method: str, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.times > 0 and fault.method == method and re.fullmatch(fault.pattern, path):
+                fault.times -= 1
+                return fault
+        return None
+
+    async def rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["path"]
+        call = await self._read(request, path)
+        await self._record(call)
+        fault = self._fault(request.method, path)
+        if fault is not None:
+            headers = {"Via": "1.1 google"}
+            if fault.status == 429:
+                headers["Retry-After"] = str(fault.body["retry_after"])
+            return json_response(fault.body, status=fault.status, headers=headers)
+        return await self._route(request.method, path, call)
+
+    async def _read(self, request: web.Request, path: str) -> Call:
+        call = Call(request.method, path, query=dict(request.query))
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            async for part in reader:
+                data = await part.read()  # type: ignore[union-attr]
+                if part.name == "payload_json":  # type: ignore[union-attr]
+                    call.body = json.loads(data)
+                else:
+                    call.files[part.filename or part.name or ""] = bytes(data)  # type: ignore[union-attr]
+        elif request.can_read_body:
+            call.body = await request.json()
+        return call
+
+    async def _route(self, method: str, path: str, call: Call) -> web.StreamResponse:
+        routes: list[tuple[str, str, Callable[[re.Match[str], Call], Any]]] = [
+            ("GET", r"/users/@me", lambda m, c: p.BOT_USER),
+            ("GET", r"/oauth2/applications/@me", lambda m, c: p.application()),
+            ("GET", r"/gateway/bot", lambda m, c: {"url": self.gateway_url, "shards": 1, "session_start_limit": {
+                "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}),
+            ("PUT", r"/applications/\d+(/guilds/\d+)?/commands", self._commands),
+            ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
+            ("POST", r"/webhooks/\d+/([^/]+)", self._followup),
+            ("PATCH", r"/webhooks/\d+/([^/]+)/messages/(.+)", self._followup),
+            ("POST", r"/users/@me/channels", self._dm_channel),
+            ("POST", r"/channels/(\d+)/messages", self._channel_message),
+        ]
+        for verb, pattern, handler in routes:
+            match = re.fullmatch(pattern, path)
+            if verb == method and match:
+                result = handler(match, call)
+                if isinstance(result, web.StreamResponse):
+                    return result
+                return json_response(result)
+        return json_response({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _commands(self, match: re.Match[str], call: Call) -> list[dict[str, Any]]:
+        return [{**c, "id": p.snowflake(), "application_id": p.APP_ID, "version": "1"} for c in call.body or []]
+
+    def _callback(self, match: re.Match[str], call: Call) -> dict[str, Any]:
+        kind = (call.body or {}).get("type", 0)
+        return {"interaction": {"id": match.group(1), "type": 2, "response_message_loading": kind == 5},
+                "resource": {"type": kind}}
+
+    def _followup(self, match: re.Match[str], call: Call) -> dict[str, Any]:
+        body = call.body or {}
+        return p.message(p.CHANNEL_ID, p.BOT_USER, body.get("content", ""))
+
+    def _dm_channel(self, match: re.Match[str], call: Call) -> dict[str, Any]:
+        recipient = str((call.body or {})["recipient_id"])
+        return {"id": p.dm_channel_id(recipient), "type": 1, "recipients": [p.user(recipient, "member")]}
+
+    def _channel_message(self, match: re.Match[str], call: Call) -> Any:
+        channel = match.group(1)
+        if any(p.dm_channel_id(u) == channel for u in self.closed_dms):
+            return json_response({"message": "Cannot send messages to this user", "code": 50007}, status=403)
+        return p.message(channel, p.BOT_USER, (call.body or {}).get("content", ""))
+
+    # ---- recorded answers --------------------------------------------------------------------
+
+    def callback_for(self, payload: dict[str, Any]) -> Call | None:
+        found = self.find("POST", rf"/interactions/{payload['id']}/.+/callback")
+        return found[0] if found else None
+
+    async def response(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The interaction's callback body ({"type": 4|5|9, "data": ...})."""
+        prefix = f"/interactions/{payload['id']}/"
+        call = await self.wait_for(lambda c: c.method == "POST" and c.path.startswith(prefix))
+        return dict(call.body)
+
+    async def followups(self, payload: dict[str, Any], count: int = 1) -> list[Call]:
+        """The first `count` followup messages sent for this interaction."""
+        token = payload["token"]
+        await self.wait_until(lambda: len(self.find("POST", rf"/webhooks/\d+/{token}")) >= count)
+        return self.find("POST", rf"/webhooks/\d+/{token}")[:count]
+
+    async def messages_to(self, channel_id: str, count: int = 1) -> list[Call]:
+        pattern = rf"/channels/{channel_id}/messages"
+        await self.wait_until(lambda: len(self.find("POST", pattern)) >= count)
+        return self.find("POST", pattern)
+
+    # ---- gateway -----------------------------------------------------------------------------
+
+    async def gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 45000}})
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                break
+            await self._gateway_op(ws, json.loads(msg.data))
+        async with self.changed:
+            if ws in self.sockets:
+                index = self.sockets.index(ws)
+                del self.sockets[index], self.sessions[index]
+            self.changed.notify_all()
+        return ws
+
+    async def _gateway_op(self, ws: web.WebSocketResponse, msg: dict[str, Any]) -> None:
+        op, data = msg.get("op"), msg.get("d") or {}
+        if op == 1:
+            await ws.send_json({"op": 11})
+        elif op == 2:
+            await self._identify(ws, int(data.get("intents", 0)))
+        elif op == 6:
+            self.resumes += 1
+            await self._session(ws, self.identifies[-1] if self.identifies else 0)
+            await self.dispatch_on(ws, "RESUMED", {})
+
+    async def _identify(self, ws: web.WebSocketResponse, intents: int) -> None:
+        async with self.changed:
+            self.identifies.append(intents)
+            self.changed.notify_all()
+        if intents & p.PRIVILEGED & ~self.privileged_allowed:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
+        await self._session(ws, intents)
+        ready = {"v": 10, "user": p.BOT_USER, "guilds": [{"id": p.GUILD_ID, "unavailable": True}],
+                 "session_id": f"session-{len(self.identifies)}", "resume_gateway_url": self.gateway_url,
+                 "shard": [0, 1], "application": {"id": p.APP_ID, "flags": 0}, "private_channels": [],
+                 "relationships": [], "user_settings": {}}
+        await self.dispatch_on(ws, "READY", ready)
+        await self.dispatch_on(ws, "GUILD_CREATE", p.guild(self.guild_locale))
+
+    async def _session(self, ws: web.WebSocketResponse, intents: int) -> None:
+        async with self.changed:
+            self.sockets.append(ws)
+            self.sessions.append(intents)
+            self.changed.notify_all()
+
+    async def dispatch_on(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        self.seq += 1
+        await ws.send_json({"op": 0, "t": event, "s": self.seq, "d": data})
+
+    async def connected(self) -> web.WebSocketResponse:
+        await self.wait_until(lambda: bool(self.sockets) and not self.sockets[-1].closed)
+        return self.sockets[-1]
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a DISPATCH event to the live client connection."""
+        await self.dispatch_on(await self.connected(), event, data)
+
+    async def interact(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Deliver an INTERACTION_CREATE and return the callback body the bot answered with."""
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return await self.response(payload)
+
+    async def member_joins(self, who: dict[str, Any], joined_at: str = "2026-11-25T10:00:00+00:00") -> bool:
+        """GUILD_MEMBER_ADD, sent only when the session has the members intent (as Discord does)."""
+        await self.connected()
+        if not self.sessions[-1] & p.GUILD_MEMBERS:
+            return False
+        await self.dispatch("GUILD_MEMBER_ADD", {**p.member(who, joined_at), "guild_id": p.GUILD_ID})
+        return True
+
+    async def reconnect(self) -> None:
+        """Op 7: the client closes this connection and RESUMEs on a new one."""
+        ws = await self.connected()
+        resumes = self.resumes
+        await ws.send_json({"op": 7, "d": None})
+        await self.wait_until(lambda: self.resumes > resumes)

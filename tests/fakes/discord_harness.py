@@ -1,0 +1,62 @@
+"""Running the Discord door against the fake Discord in tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.app import App, lifespan
+from bot.core.clock import SimClock
+from bot.core.routes import Routes
+from bot.platforms.discord import run_door
+from bot.settings import Settings
+from tests.fakes.discord import WAIT, FakeDiscord
+
+ANNOUNCEMENTS = "900000000000000300"
+START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def door_settings(fake: FakeDiscord, db: Path, **extra: Any) -> Settings:
+    values: dict[str, Any] = {
+        "db_path": str(db), "discord_token": "fake-token", "discord_api_url": fake.api_url,
+        "discord_gateway_url": fake.gateway_url, "discord_channels": {"announcements": ANNOUNCEMENTS},
+        "outbox_base_delay_seconds": 2, **extra}
+    return Settings(**values)
+
+
+@dataclass
+class Running:
+    app: App
+    clock: SimClock
+    task: asyncio.Task[None]
+
+
+@asynccontextmanager
+async def app_for(settings: Settings, routes: Routes | None = None,
+                  clock: SimClock | None = None) -> AsyncIterator[tuple[App, SimClock]]:
+    clock = clock or SimClock(START)
+    async with lifespan(settings=settings, clock=clock, routes=routes) as app:
+        yield app, clock
+
+
+@asynccontextmanager
+async def door(app: App, clock: SimClock, answer_within: float = 2.0) -> AsyncIterator[Running]:
+    """Run the door until the block ends; waits until discord.py reports ready."""
+    ready = asyncio.Event()
+    task = asyncio.create_task(run_door(app, ready=ready, guild_ready_timeout=0.01, answer_within=answer_within))
+    waiter = asyncio.create_task(ready.wait())
+    try:
+        done, _ = await asyncio.wait({task, waiter}, timeout=WAIT, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            task.result()  # raises what stopped the door
+        assert waiter in done, "the Discord door did not become ready"
+        yield Running(app, clock, task)
+    finally:
+        waiter.cancel()
+        task.cancel()
+        await asyncio.gather(task, waiter, return_exceptions=True)

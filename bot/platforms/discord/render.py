@@ -86,8 +86,12 @@ class Outgoing:
 
     async def send_to(self, where: discord.abc.Messageable, reference: discord.Message | None = None) -> None:
         """Send as a channel or DM message."""
-        await where.send(self.content, view=self.view or MISSING, file=self.file or MISSING,
-                         allowed_mentions=NO_MENTIONS, reference=reference or MISSING)
+        view, file = self.view or MISSING, self.file or MISSING
+        if reference is None:
+            await where.send(self.content, view=view, file=file, allowed_mentions=NO_MENTIONS)
+        else:
+            await where.send(self.content, view=view, file=file, allowed_mentions=NO_MENTIONS, reference=reference,
+                             mention_author=False)
 
     async def answer(self, interaction: discord.Interaction) -> None:
         """Send as the interaction's response, or as a followup once it has one."""

@@ -1,0 +1,113 @@
+"""The outbox's Discord messenger against the fake REST API: DMs, channels, groups, files, failures."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.core.model import Attachment, Button, Destination, Reply
+from bot.core.text import mention, timestamp
+from bot.platforms.discord.messenger import DiscordMessenger
+from bot.platforms.discord.render import to_markdown
+from bot.services.outbox import DeliveryError
+from tests.fakes import discord_payloads as p
+from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord_harness import ANNOUNCEMENTS, app_for, door, door_settings
+
+ANA, BEA, CHE = "900000000000004001", "900000000000004002", "900000000000004003"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def messenger(fake) -> AsyncIterator[DiscordMessenger]:
+    sender = DiscordMessenger("fake-token", fake.api_url, {"announcements": ANNOUNCEMENTS})
+    await sender.start()
+    yield sender
+    await sender.close()
+
+
+def test_tokens_render_as_native_mentions_and_times_and_user_text_is_inert():
+    text = f"{mention('123', 'Ana')} meets {mention('U9', 'Slack Bob')} at {timestamp(1764579600, 'Mon')} *hi*"
+    assert to_markdown(text) == "<@123> meets @Slack Bob at <t:1764579600:F> (<t:1764579600:R>) \\*hi\\*"
+
+
+async def test_dm_creates_the_channel_once_and_sends_without_mentions(fake, messenger):
+    ref = await messenger.send(Destination("discord", "dm", ANA), Reply("hello @everyone",
+                                                                       buttons=(Button("Yes", "faq.vote", "1:up"),)))
+    await messenger.send(Destination("discord", "dm", ANA), Reply("again"))
+    assert ref and len(fake.find("POST", "/users/@me/channels")) == 1
+    first, second = await fake.messages_to(p.dm_channel_id(ANA), 2)
+    assert first.body["allowed_mentions"] == {"parse": []} and first.body["content"] == "hello @everyone"
+    assert first.body["components"][0]["components"][0]["custom_id"] == "faq.vote|1:up"
+    assert second.body["content"] == "again"
+
+
+async def test_channel_posts_use_logical_names_and_files(fake, messenger):
+    reply = Reply("report", file=Attachment("feedback.csv", b"id,text\n1,ok\n", "text/csv"))
+    await messenger.send(Destination("discord", "channel", "announcements"), reply)
+    [post] = await fake.messages_to(ANNOUNCEMENTS)
+    assert post.body["content"] == "report" and post.files == {"feedback.csv": b"id,text\n1,ok\n"}
+    with pytest.raises(DeliveryError) as missing:
+        await messenger.send(Destination("discord", "channel", "product"), Reply("x"))
+    assert missing.value.permanent and missing.value.code == "no_channel"
+
+
+async def test_long_text_is_split_into_messages_of_2000_characters(fake, messenger):
+    await messenger.send(Destination("discord", "channel", ANNOUNCEMENTS), Reply(("word " * 900).strip()))
+    posts = await fake.messages_to(ANNOUNCEMENTS, 3)
+    assert len(posts) == 3 and all(len(c.body["content"]) <= 2000 for c in posts)
+
+
+async def test_rate_limit_server_error_and_closed_dms_become_delivery_errors(fake, messenger):
+    fake.fail("POST", rf"/channels/{ANNOUNCEMENTS}/messages", 429, retry_after=1.5)
+    with pytest.raises(DeliveryError) as limited:
+        await messenger.send(Destination("discord", "channel", "announcements"), Reply("x"))
+    assert limited.value.retry_after == 1.5 and not limited.value.permanent
+    fake.fail("POST", rf"/channels/{ANNOUNCEMENTS}/messages", 502)
+    with pytest.raises(DeliveryError) as broken:
+        await messenger.send(Destination("discord", "channel", "announcements"), Reply("x"))
+    assert not broken.value.permanent and broken.value.retry_after is None
+    assert len(fake.find("POST", rf"/channels/{ANNOUNCEMENTS}/messages")) == 2  # one attempt each, no hidden retry
+    fake.closed_dms.add(ANA)
+    with pytest.raises(DeliveryError) as closed:
+        await messenger.send(Destination("discord", "dm", ANA), Reply("x"))
+    assert closed.value.permanent and closed.value.code == "dm_closed"
+
+
+async def test_group_is_one_dm_each_and_a_retry_skips_those_reached(fake, messenger):
+    group = Destination("discord", "group", f"{ANA},{BEA},{CHE}")
+    fake.closed_dms.add(BEA)
+    fake.fail("POST", rf"/channels/{p.dm_channel_id(CHE)}/messages", 500)
+    with pytest.raises(DeliveryError):
+        await messenger.send(group, Reply("meet your peers"))
+    await messenger.send(group, Reply("meet your peers"))
+    assert len(fake.find("POST", rf"/channels/{p.dm_channel_id(ANA)}/messages")) == 1
+    assert len(fake.find("POST", rf"/channels/{p.dm_channel_id(CHE)}/messages")) == 2  # failed once, then sent
+
+
+async def test_outbox_honours_retry_after_and_falls_back_when_dms_are_closed(fake, tmp_path):
+    async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
+        outbox = app.services.outbox
+        fake.fail("POST", rf"/channels/{p.dm_channel_id(ANA)}/messages", 429, retry_after=30)
+        await outbox.send("t:1", Destination("discord", "dm", ANA), Reply("reminder"))
+        assert await app.heartbeat.tick() == 0
+        assert await outbox.next_due() == clock.now() + timedelta(seconds=30)
+        clock.advance(timedelta(seconds=30))
+        assert await app.heartbeat.tick() == 1
+
+        fake.closed_dms.add(BEA)
+        fallback = (Destination("discord", "channel", "announcements"), Reply("Bea, please open your DMs"))
+        await outbox.send("t:2", Destination("discord", "dm", BEA), Reply("welcome"), fallback=fallback)
+        await app.heartbeat.tick()
+        [post] = await fake.messages_to(ANNOUNCEMENTS)
+        assert post.body["content"] == "Bea, please open your DMs"
+        row = await app.services.store.fetch_one("SELECT status, last_error FROM outbox WHERE idempotency_key='t:2'")
+        assert row is not None and row["status"] == "failed" and "DMs closed" in row["last_error"]

@@ -1,0 +1,69 @@
+"""Each feature on main, end to end through Slack payloads against the fake Slack, in both modes:
+slash command -> modal -> submission -> DM (and the buttons, channel posts and reminders that follow)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.core.clock import SimClock
+from bot.settings import Settings
+from tests.fakes import slack_payloads as p
+from tests.fakes.slack_harness import SlackRig, slack_rig
+
+MODES = ("http", "socket")
+CHANNELS = {"announcements": "C0ANNOUNCE", "introductions": "C0INTRO", "product": "C0PRODUCT"}
+USERS = (("U1", "Ana", "en-US"), ("U2", "Bio", "fr-FR"))
+
+
+def posts_to(rig: SlackRig, channel: str) -> list[dict]:
+    return [c.args for c in rig.slack.calls_to("chat.postMessage") if c.args["channel"] == channel]
+
+
+def button(message: dict, action: str, value_part: str = "") -> dict:
+    elements = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    return next(e for e in elements if e["action_id"].startswith(action + "#") and value_part in e.get("value", ""))
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_webinar_create_modal_confirm_announce_rsvp_remind(settings: Settings, clock: SimClock,
+                                                                  mode: str) -> None:
+    settings = replace(settings, admins=frozenset({"slack:U1"}))
+    async with slack_rig(settings, clock, mode, users=USERS, slack_channels=CHANNELS) as rig:
+        rig.slack.users["U2"]["tz"] = "Africa/Douala"
+        await rig.side.command(p.command(rig.slack, "webinar", "create"))
+        view = (await rig.slack.wait_call("views.open")).args["view"]
+        assert [b["block_id"] for b in view["blocks"]] == ["title", "start", "timezone", "link", "description"]
+
+        answers = {"title": "Implementers call", "start": "sometime maybe", "timezone": "Europe/Paris",
+                   "link": "https://meet.example.org/imp"}
+        rejected = await rig.side.interactive(p.view_submission(view, answers))
+        assert rejected["response_action"] == "errors" and set(rejected["errors"]) == {"start"}
+
+        accepted = await rig.side.interactive(p.view_submission(view, {**answers, "start": "2026-12-08 14:00"}))
+        assert accepted == {}
+        draft = (await rig.slack.wait_call("chat.postMessage")).args
+        assert draft["channel"] == "DU1" and "Implementers call" in draft["text"]
+        confirm = button(draft, "webinar.confirm")
+        await rig.side.interactive(p.block_action(rig.slack, confirm["action_id"], confirm["value"]))
+        saved = (await rig.replies(2))[1]
+        assert saved["response_type"] == "ephemeral" and "#1" in saved["text"]
+
+        await rig.slack.wait_for(lambda s: posts_to(rig, "C0ANNOUNCE"))
+        announcement = posts_to(rig, "C0ANNOUNCE")[0]
+        assert "<!date^" in announcement["text"]
+        ics = await rig.slack.wait_call("files.completeUploadExternal")
+        assert ics.args["channel_id"] == "C0ANNOUNCE" and ".ics" in ics.args["files"]
+        assert any(b"BEGIN:VCALENDAR" in body for body in rig.slack.uploads.values())
+
+        going = button(announcement, "webinar.rsvp", ":going")
+        await rig.side.interactive(p.block_action(rig.slack, going["action_id"], going["value"], user="U2",
+                                                  channel="C0ANNOUNCE"))
+        rsvp = (await rig.replies(4))[-1]
+        assert rsvp["response_type"] == "ephemeral" and "Implementers call" in rsvp["text"]
+
+        await rig.app.heartbeat.advance_to(clock, datetime(2026, 12, 8, 13, 0, tzinfo=UTC))
+        reminders = [m["text"] for m in posts_to(rig, "DU2") if "Rappel" in m["text"]]
+        assert len(reminders) == 2 and all("<!date^1796734800^" in r for r in reminders)

@@ -43,6 +43,13 @@ def test_manifest_file_is_what_the_code_generates() -> None:
         "slack-manifest.yml is out of date: run `community-bot slack --manifest > slack-manifest.yml`")
 
 
+def test_http_mode_manifest_sends_everything_to_the_url() -> None:
+    url = "https://bot.example.org/slack/events"
+    text = manifest(all_routes(), Catalogs(), url=url)
+    assert text.count(f"url: {url}") == len(section(text, "slash_commands")) + 2
+    assert "socket_mode_enabled: false" in text and "url:" not in MANIFEST.read_text(encoding="utf-8")
+
+
 def test_manifest_commands_are_every_route_name_and_alias() -> None:
     text = MANIFEST.read_text(encoding="utf-8")
     routes = all_routes()

@@ -18,6 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, help="HTTP mode port (default: SLACK_PORT or 3000)")
     parser.add_argument("--db", help="database file (default: BOT_DB)")
     parser.add_argument("--manifest", action="store_true", help="print the Slack app manifest and exit")
+    parser.add_argument("--url", help="with --manifest: the public https://…/slack/events URL (HTTP mode)")
     parser.set_defaults(run=run)
 
 
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.platforms.slack.manifest import manifest
         from handlers import all_routes
 
-        sys.stdout.write(manifest(all_routes(), Catalogs()))
+        sys.stdout.write(manifest(all_routes(), Catalogs(), url=args.url))
         return 0
     try:
         asyncio.run(serve(settings, args.port))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import signal
 import sys
 from dataclasses import replace
 
@@ -52,4 +54,8 @@ async def serve(settings: Settings, port: int | None) -> None:
     check_settings(settings)
     async with lifespan(settings=settings) as app:
         app.heartbeat.start()
-        await run_door(app, port=port)
+        door = asyncio.ensure_future(run_door(app, port=port))
+        with contextlib.suppress(NotImplementedError):  # a stop signal ends the door cleanly
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, door.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await door

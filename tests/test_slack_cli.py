@@ -1,0 +1,80 @@
+"""`community-bot slack` as a process, in Socket Mode and in HTTP mode, against the fake Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+from tests.fakes import slack_payloads as p
+from tests.fakes.slack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 20
+
+
+async def start(slack: FakeSlack, tmp_path: Path, extra: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_DB": str(tmp_path / "bot.db"), "SLACK_BOT_TOKEN": "xoxb-t",
+           "SLACK_API_URL": slack.api_url, "SLACK_HOST": "127.0.0.1", "BOT_LOG_LEVEL": "INFO", **extra}
+    return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "slack", *args, env=env, cwd=tmp_path,
+                                                stderr=asyncio.subprocess.PIPE)
+
+
+async def stop(process: asyncio.subprocess.Process) -> str:
+    process.terminate()
+    assert process.stderr is not None
+    rest = await process.stderr.read()
+    assert await process.wait() == 0, rest.decode()
+    return rest.decode()
+
+
+async def test_socket_mode_process(tmp_path: Path) -> None:
+    async with FakeSlack() as slack:
+        slack.add_user("U1", "Ana", locale="fr-FR")
+        process = await start(slack, tmp_path, {"SLACK_APP_TOKEN": "xapp-t"})
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                await slack.wait_for(lambda s: s.sockets)
+                assert await slack.request("slash_commands", p.command(slack, "help")) == {}
+                reply = await slack.wait_call("response_url")
+        finally:
+            log = await stop(process)
+        assert reply.args["text"].startswith("Voici ce que je peux faire")
+        assert "Socket Mode connected" in log and "Traceback" not in log
+
+
+async def test_http_mode_process(tmp_path: Path) -> None:
+    async with FakeSlack() as slack:
+        slack.add_user("U1", "Ana")
+        process = await start(slack, tmp_path, {"SLACK_SIGNING_SECRET": p.SECRET}, "--port", "0")
+        assert process.stderr is not None
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                line = ""
+                while "listening on" not in line:
+                    line = (await process.stderr.readline()).decode()
+                    assert line, "the process ended before listening"
+                url = re.search(r"(http://\S+/slack/events)", line).group(1)  # type: ignore[union-attr]
+                async with aiohttp.ClientSession() as session:
+                    side = p.HttpSide(session, url)
+                    body = urlencode(p.command(slack, "language", "fr"))
+                    assert (await side.post(body, "application/x-www-form-urlencoded", secret="wrong"))[0] == 401
+                    assert await side.command(p.command(slack, "language", "fr")) == {}
+                reply = await slack.wait_call("response_url")
+        finally:
+            await stop(process)
+        assert "Français" in reply.args["text"]
+
+
+async def test_missing_tokens_are_configuration_errors(tmp_path: Path) -> None:
+    async with FakeSlack() as slack:
+        process = await start(slack, tmp_path, {"SLACK_SIGNING_SECRET": ""})
+        assert process.stderr is not None
+        err = (await process.stderr.read()).decode()
+        assert await process.wait() == 2
+        assert "SLACK_SIGNING_SECRET is required in HTTP mode" in err and not slack.calls

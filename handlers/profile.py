@@ -56,6 +56,7 @@ async def ask_step(ctx: Ctx, step: str | None) -> Reply:
 
 
 async def start(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """"Edit step by step": the first question."""
     return await ask_step(ctx, ob.STEPS[0])
 
 
@@ -94,6 +95,7 @@ def _valid_item(step: str, code: str) -> bool:
 
 
 async def skip(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Skip (or Done): the next question, leaving this answer as it is."""
     if event.value not in ob.STEPS:
         return ctx.reply("profile.stale")
     return await ask_step(ctx, ob.next_step(event.value))
@@ -112,6 +114,7 @@ async def type_in(ctx: Ctx, event: ButtonPressed) -> Form | Reply:
 
 
 async def typed(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    """The one-field form of a typed step; a bad answer comes back with a suggestion."""
     step = event.state
     text = event.values.get(step)
     if step not in TYPED or not isinstance(text, str):
@@ -120,6 +123,12 @@ async def typed(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
         value = resolve(ctx, step, text)
     except UserError as exc:
         return FormErrors({step: ctx.t(exc.key, **exc.values)})
+    if step == "languages":  # typed languages add to the ones pressed
+        assert isinstance(value, tuple)
+        chosen = (await _profile(ctx)).languages
+        value = tuple(dict.fromkeys((*chosen, *value)))[: ob.MAX_LANGUAGES]
+        await save_field(ctx, step, value)
+        return step_reply(ctx, step, await _profile(ctx))
     await save_field(ctx, step, value)
     return await ask_step(ctx, ob.next_step(step))
 
@@ -142,6 +151,7 @@ def profile_form(ctx: Ctx, profile: profile_sql.Profile) -> Form:
 
 
 async def open_form(ctx: Ctx, event: ButtonPressed) -> Form:
+    """"Edit in a form" under /profile."""
     return profile_form(ctx, await _profile(ctx))
 
 

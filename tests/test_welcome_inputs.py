@@ -181,3 +181,30 @@ def test_followup_cadence_setting() -> None:
     assert Settings.from_env({"BOT_WELCOME_FOLLOWUPS": ""}, env_file=None).welcome_followups == ()
     with pytest.raises(SettingsError, match="BOT_WELCOME_FOLLOWUPS"):
         Settings.from_env({"BOT_WELCOME_FOLLOWUPS": "faq-tip:soon"}, env_file=None)
+
+
+async def test_typed_languages_add_to_the_pressed_ones(app: App) -> None:
+    await press(app, "onb.add", "languages:fr")
+    form = await app.dispatcher.handle(ButtonPressed(AMINA, "onb.type", "languages"))
+    assert form is not None and getattr(form, "state", None) == "languages"
+    bad = await app.dispatcher.handle(FormSubmitted(AMINA, "profile.text", {"languages": "Haousa, klingon"},
+                                                    "languages"))
+    assert isinstance(bad, FormErrors) and "« Haousa ». Proches : haoussa" in bad.errors["languages"]
+    step = await app.dispatcher.handle(FormSubmitted(AMINA, "profile.text", {"languages": "Haoussa"}, "languages"))
+    assert isinstance(step, Reply) and "(5/8)" in step.text  # the step again, both ticked
+    assert {"✓ français", "✓ haoussa"} <= {b.label for b in step.buttons}
+    assert "Langues : français, haoussa" in await command(app, "")
+
+
+async def test_a_broken_followup_template_is_skipped_not_stuck(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.services import welcome
+
+    await app.dispatcher.handle(MemberJoined(AMINA))
+
+    def broken(*args: object, **kwargs: object) -> Reply:
+        raise FileNotFoundError("followup-faq-tip.fr.md is being edited")
+
+    monkeypatch.setattr(welcome, "followup_reply", broken)
+    job = welcome.FollowUpJob()
+    await job.run(app.services, START.replace(day=5))
+    assert await job.next_due(app.services, START) == START.replace(day=12)  # moved on to meet-a-peer

@@ -62,6 +62,8 @@ async def app(tmp_path: Path) -> AsyncIterator[App]:
                              " faq TEXT NOT NULL, helpful INTEGER NOT NULL)")
             await db.execute("CREATE TABLE registrations (id INTEGER PRIMARY KEY, "
                              "member_id INTEGER NOT NULL REFERENCES members (id), email TEXT)")
+            await db.execute("CREATE TABLE talks (id INTEGER PRIMARY KEY, title TEXT NOT NULL, "
+                             "created_by INTEGER REFERENCES members (id) ON DELETE SET NULL)")
         app.services.outbox.register(Recorder())
         yield app
 
@@ -78,6 +80,8 @@ async def seed(app: App) -> tuple[Member, Member]:
         assert amina is not None and ben is not None
         await db.execute("INSERT INTO votes (member_id, faq, helpful) VALUES (?, 'install', 1)", (amina.id,))
         await db.execute("INSERT INTO registrations (member_id, email) VALUES (?, 'amina@example.org')", (amina.id,))
+        await db.execute("INSERT INTO talks (title, created_by) VALUES ('Claims in Chad', ?)", (amina.id,))
+        await db.execute("INSERT INTO talks (title, created_by) VALUES ('Ben talks', ?)", (ben.id,))
         outbox = app.services.outbox
         post = Reply(f"Thanks {mention('amina', 'Amina K.')} for the demo!")
         await outbox.enqueue(db, "post:1", Destination.channel("console", "announcements"), post)
@@ -98,6 +102,7 @@ async def test_mydata_holds_everything_about_her_and_nothing_about_others(app: A
     assert data["welcome_followups"][0]["next_step"] == "faq-tip"
     assert data["votes"] == [{"faq": "install", "helpful": 1}]
     assert data["registrations"][0]["email"] == "amina@example.org"  # found through its foreign key
+    assert [t["title"] for t in data["talks"]] == ["Claims in Chad"]
     keys = {m["idempotency_key"] for m in data["messages"]}
     assert keys == {f"welcome:{amina.id}:dm", "post:1", "intro:1"}
 
@@ -122,6 +127,9 @@ async def test_forget_me_erases_every_table_and_says_what_was_kept(app: App) -> 
     votes = await app.services.store.fetch_all("SELECT member_id, faq FROM votes")
     assert [tuple(v) for v in votes] == [(None, "install")]  # kept, anonymously
     assert await app.services.store.fetch_all("SELECT * FROM registrations") == []
+    talks = await app.services.store.fetch_all("SELECT title, created_by FROM talks ORDER BY id")
+    assert [tuple(t) for t in talks] == [("Claims in Chad", None), ("Ben talks", ben.id)]  # shared, unlinked
+    assert "1 shared record(s) you created" in out
     assert await app.services.store.fetch_one("SELECT * FROM outbox WHERE idempotency_key = 'later:1'") is None
     bens = await app.services.store.fetch_all("SELECT target, status FROM outbox WHERE idempotency_key = 'ben:1'")
     assert [tuple(r) for r in bens] == [("ben", "sent")]  # other members are untouched
@@ -153,3 +161,25 @@ async def _text(app: App, event: Any) -> str:
 async def _tables(app: App) -> list[str]:
     rows = await app.services.store.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
     return [str(r[0]) for r in rows]
+
+
+async def test_forget_me_keeps_the_webinars_she_created_for_the_others(tmp_path: Path) -> None:
+    """The real webinars tables: created_by is ON DELETE SET NULL, so her webinar stays, unlinked."""
+    import io
+
+    from bot.platforms.console.door import ConsoleDoor
+
+    clock = SimClock(START)
+    async with lifespan(settings=Settings(db_path=str(tmp_path / "bot.db")), clock=clock) as app:
+        out = io.StringIO()
+        door = ConsoleDoor(app, clock, out, "ana", "en")
+        for line in (":admin ana", '/webinar create title="Claims clinic" start="next tuesday 14:00" '
+                     "tz=Europe/Paris duration=60 lang=en link=https://meet.example.org/c", ":click 1",
+                     "/forget-me", ":click 1"):
+            await door.handle_line(line)
+        store = app.services.store
+        assert [tuple(r) for r in await store.fetch_all("SELECT title, created_by FROM webinars")] == [
+            ("Claims clinic", None)]
+        assert await store.fetch_all("SELECT * FROM webinar_drafts") == []
+        assert await store.fetch_all("SELECT * FROM members WHERE user_id = 'ana' OR display_name = 'ana'") == []
+        assert "shared record(s) you created" in out.getvalue()

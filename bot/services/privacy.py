@@ -2,7 +2,9 @@
 
 Each feature registers a `PrivacyPart` in its ROUTES (`privacy=(...)`) for its own tables; this module
 runs them, then a generic step over every other table with a foreign key to `members` (found from the
-schema), then the core tables: outbox, processed events, and finally the member row itself, which is
+schema) which does what the foreign key declares for a deleted member: rows whose key is ON DELETE SET NULL
+(or nullable without CASCADE, e.g. webinars.created_by) are kept and unlinked, the others are deleted;
+then the core tables: outbox, processed events, and finally the member row itself, which is
 anonymised (kept as an empty shell so counts elsewhere stay consistent).
 """
 
@@ -43,8 +45,8 @@ async def export(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyP
     data: dict[str, Any] = {"exported_at": to_iso(now), "member": await sql.member_row(db, member.id)}
     for part in parts:
         data[part.name] = await part.export(db, member)
-    for table, column in await _unclaimed(db, parts):
-        data[table] = await sql.rows_where(db, table, column, member.id)
+    for ref in await _unclaimed(db, parts):
+        data.setdefault(ref.table, []).extend(await sql.rows_where(db, ref.table, ref.column, member.id))
     data["messages"] = await sql.outbox_rows(db, member)
     return data
 
@@ -59,10 +61,15 @@ async def erase(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPa
     kept: list[tuple[str, int]] = []
     for part in parts:
         kept.extend(await part.erase(db, member, now))
-    for table, column in await _unclaimed(db, parts):
-        deleted = await sql.delete_where(db, table, column, member.id)
-        if deleted:
-            log.info("forget-me: deleted %d row(s) of %s for member %s", deleted, table, member.id)
+    unlinked = 0
+    for ref in await _unclaimed(db, parts):
+        if ref.unlinks:
+            unlinked += await sql.unlink_where(db, ref.table, ref.column, member.id)
+        else:
+            deleted = await sql.delete_where(db, ref.table, ref.column, member.id)
+            log.info("forget-me: deleted %d row(s) of %s for member %s", deleted, ref.table, member.id)
+    if unlinked:
+        kept.append(("privacy.kept.unlinked", unlinked))
     _, anonymised = await sql.erase_outbox(db, member)
     if anonymised:
         kept.append(("privacy.kept.messages", anonymised))
@@ -72,7 +79,7 @@ async def erase(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPa
     return kept
 
 
-async def _unclaimed(db: aiosqlite.Connection, parts: tuple[PrivacyPart, ...]) -> list[tuple[str, str]]:
+async def _unclaimed(db: aiosqlite.Connection, parts: tuple[PrivacyPart, ...]) -> list[sql.Reference]:
     claimed = {table for part in parts for table in part.tables}
-    return [(t, c) for t, c in await sql.member_references(db) if t not in claimed]
+    return [ref for ref in await sql.member_references(db) if ref.table not in claimed]
 

@@ -69,8 +69,7 @@ class WelcomeContent:
         return PLACEHOLDER.sub(lambda m: values[m.group(1)], self.template(name, locale))
 
 
-def _values(services: Services, content: WelcomeContent, member: Member, locale: str,
-            name: str) -> dict[str, str]:
+def _values(services: Services, content: WelcomeContent, locale: str, name: str) -> dict[str, str]:
     settings = services.settings
     return {"name": name, "community": settings.community_name, "links": content.links(locale),
             "help_channel": settings.help_channel}
@@ -79,7 +78,7 @@ def _values(services: Services, content: WelcomeContent, member: Member, locale:
 def dm_reply(services: Services, member: Member, locale: str, content: WelcomeContent | None = None) -> Reply:
     """The welcome DM with its English / Français buttons."""
     content = content or WelcomeContent()
-    text = content.render("dm", locale, _values(services, content, member, locale, inert(member.display_name)))
+    text = content.render("dm", locale, _values(services, content, locale, inert(member.display_name)))
     return Reply(text, buttons=tuple(Button(label, "welcome.lang", code) for label, code in LANGUAGE_BUTTONS))
 
 
@@ -88,14 +87,15 @@ def public_reply(services: Services, member: Member, locale: str, template: str,
     """A post in the introductions channel (greeting or fallback) that mentions the member."""
     content = content or WelcomeContent()
     who = mention(member.user_id, member.display_name)
-    return Reply(Safe(content.render(template, locale, _values(services, content, member, locale, who))))
+    return Reply(Safe(content.render(template, locale, _values(services, content, locale, who))))
 
 
 def followup_reply(services: Services, member: Member, locale: str, step: str,
                    content: WelcomeContent | None = None) -> Reply:
+    """A follow-up DM, with "Yes, introduce me to a peer" where its options say so, and "Stop these tips"."""
     content = content or WelcomeContent()
-    text = content.render(f"followup-{step}", locale, _values(services, content, member, locale,
-                                                             inert(member.display_name)))
+    values = _values(services, content, locale, inert(member.display_name))
+    text = content.render(f"followup-{step}", locale, values)
     buttons: list[Button] = []
     if content.followup(step).offer_peer_consent:
         buttons.append(Button(services.catalogs.t(locale, "welcome.button.meet_peer"), "onb.set", "consent:yes",
@@ -105,11 +105,13 @@ def followup_reply(services: Services, member: Member, locale: str, step: str,
 
 
 def first_followup(services: Services, joined: datetime) -> tuple[str | None, datetime | None]:
+    """The first follow-up's name and due time (None, None when BOT_WELCOME_FOLLOWUPS is empty)."""
     steps = services.settings.welcome_followups
     return (steps[0][0], joined + timedelta(days=steps[0][1])) if steps else (None, None)
 
 
 def followup_after(services: Services, step: str, joined: datetime) -> tuple[str | None, datetime | None]:
+    """The follow-up after `step`, due relative to the join date (None, None after the last one)."""
     steps = list(services.settings.welcome_followups)
     names = [name for name, _ in steps]
     if step not in names or names.index(step) + 1 >= len(steps):
@@ -148,12 +150,20 @@ class FollowUpJob:
             try:
                 async with services.store.transaction() as db:
                     await self._send(services, db, row, now)
-            except Exception:
-                log.exception("welcome follow-up %s for member %s failed", row.next_step, row.member_id)
+            except Exception:  # e.g. a template being edited: skip this step rather than block the sequence
+                log.exception("welcome follow-up %s for member %s failed; skipped", row.next_step, row.member_id)
+                await self._skip(services, row, now)
 
     async def next_due(self, services: Services, now: datetime) -> datetime | None:
         async with services.store.transaction() as db:
             return await sql.next_due(db)
+
+    async def _skip(self, services: Services, row: sql.FollowUp, now: datetime) -> None:
+        async with services.store.transaction() as db:
+            member = await member_sql.by_id(db, row.member_id)
+            joined = member.joined_at if member and member.joined_at else now
+            following, due = followup_after(services, row.next_step or "", joined)
+            await sql.advance(db, row.member_id, following, due, now)
 
     async def _send(self, services: Services, db: aiosqlite.Connection, row: sql.FollowUp, now: datetime) -> None:
         member = await member_sql.by_id(db, row.member_id)

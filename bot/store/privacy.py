@@ -7,6 +7,7 @@ by a later feature is exported and erased even if that feature registers no priv
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
@@ -40,14 +41,38 @@ async def tables(db: aiosqlite.Connection) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-async def member_references(db: aiosqlite.Connection) -> list[tuple[str, str]]:
-    """(table, column) pairs whose foreign key points at members.id."""
-    found: list[tuple[str, str]] = []
+@dataclass(frozen=True)
+class Reference:
+    """A column holding a member id, with what its foreign key says should happen when the member goes."""
+
+    table: str
+    column: str
+    on_delete: str  # CASCADE, SET NULL, NO ACTION, RESTRICT, SET DEFAULT
+    nullable: bool
+
+    @property
+    def unlinks(self) -> bool:
+        """True when the row should outlive the member (the link is cleared), False when it goes with them."""
+        return self.on_delete == "SET NULL" or (self.on_delete != "CASCADE" and self.nullable)
+
+
+async def member_references(db: aiosqlite.Connection) -> list[Reference]:
+    """Every column whose foreign key points at members.id."""
+    found: list[Reference] = []
     for table in await tables(db):
+        notnull = {r["name"]: bool(r["notnull"]) for r in await db.execute_fetchall(
+            f"PRAGMA table_info({_quote(table)})")}
         for fk in await db.execute_fetchall(f"PRAGMA foreign_key_list({_quote(table)})"):
             if fk["table"] == "members" and fk["to"] in (None, "id"):
-                found.append((table, str(fk["from"])))
+                column = str(fk["from"])
+                found.append(Reference(table, column, str(fk["on_delete"]).upper(), not notnull.get(column, False)))
     return found
+
+
+async def unlink_where(db: aiosqlite.Connection, table: str, column: str, value: Any) -> int:
+    sql = f"UPDATE {_quote(table)} SET {_quote(column)} = NULL WHERE {_quote(column)} = ?"
+    cursor = await db.execute(sql, (value,))
+    return cursor.rowcount
 
 
 async def rows_where(db: aiosqlite.Connection, table: str, column: str, value: Any) -> list[dict[str, Any]]:
@@ -86,9 +111,10 @@ async def erase_outbox(db: aiosqlite.Connection, member: Member) -> tuple[int, i
 
 
 async def erase_processed_events(db: aiosqlite.Connection, member: Member) -> int:
-    """Event ids that embed the member's user id (e.g. the console's join:<name>)."""
-    sql = "DELETE FROM processed_events WHERE platform = ? AND instr(event_id, ?) > 0"
-    cursor = await db.execute(sql, (member.platform, member.user_id))
+    """Event ids that end with the member's user id (e.g. the console's join:<name>); opaque ids stay."""
+    sql = """DELETE FROM processed_events WHERE platform = ?
+             AND (event_id = ? OR substr(event_id, -length(?) - 1) = ':' || ?)"""
+    cursor = await db.execute(sql, (member.platform, member.user_id, member.user_id, member.user_id))
     return cursor.rowcount
 
 

@@ -13,6 +13,7 @@ from bot.core.i18n import Catalogs
 from bot.core.routes import Routes
 from bot.scheduler import Heartbeat
 from bot.services.container import Services
+from bot.services.faq import FaqService
 from bot.services.outbox import Outbox, OutboxPolicy
 from bot.settings import Settings
 from bot.store.db import Store
@@ -31,8 +32,10 @@ class App:
 def build_services(*, settings: Settings, store: Store, clock: Clock) -> Services:
     policy = OutboxPolicy(max_attempts=settings.outbox_max_attempts,
                           base_delay=float(settings.outbox_base_delay_seconds))
+    faq = FaqService(settings.faq_dir or None)
+    faq.load()  # now, so a malformed file is logged at start rather than at the first question
     return Services(settings=settings, store=store, clock=clock, catalogs=Catalogs(),
-                    outbox=Outbox(store, clock, policy))
+                    outbox=Outbox(store, clock, policy), faq=faq)
 
 
 @asynccontextmanager

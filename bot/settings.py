@@ -95,6 +95,7 @@ class Settings:
     outbox_max_attempts: int = 8
     outbox_base_delay_seconds: int = 2
     log_level: str = "INFO"
+    faq_dir: str = ""
     slack_bot_token: str = ""
     slack_app_token: str = ""
     slack_signing_secret: str = ""
@@ -133,6 +134,7 @@ class Settings:
             outbox_max_attempts=_int(env, "BOT_OUTBOX_MAX_ATTEMPTS", 8),
             outbox_base_delay_seconds=_int(env, "BOT_OUTBOX_BASE_DELAY_SECONDS", 2),
             log_level=env.get("BOT_LOG_LEVEL", "").strip().upper() or "INFO",
+            faq_dir=env.get("BOT_FAQ_DIR", "").strip(),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs
+from bot.services.faq import FaqService
 from bot.services.outbox import Outbox
 from bot.settings import Settings
 from bot.store.db import Store
@@ -18,3 +19,4 @@ class Services:
     clock: Clock
     catalogs: Catalogs
     outbox: Outbox
+    faq: FaqService = field(default_factory=FaqService)

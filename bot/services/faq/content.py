@@ -81,9 +81,19 @@ def load_file(path: Path) -> Entry:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = LINE_RE.search(str(exc))
-        raise ContentError(name, int(found.group(1)) if found else 1, f"not valid TOML: {exc}") from exc
+        raise ContentError(name, _error_line(exc, text), f"not valid TOML: {exc}") from exc
     return _entry(name, path.stem, text, data)
+
+
+def _error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
+    """The line of a TOML syntax error (the last line when the file ends too early)."""
+    lineno = getattr(exc, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    found = LINE_RE.search(str(exc))
+    if found:
+        return int(found.group(1))
+    return max(1, len(text.rstrip().splitlines())) if "end of document" in str(exc) else 1
 
 
 def _entry(name: str, stem: str, text: str, data: dict[str, Any]) -> Entry:

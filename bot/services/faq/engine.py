@@ -84,6 +84,10 @@ class FaqService:
             log.info("FAQ loaded: %d topics from %s", len(entries), self.directory)
         return self._kb
 
+    def load(self) -> KnowledgeBase:
+        """The knowledge base in service (loaded on first use)."""
+        return self.kb
+
     def reload(self) -> ReloadResult:
         """Read the folder again; if any file is malformed, keep the content in service and report why."""
         entries, errors = load_dir(self.directory)

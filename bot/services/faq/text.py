@@ -13,7 +13,12 @@ WORD = re.compile(r"[a-z0-9]+")
 # French elisions (l'assurance, d'openIMIS, qu'est-ce) and English contractions are split on the apostrophe.
 APOSTROPHES = str.maketrans({"’": "'", "`": "'", "´": "'", "ʼ": "'"})
 
-EN_STOP = frozenset("""
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+EN_STOP = _set("""
 a about above after again all am an and any are as at be because been being below between both but by can
 could did do does doing done down during each few for from further get got had has have having he her here
 hers him his how i if in into is it its itself just me more most my no nor not now of off on once only or
@@ -22,25 +27,25 @@ these they this those through to too under until up very was we were what when w
 why will with would you your yours hi hello hey thanks thank pls plz u ur im dont cant wanna want need know
 tell anyone someone something somebody whats hows way exactly actually really basically also anything
 guys folks ok okay yes yeah maybe kindly quick question
-""".split())
+""")
 
-FR_STOP = frozenset("""
+FR_STOP = _set("""
 a au aux avec ce ces cet cette c d de des du elle elles en et est etre eu il ils j je l la le les leur leurs
 lui m ma mais me meme mes moi mon n ne nos notre nous on ont ou par pas pour qu que quel quelle quelles quels
 qui s sa sans se ses si son sont sur t ta te tes toi ton tu un une vos votre vous y es suis sommes etes
 fait faire peut peux puis veux voudrais voudrait aimerais savoir dire comment quoi ou est-ce estce
 bonjour salut merci svp stp sil plait il y avoir ya dois doit faut quelqu quelqu'un chose cest quest questce
 exactement vraiment aussi alors donc bien ok oui stp
-""".split())
+""")
 
 # Words that tell the language apart even when short (folded forms).
-EN_MARKERS = frozenset("the is are what how where who which can does do with of and to i my your it".split())
-FR_MARKERS = frozenset(
+EN_MARKERS = _set("the is are what how where who which can does do with of and to i my your it")
+FR_MARKERS = _set(
     "le la les est quoi comment ou qui quel quelle des du je mon ma mes votre vous nous avec pour sur et un une "
-    "dans faut peut cest quest estce".split()
+    "dans faut peut cest quest estce"
 )
 FRENCH_CHARS = set("éèêëàâçîïôûùœ")
-ELISION_PREFIXES = frozenset("l d j qu n s c m t jusqu lorsqu puisqu".split())
+ELISION_PREFIXES = _set("l d j qu n s c m t jusqu lorsqu puisqu")
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,40 @@
+"""What the member reads for a decision, in the decision's language (shared by the chat and the CLI)."""
+
+from __future__ import annotations
+
+from bot.core.i18n import Catalogs
+from bot.services.faq.engine import Decision, FaqService
+
+LABEL_LIMIT = 75  # Slack button labels hold 75 characters, Discord 80
+
+
+def topic_title(service: FaqService, topic_id: str, lang: str) -> str:
+    """The first listed phrasing of a topic, used as its title in suggestions."""
+    entry = service.entry(topic_id)
+    return entry.version(lang).questions[0] if entry else topic_id
+
+
+def short_label(text: str) -> str:
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1].rstrip() + "…"
+
+
+def answer_text(catalogs: Catalogs, service: FaqService, topic_id: str, lang: str) -> str:
+    """A topic's answer with its links, then "Was this helpful?"."""
+    entry = service.entry(topic_id)
+    if entry is None:
+        return catalogs.t(lang, "faq.topic_gone")
+    version = entry.version(lang)
+    if version.links:
+        return catalogs.t(lang, "faq.answer_links", answer=version.answer, links="  ".join(version.links))
+    return catalogs.t(lang, "faq.answer", answer=version.answer)
+
+
+def decision_text(catalogs: Catalogs, service: FaqService, decision: Decision, help_channel: str) -> str:
+    """The whole reply text for a decision: an answer, a "did you mean" list, or where to ask."""
+    if decision.decision == "answer" and decision.answer_id:
+        return answer_text(catalogs, service, decision.answer_id, decision.lang)
+    if decision.decision == "suggest":
+        titles = [topic_title(service, t, decision.lang) for t in decision.suggestions]
+        listing = "\n".join(f"{n}. {title}" for n, title in enumerate(titles, 1))
+        return catalogs.t(decision.lang, "faq.suggest", suggestions=listing, channel=help_channel)
+    return catalogs.t(decision.lang, "faq.none", channel=help_channel)

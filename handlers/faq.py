@@ -1,0 +1,141 @@
+"""FAQ: /faq <question>, /faq reload and /faq gaps (admin), answers to DMs and mentions, and the buttons."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.core.context import Ctx
+from bot.core.model import Button, ButtonPressed, CommandInvoked, MessageReceived, Reply
+from bot.core.routes import Command, Routes
+from bot.services.faq.engine import Decision
+from bot.services.faq.render import answer_text, decision_text, short_label, topic_title
+from bot.services.faq.text import content_words, words
+from bot.store import faq as faq_sql
+
+log = logging.getLogger(__name__)
+MENTION = re.compile(r"<@[!&]?[A-Za-z0-9]+>")
+MAX_ERRORS_SHOWN = 5
+VOTE, PICK = "faq.vote", "faq.pick"
+
+
+async def faq_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/faq <question>; /faq reload and /faq gaps for admins."""
+    args = event.args.strip()
+    if not args:
+        return ctx.reply("faq.usage_hint")
+    if args.lower() in ("reload", "gaps"):
+        if not ctx.is_admin:
+            return ctx.admin_only()
+        return reload_content(ctx) if args.lower() == "reload" else await show_gaps(ctx)
+    return await answer_question(ctx, args, ephemeral=True)
+
+
+async def on_message(ctx: Ctx, event: MessageReceived) -> Reply | None:
+    """Answer direct messages and messages that mention the bot; leave channel chatter alone."""
+    if not (event.is_dm or event.mentions_bot):
+        return None
+    text = MENTION.sub(" ", event.text).strip()
+    if not content_words(words(text)):
+        return None if event.is_dm else ctx.reply("faq.usage_hint", ephemeral=False)
+    return await answer_question(ctx, text, ephemeral=not event.mentions_bot)
+
+
+async def answer_question(ctx: Ctx, question: str, ephemeral: bool) -> Reply:
+    """Decide, record the question (gaps come from here), and reply in the question's language."""
+    if not content_words(words(question)):
+        return ctx.reply("faq.usage_hint")
+    decision = ctx.services.faq.ask(question, "auto", fallback=ctx.locale)
+    async with ctx.services.store.transaction() as db:
+        ask_id = await faq_sql.record_ask(
+            db, member_id=ctx.member.id, question=question, norm=" ".join(words(question)), lang=decision.lang,
+            decision=decision.decision, answer_id=decision.answer_id, suggestions=decision.suggestions,
+            confidence=decision.confidence, now=ctx.now)
+    log.info("faq ask %d: %s %s (%.2f)", ask_id, decision.decision, decision.answer_id, decision.confidence)
+    text = decision_text(ctx.services.catalogs, ctx.services.faq, decision, ctx.services.settings.help_channel)
+    return Reply(text, buttons=_buttons(ctx, decision, ask_id), ephemeral=ephemeral)
+
+
+def _buttons(ctx: Ctx, decision: Decision, ask_id: int) -> tuple[Button, ...]:
+    if decision.decision == "answer" and decision.answer_id:
+        return vote_buttons(ctx, ask_id, decision.answer_id, decision.lang)
+    if decision.decision == "suggest":
+        faq = ctx.services.faq
+        return tuple(Button(short_label(topic_title(faq, topic, decision.lang)), PICK, f"{ask_id}:{topic}")
+                     for topic in decision.suggestions)
+    return ()
+
+
+def vote_buttons(ctx: Ctx, ask_id: int, topic: str, lang: str) -> tuple[Button, ...]:
+    """Yes / No, with everything the vote needs in the value (works after a restart)."""
+    t = ctx.services.catalogs.t
+    return (Button(t(lang, "faq.yes"), VOTE, f"{ask_id}:{topic}:y", "primary"),
+            Button(t(lang, "faq.no"), VOTE, f"{ask_id}:{topic}:n"))
+
+
+def _parse(value: str, parts: int) -> list[str] | None:
+    fields = value.split(":")
+    return fields if len(fields) == parts and fields[0].isdigit() and all(fields) else None
+
+
+async def on_vote(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Record a helpful / unhelpful vote; pressing again changes nothing, or changes the vote."""
+    fields = _parse(event.value, 3)
+    if fields is None or fields[2] not in ("y", "n"):
+        return ctx.reply("errors.stale_button")
+    helpful = fields[2] == "y"
+    async with ctx.services.store.transaction() as db:
+        ask = await faq_sql.get_ask(db, int(fields[0]))
+        previous = None if ask is None else await faq_sql.vote(db, ask.id, ctx.member.id, fields[1], helpful, ctx.now)
+    if ask is None:
+        return ctx.reply("errors.stale_button")
+    lang = ask.lang if ask.member_id == ctx.member.id else ctx.locale
+    t = ctx.services.catalogs.t
+    if previous is helpful:
+        return Reply(t(lang, "faq.vote_again"), ephemeral=True)
+    key = "faq.vote_thanks" if helpful else "faq.vote_sorry"
+    return Reply(t(lang, key, channel=ctx.services.settings.help_channel), ephemeral=True)
+
+
+async def on_pick(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """A "did you mean" suggestion was chosen: answer it, with vote buttons."""
+    fields = _parse(event.value, 2)
+    if fields is None:
+        return ctx.reply("errors.stale_button")
+    async with ctx.services.store.transaction() as db:
+        ask = await faq_sql.get_ask(db, int(fields[0]))
+        if ask is not None and ctx.services.faq.entry(fields[1]) is not None:
+            await faq_sql.record_pick(db, ask.id, fields[1])
+    if ask is None or ctx.services.faq.entry(fields[1]) is None:
+        return ctx.reply("errors.stale_button")
+    lang = ask.lang if ask.member_id == ctx.member.id else ctx.locale
+    text = answer_text(ctx.services.catalogs, ctx.services.faq, fields[1], lang)
+    return Reply(text, buttons=vote_buttons(ctx, ask.id, fields[1], lang), ephemeral=True)
+
+
+def reload_content(ctx: Ctx) -> Reply:
+    """Re-read content/faq; a malformed file is named with its line and the old content stays."""
+    result = ctx.services.faq.reload()
+    if result.ok:
+        return ctx.reply("faq.reload_ok", topics=result.topics)
+    shown = "\n".join(str(e) for e in result.errors[:MAX_ERRORS_SHOWN])
+    return ctx.reply("faq.reload_failed", errors=shown, count=len(result.errors), topics=result.topics)
+
+
+async def show_gaps(ctx: Ctx) -> Reply:
+    """The most frequent unanswered or unhelpful questions."""
+    async with ctx.services.store.transaction() as db:
+        gaps = await faq_sql.gaps(db, limit=10)
+    if not gaps:
+        return ctx.reply("faq.gaps_empty")
+    lines = [ctx.t("faq.gaps_title", count=len(gaps))]
+    lines += [ctx.t("faq.gaps_line", times=g.times, question=g.example, langs=g.langs,
+                    unanswered=g.unanswered, unhelpful=g.unhelpful) for g in gaps]
+    return Reply("\n".join(lines), ephemeral=True)
+
+
+ROUTES = Routes(
+    commands=(Command("faq", faq_command, "faq.summary", "faq.usage"),),
+    buttons={VOTE: on_vote, PICK: on_pick},
+    messages=(on_message,),
+)

@@ -37,7 +37,7 @@ async def on_message(ctx: Ctx, event: MessageReceived) -> Reply | None:
         return None
     text = MENTION.sub(" ", event.text).strip()
     if not content_words(words(text)):
-        return None if event.is_dm else ctx.reply("faq.usage_hint", ephemeral=False)
+        return None  # a greeting or an empty mention: nothing to look up; other handlers or the fallback answer
     return await answer_question(ctx, text, ephemeral=not event.mentions_bot)
 
 

@@ -1,0 +1,105 @@
+"""Feature journeys through Discord payloads, for English and French members alike."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.core.clock import SimClock
+from bot.platforms.discord.render import to_markdown
+from bot.services.onboarding import language_name
+from tests.fakes import discord_payloads as p
+from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord_harness import ANNOUNCEMENTS, app_for, door, door_settings
+
+ADMIN = p.user("900000000000005001", "Ana")
+RAM = p.user("900000000000005002", "Ram")
+AWA = p.user("900000000000005003", "Awa")
+SATURDAY = datetime(2027, 3, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
+
+
+def fields_of(modal: dict[str, Any]) -> list[str]:
+    return [row["component"]["custom_id"] for row in modal["components"]]
+
+
+def buttons_of(data: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in data.get("components", []) for c in row["components"]]
+
+
+async def test_webinar_created_in_a_modal_announced_rsvped_and_reminded(fake, tmp_path):
+    settings = door_settings(fake, tmp_path / "bot.db")
+    async with app_for(settings, clock=SimClock(SATURDAY)) as (app, clock), door(app, clock):
+        t = app.services.catalogs.t
+        modal = (await fake.interact(p.slash(ADMIN, "webinar", "create", admin=True)))["data"]
+        assert fields_of(modal) == ["title", "start", "timezone", "link", "description"]
+        bad = {"title": "Implementers call", "start": "someday", "timezone": "Europe/Paris",
+               "link": "https://meet.example.org/imp", "description": ""}
+        errors = await fake.interact(p.submit(ADMIN, modal["custom_id"], bad, admin=True))
+        assert errors["data"]["content"].startswith(to_markdown(t("en", "discord.form_errors")))
+        reopened = (await fake.interact(p.press(ADMIN, buttons_of(errors["data"])[0], admin=True)))["data"]
+        good = {**bad, "start": "2027-03-23 14:00"}
+        confirm = await fake.interact(p.submit(ADMIN, reopened["custom_id"], good, admin=True))
+        assert "<t:" in confirm["data"]["content"]  # the parsed time, native on Discord
+        [confirm_id] = [b for b in buttons_of(confirm["data"]) if b.startswith("webinar.confirm|")]
+        await fake.interact(p.press(ADMIN, confirm_id, admin=True))
+
+        await app.heartbeat.tick()
+        [post] = await fake.messages_to(ANNOUNCEMENTS)
+        assert "Implementers call" in post.body["content"] and post.files  # the .ics file
+        rsvp = buttons_of(post.body)
+        assert rsvp[:2] == ["webinar.rsvp|1:going", "webinar.rsvp|1:maybe"]
+
+        english = await fake.interact(p.press(RAM, rsvp[0]))
+        french = await fake.interact(p.press(AWA, rsvp[1], locale="fr"))
+        assert to_markdown(t("en", "webinars.answer_going")) in english["data"]["content"]
+        assert to_markdown(t("fr", "webinars.answer_maybe")) in french["data"]["content"]
+
+        await app.heartbeat.advance_to(clock, datetime(2027, 3, 23, 13, 30, tzinfo=UTC))
+        ram_dms = await fake.messages_to(p.dm_channel_id(RAM["id"]), 2)
+        awa_dms = await fake.messages_to(p.dm_channel_id(AWA["id"]), 2)
+        assert all("<t:" in c.body["content"] for c in ram_dms + awa_dms)
+        assert "Reminder" in ram_dms[0].body["content"] and "Rappel" in awa_dms[0].body["content"]
+
+
+async def test_newcomers_welcomed_by_dm_choose_french_and_fill_the_profile_modal(fake, tmp_path):
+    async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
+        t = app.services.catalogs.t
+        assert await fake.member_joins(AWA)
+        assert await fake.member_joins(RAM)
+        await app.heartbeat.tick()
+        [welcome] = await fake.messages_to(p.dm_channel_id(AWA["id"]))
+        assert welcome.body["allowed_mentions"] == {"parse": []}
+        assert "welcome.lang|fr" in buttons_of(welcome.body)
+        [ram_welcome] = await fake.messages_to(p.dm_channel_id(RAM["id"]))
+        assert ram_welcome.body["content"] == welcome.body["content"].replace("Awa", "Ram")
+
+        payload = p.press(AWA, "welcome.lang|fr", in_guild=False, locale="fr")
+        first = await fake.interact(payload)
+        [step] = await fake.followups(payload)  # the first profile question follows the confirmation
+        expected = t("fr", "welcome.language_set", language=language_name("fr", "fr"))
+        assert first["data"]["content"] == to_markdown(expected)
+        assert "onb.set|role:implementer" in buttons_of(step.body)
+
+        modal = (await fake.interact(p.slash(AWA, "profile", "edit", locale="fr", in_guild=False)))["data"]
+        assert fields_of(modal) == ["role", "country", "organisation", "stage", "timezone"]
+        assert modal["title"] == t("fr", "profile.form_title")
+        answers = {"role": ["implementer"], "country": "Cameroun", "organisation": "Ministère de la Santé",
+                   "stage": ["pilot"], "timezone": "Africa/Douala"}
+        saved = await fake.interact(p.submit(AWA, modal["custom_id"], answers, locale="fr", in_guild=False))
+        assert saved["data"]["content"].startswith(to_markdown(t("fr", "profile.saved")))
+        assert "Cameroun" in saved["data"]["content"]
+
+        modal = (await fake.interact(p.slash(RAM, "profile", "edit")))["data"]
+        wrong = await fake.interact(p.submit(RAM, modal["custom_id"], {"timezone": "Mars/Olympus"}))
+        assert wrong["data"]["content"].startswith(to_markdown(t("en", "discord.form_errors")))
+        assert buttons_of(wrong["data"])[0].startswith("~o|")

@@ -8,15 +8,16 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
+from typing import Any
 
 from bot.app import App, lifespan
 from bot.settings import Settings, SettingsError
 from bot.store.db import StoreError
 
 log = logging.getLogger(__name__)
-DoorRunner = Callable[[App, asyncio.Event], Awaitable[None]]
+DoorRunner = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -67,3 +67,40 @@ async def test_webinar_create_modal_confirm_announce_rsvp_remind(settings: Setti
         await rig.app.heartbeat.advance_to(clock, datetime(2026, 12, 8, 13, 0, tzinfo=UTC))
         reminders = [m["text"] for m in posts_to(rig, "DU2") if "Rappel" in m["text"]]
         assert len(reminders) == 2 and all("<!date^1796734800^" in r for r in reminders)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_welcome_join_language_profile_modal_and_my_data(settings: Settings, clock: SimClock,
+                                                               mode: str) -> None:
+    async with slack_rig(settings, clock, mode, users=USERS, slack_channels=CHANNELS) as rig:
+        await rig.side.event(p.event_callback({"type": "team_join", "user": rig.slack.users["U2"]}))
+        await rig.slack.wait_for(lambda s: posts_to(rig, "DU2"))
+        welcome = posts_to(rig, "DU2")[0]
+        french = button(welcome, "welcome.lang", "fr")
+        await rig.side.interactive(p.block_action(rig.slack, french["action_id"], french["value"], user="U2",
+                                                  channel="DU2"))
+        await rig.slack.wait_call("response_url", 2)
+        intro, role_step = (c.args for c in rig.slack.calls_to("response_url"))
+        assert intro["text"] == "Merci ! Je vous écrirai en français."
+        assert any(b["type"] == "actions" for b in role_step["blocks"])
+
+        await rig.side.command(p.command(rig.slack, "profil", "modifier", user="U2", channel="DU2"))
+        view = (await rig.slack.wait_call("views.open")).args["view"]
+        fields = {b["block_id"]: b for b in view["blocks"]}
+        assert list(fields) == ["role", "country", "organisation", "stage", "timezone"]
+        role = fields["role"]["element"]["options"][0]["value"]
+        stage = fields["stage"]["element"]["options"][0]["value"]
+        bad = await rig.side.interactive(p.view_submission(view, {"role": role, "timezone": "Mars/Olympus"},
+                                                           user="U2"))
+        assert bad["response_action"] == "errors" and list(bad["errors"]) == ["timezone"]
+        answers = {"role": role, "stage": stage, "timezone": "Africa/Douala", "organisation": "CAMNAFAW"}
+        assert await rig.side.interactive(p.view_submission(view, answers, user="U2")) == {}
+        await rig.slack.wait_for(lambda s: any(m["text"].startswith("Enregistré.") for m in posts_to(rig, "DU2")))
+        saved = next(m["text"] for m in posts_to(rig, "DU2") if m["text"].startswith("Enregistré."))
+        assert "CAMNAFAW" in saved and "Africa/Douala" in saved
+
+        await rig.side.command(p.command(rig.slack, "mesdonnees", user="U2", channel="DU2"))
+        upload = await rig.slack.wait_call("files.completeUploadExternal")
+        assert upload.args["channel_id"] == "DU2"
+        exported = [body for body in rig.slack.uploads.values() if b"CAMNAFAW" in body]
+        assert len(exported) == 1

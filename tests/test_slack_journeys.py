@@ -117,3 +117,13 @@ async def test_bot_messages_and_edits_are_ignored(settings: Settings, clock: Sim
         assert dm["text"] == "You said: real"
         await rig.settled("done", 2)  # the bot's own message never reaches a listener (bolt drops it)
         assert len(rig.slack.calls_to("chat.postMessage")) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_expired_trigger_tells_the_member_to_try_again(settings: Settings, clock: SimClock,
+                                                             mode: str) -> None:
+    async with slack_rig(settings, clock, mode, routes=ROUTES, users=(("U1", "Ana", "fr-FR"),)) as rig:
+        rig.slack.fail("views.open", error="expired_trigger_id")
+        await rig.side.command(p.command(rig.slack, "survey"))
+        dm = (await rig.slack.wait_call("chat.postMessage")).args
+        assert dm["channel"] == "DU1" and dm["text"].startswith("Je n'ai pas pu ouvrir le formulaire")

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from bot.app import App
 from bot.core.model import (
@@ -25,6 +26,7 @@ from bot.core.model import (
     FormSubmitted,
     MemberJoined,
     MessageReceived,
+    Reply,
     Result,
     as_replies,
 )
@@ -180,10 +182,15 @@ class Listeners:
                 await self.sender.dm(actor.user_id, reply)
 
     async def open_form(self, form: Form, actor: Actor, trigger_id: str | None, channel: str | None) -> None:
-        if not trigger_id:
-            log.warning("form %s has no trigger to open a modal with", form.id)
-            return
-        await self.sender.client.views_open(trigger_id=trigger_id, view=await self.view(form, actor, channel))
+        """A modal; if Slack refuses (expired trigger...), tell the member to try again in a DM."""
+        try:
+            if not trigger_id:
+                raise ValueError("no trigger_id")
+            await self.sender.client.views_open(trigger_id=trigger_id, view=await self.view(form, actor, channel))
+        except (SlackApiError, ValueError) as exc:
+            log.warning("could not open the modal for form %s: %s", form.id, exc)
+            locale = await self.locale_of(actor)
+            await self.sender.dm(actor.user_id, Reply(self.services.catalogs.t(locale, "slack.modal_failed")))
 
     async def view(self, form: Form, actor: Actor, channel: str | None) -> dict[str, Any]:
         locale = await self.locale_of(actor)

@@ -101,3 +101,24 @@ async def test_group_dm_channel_ids_and_long_messages(settings: Settings, clock:
         chunks = [p["text"] for p in posts[1:]]
         assert len(chunks) == 3 and all(len(c) <= 3000 for c in chunks)
         assert "\n".join(chunks) == long_text
+
+
+async def test_dm_left_in_doubt_by_a_crash_is_found_and_not_sent_again(settings: Settings,
+                                                                       clock: SimClock) -> None:
+    async with slack_rig(settings, clock) as rig:
+        outbox = rig.app.services.outbox
+        store = rig.app.services.store
+        await outbox.send("sent-before-crash", DM, Reply("hello"))
+        await outbox.send("never-sent", DM, Reply("second"))
+        assert await outbox.deliver_due() == 2
+        posted = rig.slack.calls_to("chat.postMessage")
+        assert posted[0].args["metadata"] == {"event_type": "community_bot_outbox",
+                                              "event_payload": {"key": "sent-before-crash"}}
+        rig.slack.history["DU1"].pop(0)  # "second" never reached Slack
+        async with store.transaction() as db:  # both were mid-send when we stopped
+            await db.execute("UPDATE outbox SET status = 'sending'")
+        assert await outbox.recover() == 2
+        assert await outbox.deliver_due() == 2
+        texts = [c.args["text"] for c in rig.slack.calls_to("chat.postMessage")]
+        assert texts == ["hello", "second", "second"]
+        assert len(rig.slack.calls_to("conversations.history")) == 2

@@ -47,6 +47,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages posted, newest first
         self.faults: dict[str, list[Fault]] = {}
         self.sockets: list[web.WebSocketResponse] = []
         self.connections = 0
@@ -161,7 +162,15 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": channel}}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             ts = f"1700000000.{next(self._ids):06d}"
+            if method == "chat.postMessage":
+                message = {"ts": ts, "text": args.get("text"), "metadata": _as_dict(args.get("metadata"))}
+                self.history.setdefault(str(args.get("channel")), []).insert(0, message)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "conversations.history":
+            messages = self.history.get(str(args.get("channel")), [])[: int(args.get("limit", 100))]
+            if str(args.get("include_all_metadata")).lower() not in ("1", "true"):
+                messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+            return {"ok": True, "messages": messages, "has_more": False}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ids)}", **_as_dict(args.get("view"))}}
         if method == "files.getUploadURLExternal":

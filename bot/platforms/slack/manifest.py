@@ -19,6 +19,7 @@ METHOD_SCOPES = {
     "chat.postMessage": "chat:write",
     "chat.postEphemeral": "chat:write",
     "conversations.open": "im:write",
+    "conversations.history": "im:history",  # only DMs: an outbox message in doubt after a crash
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",

@@ -10,10 +10,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.model import Destination, Reply
 from bot.platforms.slack.send import Sender
-from bot.services.outbox import DeliveryError
+from bot.services.outbox import DeliveryError, current_key
 
 PLATFORM = "slack"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+METADATA_TYPE = "community_bot_outbox"
+HISTORY_LOOKBACK = 50
 TEMPORARY_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                               "request_timeout", "team_added_to_org"})
 
@@ -63,14 +65,36 @@ class SlackMessenger:
 
     async def send(self, dest: Destination, reply: Reply) -> str | None:
         """Send one outbox message; raise DeliveryError saying whether to retry."""
+        key = current_key.get()
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}} if key else None
         try:
             if dest.kind == "channel":
-                return await self.sender.post(self.channel_id(dest.target), reply)
+                return await self.sender.post(self.channel_id(dest.target), reply, metadata=metadata)
             if dest.kind in ("dm", "group"):
                 users = ",".join(u.strip() for u in dest.target.split(",") if u.strip())
-                return await self.sender.dm(users, reply)
+                return await self.sender.dm(users, reply, metadata=metadata)
         except SlackApiError as exc:
             raise delivery_error(exc) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection") from exc
         raise DeliveryError(f"unknown destination kind {dest.kind!r}", permanent=True, code="bad_destination")
+
+    async def already_sent(self, dest: Destination, key: str) -> str | None:
+        """After a crash mid-send: the ts of a DM carrying this outbox key in its metadata, if Slack has it.
+
+        Only DMs are checked (reading them needs im:history, which the app has for message.im); channel
+        posts and group DMs would need channels/groups/mpim:history, so they may be sent twice after a crash.
+        """
+        if dest.kind != "dm":
+            return None
+        try:
+            channel = await self.sender.open_dm(dest.target)
+            history = await self.sender.client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK,
+                                                                     include_all_metadata=True)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError):
+            return None
+        for message in history.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == METADATA_TYPE and (meta.get("event_payload") or {}).get("key") == key:
+                return str(message.get("ts") or "") or None
+        return None

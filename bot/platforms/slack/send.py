@@ -26,12 +26,19 @@ class Sender:
         response = await self.client.conversations_open(users=users)
         return str(response["channel"]["id"])
 
-    async def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> str | None:
-        """Post a reply (split if long) and its file; returns the first message's ts."""
+    async def post(self, channel: str, reply: Reply, thread_ts: str | None = None,
+                   metadata: dict[str, Any] | None = None) -> str | None:
+        """Post a reply (split if long) and its file; returns the first message's ts.
+
+        `metadata` (Slack message metadata) goes on the last part, so finding it means all parts were sent.
+        """
         first: str | None = None
-        for payload in render_reply(reply) if reply.text.strip() or not reply.file else []:
+        payloads = render_reply(reply) if reply.text.strip() or not reply.file else []
+        for index, payload in enumerate(payloads):
+            last = index == len(payloads) - 1
             response = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
-                                                          unfurl_media=False, **payload)
+                                                          unfurl_media=False, metadata=metadata if last else None,
+                                                          **payload)
             first = first or str(response.get("ts") or "") or None
         if reply.file is not None:
             await self.upload(channel, reply, thread_ts)
@@ -50,8 +57,8 @@ class Sender:
         if reply.file is not None:
             await self.upload(await self.open_dm(user), reply)
 
-    async def dm(self, user: str, reply: Reply) -> str | None:
-        return await self.post(await self.open_dm(user), reply)
+    async def dm(self, user: str, reply: Reply, metadata: dict[str, Any] | None = None) -> str | None:
+        return await self.post(await self.open_dm(user), reply, metadata=metadata)
 
     async def respond(self, respond: Respond, user: str, reply: Reply) -> None:
         """Answer through a response_url (slash commands, buttons); files go to the user's DM."""

@@ -11,7 +11,7 @@ from bot.core.context import Ctx
 from bot.core.model import MessageReceived, Reply
 from bot.core.routes import Routes, merge
 from bot.platforms.discord.render import to_markdown
-from handlers import all_routes
+from handlers import core
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord_harness import app_for, door, door_settings
@@ -98,7 +98,7 @@ async def echo_mentions(ctx: Ctx, event: MessageReceived) -> Reply | None:
 
 
 async def test_dm_and_mention_are_answered_other_messages_ignored(fake, tmp_path):
-    routes = merge(all_routes(), Routes(messages=(echo_mentions,)))
+    routes = merge(core.ROUTES, Routes(messages=(echo_mentions,)))
     async with app_for(door_settings(fake, tmp_path / "bot.db"), routes) as (app, clock), door(app, clock):
         fallback = to_markdown(app.services.catalogs.t("en", "messages.fallback"))
         dm = p.dm_channel_id(ANA["id"])

@@ -23,7 +23,7 @@ from bot.core.model import (
 )
 from bot.core.routes import Command, Routes, merge
 from bot.platforms.discord.render import to_markdown
-from handlers import all_routes
+from handlers import core
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord_harness import app_for, door, door_settings
@@ -66,7 +66,7 @@ class Recorder:
         return Reply("admin ok")
 
     def routes(self) -> Routes:
-        return merge(all_routes(), Routes(
+        return merge(core.ROUTES, Routes(
             commands=(Command("signup", self.signup, "help.summary"), Command("slow", self.slow, "help.summary"),
                       Command("secret", self.admin_thing, "help.summary", admin=True)),
             forms={"test.signup": self.on_submit, "test.long": self.on_submit}))

@@ -10,7 +10,7 @@ import pytest
 from bot.core.context import Ctx
 from bot.core.model import MemberJoined, Reply
 from bot.core.routes import Routes, merge
-from handlers import all_routes
+from handlers import core
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord_harness import app_for, door, door_settings
@@ -27,7 +27,7 @@ async def welcome(ctx: Ctx, event: MemberJoined) -> Reply:
     return Reply(f"Welcome {ctx.member.display_name} ({ctx.locale})")
 
 
-ROUTES = merge(all_routes(), Routes(joins=(welcome,)))
+ROUTES = merge(core.ROUTES, Routes(joins=(welcome,)))
 
 
 @pytest.fixture

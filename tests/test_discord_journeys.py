@@ -103,3 +103,31 @@ async def test_newcomers_welcomed_by_dm_choose_french_and_fill_the_profile_modal
         wrong = await fake.interact(p.submit(RAM, modal["custom_id"], {"timezone": "Mars/Olympus"}))
         assert wrong["data"]["content"].startswith(to_markdown(t("en", "discord.form_errors")))
         assert buttons_of(wrong["data"])[0].startswith("~o|")
+
+
+async def test_faq_by_slash_command_dm_and_mention_with_votes_after_a_restart(fake, tmp_path):
+    settings = door_settings(fake, tmp_path / "bot.db")
+    async with app_for(settings) as (app, clock), door(app, clock):
+        answer = (await fake.interact(p.slash(RAM, "faq", "how do I install openIMIS with docker?")))["data"]
+        assert "openimis-dist\\_dkr" in answer["content"] and answer["flags"] & 64
+        vote_yes, vote_no = buttons_of(answer)
+        assert vote_yes.startswith("faq.vote|") and vote_yes.endswith(":y")
+
+        dm = p.dm_channel_id(AWA["id"])
+        await fake.dispatch("MESSAGE_CREATE", p.message(dm, AWA, "comment installer openimis avec docker ?"))
+        [french] = await fake.messages_to(dm)
+        assert "clonez-le" in french.body["content"]
+        assert [c["label"] for c in french.body["components"][0]["components"]] == ["Oui", "Non"]
+
+        question = p.message(p.CHANNEL_ID, RAM, f"<@{p.BOT_ID}> which countries use openIMIS?", guild=True,
+                             mentions=(p.BOT_USER,))
+        await fake.dispatch("MESSAGE_CREATE", question)
+        [public] = await fake.messages_to(p.CHANNEL_ID)
+        assert str(public.body["message_reference"]["message_id"]) == question["id"]
+        assert public.body["allowed_mentions"]["parse"] == []
+    async with app_for(settings) as (app, clock), door(app, clock):  # restarted: the vote buttons still work
+        t = app.services.catalogs.t
+        thanks = await fake.interact(p.press(RAM, vote_yes))
+        assert thanks["data"]["content"] == to_markdown(t("en", "faq.vote_thanks", channel="ask-openimis"))
+        again = await fake.interact(p.press(RAM, vote_yes))
+        assert again["data"]["content"] == to_markdown(t("en", "faq.vote_again"))

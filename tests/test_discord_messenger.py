@@ -111,3 +111,12 @@ async def test_outbox_honours_retry_after_and_falls_back_when_dms_are_closed(fak
         assert post.body["content"] == "Bea, please open your DMs"
         row = await app.services.store.fetch_one("SELECT status, last_error FROM outbox WHERE idempotency_key='t:2'")
         assert row is not None and row["status"] == "failed" and "DMs closed" in row["last_error"]
+
+
+async def test_buttons_keep_discord_limits(fake, messenger):
+    buttons = (Button("A", "x.do", "1"), Button("A again", "x.do", "1"), Button("Long", "x.do", "v" * 120),
+               *(Button(str(i), "x.n", str(i)) for i in range(30)))
+    await messenger.send(Destination("discord", "channel", ANNOUNCEMENTS), Reply("many", buttons=buttons))
+    [post] = await fake.messages_to(ANNOUNCEMENTS)
+    ids = [c["custom_id"] for row in post.body["components"] for c in row["components"]]
+    assert ids[:2] == ["x.do|1", "x.n|0"] and len(ids) == 25 and len(post.body["components"]) == 5

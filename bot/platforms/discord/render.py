@@ -7,6 +7,7 @@ restart without any view held in memory. Ids starting with "~" belong to the doo
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ import discord
 from bot.core.model import Button, Reply
 from bot.core.text import Token, render, split_text
 
+log = logging.getLogger(__name__)
 MISSING: Any = discord.utils.MISSING
 PLATFORM = "discord"
 MAX_CONTENT = 2000
@@ -72,7 +74,15 @@ def ui_button(label: str, custom_id: str, style: str | None = None) -> discord.u
 
 
 def buttons_view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
-    return make_view([ui_button(b.label, button_id(b), b.style) for b in buttons])
+    """Discord refuses two buttons with one custom_id in a message, and more than 25: keep the first ones."""
+    fitting = [b for b in buttons if len(f"{b.action}|{b.value}") <= MAX_CUSTOM_ID]
+    if len(fitting) < len(buttons):
+        log.error("discord: button(s) with action|value over %d characters left out", MAX_CUSTOM_ID)
+    unique = {button_id(b): b for b in reversed(fitting)}
+    kept = [b for b in fitting if unique.get(button_id(b)) is b]
+    if len(kept) > MAX_BUTTONS:
+        log.warning("discord: %d buttons in one message; only the first %d are shown", len(kept), MAX_BUTTONS)
+    return make_view([ui_button(b.label, button_id(b), b.style) for b in kept[:MAX_BUTTONS]])
 
 
 @dataclass

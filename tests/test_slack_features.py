@@ -104,3 +104,26 @@ async def test_welcome_join_language_profile_modal_and_my_data(settings: Setting
         assert upload.args["channel_id"] == "DU2"
         exported = [body for body in rig.slack.uploads.values() if b"CAMNAFAW" in body]
         assert len(exported) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_faq_dm_mention_and_command_with_votes(settings: Settings, clock: SimClock, mode: str) -> None:
+    async with slack_rig(settings, clock, mode, users=USERS, slack_channels=CHANNELS) as rig:
+        await rig.side.event(p.event_callback(p.dm_event("Which countries use openIMIS?")))
+        answer = (await rig.slack.wait_call("chat.postMessage")).args
+        assert answer["channel"] == "D1" and "Tanzania" in answer["text"]
+        yes = button(answer, "faq.vote", ":y")
+        await rig.side.interactive(p.block_action(rig.slack, yes["action_id"], yes["value"]))
+        assert (await rig.slack.wait_call("response_url")).args["text"] == "Thank you! Glad it helped."
+
+        mention = {"type": "app_mention", "user": "U2", "channel": "C0GENERAL", "ts": "1700000100.000200",
+                   "text": "<@UBOT> Quels pays utilisent openIMIS ?"}
+        await rig.side.event(p.event_callback(mention))
+        public = (await rig.slack.wait_call("chat.postMessage", 2)).args
+        assert public["channel"] == "C0GENERAL" and public["thread_ts"] == "1700000100.000200"
+        assert "Tanzanie" in public["text"] or "Cameroun" in public["text"]
+
+        await rig.side.command(p.command(rig.slack, "faq", "How many people are covered by openIMIS?"))
+        reply = (await rig.slack.wait_call("response_url", 2)).args
+        assert reply["response_type"] == "ephemeral" and "Nepal" in reply["text"]
+        assert not rig.slack.calls_to("chat.postEphemeral")

@@ -183,3 +183,15 @@ async def test_forget_me_keeps_the_webinars_she_created_for_the_others(tmp_path:
         assert await store.fetch_all("SELECT * FROM webinar_drafts") == []
         assert await store.fetch_all("SELECT * FROM members WHERE user_id = 'ana' OR display_name = 'ana'") == []
         assert "shared record(s) you created" in out.getvalue()
+
+
+async def test_forget_me_drops_event_ids_that_carry_her_user_id(app: App) -> None:
+    amina, _ = await seed(app)
+    async with app.services.store.transaction() as db:
+        for platform, event_id in (("console", "join:amina"), ("console", "join:1:amina:2026-11-02"),
+                                   ("console", "join:aminata"), ("slack", "join:amina"), ("console", "Ev0123")):
+            await member_sql.first_time_seen(db, platform, event_id, START)
+    await _text(app, ButtonPressed(AMINA, "privacy.forget", str(amina.id)))
+    left = await app.services.store.fetch_all("SELECT platform, event_id FROM processed_events ORDER BY event_id")
+    expected = [("console", "Ev0123"), ("console", "join:aminata"), ("slack", "join:amina")]
+    assert sorted(tuple(r) for r in left) == expected

@@ -57,7 +57,8 @@ class WelcomeContent:
 
     def links(self, locale: str) -> str:
         entries = self.config().get("links", [])
-        return "\n".join(f"• {link.get(locale) or link.get('en', '')}: {link['url']}" for link in entries)
+        colon = " :" if locale == "fr" else ":"  # French typography: a space before the colon
+        return "\n".join(f"• {link.get(locale) or link.get('en', '')}{colon} {link['url']}" for link in entries)
 
     def followup(self, step: str) -> FollowUpOptions:
         raw = self.config().get("followups", {}).get(step, {})

@@ -111,10 +111,11 @@ async def erase_outbox(db: aiosqlite.Connection, member: Member) -> tuple[int, i
 
 
 async def erase_processed_events(db: aiosqlite.Connection, member: Member) -> int:
-    """Event ids that end with the member's user id (e.g. the console's join:<name>); opaque ids stay."""
+    """Event ids with the member's user id as one of their ':'-separated parts (the console's join:<name>,
+    Discord's join:<guild>:<user>:<time>); opaque ids such as Slack's stay."""
     sql = """DELETE FROM processed_events WHERE platform = ?
-             AND (event_id = ? OR substr(event_id, -length(?) - 1) = ':' || ?)"""
-    cursor = await db.execute(sql, (member.platform, member.user_id, member.user_id, member.user_id))
+             AND instr(':' || event_id || ':', ':' || ? || ':') > 0"""
+    cursor = await db.execute(sql, (member.platform, member.user_id))
     return cursor.rowcount
 
 

@@ -1,0 +1,1 @@
+"""Measurements (run from the repository root: python -m bench.<name>)."""

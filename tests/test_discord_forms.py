@@ -53,9 +53,11 @@ class Recorder:
         await self.gate.wait()
         return SIGNUP if event.args == "form" else Reply("done after a while")
 
-    async def on_submit(self, ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    async def on_submit(self, ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors | Form:
         if event.values.get("name") == "x":
             return FormErrors({"name": "Please write your whole name."})
+        if event.values.get("name") == "more":
+            return LONG  # a second form right after the first
         self.submitted.append({**event.values, "_state": event.state})
         async with ctx.services.store.transaction() as db:
             await ctx.services.outbox.enqueue(db, f"test:signup:{ctx.member.id}", Destination.dm(ctx.member),
@@ -188,3 +190,16 @@ async def test_admin_command_needs_manage_server(fake, tmp_path):
         assert refused["data"]["content"] == to_markdown(app.services.catalogs.t("en", "errors.admin_only"))
         allowed = await fake.interact(p.slash(p.user("900000000000002002", "Boss"), "secret", admin=True))
         assert allowed["data"]["content"] == "admin ok"
+
+
+async def test_form_returned_by_a_form_opens_from_a_button(fake, tmp_path):
+    recorder = Recorder()
+    async with app_for(door_settings(fake, tmp_path / "bot.db"), recorder.routes()) as (app, clock), \
+            door(app, clock):
+        modal = (await fake.interact(p.slash(ANA, "signup")))["data"]
+        answer = await fake.interact(p.submit(ANA, modal["custom_id"], {"name": "more"}))
+        assert answer["type"] == 4  # Discord never answers a modal with a modal
+        assert answer["data"]["content"] == to_markdown(app.services.catalogs.t(
+            "en", "discord.form_prompt", title="Long form"))
+        second = await fake.interact(p.press(ANA, open_button(answer)))
+        assert second["type"] == 9 and second["data"]["title"] == "Long form (1/2)"

@@ -48,6 +48,19 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
                         headers={"Content-Type": "application/json", **(headers or {})})
 
 
+def message_problem(body: dict[str, Any]) -> tuple[int, str] | None:
+    """Message checks Discord makes: content length, duplicate custom ids, at most 5 rows of 5 buttons."""
+    if len(body.get("content") or "") > 2000:
+        return 50035, "Invalid Form Body (content: must be 2000 or fewer in length)"
+    rows = body.get("components") or []
+    ids = [c.get("custom_id") for row in rows for c in row.get("components", [])]
+    if len(rows) > 5 or any(len(row.get("components", [])) > 5 for row in rows):
+        return 50035, "Invalid Form Body (components: too many)"
+    if len(ids) != len(set(ids)) or any(len(i or "") > 100 for i in ids):
+        return 50035, "Invalid Form Body (components: custom_id duplicated or too long)"
+    return None
+
+
 class FakeDiscord:
     def __init__(self, *, privileged_allowed: int = p.PRIVILEGED, guild_locale: str = "en-US") -> None:
         self.privileged_allowed = privileged_allowed
@@ -59,6 +72,8 @@ class FakeDiscord:
         self.resumes = 0
         self.sockets: list[web.WebSocketResponse] = []
         self.sessions: list[int] = []  # intents of each live session, same order as sockets
+        self.interaction_types: dict[str, int] = {}  # interaction id -> type, as dispatched
+        self.acknowledged: set[str] = set()
         self.seq = 0
         self.changed = asyncio.Condition()
         self.runner: web.AppRunner | None = None
@@ -181,13 +196,28 @@ class FakeDiscord:
     def _commands(self, match: re.Match[str], call: Call) -> list[dict[str, Any]]:
         return [{**c, "id": p.snowflake(), "application_id": p.APP_ID, "version": "1"} for c in call.body or []]
 
-    def _callback(self, match: re.Match[str], call: Call) -> dict[str, Any]:
+    def _callback(self, match: re.Match[str], call: Call) -> Any:
         kind = (call.body or {}).get("type", 0)
+        problem = self._callback_problem(match.group(1), kind, (call.body or {}).get("data") or {})
+        if problem:
+            return json_response({"message": problem[1], "code": problem[0]}, status=400)
+        self.acknowledged.add(match.group(1))
         return {"interaction": {"id": match.group(1), "type": 2, "response_message_loading": kind == 5},
                 "resource": {"type": kind}}
 
-    def _followup(self, match: re.Match[str], call: Call) -> dict[str, Any]:
+    def _callback_problem(self, interaction_id: str, kind: int, data: dict[str, Any]) -> tuple[int, str] | None:
+        """What real Discord refuses: a second answer, a modal in answer to a modal, bad message content."""
+        if interaction_id in self.acknowledged:
+            return 40060, "Interaction has already been acknowledged."
+        if kind == 9 and self.interaction_types.get(interaction_id) == 5:
+            return 50035, "Invalid Form Body (a modal cannot answer a modal submission)"
+        return message_problem(data) if kind == 4 else None
+
+    def _followup(self, match: re.Match[str], call: Call) -> Any:
         body = call.body or {}
+        problem = message_problem(body)
+        if problem:
+            return json_response({"message": problem[1], "code": problem[0]}, status=400)
         return p.message(p.CHANNEL_ID, p.BOT_USER, body.get("content", ""))
 
     def _dm_channel(self, match: re.Match[str], call: Call) -> dict[str, Any]:
@@ -196,6 +226,9 @@ class FakeDiscord:
 
     def _channel_message(self, match: re.Match[str], call: Call) -> Any:
         channel = match.group(1)
+        problem = message_problem(call.body or {})
+        if problem:
+            return json_response({"message": problem[1], "code": problem[0]}, status=400)
         if any(p.dm_channel_id(u) == channel for u in self.closed_dms):
             return json_response({"message": "Cannot send messages to this user", "code": 50007}, status=403)
         return p.message(channel, p.BOT_USER, (call.body or {}).get("content", ""))
@@ -286,6 +319,7 @@ class FakeDiscord:
 
     async def interact(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Deliver an INTERACTION_CREATE and return the callback body the bot answered with."""
+        self.interaction_types[payload["id"]] = payload["type"]
         await self.dispatch("INTERACTION_CREATE", payload)
         return await self.response(payload)
 

@@ -154,7 +154,8 @@ class Interactions:
                         form_hash: str | None = None) -> None:
         """A modal if this is still the first response, else a message with a button that opens it."""
         form_hash = form_hash or await self.store_form(form)
-        if not interaction.response.is_done():
+        # Discord opens a modal only as the first response, and never in answer to a modal submission
+        if not interaction.response.is_done() and interaction.type is not discord.InteractionType.modal_submit:
             yes_no = (self.t(interaction, "discord.yes"), self.t(interaction, "discord.no"))
             await interaction.response.send_modal(forms.build_modal(form, form_hash, page, yes_no))
             return

@@ -182,9 +182,11 @@ class WebinarJob:
             return
         offsets = await _offsets(services, db, current)
         recorded = await sql.recordings(db, current.id)
-        for due in due_events(current.spec, offsets, set(recorded), current.processed_until, now):
+        dues = list(due_events(current.spec, offsets, set(recorded), current.processed_until, now))
+        for due in dues:
             if due.kind == "reminder":
-                await _remind(services, db, current, due, now)
+                batch = {d.offset for d in dues if d.kind == "reminder" and d.occurrence == due.occurrence}
+                await _remind(services, db, current, due, now, batch)
             elif due.kind == "start":
                 await _starting(services, db, current, due, now)
             else:
@@ -196,7 +198,13 @@ async def _offsets(services: Services, db: aiosqlite.Connection, webinar: Webina
     return set(services.settings.webinar_reminders) | await sql.custom_offsets(db, webinar.id)
 
 
-async def _remind(services: Services, db: aiosqlite.Connection, webinar: Webinar, due: Due, now: datetime) -> None:
+async def _remind(services: Services, db: aiosqlite.Connection, webinar: Webinar, due: Due, now: datetime,
+                  batch: set[int]) -> None:
+    """DM this reminder to Going/Maybe members who chose its offset, unless a later one of theirs is due too.
+
+    `batch` holds the offsets of this session found due in the same run (after downtime or a clock
+    jump): a member then gets one reminder, the one closest to the start, not a burst of stale ones.
+    """
     if now >= due.occurrence:
         log.info("webinar %s: %d-minute reminder for %s dropped, found at %s after the start",
                  webinar.id, due.offset, to_iso(due.occurrence), to_iso(now))
@@ -204,7 +212,8 @@ async def _remind(services: Services, db: aiosqlite.Connection, webinar: Webinar
     late = now - due.at > LATE_GRACE
     defaults = list(services.settings.webinar_reminders)
     for member, chosen in await sql.attendees(db, webinar.id):
-        if due.offset not in (chosen if chosen is not None else defaults):
+        mine = chosen if chosen is not None else defaults
+        if due.offset not in mine or any(o < due.offset for o in batch & set(mine)):
             continue
         lc, tz = member_locale(services, member), member_tz(services, member)
         values = {"title": webinar.spec.title, "when": when(due.occurrence, lc, tz), "link": webinar.spec.link}

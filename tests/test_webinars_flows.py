@@ -150,12 +150,13 @@ async def test_confirm_twice_discard_and_non_admins(session: Session) -> None:
 
 
 async def rsvp_three(s: Session) -> None:
-    """ram: Going, awa: Maybe, bob: Not going (clicking the announcement's buttons)."""
+    """ram: Going, awa: Maybe, bob: Not going (the announcement's buttons, pressed by value)."""
     await s.join("ram", "en", "Asia/Kathmandu")
     await s.join("awa", "fr", "Africa/Douala")
     await s.join("bob", "en", None)
-    for name, button in (("ram", 1), ("awa", 2), ("bob", 3)):
-        await s.send(f":as {name}", f":click {button}")
+    for name, answer in (("ram", "going"), ("awa", "maybe"), ("bob", "no")):
+        await s.send(f":as {name}")
+        assert "Noted" in await s.press("webinar.rsvp", f"1:{answer}") or "noté" in await s.send()
     await s.send(":as ana")
 
 
@@ -274,3 +275,22 @@ async def test_list_show_ics_and_cli(session: Session, tmp_path: Path) -> None:
     await session.send("/webinar cancel 2")
     assert await asyncio.to_thread(main, cli_args) == 0
     assert len(list(Calendar.from_ical(feed_path.read_bytes()).walk("VEVENT"))) == 1
+
+
+async def test_edit_form_keeps_blank_fields(session: Session) -> None:
+    await created(session, CREATE + " repeat=weekly")
+    await rsvp_three(session)
+    out = await session.send("/webinar edit 1")
+    assert "== Edit webinar ==" in out
+    out = await session.send("", "next wednesday 16:00", "Africa/Douala", "", "")
+    assert "Start in Africa/Douala: Wednesday 24 March 2027, 16:00 (WAT)." in out and "Developers call" in out
+    out = await session.press("webinar.confirm", "2")
+    assert "Webinar #1 updated; 2 member(s)" in out
+    async with session.services.store.transaction() as db:
+        webinar = await sql.get(db, 1)
+    assert webinar is not None and webinar.sequence == 1
+    assert (webinar.spec.title, webinar.spec.link, webinar.spec.timezone, webinar.spec.rrule) == (
+        "Developers call", LINK, "Africa/Douala", "FREQ=WEEKLY")
+    out = await session.send("/webinar edit 1", "", "2020-01-01 10:00", "", "", "")
+    assert "is in the past" in out
+    assert await session.count("webinar_drafts") == 2

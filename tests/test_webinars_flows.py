@@ -18,6 +18,7 @@ from bot.cli import main
 from bot.core.clock import SimClock
 from bot.core.model import ButtonPressed
 from bot.platforms.console.door import ConsoleDoor
+from bot.services import privacy
 from bot.settings import Settings
 from bot.store import members
 from bot.store import webinars as sql
@@ -295,3 +296,24 @@ async def test_edit_form_keeps_blank_fields(session: Session) -> None:
     out = await session.send("/webinar edit 1", "", "2020-01-01 10:00", "", "", "")
     assert "is in the past" in out
     assert await session.count("webinar_drafts") == 2
+
+
+async def test_mydata_and_forget_me_cover_webinars(session: Session) -> None:
+    await created(session, CREATE + " repeat=weekly")
+    await rsvp_three(session)
+    await session.send(":as ram", "/webinar reminders 2h")
+    async with session.services.store.transaction() as db:
+        ram = await members.by_name(db, "console", "ram")
+        assert ram is not None
+        data = await privacy.export(db, ram, session.door.app.routes.privacy, session.clock.now())
+    assert data["webinars"]["rsvps"][0]["answer"] == "going"
+    assert data["webinars"]["reminders"][0]["offsets"] == "[120]"
+    out = await session.send("/forget-me", ":click 1")
+    assert await session.services.store.fetch_all("SELECT * FROM webinar_rsvps WHERE member_id = 2") == []
+    assert await session.services.store.fetch_all("SELECT * FROM webinar_reminder_prefs") == []
+    out = await session.send(":as ana", "/forget-me", ":click 1")
+    assert "1 webinar(s) you organised" in out
+    row = await session.services.store.fetch_one("SELECT status, created_by FROM webinars WHERE id = 1")
+    assert row is not None and (row[0], row[1]) == ("scheduled", None)
+    out = await session.send(":advance 4d")
+    assert out.count("[DM awa] ⏰ Rappel") == 2 and "[DM ram]" not in out

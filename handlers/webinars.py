@@ -13,7 +13,6 @@ from bot.core.context import Ctx, UserError
 from bot.core.model import ButtonPressed, CommandInvoked, Form, Reply
 from bot.core.routes import Command, Routes
 from bot.services import webinar_notify as notify
-from bot.services.webinar_privacy import WebinarPrivacy
 from bot.services.webinars import last_started, next_start, parse_inline, parse_link, parse_offsets
 from bot.store import webinars as sql
 from handlers import webinar_forms as forms
@@ -191,5 +190,4 @@ ROUTES = Routes(
     forms={"webinar.create": forms.create_submitted, "webinar.edit": forms.edit_submitted,
            "webinar.more": forms.more_submitted},
     jobs=(notify.WebinarJob(),),
-    privacy=(WebinarPrivacy(),),
 )

@@ -306,13 +306,13 @@ async def test_mydata_and_forget_me_cover_webinars(session: Session) -> None:
         ram = await members.by_name(db, "console", "ram")
         assert ram is not None
         data = await privacy.export(db, ram, session.door.app.routes.privacy, session.clock.now())
-    assert data["webinars"]["rsvps"][0]["answer"] == "going"
-    assert data["webinars"]["reminders"][0]["offsets"] == "[120]"
+    assert data["webinar_rsvps"][0]["answer"] == "going"
+    assert data["webinar_reminder_prefs"][0]["offsets"] == "[120]"
     out = await session.send("/forget-me", ":click 1")
     assert await session.services.store.fetch_all("SELECT * FROM webinar_rsvps WHERE member_id = 2") == []
     assert await session.services.store.fetch_all("SELECT * FROM webinar_reminder_prefs") == []
     out = await session.send(":as ana", "/forget-me", ":click 1")
-    assert "1 webinar(s) you organised" in out
+    assert "shared record(s) you created" in out
     row = await session.services.store.fetch_one("SELECT status, created_by FROM webinars WHERE id = 1")
     assert row is not None and (row[0], row[1]) == ("scheduled", None)
     out = await session.send(":advance 4d")

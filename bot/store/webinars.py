@@ -180,28 +180,3 @@ async def custom_offsets(db: aiosqlite.Connection, webinar_id: int) -> set[int]:
              WHERE r.webinar_id = ? AND r.answer IN ('going', 'maybe')"""
     return {int(o) for r in await db.execute_fetchall(sql, (webinar_id,)) for o in json.loads(r[0])}
 
-
-# ---- privacy -------------------------------------------------------------------------------------
-
-MEMBER_TABLES = ("webinar_rsvps", "webinar_reminder_prefs", "webinar_drafts")
-
-
-async def member_data(db: aiosqlite.Connection, member_id: int) -> dict[str, list[dict[str, Any]]]:
-    """A member's RSVPs, reminder choice, drafts and the webinars they organised."""
-    queries = {
-        "rsvps": """SELECT r.webinar_id, w.title, r.answer, r.updated_at FROM webinar_rsvps r
-                    JOIN webinars w ON w.id = r.webinar_id WHERE r.member_id = ? ORDER BY r.webinar_id""",
-        "reminders": "SELECT offsets, updated_at FROM webinar_reminder_prefs WHERE member_id = ?",
-        "drafts": "SELECT id, webinar_id, payload, status, created_at FROM webinar_drafts WHERE member_id = ?",
-        "organised": "SELECT id, title, created_at FROM webinars WHERE created_by = ? ORDER BY id",
-    }
-    return {name: [dict(r) for r in await db.execute_fetchall(sql, (member_id,))] for name, sql in queries.items()}
-
-
-async def erase_member(db: aiosqlite.Connection, member_id: int) -> int:
-    """Delete a member's RSVPs, reminder choice and drafts; unlink them from webinars they organised
-    (the webinars stay, so attendees keep their reminders). Returns how many webinars were unlinked."""
-    for table in MEMBER_TABLES:
-        await db.execute(f"DELETE FROM {table} WHERE member_id = ?", (member_id,))
-    cursor = await db.execute("UPDATE webinars SET created_by = NULL WHERE created_by = ?", (member_id,))
-    return cursor.rowcount

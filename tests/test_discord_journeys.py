@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from bot.core.clock import SimClock
+from bot.core.model import MemberJoined
 from bot.platforms.discord.render import to_markdown
 from bot.services.onboarding import language_name
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.discord_harness import ANNOUNCEMENTS, app_for, door, door_settings
+from tests.fakes.discord_harness import ANNOUNCEMENTS, Handled, app_for, door, door_settings
 
 ADMIN = p.user("900000000000005001", "Ana")
 RAM = p.user("900000000000005002", "Ram")
@@ -74,8 +75,10 @@ async def test_webinar_created_in_a_modal_announced_rsvped_and_reminded(fake, tm
 async def test_newcomers_welcomed_by_dm_choose_french_and_fill_the_profile_modal(fake, tmp_path):
     async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
         t = app.services.catalogs.t
+        handled = Handled(app)
         assert await fake.member_joins(AWA)
         assert await fake.member_joins(RAM)
+        await handled.wait(MemberJoined, 2)
         await app.heartbeat.tick()
         [welcome] = await fake.messages_to(p.dm_channel_id(AWA["id"]))
         assert welcome.body["allowed_mentions"] == {"parse": []}
@@ -131,3 +134,21 @@ async def test_faq_by_slash_command_dm_and_mention_with_votes_after_a_restart(fa
         assert thanks["data"]["content"] == to_markdown(t("en", "faq.vote_thanks", channel="ask-openimis"))
         again = await fake.interact(p.press(RAM, vote_yes))
         assert again["data"]["content"] == to_markdown(t("en", "faq.vote_again"))
+
+
+async def test_newcomer_with_closed_dms_is_greeted_in_introductions_with_a_real_mention(fake, tmp_path):
+    introductions = "900000000000000400"
+    settings = door_settings(fake, tmp_path / "bot.db",
+                             discord_channels={"announcements": ANNOUNCEMENTS, "introductions": introductions})
+    async with app_for(settings) as (app, clock), door(app, clock):
+        fake.closed_dms.add(AWA["id"])
+        handled = Handled(app)
+        assert await fake.member_joins(AWA)
+        await handled.wait(MemberJoined)
+        await app.heartbeat.tick()
+        [post] = await fake.messages_to(introductions)
+        assert f"<@{AWA['id']}>" in post.body["content"]  # mentioned, yet allowed_mentions pings nobody
+        assert post.body["allowed_mentions"] == {"parse": []}
+        row = await app.services.store.fetch_one(
+            "SELECT status, last_error FROM outbox WHERE idempotency_key LIKE 'welcome:%:dm'")
+        assert row is not None and row["status"] == "failed" and "DMs closed" in row["last_error"]

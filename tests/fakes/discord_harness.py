@@ -60,3 +60,26 @@ async def door(app: App, clock: SimClock, answer_within: float = 2.0) -> AsyncIt
         waiter.cancel()
         task.cancel()
         await asyncio.gather(task, waiter, return_exceptions=True)
+
+
+class Handled:
+    """Counts the events the dispatcher has finished handling, to wait on work the door does in the background."""
+
+    def __init__(self, app: App) -> None:
+        self.events: list[object] = []
+        self.changed = asyncio.Condition()
+        original = app.dispatcher.handle
+
+        async def handle(event: Any) -> Any:
+            result = await original(event)
+            async with self.changed:
+                self.events.append(event)
+                self.changed.notify_all()
+            return result
+
+        app.dispatcher.handle = handle  # type: ignore[method-assign]
+
+    async def wait(self, kind: type, count: int = 1) -> None:
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(
+                lambda: sum(isinstance(e, kind) for e in self.events) >= count), WAIT)

@@ -102,6 +102,12 @@ async def test_group_dm_channel_ids_and_long_messages(settings: Settings, clock:
         assert len(chunks) == 3 and all(len(c) <= 3000 for c in chunks)
         assert "\n".join(chunks) == long_text
 
+        nine = ",".join(f"U{i}" for i in range(1, 10))
+        await outbox.send("nine", Destination("slack", "group", nine), Reply("too many for a group DM"))
+        assert await outbox.deliver_due() == 1
+        opened = [c.args["users"] for c in rig.slack.calls_to("conversations.open")][1:]
+        assert opened == [f"U{i}" for i in range(1, 10)]
+
 
 async def test_dm_left_in_doubt_by_a_crash_is_found_and_not_sent_again(settings: Settings,
                                                                        clock: SimClock) -> None:

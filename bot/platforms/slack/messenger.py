@@ -16,6 +16,7 @@ PLATFORM = "slack"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 METADATA_TYPE = "community_bot_outbox"
 HISTORY_LOOKBACK = 50
+GROUP_DM_LIMIT = 8
 TEMPORARY_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                               "request_timeout", "team_added_to_org"})
 
@@ -66,18 +67,26 @@ class SlackMessenger:
     async def send(self, dest: Destination, reply: Reply) -> str | None:
         """Send one outbox message; raise DeliveryError saying whether to retry."""
         key = current_key.get()
-        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}} if key else None
+        metadata: dict[str, object] | None = (
+            {"event_type": METADATA_TYPE, "event_payload": {"key": key}} if key else None)
         try:
             if dest.kind == "channel":
                 return await self.sender.post(self.channel_id(dest.target), reply, metadata=metadata)
             if dest.kind in ("dm", "group"):
-                users = ",".join(u.strip() for u in dest.target.split(",") if u.strip())
-                return await self.sender.dm(users, reply, metadata=metadata)
+                return await self._to_people(dest.target, reply, metadata)
         except SlackApiError as exc:
             raise delivery_error(exc) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection") from exc
         raise DeliveryError(f"unknown destination kind {dest.kind!r}", permanent=True, code="bad_destination")
+
+    async def _to_people(self, target: str, reply: Reply, metadata: dict[str, object] | None) -> str | None:
+        """One DM, a group DM (up to 8 people, Slack's limit), or one DM each for a larger group."""
+        users = [u.strip() for u in target.split(",") if u.strip()]
+        if len(users) <= GROUP_DM_LIMIT:
+            return await self.sender.dm(",".join(users), reply, metadata=metadata)
+        refs = [await self.sender.dm(user, reply, metadata=metadata) for user in users]
+        return refs[0]
 
     async def already_sent(self, dest: Destination, key: str) -> str | None:
         """After a crash mid-send: the ts of a DM carrying this outbox key in its metadata, if Slack has it.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -27,7 +27,7 @@ class Sender:
         return str(response["channel"]["id"])
 
     async def post(self, channel: str, reply: Reply, thread_ts: str | None = None,
-                   metadata: dict[str, Any] | None = None) -> str | None:
+                   metadata: Mapping[str, Any] | None = None) -> str | None:
         """Post a reply (split if long) and its file; returns the first message's ts.
 
         `metadata` (Slack message metadata) goes on the last part, so finding it means all parts were sent.
@@ -35,10 +35,9 @@ class Sender:
         first: str | None = None
         payloads = render_reply(reply) if reply.text.strip() or not reply.file else []
         for index, payload in enumerate(payloads):
-            last = index == len(payloads) - 1
+            tag = dict(metadata) if metadata and index == len(payloads) - 1 else None
             response = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
-                                                          unfurl_media=False, metadata=metadata if last else None,
-                                                          **payload)
+                                                          unfurl_media=False, metadata=tag, **payload)
             first = first or str(response.get("ts") or "") or None
         if reply.file is not None:
             await self.upload(channel, reply, thread_ts)
@@ -57,7 +56,7 @@ class Sender:
         if reply.file is not None:
             await self.upload(await self.open_dm(user), reply)
 
-    async def dm(self, user: str, reply: Reply, metadata: dict[str, Any] | None = None) -> str | None:
+    async def dm(self, user: str, reply: Reply, metadata: Mapping[str, Any] | None = None) -> str | None:
         return await self.post(await self.open_dm(user), reply, metadata=metadata)
 
     async def respond(self, respond: Respond, user: str, reply: Reply) -> None:

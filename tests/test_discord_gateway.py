@@ -10,6 +10,9 @@ import pytest
 from bot.core.context import Ctx
 from bot.core.model import MemberJoined, Reply
 from bot.core.routes import Routes, merge
+from bot.platforms.discord import door as door_module
+from bot.platforms.discord import run_door
+from bot.settings import SettingsError
 from handlers import core
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
@@ -80,3 +83,30 @@ async def test_missing_message_content_intent_too_still_answers_dms(tmp_path, ca
         assert "MESSAGE CONTENT" in caplog.text
     finally:
         await fake.close()
+
+
+async def test_a_wrong_token_is_a_clear_configuration_error(tmp_path):
+    fake = await FakeDiscord(token="the-real-one").start()
+    try:
+        async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock):
+            with pytest.raises(SettingsError, match="Discord refused DISCORD_TOKEN"):
+                await run_door(app)
+            assert "discord" not in app.services.outbox.messengers
+    finally:
+        await fake.close()
+
+
+async def test_discord_unreachable_at_start_is_retried(fake, tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(door_module, "RETRY_DELAYS", (0.0,))
+    fake.fail("GET", "/users/@me", 503, times=2)
+    async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
+        assert len(fake.find("GET", "/users/@me")) == 3
+        assert (await fake.interact(p.slash(NEWCOMER, "help")))["type"] == 4
+    assert "cannot reach Discord" in caplog.text
+
+
+async def test_a_slash_command_discord_still_has_but_the_bot_no_longer_knows_is_answered(fake, tmp_path):
+    async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
+        answer = await fake.interact(p.slash(NEWCOMER, "oldcommand", "x"))
+        assert answer["data"]["content"] == app.services.catalogs.t("en", "errors.unknown_command",
+                                                                    command="oldcommand")

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from bot.app import lifespan
 from bot.platforms.discord import run_door
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.store.db import StoreError
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(serve(settings))
     except StoreError as exc:
         print(f"error: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

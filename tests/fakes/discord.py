@@ -62,7 +62,9 @@ def message_problem(body: dict[str, Any]) -> tuple[int, str] | None:
 
 
 class FakeDiscord:
-    def __init__(self, *, privileged_allowed: int = p.PRIVILEGED, guild_locale: str = "en-US") -> None:
+    def __init__(self, *, privileged_allowed: int = p.PRIVILEGED, guild_locale: str = "en-US",
+                 token: str = "fake-token") -> None:
+        self.token = token
         self.privileged_allowed = privileged_allowed
         self.guild_locale = guild_locale
         self.calls: list[Call] = []
@@ -149,6 +151,9 @@ class FakeDiscord:
         path = "/" + request.match_info["path"]
         call = await self._read(request, path)
         await self._record(call)
+        if request.headers.get("Authorization") != f"Bot {self.token}" and not path.startswith("/interactions/") \
+                and not path.startswith("/webhooks/"):
+            return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         fault = self._fault(request.method, path)
         if fault is not None:
             headers = {"Via": "1.1 google"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -44,6 +45,23 @@ class CatalogTranslator(app_commands.Translator):
         return text[:100]
 
 
+class DoorTree(app_commands.CommandTree[discord.Client]):
+    """A command tree that still answers a slash command it does not know (e.g. left over from an older
+    version of the bot): the dispatcher says it is unknown, instead of Discord's "interaction failed"."""
+
+    def __init__(self, client: discord.Client, on_command: OnCommand) -> None:
+        super().__init__(client)
+        self.on_command = on_command
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
+        if isinstance(error, app_commands.CommandNotFound) and not interaction.response.is_done():
+            data: dict[str, Any] = dict(interaction.data or {})
+            args = next((str(o.get("value", "")) for o in data.get("options", []) if o.get("name") == "args"), "")
+            await self.on_command(interaction, str(data.get("name", "")), args)
+            return
+        log.error("discord: application command failed", exc_info=error)
+
+
 def english(catalogs: Catalogs, key: str | None, fallback: str) -> str:
     text = catalogs.messages.get("en", {}).get(key or "", "") or fallback
     return text[:100]
@@ -69,7 +87,7 @@ def build_command(command: Command, catalogs: Catalogs, on_command: OnCommand) -
 def build_tree(client: discord.Client, commands: tuple[Command, ...], catalogs: Catalogs,
                on_command: OnCommand) -> app_commands.CommandTree[discord.Client]:
     """A command tree holding every route command (names Discord refuses are skipped with a warning)."""
-    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
+    tree = DoorTree(client, on_command)
     for command in commands:
         if not NAME_RE.match(command.name) or command.name != command.name.lower():
             log.warning("discord: command /%s cannot be a slash command name; skipped", command.name)

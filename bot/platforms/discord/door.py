@@ -13,6 +13,7 @@ import asyncio
 import logging
 import re
 
+import aiohttp
 import discord
 import yarl
 
@@ -28,6 +29,7 @@ from bot.store import members as member_sql
 
 log = logging.getLogger(__name__)
 DEFAULT_API = "https://discord.com/api/v10"
+RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # seconds between attempts to reach Discord at start
 MEMBERS_MISSING = (
     "Discord refused the gateway connection (close code 4014, disallowed intents): the SERVER MEMBERS "
     "intent is not enabled for this application. Continuing WITHOUT it: new members will NOT be welcomed. "
@@ -159,6 +161,7 @@ async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_
     app.services.outbox.register(messenger)
     door = DiscordDoor(app, ready, answer_within)
     intents = wanted_intents()
+    failures = 0
     try:
         while True:
             client = DoorClient(door, intents, guild_ready_timeout)
@@ -167,6 +170,15 @@ async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_
                 return
             except discord.PrivilegedIntentsRequired:
                 intents = without_refused_intent(intents)
+            except discord.LoginFailure as exc:
+                raise SettingsError(f"Discord refused DISCORD_TOKEN ({exc}); copy the bot token again from "
+                                    "the Developer Portal (Bot page)") from None
+            except (OSError, aiohttp.ClientError, discord.HTTPException, discord.GatewayNotFound) as exc:
+                delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
+                failures += 1
+                log.warning("discord: cannot reach Discord (%s: %s); trying again in %ss", type(exc).__name__,
+                            exc, delay)
+                await asyncio.sleep(delay)
             finally:
                 await client.close()
     finally:

@@ -8,9 +8,11 @@ does nothing more).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import aiosqlite
+from babel.dates import format_date
 
 from bot.core.context import Ctx, UserError
 from bot.core.i18n import fmt_datetime
@@ -28,7 +30,17 @@ from bot.core.model import (
 )
 from bot.services import webinar_notify as notify
 from bot.services.webinar_spec import build_spec
-from bot.services.webinars import MAX_DESCRIPTION, MAX_LINK, MAX_TITLE, Raw, Spec, SpecErrors, Webinar, next_start
+from bot.services.webinars import (
+    MAX_DESCRIPTION,
+    MAX_LINK,
+    MAX_TITLE,
+    Raw,
+    Spec,
+    SpecErrors,
+    Webinar,
+    next_start,
+    weekday_mismatch,
+)
 from bot.store import webinars as sql
 
 
@@ -94,7 +106,19 @@ async def make_draft(ctx: Ctx, raw: Raw, base: Spec | None, webinar_id: int | No
         return Reply(error_text(ctx, exc), ephemeral=True)
     async with ctx.services.store.transaction() as db:
         draft_id = await sql.add_draft(db, ctx.member.id, spec, webinar_id, ctx.now)
-    return confirm_reply(ctx, spec, draft_id)
+    reply = confirm_reply(ctx, spec, draft_id)
+    local = datetime.fromisoformat(spec.local_start)
+    written = weekday_mismatch(raw.get("start") or "", local)
+    if written is None:
+        return reply
+    note = ctx.t("webinars.weekday_mismatch", written=weekday_name(written, ctx.locale),
+                 date=format_date(local, "EEEE d MMMM y", locale=ctx.locale))
+    return replace(reply, text=reply.text + "\n" + note)
+
+
+def weekday_name(index: int, locale: str) -> str:
+    """Monday..Sunday in `locale` (0 = Monday)."""
+    return format_date(date(2024, 1, 1 + index), "EEEE", locale=locale)  # 1 January 2024 was a Monday
 
 
 def confirm_reply(ctx: Ctx, spec: Spec, draft_id: int) -> Reply:

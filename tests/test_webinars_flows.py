@@ -317,3 +317,22 @@ async def test_mydata_and_forget_me_cover_webinars(session: Session) -> None:
     assert row is not None and (row[0], row[1]) == ("scheduled", None)
     out = await session.send(":advance 4d")
     assert out.count("[DM awa] ⏰ Rappel") == 2 and "[DM ram]" not in out
+
+
+async def test_weekday_that_does_not_match_the_date_is_pointed_out(session: Session) -> None:
+    out = await session.send("/langue fr", f'/webinaire creer titre="Appel Toumaï" debut="mardi 3 décembre 15h" '
+                                           f"fuseau=Africa/Douala langue=fr lien={LINK}")
+    assert "Début à l'heure de Africa/Douala : vendredi 3 décembre 2027, 15:00 (WAT)." in out
+    assert "⚠ Vous avez écrit mardi, mais cette date est le vendredi 3 décembre 2027." in out
+    out = await session.send('/webinaire creer titre="Appel" debut="vendredi 3 décembre 15h" ' f"lien={LINK}")
+    assert "⚠" not in out
+
+
+async def test_a_reminder_found_hours_late_says_how_long_is_left(session: Session) -> None:
+    await created(session)
+    await rsvp_three(session)
+    session.clock.set(SESSION - timedelta(hours=20, minutes=15))  # down when the 24 h reminder fell due
+    await session.door.app.heartbeat.tick()
+    out = await session.send(":now")
+    assert "“Developers call” is starting in 20 hours 15 minutes" in out
+    assert "« Developers call » commence dans 20 heures 15 minutes" in out

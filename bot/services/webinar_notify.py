@@ -51,6 +51,17 @@ def fmt_offset(minutes: int, locale: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
+def fmt_late(minutes: int, locale: str) -> str:
+    """Time left before a session: '25 minutes', or '20 hours 15 minutes' from two hours on."""
+    def unit(value: int, name: str) -> str:
+        return format_unit(value, name, locale=Locale.parse(locale)).replace("\u202f", " ").replace("\xa0", " ")
+
+    if minutes < 120:
+        return unit(minutes, "duration-minute")
+    hours, rest = divmod(minutes, 60)
+    return unit(hours, "duration-hour") + (" " + unit(rest, "duration-minute") if rest else "")
+
+
 def fmt_offsets(offsets: list[int], locale: str) -> str:
     return format_list([fmt_offset(o, locale) for o in offsets], locale=Locale.parse(locale))
 
@@ -219,7 +230,7 @@ async def _remind(services: Services, db: aiosqlite.Connection, webinar: Webinar
         values = {"title": webinar.spec.title, "when": when(due.occurrence, lc, tz), "link": webinar.spec.link}
         if late:
             minutes = math.ceil((due.occurrence - now).total_seconds() / 60)
-            text = services.catalogs.t(lc, "webinars.reminder_late", minutes=minutes, **values)
+            text = services.catalogs.t(lc, "webinars.reminder_late", delta=fmt_late(minutes, lc), **values)
         else:
             text = services.catalogs.t(lc, "webinars.reminder", delta=fmt_offset(due.offset, lc), **values)
         key = f"webinar:{webinar.id}:{to_iso(due.occurrence)}:reminder:{due.offset}:{member.id}"

@@ -31,6 +31,7 @@ DEFAULT_DURATION = 60
 LATE_GRACE = timedelta(minutes=5)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FR_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 KEYS = {
     "title": "title", "titre": "title", "desc": "description", "description": "description",
     "start": "start", "date": "start", "debut": "start", "début": "start", "tz": "timezone",
@@ -197,6 +198,18 @@ def _localise(wall: datetime, tz: str) -> datetime:
     if first.utcoffset() != second.utcoffset():
         raise UserError("webinars.error_ambiguous", time=wall.strftime("%Y-%m-%d %H:%M"), tz=tz)
     return first
+
+
+def weekday_mismatch(text: str, start: datetime) -> int | None:
+    """The weekday (0 = Monday) named in `text` when the date read is another day, else None.
+
+    "mardi 3 décembre" is read as 3 December whatever day that is; the confirmation then says so.
+    """
+    words = re.findall(r"[a-zéû]+", text.lower())
+    named = [i for i in range(7) if EN_WEEKDAYS[i] in words or FR_WEEKDAYS[i] in words]
+    if len(named) == 1 and named[0] != start.weekday():
+        return named[0]
+    return None
 
 
 def parse_duration(text: str) -> int:

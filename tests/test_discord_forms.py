@@ -22,6 +22,7 @@ from bot.core.model import (
     Reply,
 )
 from bot.core.routes import Command, Routes, merge
+from bot.platforms.discord import forms
 from bot.platforms.discord.render import to_markdown
 from handlers import core
 from tests.fakes import discord_payloads as p
@@ -203,3 +204,20 @@ async def test_form_returned_by_a_form_opens_from_a_button(fake, tmp_path):
             "en", "discord.form_prompt", title="Long form"))
         second = await fake.interact(p.press(ANA, open_button(answer)))
         assert second["type"] == 9 and second["data"]["title"] == "Long form (1/2)"
+
+
+async def test_modal_fields_stay_within_discord_limits():
+    long_label = "Which modules of openIMIS does your scheme use today, and which next?"
+    form = Form("t.limits", "A title that is much longer than forty-five characters", (
+        Field("a", FieldKind.SHORT_TEXT, long_label, initial="x" * 50, max_length=10),
+        Field("b", FieldKind.CHOICE, "No options"),
+        Field("c", FieldKind.MULTI_CHOICE, "Many", options=tuple(Option(str(i), str(i)) for i in range(40))),
+    ), "Send")
+    modal = forms.build_modal(form, "h", 0, ("Yes", "No")).to_dict()
+    assert len(modal["title"]) <= 45
+    first, second, third = (row for row in modal["components"])
+    assert len(first["label"]) <= 45 and first["description"] and first["component"]["value"] == "x" * 10
+    assert second["component"]["type"] == 4  # a choice without options is typed in
+    assert len(third["component"]["options"]) == 25 and third["component"]["max_values"] == 25
+    data = p.submit(ANA, "~m|h|0", {"a": " hi ", "b": "free text", "c": ["3", "99", "7"]})["data"]
+    assert forms.parse_page(form, 0, data) == {"a": "hi", "b": ["free text"], "c": ["3", "7"]}

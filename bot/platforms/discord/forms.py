@@ -101,7 +101,8 @@ def build_modal(form: Form, form_hash: str, page: int, yes_no: tuple[str, str]) 
 
 
 def _label(label: str) -> tuple[str, str | None]:
-    """Discord labels hold 45 characters; the rest goes to the description."""
+    """Discord labels hold 1 to 45 characters; the rest goes to the description."""
+    label = label.strip() or "…"
     if len(label) <= 45:
         return label, None
     cut = label.rfind(" ", 0, 44)
@@ -110,22 +111,24 @@ def _label(label: str) -> tuple[str, str | None]:
 
 
 def _component(spec: Field, yes_no: tuple[str, str]) -> discord.ui.Item[Any]:
-    if spec.kind in TEXT_KINDS:
+    placeholder = spec.placeholder[:100] if spec.placeholder else None
+    if spec.kind in TEXT_KINDS or (spec.kind is not FieldKind.YES_NO and not spec.options):
         style = discord.TextStyle.paragraph if spec.kind is FieldKind.LONG_TEXT else discord.TextStyle.short
+        longest = max(1, min(spec.max_length, 4000))
         return discord.ui.TextInput(custom_id=spec.name, style=style, required=spec.required,
-                                    default=(spec.initial or None), max_length=max(1, min(spec.max_length, 4000)),
-                                    placeholder=(spec.placeholder or None) and spec.placeholder[:100])
+                                    default=(spec.initial or "")[:longest] or None, max_length=longest,
+                                    placeholder=placeholder)
     chosen = set((spec.initial or "").split(","))
     if spec.kind is FieldKind.YES_NO:
         options = [discord.SelectOption(label=yes_no[0], value="yes", default="yes" in chosen),
                    discord.SelectOption(label=yes_no[1], value="no", default="no" in chosen)]
         return discord.ui.Select(custom_id=spec.name, options=options, min_values=1 if spec.required else 0,
-                                 max_values=1, required=spec.required)
+                                 max_values=1, required=spec.required, placeholder=placeholder)
     options = [discord.SelectOption(label=o.label[:100], value=o.value[:100], default=o.value in chosen)
                for o in spec.options[:25]]
     most = 1 if spec.kind is FieldKind.CHOICE else len(options)
     return discord.ui.Select(custom_id=spec.name, options=options, min_values=1 if spec.required else 0,
-                             max_values=most, required=spec.required)
+                             max_values=most, required=spec.required, placeholder=placeholder)
 
 
 def submitted_components(data: dict[str, Any]) -> dict[str, Any]:
@@ -154,9 +157,11 @@ def parse_page(form: Form, page: int, data: dict[str, Any]) -> dict[str, FormVal
 
 
 def _value(spec: Field, raw: Any) -> FormValue:
-    if spec.kind in TEXT_KINDS:
-        text = str(raw or "").strip()
-        return text[: spec.max_length] or None
+    if spec.kind in TEXT_KINDS or (spec.kind is not FieldKind.YES_NO and not spec.options):
+        text = str(raw or "").strip()[: spec.max_length]
+        if spec.kind in TEXT_KINDS:
+            return text or None
+        return [text] if text else None  # a choice without options was shown as a text input
     values = [str(v) for v in raw] if isinstance(raw, list) else []
     allowed = {"yes", "no"} if spec.kind is FieldKind.YES_NO else {o.value for o in spec.options}
     values = [v for v in values if v in allowed]

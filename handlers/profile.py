@@ -137,15 +137,14 @@ def profile_form(ctx: Ctx, profile: profile_sql.Profile) -> Form:
     """Five fields (a Discord modal's limit); languages, interests and consent have their own steps."""
     roles = tuple(Option(r, ctx.t(role_key(r))) for r in ROLES)
     stages = tuple(Option(s, ctx.t(stage_key(s))) for s in (*STAGES, NOT_IMPLEMENTING))
-    country = ob.country_name(profile.country, ctx.locale) if profile.country else None
-    fields = (
+    fields = (  # free-text fields start empty: a door may keep the form (Discord does), and /forget-me
+        # cannot find personal values there; an empty answer keeps the stored value
         Field("role", FieldKind.CHOICE, ctx.t("profile.label.role"), options=roles, initial=profile.role),
-        Field("country", FieldKind.SHORT_TEXT, ctx.t("profile.label.country"), initial=country, max_length=80),
+        Field("country", FieldKind.SHORT_TEXT, ctx.t("profile.label.country"), max_length=80),
         Field("organisation", FieldKind.SHORT_TEXT, ctx.t("profile.label.organisation"),
-              initial=profile.organisation, max_length=ob.MAX_ORGANISATION),
+              max_length=ob.MAX_ORGANISATION),
         Field("stage", FieldKind.CHOICE, ctx.t("profile.label.stage"), options=stages, initial=profile.stage),
-        Field("timezone", FieldKind.SHORT_TEXT, ctx.t("profile.label.timezone"), initial=ctx.member.timezone,
-              max_length=80),
+        Field("timezone", FieldKind.SHORT_TEXT, ctx.t("profile.label.timezone"), max_length=80),
     )
     return Form("profile.main", ctx.t("profile.form_title"), fields, ctx.t("profile.form_submit"))
 

@@ -82,6 +82,9 @@ async def seed(app: App) -> tuple[Member, Member]:
         await db.execute("INSERT INTO registrations (member_id, email) VALUES (?, 'amina@example.org')", (amina.id,))
         await db.execute("INSERT INTO talks (title, created_by) VALUES ('Claims in Chad', ?)", (amina.id,))
         await db.execute("INSERT INTO talks (title, created_by) VALUES ('Ben talks', ?)", (ben.id,))
+        await db.execute("CREATE TABLE door_state (user_id TEXT NOT NULL, answers TEXT NOT NULL)")
+        await db.execute("INSERT INTO door_state VALUES ('amina', '{\"organisation\": \"Amina Clinic\"}')")
+        await db.execute("INSERT INTO door_state VALUES ('ben', '{}')")
         outbox = app.services.outbox
         post = Reply(f"Thanks {mention('amina', 'Amina K.')} for the demo!")
         await outbox.enqueue(db, "post:1", Destination.channel("console", "announcements"), post)
@@ -103,6 +106,7 @@ async def test_mydata_holds_everything_about_her_and_nothing_about_others(app: A
     assert data["votes"] == [{"faq": "install", "helpful": 1}]
     assert data["registrations"][0]["email"] == "amina@example.org"  # found through its foreign key
     assert [t["title"] for t in data["talks"]] == ["Claims in Chad"]
+    assert [r["user_id"] for r in data["door_state"]] == ["amina"]  # keyed by user_id, no foreign key
     keys = {m["idempotency_key"] for m in data["messages"]}
     assert keys == {f"welcome:{amina.id}:dm", "post:1", "intro:1"}
 
@@ -127,9 +131,10 @@ async def test_forget_me_erases_every_table_and_says_what_was_kept(app: App) -> 
     votes = await app.services.store.fetch_all("SELECT member_id, faq FROM votes")
     assert [tuple(v) for v in votes] == [(None, "install")]  # kept, anonymously
     assert await app.services.store.fetch_all("SELECT * FROM registrations") == []
+    assert [tuple(r) for r in await app.services.store.fetch_all("SELECT * FROM door_state")] == [("ben", "{}")]
     talks = await app.services.store.fetch_all("SELECT title, created_by FROM talks ORDER BY id")
     assert [tuple(t) for t in talks] == [("Claims in Chad", None), ("Ben talks", ben.id)]  # shared, unlinked
-    assert "1 shared record(s) you created" in out
+    assert "1 shared record(s)" in out
     assert await app.services.store.fetch_one("SELECT * FROM outbox WHERE idempotency_key = 'later:1'") is None
     bens = await app.services.store.fetch_all("SELECT target, status FROM outbox WHERE idempotency_key = 'ben:1'")
     assert [tuple(r) for r in bens] == [("ben", "sent")]  # other members are untouched
@@ -182,7 +187,7 @@ async def test_forget_me_keeps_the_webinars_she_created_for_the_others(tmp_path:
             ("Claims clinic", None)]
         assert await store.fetch_all("SELECT * FROM webinar_drafts") == []
         assert await store.fetch_all("SELECT * FROM members WHERE user_id = 'ana' OR display_name = 'ana'") == []
-        assert "shared record(s) you created" in out.getvalue()
+        assert "shared record(s)" in out.getvalue()
 
 
 async def test_forget_me_drops_event_ids_that_carry_her_user_id(app: App) -> None:

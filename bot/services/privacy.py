@@ -4,7 +4,8 @@ Each feature registers a `PrivacyPart` in its ROUTES (`privacy=(...)`) for its o
 runs them, then a generic step over every other table with a foreign key to `members` (found from the
 schema) which does what the foreign key declares for a deleted member: rows whose key is ON DELETE SET NULL
 (or nullable without CASCADE, e.g. webinars.created_by) are kept and unlinked, the others are deleted;
-then the core tables: outbox, processed events, and finally the member row itself, which is
+then rows of tables keyed by a platform `user_id` column (a door's per-user state) are deleted; then the
+core tables: outbox, processed events, and finally the member row itself, which is
 anonymised (kept as an empty shell so counts elsewhere stay consistent).
 """
 
@@ -47,6 +48,9 @@ async def export(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyP
         data[part.name] = await part.export(db, member)
     for ref in await _unclaimed(db, parts):
         data.setdefault(ref.table, []).extend(await sql.rows_where(db, ref.table, ref.column, member.id))
+    for table, has_platform in await sql.user_id_tables(db):
+        if table not in claimed(parts):
+            data.setdefault(table, []).extend(await sql.user_rows(db, table, has_platform, member))
     data["messages"] = await sql.outbox_rows(db, member)
     return data
 
@@ -70,6 +74,9 @@ async def erase(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPa
             log.info("forget-me: deleted %d row(s) of %s for member %s", deleted, ref.table, member.id)
     if unlinked:
         kept.append(("privacy.kept.unlinked", unlinked))
+    for table, has_platform in await sql.user_id_tables(db):
+        if table not in claimed(parts):
+            await sql.delete_user_rows(db, table, has_platform, member)
     _, anonymised = await sql.erase_outbox(db, member)
     if anonymised:
         kept.append(("privacy.kept.messages", anonymised))
@@ -79,7 +86,11 @@ async def erase(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPa
     return kept
 
 
+def claimed(parts: tuple[PrivacyPart, ...]) -> set[str]:
+    """Tables a registered part takes care of."""
+    return {table for part in parts for table in part.tables}
+
+
 async def _unclaimed(db: aiosqlite.Connection, parts: tuple[PrivacyPart, ...]) -> list[sql.Reference]:
-    claimed = {table for part in parts for table in part.tables}
-    return [ref for ref in await sql.member_references(db) if ref.table not in claimed]
+    return [ref for ref in await sql.member_references(db) if ref.table not in claimed(parts)]
 

@@ -69,6 +69,33 @@ async def member_references(db: aiosqlite.Connection) -> list[Reference]:
     return found
 
 
+async def user_id_tables(db: aiosqlite.Connection) -> list[tuple[str, bool]]:
+    """Tables other than members that key rows by a platform `user_id` column (no foreign key to follow),
+    e.g. a door's per-user state; with whether they also have a `platform` column."""
+    found: list[tuple[str, bool]] = []
+    for table in await tables(db):
+        columns = {r["name"] for r in await db.execute_fetchall(f"PRAGMA table_info({_quote(table)})")}
+        if table != "members" and "user_id" in columns:
+            found.append((table, "platform" in columns))
+    return found
+
+
+def _user_filter(has_platform: bool) -> str:
+    return "user_id = ? AND platform = ?" if has_platform else "user_id = ?"
+
+
+async def user_rows(db: aiosqlite.Connection, table: str, has_platform: bool, member: Member) -> list[dict[str, Any]]:
+    params = (member.user_id, member.platform) if has_platform else (member.user_id,)
+    sql = f"SELECT * FROM {_quote(table)} WHERE {_user_filter(has_platform)}"
+    return [dict(r) for r in await db.execute_fetchall(sql, params)]
+
+
+async def delete_user_rows(db: aiosqlite.Connection, table: str, has_platform: bool, member: Member) -> int:
+    params = (member.user_id, member.platform) if has_platform else (member.user_id,)
+    cursor = await db.execute(f"DELETE FROM {_quote(table)} WHERE {_user_filter(has_platform)}", params)
+    return cursor.rowcount
+
+
 async def unlink_where(db: aiosqlite.Connection, table: str, column: str, value: Any) -> int:
     sql = f"UPDATE {_quote(table)} SET {_quote(column)} = NULL WHERE {_quote(column)} = ?"
     cursor = await db.execute(sql, (value,))

@@ -172,7 +172,7 @@ async def editable(ctx: Ctx, text: str) -> Webinar:
 
 async def _pending(ctx: Ctx, value: str) -> tuple[int, int | None, Spec]:
     found = None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "¹".isdigit() is True but int("¹") fails
         async with ctx.services.store.transaction() as db:
             found = await sql.get_draft(db, int(value))
     if found is None or found[0] != ctx.member.id or not ctx.is_admin:

@@ -1,1 +1,1 @@
-"""Measurements (run from the repository root: python -m bench.<name>)."""
+"""Measurements (run from the repository root: python -m bench.<name>); each module exposes `run() -> dict`."""

@@ -21,6 +21,7 @@ FIELD_WEIGHTS = {"questions": 1.0, "tags": 1.5, "answer": 0.4}
 FUZZY_DISCOUNT = 0.8  # a corrected typo is a little less certain than an exact word
 UNKNOWN_WEIGHT = 0.8  # share of the maximum idf given to a word we do not know at all
 PHRASE_WEIGHT = 0.5  # weight of the closest phrasing (question or tag) in the ranking score
+CANDIDATES = 40  # topics (best by BM25) whose phrasings are compared with the question
 
 
 @dataclass(frozen=True)
@@ -52,54 +53,52 @@ class Index:
         lengths: list[float] = []
         surface: Counter[str] = Counter()
         self.word_terms: dict[str, dict[str, str]] = defaultdict(dict)  # word -> lang -> term
-        self.phrases: list[tuple[int, frozenset[str]]] = []  # (doc, terms) for each question and tag
+        self.phrases: list[list[frozenset[str]]] = []  # per topic: the terms of each question and tag
         for doc, entry in enumerate(entries):
             self.ids.append(entry.id)
+            self.phrases.append([])
             lengths.append(self._add(doc, entry, postings, surface))
         self.size = len(self.ids)
         average = (sum(lengths) / self.size) if self.size else 1.0
         self.norm = [k1 * (1 - b + b * length / average) for length in lengths]
-        self.postings = {term: list(docs.items()) for term, docs in postings.items()}
-        self.idf = {term: self._idf(len(docs)) for term, docs in self.postings.items()}
+        self.idf = {term: self._idf(len(docs)) for term, docs in postings.items()}
+        # BM25 contribution of each (term, topic), computed once: a question only adds them up.
+        self.postings = {term: [(doc, self.idf[term] * tf * (k1 + 1) / (tf + self.norm[doc]))
+                                for doc, tf in docs.items()] for term, docs in postings.items()}
         self.unknown_idf = self._idf(0) * UNKNOWN_WEIGHT
         self.fuzzy = FuzzyVocabulary(surface)
-        self._index_phrases()
+        self.phrase_norms = [[sum(self.idf[t] for t in terms) for terms in doc] for doc in self.phrases]
 
     def _idf(self, df: int) -> float:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def _add(self, doc: int, entry: Entry, postings: dict[str, dict[int, float]], surface: Counter[str]) -> float:
-        length = 0.0
+        counts: Counter[str] = Counter()  # weighted term frequencies of this topic, both languages
         for lang in LANGS:
             version = entry.version(lang)
-            fields = {"questions": version.questions, "tags": version.tags, "answer": (version.answer,)}
-            for field, texts in fields.items():
-                weight = FIELD_WEIGHTS[field]
-                for text in texts:
-                    terms = self._terms(text, lang, surface)
-                    if field != "answer" and terms:
-                        self.phrases.append((doc, frozenset(terms)))
-                    for term in terms:
-                        postings[term][doc] = postings[term].get(doc, 0.0) + weight
-                        length += weight
-        return length
+            for text in (*version.questions, *version.tags):
+                terms = self._terms(text, lang, surface)
+                if terms:
+                    self.phrases[doc].append(frozenset(terms))
+                weight = FIELD_WEIGHTS["tags" if text in version.tags else "questions"]
+                for term in terms:
+                    counts[term] += weight
+            for term, times in Counter(self._terms(version.answer, lang, surface)).items():
+                counts[term] += FIELD_WEIGHTS["answer"] * times
+        for term, weight in counts.items():
+            postings[term][doc] = weight
+        return sum(counts.values())
 
     def _terms(self, text: str, lang: str, surface: Counter[str]) -> list[str]:
+        found = content_words(words(text))
+        surface.update(found)
         terms = []
-        for word in content_words(words(text)):
+        for word in found:
             term = stem(word, lang)
-            surface[word] += 1
-            self.word_terms[word].setdefault(lang, term)
+            if lang not in self.word_terms[word]:
+                self.word_terms[word][lang] = term
             terms.append(term)
         return terms
-
-    def _index_phrases(self) -> None:
-        self.phrase_postings: dict[str, list[int]] = defaultdict(list)
-        self.phrase_norm: list[float] = []
-        for number, (_, terms) in enumerate(self.phrases):
-            for term in terms:
-                self.phrase_postings[term].append(number)
-            self.phrase_norm.append(sum(self.idf[t] for t in terms))
 
     # ---- questions --------------------------------------------------------------------------
 
@@ -131,10 +130,12 @@ class Index:
         if not total:
             return [], terms
         bm25, matched = self._bm25(terms)
-        phrase = self._phrases(terms, total)
-        combined = {doc: bm25[doc] / total + PHRASE_WEIGHT * phrase.get(doc, 0.0) for doc in bm25}
+        candidates = sorted(bm25, key=lambda d: -bm25[d])[:CANDIDATES]
+        weights = {qt.term: qt.weight * self.idf[qt.term] for qt in terms if qt.term is not None}
+        phrase = {doc: self._best_phrase(doc, weights, total) for doc in candidates}
+        combined = {doc: bm25[doc] / total + PHRASE_WEIGHT * phrase[doc] for doc in candidates}
         ranked = sorted(combined, key=lambda d: (-combined[d], self.ids[d]))[:limit]
-        hits = [Hit(self.ids[d], combined[d], matched[d] / total, phrase.get(d, 0.0)) for d in ranked]
+        hits = [Hit(self.ids[d], combined[d], matched[d] / total, phrase[d]) for d in ranked]
         return hits, terms
 
     @staticmethod
@@ -156,23 +157,18 @@ class Index:
         for qt in terms:
             if qt.term is None:
                 continue
-            idf = self.idf[qt.term]
-            for doc, tf in self.postings[qt.term]:
-                scores[doc] += qt.weight * idf * tf * (self.k1 + 1) / (tf + self.norm[doc])
-                matched[doc] += qt.weight * idf
+            share = qt.weight * self.idf[qt.term]
+            for doc, contribution in self.postings[qt.term]:
+                scores[doc] += qt.weight * contribution
+                matched[doc] += share
         return scores, matched
 
-    def _phrases(self, terms: list[QueryTerm], total: float) -> dict[int, float]:
-        """Per topic, the best idf-weighted Dice overlap between the question and one listed phrasing."""
-        overlap: dict[int, float] = defaultdict(float)
-        for qt in terms:
-            if qt.term is not None:
-                for number in self.phrase_postings.get(qt.term, ()):
-                    overlap[number] += qt.weight * self.idf[qt.term]
-        best: dict[int, float] = {}
-        for number, shared in overlap.items():
-            doc = self.phrases[number][0]
-            dice = 2 * shared / (total + self.phrase_norm[number])
-            if dice > best.get(doc, 0.0):
-                best[doc] = dice
+    def _best_phrase(self, doc: int, weights: dict[str, float], total: float) -> float:
+        """The best idf-weighted Dice overlap between the question and one of the topic's phrasings."""
+        best = 0.0
+        asked = weights.keys()
+        for terms, norm in zip(self.phrases[doc], self.phrase_norms[doc], strict=True):
+            shared = asked & terms
+            if shared:
+                best = max(best, 2 * sum(weights[t] for t in shared) / (total + norm))
         return best

@@ -10,8 +10,6 @@ import snowballstemmer
 
 LANGS = ("en", "fr")
 WORD = re.compile(r"[a-z0-9]+")
-# French elisions (l'assurance, d'openIMIS, qu'est-ce) and English contractions are split on the apostrophe.
-APOSTROPHES = str.maketrans({"’": "'", "`": "'", "´": "'", "ʼ": "'"})
 
 
 def _set(text: str) -> frozenset[str]:
@@ -45,24 +43,31 @@ FR_MARKERS = _set(
     "dans faut peut cest quest estce"
 )
 FRENCH_CHARS = set("éèêëàâçîïôûùœ")
-ELISION_PREFIXES = _set("l d j qu n s c m t jusqu lorsqu puisqu")
+
+
+def _fold_char(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Latin letters with accents (Latin-1 and Latin Extended-A) mapped to plain ones, once: folding is then a
+# str.translate at C speed. Characters outside the table are kept and later ignored by the word pattern.
+FOLD_TABLE = {code: _fold_char(chr(code)) for code in range(0xC0, 0x250) if _fold_char(chr(code)) != chr(code)}
+FOLD_TABLE.update({ord("œ"): "oe", ord("æ"): "ae", ord("ß"): "ss"})
+FOLD_TABLE.update({ord(k): v for k, v in {"’": "'", "`": "'", "´": "'", "ʼ": "'"}.items()})
 
 
 def fold(text: str) -> str:
     """Lower case, without accents, with straight apostrophes: 'Qu’est-ce' -> "qu'est-ce"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(APOSTROPHES).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe")
+    return text.lower().translate(FOLD_TABLE)
+
+
+ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu)'")
 
 
 def words(text: str) -> list[str]:
     """Folded word tokens; French elisions such as l', d', qu' are dropped from the word they stick to."""
-    out: list[str] = []
-    for raw in fold(text).split():
-        head, sep, tail = raw.partition("'")
-        if sep and WORD.fullmatch(head or "") and head in ELISION_PREFIXES:
-            raw = tail
-        out.extend(WORD.findall(raw))
-    return out
+    return WORD.findall(ELISION.sub(" ", fold(text)))
 
 
 def content_words(tokens: list[str]) -> list[str]:

@@ -73,7 +73,7 @@ class Index:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def _add(self, doc: int, entry: Entry, postings: dict[str, dict[int, float]], surface: Counter[str]) -> float:
-        counts: Counter[str] = Counter()  # weighted term frequencies of this topic, both languages
+        counts: dict[str, float] = defaultdict(float)  # weighted term frequencies of this topic, both languages
         for lang in LANGS:
             version = entry.version(lang)
             for text in (*version.questions, *version.tags):

@@ -9,6 +9,7 @@ from bot.core.context import Ctx
 from bot.core.model import Button, ButtonPressed, CommandInvoked, MessageReceived, Reply
 from bot.core.routes import Command, Routes
 from bot.services.faq.engine import Decision
+from bot.services.faq.privacy import FaqPrivacyPart
 from bot.services.faq.render import answer_text, decision_text, short_label, topic_title
 from bot.services.faq.text import content_words, words
 from bot.store import faq as faq_sql
@@ -138,4 +139,5 @@ ROUTES = Routes(
     commands=(Command("faq", faq_command, "faq.summary", "faq.usage"),),
     buttons={VOTE: on_vote, PICK: on_pick},
     messages=(on_message,),
+    privacy=(FaqPrivacyPart(),),
 )

@@ -140,3 +140,24 @@ async def test_reload_and_gaps_are_for_admins_and_a_broken_file_keeps_the_conten
         shutil.copy(DEFAULT_DIR / "demo.toml", folder / "demo.toml")
         assert "FAQ reloaded: 34 topics" in await ana.line("/faq reload")
         assert "No gaps so far" in await ana.line("/faq gaps")
+
+
+async def test_mydata_exports_and_forget_me_erases_faq_questions_and_votes(tmp_path):
+    from bot.services import privacy
+    from bot.store import members as member_sql
+
+    clock = SimClock(START)
+    async with lifespan(settings=settings_for(tmp_path), clock=clock) as app:
+        s = open_session(app, clock, user="amina")
+        await s.line("/faq my name is Amina from Chad, is there a demo?")
+        assert "Glad it helped" in await s.line("/faq is there a demo?") + await s.line(":click 1")
+        async with app.services.store.transaction() as db:
+            amina = await member_sql.by_platform_id(db, "console", "amina")
+            assert amina is not None
+            data = await privacy.export(db, amina, app.routes.privacy, clock.now())
+            assert data["faq"]["questions"][0]["question"].startswith("my name is Amina")
+            assert data["faq"]["votes"][0]["helpful"] == 1
+            await privacy.erase(db, amina, app.routes.privacy, clock.now())
+        rows = await app.services.store.fetch_all("SELECT question FROM faq_asks UNION ALL "
+                                                  "SELECT topic_id FROM faq_votes")
+        assert rows == []

@@ -97,3 +97,19 @@ async def gaps(db: aiosqlite.Connection, limit: int = 10) -> list[Gap]:
 async def votes_for(db: aiosqlite.Connection, ask_id: int) -> list[tuple[int, bool]]:
     rows = await db.execute_fetchall("SELECT member_id, helpful FROM faq_votes WHERE ask_id = ?", (ask_id,))
     return [(r[0], bool(r[1])) for r in rows]
+
+
+async def member_data(db: aiosqlite.Connection, member_id: int) -> dict[str, list[dict[str, object]]]:
+    """The questions a member asked and the votes they gave (for /mydata)."""
+    asks = await db.execute_fetchall(
+        "SELECT question, lang, decision, answer_id, created_at FROM faq_asks WHERE member_id = ? ORDER BY id",
+        (member_id,))
+    votes = await db.execute_fetchall(
+        "SELECT topic_id, helpful, voted_at FROM faq_votes WHERE member_id = ? ORDER BY voted_at", (member_id,))
+    return {"questions": [dict(r) for r in asks], "votes": [dict(r) for r in votes]}
+
+
+async def erase_member(db: aiosqlite.Connection, member_id: int) -> None:
+    """Delete a member's votes and questions (their words may identify them)."""
+    await db.execute("DELETE FROM faq_votes WHERE member_id = ?", (member_id,))
+    await db.execute("DELETE FROM faq_asks WHERE member_id = ?", (member_id,))

@@ -15,12 +15,12 @@ from bot.services.webinars import (
     Raw,
     Spec,
     SpecErrors,
-    _localise,
-    _parse_rrule,
+    localise,
     parse_duration,
     parse_language,
     parse_link,
     parse_repeat,
+    parse_rrule,
     parse_start,
     parse_timezone,
 )
@@ -90,7 +90,7 @@ def _start(c: _Collector, raw: Raw, base: Spec | None, tz: str, now: datetime) -
     old = datetime.fromisoformat(base.local_start)
     if tz == base.timezone:
         return old
-    moved = c.attempt("start", lambda: _localise(old.replace(tzinfo=None), tz))
+    moved = c.attempt("start", lambda: localise(old.replace(tzinfo=None), tz))
     if moved is not None and moved <= now:
         c.errors["start"] = UserError("webinars.error_past", text=moved.strftime("%Y-%m-%d %H:%M"))
         return None
@@ -105,4 +105,4 @@ def _repeat(c: _Collector, raw: Raw, base: Spec | None, start: datetime) -> str 
         return None
     if start.isoformat() == base.local_start:
         return base.rrule
-    return c.attempt("repeat", lambda: _parse_rrule(base.rrule or "", start))
+    return c.attempt("repeat", lambda: parse_rrule(base.rrule or "", start))

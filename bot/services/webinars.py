@@ -153,6 +153,7 @@ def suggest_timezone(text: str) -> str:
 
 
 def parse_timezone(text: str) -> str:
+    """An IANA timezone name, or a UserError with close suggestions."""
     name = text.strip()
     if is_timezone(name) and "/" in name or name == "UTC":
         return name
@@ -183,13 +184,14 @@ def parse_start(text: str, tz: str, now: datetime) -> datetime:
     parsed = dateparser.parse(_normalise_date_text(text), languages=["en", "fr"], settings=settings)
     if parsed is None:
         raise UserError("webinars.error_date", text=text[:80])
-    start = parsed.astimezone(zone) if explicit else _localise(parsed.replace(second=0, microsecond=0), tz)
+    start = parsed.astimezone(zone) if explicit else localise(parsed.replace(second=0, microsecond=0), tz)
     if start <= now:
         raise UserError("webinars.error_past", text=text[:80])
     return start
 
 
-def _localise(wall: datetime, tz: str) -> datetime:
+def localise(wall: datetime, tz: str) -> datetime:
+    """A wall-clock time in `tz`, refused when a DST change skips it or makes it happen twice."""
     zone = ZoneInfo(tz)
     first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
     round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
@@ -227,6 +229,7 @@ def parse_duration(text: str) -> int:
 
 
 def parse_language(text: str) -> str:
+    """en, fr or bilingual (English and French names accepted)."""
     value = text.strip().lower()
     aliases = {"english": "en", "anglais": "en", "french": "fr", "français": "fr", "francais": "fr",
                "both": "bilingual", "bilingue": "bilingual", "en+fr": "bilingual", "fr+en": "bilingual"}
@@ -237,6 +240,7 @@ def parse_language(text: str) -> str:
 
 
 def parse_link(text: str | None) -> str:
+    """An http(s) join link; a UserError when missing or not a web address."""
     value = (text or "").strip()
     if not value:
         raise UserError("webinars.error_link_missing")
@@ -283,10 +287,11 @@ def parse_repeat(text: str | None, start: datetime) -> str | None:
     if low in ("monthly", "every month", "mensuel", "mensuelle", "chaque mois", "tous les mois"):
         nth = (start.day - 1) // 7 + 1
         return f"FREQ=MONTHLY;BYDAY={-1 if nth == 5 else nth}{WEEKDAYS[start.weekday()]}"
-    return _parse_rrule(value, start)
+    return parse_rrule(value, start)
 
 
-def _parse_rrule(value: str, start: datetime) -> str:
+def parse_rrule(value: str, start: datetime) -> str:
+    """An RFC 5545 RRULE body (no DTSTART, at most daily) whose first occurrence is `start`."""
     body = value.removeprefix("RRULE:").removeprefix("rrule:").strip().upper()
     if not body.startswith("FREQ=") and ";FREQ=" not in body:
         raise UserError("webinars.error_repeat", text=value[:60])

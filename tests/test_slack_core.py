@@ -40,3 +40,19 @@ async def test_language_buttons_round_trip(settings: Settings, clock: SimClock, 
         french = next(b for b in buttons if b["value"] == "fr")
         await rig.side.interactive(p.block_action(rig.slack, french["action_id"], french["value"]))
         assert "Français" in (await rig.replies(2))[1]["text"]
+
+
+async def test_every_command_of_every_feature_answers_through_slack(settings: Settings, clock: SimClock) -> None:
+    """Route-driven: each command and alias in handlers.all_routes() gets an answer (message or modal)."""
+    from handlers import all_routes
+
+    names = [n for c in all_routes().commands for n in (c.name, *c.aliases)]
+    async with slack_rig(settings, clock, "http") as rig:
+        for index, name in enumerate(names, 1):
+            await rig.side.command(p.command(rig.slack, name))
+            await rig.settled("done", index)
+        answered = {c.args["trigger_id"] for c in rig.slack.calls_to("views.open")}
+        texts = [c.args["text"] for c in rig.slack.calls_to("response_url")]
+        assert len(texts) + len(answered) + len(rig.slack.calls_to("chat.postMessage")) >= len(names)
+        assert rig.door.journal.count("failed") == 0
+        assert not any("Something went wrong" in t or "I do not know the command" in t for t in texts)

@@ -228,6 +228,14 @@ class Listeners:
 
     # ---- events ---------------------------------------------------------------------------------
 
+    @staticmethod
+    def messages(result: Result) -> list[Reply]:
+        """Replies to an event; a Form cannot open without a trigger (only commands and buttons have one)."""
+        if isinstance(result, Form | FormErrors):
+            log.warning("a %s answered an event that cannot open a modal; dropped", type(result).__name__)
+            return []
+        return as_replies(result)
+
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if not await self.first_time(body) or event.get("bot_id"):
             return
@@ -237,7 +245,7 @@ class Listeners:
         message = MessageReceived(actor, text, channel, is_dm=False, mentions_bot=True)
         result = await self.app.dispatcher.handle(message)
         thread = event.get("thread_ts") or event.get("ts")
-        for reply in as_replies(None if isinstance(result, Form | FormErrors) else result):
+        for reply in self.messages(result):
             if reply.ephemeral:
                 await self.sender.ephemeral(channel, actor.user_id, reply, thread)
             else:
@@ -252,7 +260,7 @@ class Listeners:
         actor = await self.facts.actor(event["user"])
         message = MessageReceived(actor, user_text(event.get("text", ""), self.bot_user), event["channel"], is_dm=True)
         result = await self.app.dispatcher.handle(message)
-        for reply in as_replies(None if isinstance(result, Form | FormErrors) else result):
+        for reply in self.messages(result):
             await self.sender.post(event["channel"], reply)
         self.journal.record("message", str(body.get("event_id")))
 
@@ -274,6 +282,6 @@ class Listeners:
     async def welcome(self, actor: Actor, channel: str | None, body: dict[str, Any]) -> None:
         joined = MemberJoined(actor, channel, str(body.get("event_id") or "") or None)
         result = await self.app.dispatcher.handle(joined)
-        for reply in as_replies(None if isinstance(result, Form | FormErrors) else result):
+        for reply in self.messages(result):
             await self.sender.dm(actor.user_id, reply)
         self.journal.record("join", actor.user_id)

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from bot.core.clock import SimClock
-from bot.core.routes import merge
+from bot.core.model import Reply
+from bot.core.routes import Command, Routes, merge
 from bot.settings import Settings
 from handlers import core
 from tests.fakes import slack_demo
@@ -127,3 +128,18 @@ async def test_expired_trigger_tells_the_member_to_try_again(settings: Settings,
         await rig.side.command(p.command(rig.slack, "survey"))
         dm = (await rig.slack.wait_call("chat.postMessage")).args
         assert dm["channel"] == "DU1" and dm["text"].startswith("Je n'ai pas pu ouvrir le formulaire")
+
+
+async def test_long_answer_beyond_five_response_url_uses_continues_in_dm(settings: Settings,
+                                                                        clock: SimClock) -> None:
+    async def long_answer(ctx: object, event: object) -> Reply:
+        return Reply("\n".join(f"part {i} " + "y" * 2990 for i in range(7)))
+
+    routes = merge(core.ROUTES, Routes(commands=(Command("long", long_answer, "help.summary"),)))
+    async with slack_rig(settings, clock, "http", routes=routes) as rig:
+        await rig.side.command(p.command(rig.slack, "long"))
+        await rig.settled("done", 1)
+        via_url = [c.args["text"] for c in rig.slack.calls_to("response_url")]
+        via_dm = [c.args["text"] for c in rig.slack.calls_to("chat.postMessage")]
+        assert [t[:6] for t in via_url] == [f"part {i}" for i in range(5)]
+        assert [t[:6] for t in via_dm] == ["part 5", "part 6"]

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from aiohttp import WSMsgType, web
 
 BOT_USER = "UBOT"
+RESPONSE_URL_USES = 5
 
 
 @dataclass
@@ -182,7 +183,12 @@ class FakeSlack:
         return {"ok": False, "error": "unknown_method"}
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        await self._record(Call("response_url", await request.json(), request.match_info["id"]))
+        """Like Slack: each response_url takes at most RESPONSE_URL_USES answers."""
+        url_id = request.match_info["id"]
+        used = sum(1 for c in self.calls if c.method == "response_url" and c.token == url_id)
+        if used >= RESPONSE_URL_USES:
+            return web.Response(status=404, text="used_url")
+        await self._record(Call("response_url", await request.json(), url_id))
         return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:

@@ -62,11 +62,15 @@ class Sender:
     async def respond(self, respond: Respond, user: str, reply: Reply) -> None:
         """Answer through a response_url (slash commands, buttons); files go to the user's DM."""
         kind = "ephemeral" if reply.ephemeral else "in_channel"
-        for payload in render_reply(reply) if reply.text.strip() or not reply.file else []:
+        payloads = render_reply(reply) if reply.text.strip() or not reply.file else []
+        for index, payload in enumerate(payloads):
             result = await respond(response_type=kind, replace_original=False, **payload)
-            if getattr(result, "status_code", 200) >= 400:
-                log.warning("response_url refused a reply (%s); sending it as a DM", result.status_code)
-                await self.dm(user, Reply(reply.text, buttons=reply.buttons))
+            if getattr(result, "status_code", 200) >= 400:  # expired, or used 5 times already
+                log.warning("response_url refused a reply (%s); the rest goes as a DM", result.status_code)
+                channel = await self.open_dm(user)
+                for rest in payloads[index:]:
+                    await self.client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False,
+                                                       **rest)
                 break
         if reply.file is not None:
             await self.upload(await self.open_dm(user), reply)

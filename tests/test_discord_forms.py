@@ -50,8 +50,10 @@ class Recorder:
     async def signup(self, ctx: Ctx, event: CommandInvoked) -> Form:
         return LONG if event.args == "long" else SIGNUP
 
-    async def slow(self, ctx: Ctx, event: CommandInvoked) -> Reply | Form:
+    async def slow(self, ctx: Ctx, event: CommandInvoked) -> Reply | Form | None:
         await self.gate.wait()
+        if event.args == "quiet":
+            return None
         return SIGNUP if event.args == "form" else Reply("done after a while")
 
     async def on_submit(self, ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors | Form:
@@ -181,6 +183,13 @@ async def test_slow_handler_is_deferred_then_followed_up(fake, tmp_path):
         [followup] = await fake.followups(payload)
         custom_id = followup.body["components"][0]["components"][0]["custom_id"]
         assert (await fake.interact(p.press(ANA, custom_id)))["type"] == 9
+
+        recorder.gate.clear()
+        payload = p.slash(ANA, "slow", "quiet")  # nothing to say after "thinking…": a bare acknowledgement
+        assert (await fake.interact(payload))["type"] == 5
+        recorder.gate.set()
+        [followup] = await fake.followups(payload)
+        assert followup.body["content"] == "✓"
 
 
 async def test_admin_command_needs_manage_server(fake, tmp_path):

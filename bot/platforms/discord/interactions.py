@@ -108,9 +108,8 @@ class Interactions:
                 log.info("discord: deferring interaction %s (handler still running)", interaction.id)
                 await interaction.response.defer(ephemeral=True, thinking=True)
             await self.render(interaction, await task)
-        except Exception:
+        except Exception:  # the handler's work goes on (it is not cancelled half-way); the member is told
             log.exception("discord: could not answer interaction %s", interaction.id)
-            task.cancel()
             await self.apologise(interaction)
 
     async def apologise(self, interaction: discord.Interaction) -> None:
@@ -129,8 +128,11 @@ class Interactions:
         elif isinstance(result, list):
             for reply in result:
                 await self.send(interaction, reply)
+        elif (interaction.type is discord.InteractionType.application_command
+              or interaction.response.type is discord.InteractionResponseType.deferred_channel_message):
+            await self.send(interaction, Reply("✓", ephemeral=True))  # never leave "thinking…" on screen
         elif not interaction.response.is_done():
-            await interaction.response.defer()
+            await interaction.response.defer()  # a button or a form with nothing to say: nothing changes
 
     async def send(self, interaction: discord.Interaction, reply: Reply) -> None:
         for outgoing in to_messages(reply):

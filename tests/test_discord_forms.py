@@ -24,6 +24,7 @@ from bot.core.model import (
 from bot.core.routes import Command, Routes, merge
 from bot.platforms.discord import forms
 from bot.platforms.discord.render import to_markdown
+from bot.store.privacy import user_id_tables
 from handlers import core
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
@@ -142,6 +143,9 @@ async def test_form_errors_list_and_reopen_with_answers_after_restart(fake, tmp_
         assert "Your name: Please write your whole name." in text
         reopen = open_button(answer)
     async with app_for(settings, recorder.routes()) as (app, clock), door(app, clock):  # restart in between
+        other = await fake.interact(p.press(p.user("900000000000002003", "Eve"), reopen))
+        assert other["type"] == 4  # somebody else cannot open Ana's form (it holds her answers)
+        assert other["data"]["content"] == to_markdown(app.services.catalogs.t("en", "errors.stale_button"))
         again = await fake.interact(p.press(ANA, reopen))
         assert again["type"] == 9
         fields = {c["custom_id"]: c for c in labels(again["data"])}
@@ -230,3 +234,10 @@ async def test_modal_fields_stay_within_discord_limits():
     assert len(third["component"]["options"]) == 25 and third["component"]["max_values"] == 25
     data = p.submit(ANA, "~m|h|0", {"a": " hi ", "b": "free text", "c": ["3", "99", "7"]})["data"]
     assert forms.parse_page(form, 0, data) == {"a": "hi", "b": ["free text"], "c": ["3", "7"]}
+
+
+async def test_stored_forms_are_erased_with_the_member(fake, tmp_path):
+    async with app_for(door_settings(fake, tmp_path / "bot.db"), Recorder().routes()) as (app, clock):
+        async with app.services.store.transaction() as db:
+            tables = dict(await user_id_tables(db))
+        assert "discord_forms" in tables and "discord_form_progress" in tables

@@ -13,18 +13,20 @@ from bot.core.clock import to_iso
 KEEP_FORMS = timedelta(days=30)
 
 
-async def save_form(db: aiosqlite.Connection, digest: str, body: str, now: datetime) -> None:
-    """Store a form under its content hash (refreshing its date) and forget forms unused for 30 days."""
-    sql = """INSERT INTO discord_forms VALUES (?, ?, ?)
+async def save_form(db: aiosqlite.Connection, digest: str, user_id: str, body: str, now: datetime) -> None:
+    """Store a member's form under its hash (refreshing its date) and forget forms unused for 30 days."""
+    sql = """INSERT INTO discord_forms (hash, user_id, body, created_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (hash) DO UPDATE SET created_at = excluded.created_at"""
-    await db.execute(sql, (digest, body, to_iso(now)))
+    await db.execute(sql, (digest, user_id, body, to_iso(now)))
     cutoff = to_iso(now - KEEP_FORMS)
     await db.execute("DELETE FROM discord_forms WHERE created_at < ?", (cutoff,))
     await db.execute("DELETE FROM discord_form_progress WHERE updated_at < ?", (cutoff,))
 
 
-async def load_form(db: aiosqlite.Connection, digest: str) -> str | None:
-    rows = list(await db.execute_fetchall("SELECT body FROM discord_forms WHERE hash = ?", (digest,)))
+async def load_form(db: aiosqlite.Connection, digest: str, user_id: str) -> str | None:
+    """The form stored for this member under `digest` (None for anybody else)."""
+    sql = "SELECT body FROM discord_forms WHERE hash = ? AND user_id = ?"
+    rows = list(await db.execute_fetchall(sql, (digest, user_id)))
     return str(rows[0][0]) if rows else None
 
 
@@ -36,7 +38,7 @@ async def load_answers(db: aiosqlite.Connection, user_id: str, digest: str) -> d
 
 async def save_answers(db: aiosqlite.Connection, user_id: str, digest: str, answers: dict[str, Any],
                        now: datetime) -> None:
-    sql = """INSERT INTO discord_form_progress VALUES (?, ?, ?, ?)
+    sql = """INSERT INTO discord_form_progress (user_id, hash, answers, updated_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, hash) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at"""
     await db.execute(sql, (user_id, digest, json.dumps(answers), to_iso(now)))
 

@@ -113,7 +113,7 @@ class DiscordDoor:
         actor = Actor(PLATFORM, str(member.id), member.display_name,
                       platform_locale=member.guild.preferred_locale.value)
         result = await self.app.dispatcher.handle(MemberJoined(actor, event_id=event_id))
-        await self.deliver(member, result, self.locale_of(actor))
+        await self.deliver(member, result, self.locale_of(actor), actor.user_id)
 
     async def message(self, message: discord.Message, me: discord.ClientUser) -> None:
         """DMs to the bot and messages that mention it."""
@@ -128,16 +128,18 @@ class DiscordDoor:
         actor = Actor(PLATFORM, str(message.author.id), message.author.display_name, platform_locale=locale)
         event = MessageReceived(actor, text, channel=str(message.channel.id), is_dm=is_dm, mentions_bot=mentioned)
         result = await self.app.dispatcher.handle(event)
-        await self.deliver(message.channel, result, self.locale_of(actor), reference=None if is_dm else message)
+        await self.deliver(message.channel, result, self.locale_of(actor), actor.user_id,
+                           reference=None if is_dm else message)
 
     def locale_of(self, actor: Actor) -> str:
         return resolve_locale(None, actor.platform_locale, self.app.services.settings.default_locale)
 
-    async def deliver(self, where: discord.abc.Messageable, result: Result, locale: str,
+    async def deliver(self, where: discord.abc.Messageable, result: Result, locale: str, user_id: str,
                       reference: discord.Message | None = None) -> None:
-        """Send a handler's answer outside an interaction (a form becomes a message with an open button)."""
+        """Send a handler's answer outside an interaction (a form becomes a message with a button that opens
+        it, for `user_id` only)."""
         if isinstance(result, Form):
-            form_hash = await self.interactions.store_form(result)
+            form_hash = await self.interactions.store_form(result, user_id)
             result = self.interactions.form_button_reply(locale, "discord.form_prompt", "discord.form_open",
                                                          form_hash, 0, title=result.title)
         replies = [result] if isinstance(result, Reply) else result if isinstance(result, list) else []

@@ -42,9 +42,9 @@ def form_from_json(raw: str) -> Form:
     return Form(data["id"], data["title"], fields, data["submit"], data["state"])
 
 
-def digest(body: str) -> str:
-    """A short stable name for a stored form."""
-    return hashlib.sha256(body.encode()).hexdigest()[:24]
+def digest(user_id: str, body: str) -> str:
+    """A short stable name for a form stored for one member."""
+    return hashlib.sha256(f"{user_id}\n{body}".encode()).hexdigest()[:24]
 
 
 def pages(form: Form) -> list[tuple[Field, ...]]:

@@ -91,7 +91,7 @@ class Interactions:
         decoded = forms.decode(custom_id_of(interaction))
         if decoded is None or decoded[0] != forms.MODAL_PREFIX:
             decoded = None
-        stored = await self.load_form(decoded[1]) if decoded else None
+        stored = await self.load_form(decoded[1], str(interaction.user.id)) if decoded else None
         if decoded is None or stored is None:
             await self.send(interaction, Reply(self.t(interaction, "errors.stale_button"), ephemeral=True))
             return
@@ -140,22 +140,23 @@ class Interactions:
 
     # ---- forms -------------------------------------------------------------------------------
 
-    async def store_form(self, form: Form) -> str:
+    async def store_form(self, form: Form, user_id: str) -> str:
+        """Keep the form shown to this member (a submission or a reopen button works after a restart)."""
         body = forms.form_to_json(form)
-        form_hash = forms.digest(body)
+        form_hash = forms.digest(user_id, body)
         async with self.app.services.store.transaction() as db:
-            await sql.save_form(db, form_hash, body, self.app.services.clock.now())
+            await sql.save_form(db, form_hash, user_id, body, self.app.services.clock.now())
         return form_hash
 
-    async def load_form(self, form_hash: str) -> Form | None:
+    async def load_form(self, form_hash: str, user_id: str) -> Form | None:
         async with self.app.services.store.transaction() as db:
-            body = await sql.load_form(db, form_hash)
+            body = await sql.load_form(db, form_hash, user_id)
         return forms.form_from_json(body) if body else None
 
     async def open_form(self, interaction: discord.Interaction, form: Form, page: int,
                         form_hash: str | None = None) -> None:
         """A modal if this is still the first response, else a message with a button that opens it."""
-        form_hash = form_hash or await self.store_form(form)
+        form_hash = form_hash or await self.store_form(form, str(interaction.user.id))
         # Discord opens a modal only as the first response, and never in answer to a modal submission
         if not interaction.response.is_done() and interaction.type is not discord.InteractionType.modal_submit:
             yes_no = (self.t(interaction, "discord.yes"), self.t(interaction, "discord.no"))
@@ -173,7 +174,7 @@ class Interactions:
 
     async def on_form_button(self, interaction: discord.Interaction, custom_id: str) -> None:
         decoded = forms.decode(custom_id)
-        form = await self.load_form(decoded[1]) if decoded else None
+        form = await self.load_form(decoded[1], str(interaction.user.id)) if decoded else None
         if decoded is None or form is None or decoded[2] >= len(forms.pages(form)):
             await self.send(interaction, Reply(self.t(interaction, "errors.stale_button"), ephemeral=True))
             return
@@ -204,7 +205,7 @@ class Interactions:
                            errors: FormErrors) -> Reply:
         """The errors, one per line, and a button that reopens the form with the answers given."""
         labels = {f.name: f.label for f in form.fields}
-        again_hash = await self.store_form(forms.with_answers(form, answers))
+        again_hash = await self.store_form(forms.with_answers(form, answers), str(interaction.user.id))
         first = next(iter(errors.errors), "")
         reply = self.form_button_reply(self.locale(interaction), "discord.form_errors", "discord.form_reopen",
                                        again_hash, forms.page_of(form, first))

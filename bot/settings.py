@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 class SettingsError(ValueError):
@@ -81,6 +82,29 @@ def _offsets(env: Mapping[str, str], key: str, default: tuple[int, ...]) -> tupl
             raise SettingsError(f"{key} must be a list like 24h,1h,30m, got {raw!r}")
         minutes.append(int(part[:-1]) * factors[part[-1]])
     return tuple(sorted(set(minutes), reverse=True))
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _peers(env: Mapping[str, str]) -> dict[str, Any]:
+    """Peer-matching settings (BOT_PEERS_*)."""
+    weekday = env.get("BOT_PEERS_ROUND_WEEKDAY", "").strip().lower() or "monday"
+    if weekday not in WEEKDAYS:
+        raise SettingsError(f"BOT_PEERS_ROUND_WEEKDAY must be a day name such as monday, got {weekday!r}")
+    time_of_day = env.get("BOT_PEERS_ROUND_TIME", "").strip() or "09:00"
+    hour, _, minute = time_of_day.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise SettingsError(f"BOT_PEERS_ROUND_TIME must be HH:MM, got {time_of_day!r}")
+    cadence = _int(env, "BOT_PEERS_CADENCE_DAYS", 14)
+    if cadence < 1:
+        raise SettingsError(f"BOT_PEERS_CADENCE_DAYS must be at least 1, got {cadence}")
+    return {
+        "peers_cadence_days": cadence,
+        "peers_round_weekday": WEEKDAYS.index(weekday),
+        "peers_round_time": f"{int(hour):02d}:{int(minute):02d}",
+        "peers_repeat_rounds": _int(env, "BOT_PEERS_REPEAT_ROUNDS", 3),
+        "peers_checkin_days_before_end": _int(env, "BOT_PEERS_CHECKIN_DAYS_BEFORE_END", 3),
+        "peers_pause_after_ignored": _int(env, "BOT_PEERS_PAUSE_AFTER_IGNORED", 3),
+    }
 
 
 @dataclass(frozen=True)
@@ -115,6 +139,12 @@ class Settings:
     welcome_skip_guests: bool = True
     welcome_public_greeting: bool = False
     welcome_followups: tuple[tuple[str, int], ...] = (("faq-tip", 3), ("meet-a-peer", 10))
+    peers_cadence_days: int = 14
+    peers_round_weekday: int = 0  # Monday
+    peers_round_time: str = "09:00"
+    peers_repeat_rounds: int = 3
+    peers_checkin_days_before_end: int = 3
+    peers_pause_after_ignored: int = 3
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
@@ -154,6 +184,7 @@ class Settings:
             welcome_skip_guests=_bool(env, "BOT_WELCOME_SKIP_GUESTS", True),
             welcome_public_greeting=_bool(env, "BOT_WELCOME_PUBLIC_GREETING", False),
             welcome_followups=_followups(env.get("BOT_WELCOME_FOLLOWUPS", "faq-tip:3,meet-a-peer:10")),
+            **_peers(env),
         )
 
     @property

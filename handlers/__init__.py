@@ -1,9 +1,10 @@
 """Every feature's routes, listed explicitly."""
 
 from bot.core.routes import Routes, merge
-from handlers import core, faq, privacy, profile, webinars, welcome
+from handlers import core, faq, peers, privacy, profile, webinars, welcome
 
 
 def all_routes() -> Routes:
     # faq last: its message route answers every DM and mention the other features leave alone
-    return merge(core.ROUTES, webinars.ROUTES, welcome.ROUTES, profile.ROUTES, privacy.ROUTES, faq.ROUTES)
+    return merge(core.ROUTES, webinars.ROUTES, welcome.ROUTES, profile.ROUTES, privacy.ROUTES, peers.ROUTES,
+                 faq.ROUTES)

@@ -1,13 +1,13 @@
 """Peer matching: plan one round of groups (pure computation, no I/O).
 
 Hard constraints: every group shares a language; members who excluded each other are never grouped;
-a pair from the last K rounds is only used when a member has no other choice (a repeated pair weighs
-so little that it is only chosen when it matches someone who would otherwise stay alone).
+a pair from the last K rounds is only used when a member has no other choice (a repeated pair carries
+a penalty larger than any difference in quality, but smaller than leaving two members alone).
 
 The objective is lexicographic per pair, encoded as an integer whose tiers cannot overtake each other:
 stage (same > adjacent > other; in mentor mode a later stage for the member who asked) > shared
-interests > different countries > overlapping working hours. A fresh pair always weighs more than any
-pair quality, so the planner first matches as many members as it can.
+interests > different countries > overlapping working hours (quality 0..298). Each pair also carries a
+base weight far above any quality, so the planner first matches as many members as it can.
 
 Search: candidate partners per member from buckets (language x stage x interest), a greedy matching on
 the candidate edges, then local improvement (pair swaps and short augmenting paths). Odd members left
@@ -31,7 +31,8 @@ from bot.services.matching_search import (
     search_candidates,
 )
 
-FRESH_BASE = 1000  # any fresh pair outweighs every pair quality (max 298)
+PAIR_BASE = 10_000  # matching one more pair outweighs everything else
+REPEAT_PENALTY = 2_000  # a pair from the last K rounds: only when it lets someone be matched at all
 STAGE_SAME, STAGE_NEAR = 200, 100  # same stage (or a mentor one stage on) / adjacent (or mentor further on)
 INTEREST_STEP, INTEREST_CAP = 20, 4
 COUNTRY_BONUS = 10
@@ -160,10 +161,8 @@ class Encoded:
         """Pair weight; -1 when the pair breaks a hard constraint."""
         if not self.feasible(i, j):
             return -1
-        q = self.quality(i, j)
-        if _key(i, j, self.n) in self.recent:
-            return 1 + q // 10
-        return FRESH_BASE + q
+        repeat = REPEAT_PENALTY if _key(i, j, self.n) in self.recent else 0
+        return PAIR_BASE - repeat + self.quality(i, j)
 
 
 def _mask(values: tuple[str, ...], bits: dict[str, int]) -> int:

@@ -1,0 +1,200 @@
+"""Peer-matching rounds: the cadence, planning a round per platform, intros, check-ins and pauses.
+
+The database says what is due: the next cadence slot (after the last scheduled round and the first
+participant), unsent check-ins and rounds not yet closed. Everything a member reads is queued in the
+outbox in the same transaction as the change that causes it, under deterministic keys.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import aiosqlite
+
+from bot.core.i18n import fmt_datetime, locale_of, zone
+from bot.core.model import Destination, Member, Reply
+from bot.core.taxonomy import STAGES
+from bot.core.text import Safe, mention, timestamp
+from bot.services import peers_text as text
+from bot.services.container import Services
+from bot.services.matching import Candidate, Plan, Why, explain, plan_round, utc_offset_minutes
+from bot.settings import Settings
+from bot.store import peers as sql
+from bot.store import profiles as profile_sql
+from bot.store.profiles import Profile
+
+log = logging.getLogger(__name__)
+EPOCH = date(2024, 1, 1)  # a Monday: cadence slots are counted from here, so they need no stored anchor
+
+
+# ---- the cadence ------------------------------------------------------------------------------
+
+
+def slot_at(settings: Settings, day: date) -> datetime:
+    """The round time on `day` in the community timezone, as UTC."""
+    hour, minute = (int(p) for p in settings.peers_round_time.split(":"))
+    local = datetime.combine(day, time(hour, minute), tzinfo=zone(settings.community_timezone))
+    return local.astimezone(UTC)
+
+
+def first_slot_from(settings: Settings, floor: datetime) -> datetime:
+    """The first cadence slot at or after `floor`."""
+    anchor = EPOCH + timedelta(days=settings.peers_round_weekday)
+    cadence = settings.peers_cadence_days
+    local_day = floor.astimezone(zone(settings.community_timezone)).date() - timedelta(days=1)
+    steps = max(0, -(-(local_day - anchor).days // cadence))
+    day = anchor + timedelta(days=steps * cadence)
+    while slot_at(settings, day) < floor:
+        day += timedelta(days=cadence)
+    return slot_at(settings, day)
+
+
+def latest_slot_until(settings: Settings, now: datetime, floor: datetime) -> datetime:
+    """The last slot at or before `now` (at least the first one from `floor`): a late start runs once."""
+    slot = first_slot_from(settings, floor)
+    while (following := first_slot_from(settings, slot + timedelta(seconds=1))) <= now:
+        slot = following
+    return slot
+
+
+async def next_scheduled(db: aiosqlite.Connection, settings: Settings) -> datetime | None:
+    """When the next scheduled round is due (None while nobody has joined)."""
+    first = await sql.first_join(db)
+    if first is None:
+        return None
+    last = await sql.last_slot(db)
+    floor = max(first, last + timedelta(seconds=1)) if last else first
+    return first_slot_from(settings, floor)
+
+
+def round_times(settings: Settings, start: datetime) -> tuple[datetime, datetime]:
+    """Check-in time and end of a round starting at `start`."""
+    ends = start + timedelta(days=settings.peers_cadence_days)
+    before = min(timedelta(days=settings.peers_checkin_days_before_end), (ends - start) / 2)
+    return ends - before, ends
+
+
+# ---- planning ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Pool:
+    """Everyone available for a round, by platform, with what the planner needs."""
+
+    members: dict[int, Member] = field(default_factory=dict)
+    profiles: dict[int, Profile] = field(default_factory=dict)
+    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    history: dict[str, list[list[list[str]]]] = field(default_factory=dict)
+
+
+def candidate(member: Member, profile: Profile, wants_mentor: bool, excluded: set[int], at: datetime,
+              default_tz: str) -> Candidate:
+    return Candidate(
+        id=str(member.id), stage=profile.stage if profile.stage in STAGES else None,
+        languages=profile.languages, country=profile.country, interests=profile.interests,
+        utc_offset_minutes=utc_offset_minutes(member.timezone or default_tz, at),
+        exclude=tuple(str(x) for x in excluded), wants_mentor=wants_mentor)
+
+
+async def load_pool(db: aiosqlite.Connection, settings: Settings, at: datetime) -> Pool:
+    participants = await sql.available(db, at)
+    ids = [p.member_id for p in participants]
+    pool = Pool(await sql.members(db, ids), await profile_sql.get_many(db, ids))
+    excluded = await sql.exclusions(db)
+    for p in participants:
+        member, profile = pool.members.get(p.member_id), pool.profiles.get(p.member_id)
+        if member is None or profile is None or not profile.peer_consent:
+            continue
+        pool.candidates.setdefault(member.platform, []).append(candidate(
+            member, profile, p.wants_mentor, excluded.get(member.id, set()), at, settings.community_timezone))
+    for platform in pool.candidates:
+        past = await sql.history(db, platform, settings.peers_repeat_rounds)
+        pool.history[platform] = [[[str(m) for m in g] for g in groups] for groups in past]
+    return pool
+
+
+def plan_pool(pool: Pool, settings: Settings) -> dict[str, Plan]:
+    """One plan per platform (a group DM needs everyone on the same platform)."""
+    return {platform: plan_round(members, pool.history.get(platform, []),
+                                 repeat_window=settings.peers_repeat_rounds)
+            for platform, members in sorted(pool.candidates.items())}
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    round_id: int
+    groups: int
+    unmatched: int
+    score: int
+
+
+async def run_round(services: Services, kind: str, slot: datetime) -> RoundSummary | None:
+    """Plan and record a round, queueing intros and notices; None if this slot already ran."""
+    settings, now = services.settings, services.clock.now()
+    async with services.store.transaction() as db:
+        pool = await load_pool(db, settings, now)
+    plans = plan_pool(pool, settings)
+    checkin_at, ends = round_times(settings, now)
+    async with services.store.transaction() as db:
+        round_id = await sql.create_round(db, kind, slot, now, checkin_at, ends)
+        if round_id is None:
+            return None
+        summary = RoundSummary(round_id, 0, 0, 0)
+        for platform, plan in plans.items():
+            summary = await _record(db, services, pool, round_id, platform, plan, ends, summary)
+        await sql.set_score(db, round_id, summary.score)
+    log.info("peers: round %d (%s) planned %d group(s), %d unmatched", round_id, kind, summary.groups,
+             summary.unmatched)
+    return summary
+
+
+async def _record(db: aiosqlite.Connection, services: Services, pool: Pool, round_id: int, platform: str,
+                  plan: Plan, ends: datetime, summary: RoundSummary) -> RoundSummary:
+    starters = text.load_starters()
+    for group in plan.groups:
+        ids = [int(x) for x in group]
+        await _introduce(db, services, pool, round_id, platform, ids, ends, starters)
+    for lone in plan.unmatched:
+        member = pool.members[int(lone.id)]
+        await sql.add_unmatched(db, round_id, member.id, lone.reason)
+        locale = locale_of(member, services.settings.default_locale)
+        await services.outbox.enqueue(db, f"peers:{round_id}:unmatched:{member.id}", Destination.dm(member),
+                                      text.unmatched(services.catalogs, locale, lone.reason))
+    return RoundSummary(round_id, summary.groups + len(plan.groups), summary.unmatched + len(plan.unmatched),
+                        summary.score + plan.score)
+
+
+async def _introduce(db: aiosqlite.Connection, services: Services, pool: Pool, round_id: int, platform: str,
+                     ids: list[int], ends: datetime, starters: list[text.Starter]) -> None:
+    members = [pool.members[i] for i in ids]
+    profiles = [pool.profiles[i] for i in ids]
+    default = services.settings.default_locale
+    locales = [locale_of(m, default) for m in members]
+    shared = set.intersection(*(set(p.languages) for p in profiles))
+    language = text.group_language(shared, locales, default)
+    group_id = await sql.add_group(db, round_id, platform, language or "", ids)
+    why = explain([candidate(m, p, False, set(), ends, services.settings.community_timezone)
+                   for m, p in zip(members, profiles, strict=True)])
+    names = [mention(m.user_id, m.display_name) for m in members]
+    stages = [p.stage for p in profiles if p.stage]
+    chosen = text.pick_starters(starters, set(stages), group_id)
+    if language is not None:
+        reply = _intro(services, language, names, why, stages, chosen, ends, None)
+        target = ",".join(m.user_id for m in members)
+        await services.outbox.enqueue(db, f"peers:{round_id}:intro:{group_id}",
+                                      Destination(platform, "group", target), reply)
+        return
+    for member, locale in zip(members, locales, strict=True):  # no language the bot writes: one DM each
+        reply = _intro(services, locale, names, why, stages, chosen, ends, member)
+        await services.outbox.enqueue(db, f"peers:{round_id}:intro:{group_id}:{member.id}",
+                                      Destination.dm(member), reply)
+
+
+def _intro(services: Services, locale: str, names: list[Safe], why: Why, stages: list[str],
+           starters: list[text.Starter], ends: datetime, reader: Member | None) -> Reply:
+    tz = (reader.timezone if reader else None) or services.settings.community_timezone
+    when = timestamp(int(ends.timestamp()), fmt_datetime(ends, locale, tz))
+    lines = text.why_lines(services.catalogs, locale, why, stages, locale if reader is None else None)
+    return text.intro(services.catalogs, locale, names, lines, starters, when)

@@ -1,0 +1,233 @@
+"""`/peers` (`/pairs`): peer matching. join | leave | snooze until DATE | status | suggest | exclude @member
+| stats (admin) | round now (admin) | round preview (admin); check-in and come-back buttons."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from bot.core.context import Ctx
+from bot.core.i18n import zone
+from bot.core.model import ButtonPressed, CommandInvoked, Form, FormErrors, Member, Reply
+from bot.core.routes import Command, Routes
+from bot.core.taxonomy import stage_key
+from bot.core.text import Safe, mention
+from bot.services import matching
+from bot.services import peers_text as text
+from bot.services.peers import candidate, load_pool, next_scheduled, plan_pool, run_round
+from bot.services.peers_job import PeersJob, stats
+from bot.store import members as member_sql
+from bot.store import peers as sql
+from bot.store import profiles as profile_sql
+from handlers import peers_join
+
+VERBS = {"join": "join", "rejoindre": "join", "leave": "leave", "quitter": "leave", "snooze": "snooze",
+         "pause": "snooze", "status": "status", "statut": "status", "suggest": "suggest",
+         "suggerer": "suggest", "exclude": "exclude", "exclure": "exclude", "stats": "stats",
+         "round": "round", "tour": "round"}
+STATUS_KEYS = {"active": "peers.status.active", "paused": "peers.status.paused", "left": "peers.status.left"}
+
+
+async def peers_command(ctx: Ctx, event: CommandInvoked) -> Reply | list[Reply] | Form | FormErrors:
+    """Route `/peers VERB ...` to its subcommand; no verb shows the status."""
+    verb, _, rest = event.args.strip().partition(" ")
+    action = VERBS.get(verb.lower(), "status" if not verb else "")
+    rest = rest.strip()
+    if action == "join":
+        return await peers_join.join(ctx, rest)
+    if action in ("stats", "round") and not ctx.is_admin:
+        return ctx.admin_only()
+    handlers = {"leave": leave, "snooze": snooze, "status": status, "suggest": suggest, "exclude": exclude,
+                "stats": show_stats, "round": round_command}
+    handler = handlers.get(action)
+    if handler is None:
+        return ctx.reply("peers.usage_hint", verb=verb[:30])
+    return await handler(ctx, rest)
+
+
+async def leave(ctx: Ctx, rest: str) -> Reply:
+    async with ctx.services.store.transaction() as db:
+        changed = await sql.set_status(db, ctx.member.id, "left", ctx.now)
+    return ctx.reply("peers.left" if changed else "peers.not_joined")
+
+
+def parse_day(raw: str, now: datetime, tz: str) -> datetime | None:
+    """'until 2026-12-20' (or 'jusqu'au 20 décembre') -> that day's start in the member's zone, as UTC."""
+    words = raw.split()
+    if words and words[0].lower() in ("until", "jusqu'au", "jusqu’au", "jusqua", "au"):
+        words = words[1:]
+    cleaned = " ".join(words)
+    try:
+        day = date.fromisoformat(cleaned)
+    except ValueError:
+        import dateparser
+
+        parsed = dateparser.parse(cleaned, languages=["en", "fr"],
+                                  settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": now.replace(tzinfo=None)})
+        if parsed is None:
+            return None
+        day = parsed.date()
+    return datetime.combine(day, time(0, 0), tzinfo=zone(tz)).astimezone(now.tzinfo)
+
+
+async def snooze(ctx: Ctx, rest: str) -> Reply:
+    tz = ctx.member.timezone or ctx.services.settings.community_timezone
+    clear = rest.lower() in ("off", "stop", "fin", "none")
+    until = None if clear else parse_day(rest, ctx.now, tz)
+    if not clear and (until is None or until <= ctx.now or until > ctx.now + timedelta(days=366)):
+        return ctx.reply("peers.snooze.bad_date", example=(ctx.now + timedelta(days=30)).date().isoformat())
+    async with ctx.services.store.transaction() as db:
+        changed = await sql.snooze(db, ctx.member.id, until, ctx.now)
+    if not changed:
+        return ctx.reply("peers.not_joined")
+    return ctx.reply("peers.snooze.cleared") if until is None else ctx.reply("peers.snooze.set", when=ctx.when(until))
+
+
+async def status(ctx: Ctx, rest: str) -> Reply:
+    """Whether the member takes part, their latest group and when the next round is."""
+    async with ctx.services.store.transaction() as db:
+        me = await sql.participant(db, ctx.member.id)
+        seats = await sql.latest_group_of(db, ctx.member.id)
+        people = await sql.members(db, [s.member_id for s in seats])
+        due = await next_scheduled(db, ctx.services.settings)
+    if me is None:
+        return ctx.reply("peers.status.none")
+    lines = [ctx.t(STATUS_KEYS.get(me.status, "peers.status.active"))]
+    if me.wants_mentor:
+        lines.append(ctx.t("peers.status.mentor"))
+    if me.snoozed_until and me.snoozed_until > ctx.now:
+        lines.append(ctx.t("peers.status.snoozed", when=ctx.when(me.snoozed_until)))
+    others = [mention(people[s.member_id].user_id, people[s.member_id].display_name)
+              for s in seats if s.member_id != ctx.member.id and s.member_id in people]
+    if others:
+        lines.append(ctx.t("peers.status.group", names=Safe(", ".join(others))))
+    if due is not None and me.status == "active":
+        lines.append(ctx.t("peers.status.next", when=ctx.when(due)))
+    return Reply("\n".join(lines), ephemeral=True)
+
+
+async def suggest(ctx: Ctx, rest: str) -> Reply:
+    """Up to three members who take part and whom this member could contact now, with why."""
+    settings = ctx.services.settings
+    async with ctx.services.store.transaction() as db:
+        profile = await profile_sql.get(db, ctx.member.id)
+        me = await sql.participant(db, ctx.member.id)
+        pool = await load_pool(db, settings, ctx.now)
+        excluded = (await sql.exclusions(db)).get(ctx.member.id, set())
+    if peers_join.missing(profile):
+        return ctx.reply("peers.suggest.need_profile")
+    mine = candidate(ctx.member, profile, bool(me and me.wants_mentor), excluded, ctx.now, settings.community_timezone)
+    others = pool.candidates.get(ctx.member.platform, [])
+    best = matching.suggest(mine, others, pool.history.get(ctx.member.platform, []),
+                            repeat_window=settings.peers_repeat_rounds)
+    if not best:
+        return ctx.reply("peers.suggest.none")
+    lines = [ctx.t("peers.suggest.title")]
+    for other, _ in best:
+        member = pool.members[int(other.id)]
+        why = matching.explain([mine, other])
+        stages = [s for s in (profile.stage, pool.profiles[member.id].stage) if s]
+        reasons = text.why_lines(ctx.services.catalogs, ctx.locale, why, stages, None)
+        lines.append(f"• {mention(member.user_id, member.display_name)}: {'; '.join(reasons)}")
+    return Reply("\n".join(lines), ephemeral=True)
+
+
+async def find_member(ctx: Ctx, raw: str) -> Member | None:
+    """A member on the actor's platform by user id (doors pass ids) or by display name (the console)."""
+    name = raw.strip().lstrip("@").strip()
+    if not name:
+        return None
+    async with ctx.services.store.transaction() as db:
+        return (await member_sql.by_platform_id(db, ctx.member.platform, name)
+                or await member_sql.by_name(db, ctx.member.platform, name))
+
+
+async def exclude(ctx: Ctx, rest: str) -> Reply:
+    other = await find_member(ctx, rest)
+    if other is None:
+        return ctx.reply("peers.exclude.unknown", name=rest[:60] or "?")
+    if other.id == ctx.member.id:
+        return ctx.reply("peers.exclude.self")
+    async with ctx.services.store.transaction() as db:
+        await sql.exclude(db, ctx.member.id, other.id, ctx.now)
+    return ctx.reply("peers.exclude.done", name=other.display_name)
+
+
+async def show_stats(ctx: Ctx, rest: str) -> Reply:
+    s = await stats(ctx.services)
+    lines = [ctx.t("peers.stats.title"),
+             ctx.t("peers.stats.participants", active=s.participants["active"], paused=s.participants["paused"],
+                   left=s.participants["left"], snoozed=s.snoozed),
+             ctx.t("peers.stats.rounds", rounds=s.rounds, groups=s.groups.total),
+             ctx.t("peers.stats.meetings", met=s.groups.met, answered=s.groups.answered, percent=s.groups.percent),
+             ctx.t("peers.stats.answers", yes=s.answers["yes"], not_yet=s.answers["not_yet"], no=s.answers["no"],
+                   none=s.answers["none"])]
+    lines.append(ctx.t("peers.stats.by_stage"))
+    for stage, rate in sorted(s.by_stage.items()):
+        label = ctx.t(stage_key(stage)) if stage != "?" else "?"
+        lines.append(ctx.t("peers.stats.row", label=label, total=rate.total, met=rate.met, percent=rate.percent))
+    lines.append(ctx.t("peers.stats.by_language"))
+    for language, rate in sorted(s.by_language.items()):
+        lines.append(ctx.t("peers.stats.row", label=language, total=rate.total, met=rate.met, percent=rate.percent))
+    return Reply("\n".join(lines), ephemeral=True)
+
+
+async def round_command(ctx: Ctx, rest: str) -> Reply:
+    """`round now` plans and sends a round; `round preview` shows what a round would be, sending nothing."""
+    choice = rest.lower().split()[0] if rest else ""
+    if choice in ("now", "maintenant"):
+        summary = await run_round(ctx.services, "manual", ctx.now)
+        if summary is None:
+            return ctx.reply("peers.round.already")
+        return ctx.reply("peers.round.done", number=summary.round_id, groups=summary.groups,
+                         unmatched=summary.unmatched)
+    if choice in ("preview", "apercu", "aperçu"):
+        return await preview(ctx)
+    return ctx.reply("peers.round.usage")
+
+
+async def preview(ctx: Ctx) -> Reply:
+    async with ctx.services.store.transaction() as db:
+        pool = await load_pool(db, ctx.services.settings, ctx.now)
+    plans = plan_pool(pool, ctx.services.settings)
+    lines = [ctx.t("peers.preview.title")]
+    for platform, plan in plans.items():
+        for group in plan.groups:
+            names = [pool.members[int(i)].display_name for i in group]
+            lines.append(f"• {platform}: {', '.join(names)}")
+        for lone in plan.unmatched:
+            reason = ctx.t(text.REASON_KEYS.get(lone.reason, "peers.unmatched.no_partner_available"))
+            lines.append(ctx.t("peers.preview.unmatched", name=pool.members[int(lone.id)].display_name,
+                               reason=reason))
+    if len(lines) == 1:
+        lines.append(ctx.t("peers.preview.empty"))
+    return Reply("\n".join(lines), ephemeral=True)
+
+
+async def checkin_button(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """'Did you meet?' answered: value is 'GROUP:ANSWER'; pressing again only repeats the answer."""
+    group_text, _, answer = event.value.partition(":")
+    if not group_text.isdigit() or answer not in sql.ANSWERS:
+        return ctx.reply("errors.stale_button")
+    async with ctx.services.store.transaction() as db:
+        recorded = await sql.answer(db, int(group_text), ctx.member.id, answer, ctx.now)
+    if not recorded:
+        return ctx.reply("errors.stale_button")
+    return ctx.reply({"yes": "peers.checkin.thanks_yes", "not_yet": "peers.checkin.thanks_not_yet",
+                      "no": "peers.checkin.thanks_no"}[answer])
+
+
+async def resume_button(ctx: Ctx, event: ButtonPressed) -> Reply:
+    async with ctx.services.store.transaction() as db:
+        me = await sql.participant(db, ctx.member.id)
+        if me is None:
+            return ctx.reply("peers.not_joined")
+        await sql.join(db, ctx.member.id, me.wants_mentor, ctx.now)
+    return ctx.reply("peers.resumed")
+
+
+ROUTES = Routes(
+    commands=(Command("peers", peers_command, "peers.summary", "peers.usage", aliases=("pairs",)),),
+    buttons={"peers.checkin": checkin_button, "peers.resume": resume_button},
+    forms={peers_join.FORM_ID: peers_join.join_form},
+    jobs=(PeersJob(),),
+)

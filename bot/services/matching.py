@@ -158,11 +158,24 @@ class Encoded:
         return self.stage_tier(i, j) + shared * INTEREST_STEP + (COUNTRY_BONUS if cross else 0) + overlap
 
     def weight(self, i: int, j: int) -> int:
-        """Pair weight; -1 when the pair breaks a hard constraint."""
-        if not self.feasible(i, j):
+        """Pair weight; -1 when the pair breaks a hard constraint. (quality() inlined: this is the hot path.)"""
+        if i == j or not self.lang[i] & self.lang[j] or j in self.excl[i]:
             return -1
-        repeat = REPEAT_PENALTY if _key(i, j, self.n) in self.recent else 0
-        return PAIR_BASE - repeat + self.quality(i, j)
+        si, sj = self.stage[i], self.stage[j]
+        if si < 0 or sj < 0:
+            tier = 0
+        elif self.seeker[i] or self.seeker[j]:
+            tier = self.stage_tier(i, j)
+        else:
+            tier = STAGE_SAME if si == sj else STAGE_NEAR if si - sj in (1, -1) else 0
+        shared = (self.intr[i] & self.intr[j]).bit_count()
+        ci, cj = self.country[i], self.country[j]
+        weight = (PAIR_BASE + tier + INTEREST_STEP * (shared if shared < INTEREST_CAP else INTEREST_CAP)
+                  + (COUNTRY_BONUS if ci != cj and ci >= 0 and cj >= 0 else 0)
+                  + (self.hours[i] & self.hours[j]).bit_count())  # at most HOURS_CAP bits each
+        if self.recent and (i * self.n + j if i < j else j * self.n + i) in self.recent:
+            weight -= REPEAT_PENALTY
+        return weight
 
 
 def _mask(values: tuple[str, ...], bits: dict[str, int]) -> int:

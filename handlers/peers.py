@@ -164,10 +164,12 @@ async def show_stats(ctx: Ctx, rest: str) -> Reply:
     lines.append(ctx.t("peers.stats.by_stage"))
     for stage, rate in sorted(s.by_stage.items()):
         label = ctx.t(stage_key(stage)) if stage != "?" else "?"
-        lines.append(ctx.t("peers.stats.row", label=label, total=rate.total, met=rate.met, percent=rate.percent))
+        lines.append(ctx.t("peers.stats.row", label=label, total=rate.total, answered=rate.answered, met=rate.met,
+                               percent=rate.percent))
     lines.append(ctx.t("peers.stats.by_language"))
     for language, rate in sorted(s.by_language.items()):
-        lines.append(ctx.t("peers.stats.row", label=language, total=rate.total, met=rate.met, percent=rate.percent))
+        lines.append(ctx.t("peers.stats.row", label=language, total=rate.total, answered=rate.answered, met=rate.met,
+                               percent=rate.percent))
     return Reply("\n".join(lines), ephemeral=True)
 
 

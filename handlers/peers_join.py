@@ -120,11 +120,12 @@ async def _join_with(ctx: Ctx, values: dict[str, FormValue], mentor: bool) -> Re
         if isinstance(ctx.event, FormSubmitted):
             return FormErrors({name: ctx.t(key) for name, key in errors.items()})
         return ctx.reply(next(iter(errors.values())))
-    if values.get("consent") is not None and not profile.peer_consent:
-        return ctx.reply("peers.join.no_consent")
+    refused = values.get("consent") is not None and not profile.peer_consent
     gaps = missing(profile)
     async with ctx.services.store.transaction() as db:
-        await profile_sql.save(db, profile, ctx.now)
+        await profile_sql.save(db, profile, ctx.now)  # what was given is kept, even without consent
+        if refused:
+            return ctx.reply("peers.join.no_consent")
         if not gaps:
             await sql.join(db, ctx.member.id, mentor, ctx.now)
         due = await next_scheduled(db, ctx.services.settings)

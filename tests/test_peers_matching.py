@@ -114,7 +114,7 @@ def test_mentor_mode_pairs_a_stage_with_the_next_one() -> None:
     for group in mentor.groups:
         ranks = sorted(order[i[:3]] for i in group)
         assert ranks[1] - ranks[0] == 1, group  # one step further along
-    assert "mentor" == explain([members[0], members[1]], mode="mentor").stage
+    assert explain([members[0], members[1]], mode="mentor").stage == "mentor"
 
 
 def test_a_member_who_asks_for_a_mentor_gets_someone_further_along() -> None:

@@ -54,21 +54,21 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 
 def parse_member(item: Any, index: int, now: Any) -> Candidate:
     """One MEMBERS.json entry, checked field by field."""
-    where = f"member #{index + 1}"
     if not isinstance(item, dict) or "id" not in item:
-        raise InputError(f"{where} must be an object with an id")
+        raise InputError(f"member #{index + 1} must be an object with an id")
+    where = f"member #{index + 1} ({item['id']})"
     stage = item.get("stage")
     if stage not in STAGES:
-        raise InputError(f"{where} ({item['id']}): stage must be one of {', '.join(STAGES)}, got {stage!r}")
+        raise InputError(f"{where}: stage must be one of {', '.join(STAGES)}, got {stage!r}")
     languages = _strings(item.get("languages"), f"{where} languages")
     if not languages:
-        raise InputError(f"{where} ({item['id']}): languages must not be empty")
+        raise InputError(f"{where}: languages must not be empty")
     country = item.get("country")
     if country is not None and not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
-        raise InputError(f"{where} ({item['id']}): country must be an ISO 3166 alpha-2 code, got {country!r}")
+        raise InputError(f"{where}: country must be an ISO 3166 alpha-2 code, got {country!r}")
     tz = item.get("timezone")
     if tz is not None and not (isinstance(tz, str) and is_timezone(tz)):
-        raise InputError(f"{where} ({item['id']}): unknown timezone {tz!r}")
+        raise InputError(f"{where}: unknown timezone {tz!r}")
     return Candidate(id=str(item["id"]), stage=stage, languages=languages,
                      country=country.upper() if country else None,
                      interests=_strings(item.get("interests", []), f"{where} interests"),

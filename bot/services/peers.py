@@ -26,7 +26,6 @@ from bot.store import profiles as profile_sql
 from bot.store.profiles import Profile
 
 log = logging.getLogger(__name__)
-EPOCH = date(2024, 1, 1)  # a Monday: cadence slots are counted from here, so they need no stored anchor
 
 
 # ---- the cadence ------------------------------------------------------------------------------
@@ -39,34 +38,41 @@ def slot_at(settings: Settings, day: date) -> datetime:
     return local.astimezone(UTC)
 
 
-def first_slot_from(settings: Settings, floor: datetime) -> datetime:
-    """The first cadence slot at or after `floor`."""
-    anchor = EPOCH + timedelta(days=settings.peers_round_weekday)
-    cadence = settings.peers_cadence_days
-    local_day = floor.astimezone(zone(settings.community_timezone)).date() - timedelta(days=1)
-    steps = max(0, -(-(local_day - anchor).days // cadence))
-    day = anchor + timedelta(days=steps * cadence)
-    while slot_at(settings, day) < floor:
-        day += timedelta(days=cadence)
+def first_weekday_slot(settings: Settings, floor: datetime) -> datetime:
+    """The first round weekday and time at or after `floor` (where a new community's cadence starts)."""
+    day = floor.astimezone(zone(settings.community_timezone)).date()
+    day += timedelta(days=(settings.peers_round_weekday - day.weekday()) % 7)
+    slot = slot_at(settings, day)
+    return slot if slot >= floor else slot_at(settings, day + timedelta(days=7))
+
+
+def slot_after(settings: Settings, anchor: datetime, after: datetime) -> datetime:
+    """The first slot of the cadence that starts at `anchor` strictly after `after`."""
+    tz = zone(settings.community_timezone)
+    first = anchor.astimezone(tz).date()
+    elapsed = (after.astimezone(tz).date() - first).days
+    day = first + timedelta(days=max(0, elapsed // settings.peers_cadence_days) * settings.peers_cadence_days)
+    while slot_at(settings, day) <= after:
+        day += timedelta(days=settings.peers_cadence_days)
     return slot_at(settings, day)
 
 
-def latest_slot_until(settings: Settings, now: datetime, floor: datetime) -> datetime:
-    """The last slot at or before `now` (at least the first one from `floor`): a late start runs once."""
-    slot = first_slot_from(settings, floor)
-    while (following := first_slot_from(settings, slot + timedelta(seconds=1))) <= now:
+def latest_slot_until(settings: Settings, now: datetime, due: datetime) -> datetime:
+    """The last slot of the cadence through `due` that is not after `now`: a late start runs one round."""
+    slot = due
+    while (following := slot_after(settings, due, slot)) <= now:
         slot = following
     return slot
 
 
 async def next_scheduled(db: aiosqlite.Connection, settings: Settings) -> datetime | None:
-    """When the next scheduled round is due (None while nobody has joined)."""
-    first = await sql.first_join(db)
-    if first is None:
-        return None
-    last = await sql.last_slot(db)
-    floor = max(first, last + timedelta(seconds=1)) if last else first
-    return first_slot_from(settings, floor)
+    """When the next scheduled round is due: the cadence runs from the first scheduled round, or starts
+    at the first round weekday after the first member joined (None while nobody has joined)."""
+    anchor, last = await sql.first_slot(db), await sql.last_slot(db)
+    if anchor is None or last is None:
+        first = await sql.first_join(db)
+        return first_weekday_slot(settings, first) if first else None
+    return slot_after(settings, anchor, last)
 
 
 def round_times(settings: Settings, start: datetime) -> tuple[datetime, datetime]:

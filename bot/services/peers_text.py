@@ -22,13 +22,12 @@ REASON_KEYS = {
     "no_partner_available": "peers.unmatched.no_partner_available",
 }
 ANSWER_KEYS = {"yes": "peers.answer.yes", "not_yet": "peers.answer.not_yet", "no": "peers.answer.no"}
-INTERESTS = {
+INTERESTS = {  # the same codes as onboarding (bot.services.onboarding.INTERESTS), labelled here
     "enrolment": "peers.interest.enrolment", "claims": "peers.interest.claims",
-    "policy": "peers.interest.policy", "contributions": "peers.interest.contributions",
-    "payments": "peers.interest.payments", "reporting": "peers.interest.reporting",
-    "fhir": "peers.interest.fhir", "mobile": "peers.interest.mobile",
-    "social-protection": "peers.interest.social_protection", "deployment": "peers.interest.deployment",
-    "training": "peers.interest.training", "dhis2": "peers.interest.dhis2",
+    "contributions": "peers.interest.contributions", "products": "peers.interest.products",
+    "social-protection": "peers.interest.social_protection", "interoperability": "peers.interest.interoperability",
+    "mobile": "peers.interest.mobile", "reporting": "peers.interest.reporting",
+    "deployment": "peers.interest.deployment", "development": "peers.interest.development",
 }
 LANGUAGE_KEYS = {"en": "peers.language.en", "fr": "peers.language.fr"}
 

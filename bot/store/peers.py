@@ -123,6 +123,11 @@ async def last_slot(db: aiosqlite.Connection, kind: str = "scheduled") -> dateti
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
 
 
+async def first_slot(db: aiosqlite.Connection, kind: str = "scheduled") -> datetime | None:
+    rows = list(await db.execute_fetchall("SELECT MIN(slot) FROM peer_rounds WHERE kind = ?", (kind,)))
+    return from_iso(rows[0][0]) if rows and rows[0][0] else None
+
+
 async def rounds_due(db: aiosqlite.Connection, now: datetime) -> tuple[list[Round], list[Round]]:
     """Rounds whose check-in is due but unsent, and rounds that ended but are not closed."""
     checkins = await db.execute_fetchall(

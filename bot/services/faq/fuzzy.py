@@ -58,6 +58,8 @@ class FuzzyVocabulary:
             shared.update(self.by_gram.get(gram, ()))
         best: tuple[int, int, str] | None = None
         for candidate, _ in shared.most_common(self.candidates):
+            if candidate[0] != word[0]:
+                continue  # typos rarely hit the first letter; allowing it turns "bread" into "read"
             distance = edit_distance(word, candidate, limit)
             if distance <= limit:
                 key = (distance, -self.counts[candidate], candidate)

@@ -106,10 +106,23 @@ class Index:
         """The question's meaningful words mapped to indexed terms (stemmed, else typo-corrected)."""
         order = (lang, *[x for x in LANGS if x != lang]) if lang else LANGS
         resolved: dict[str, QueryTerm] = {}
-        for word in content_words(words(question)):
+        for word in self._join_split_words(content_words(words(question))):
             if word not in resolved:
                 resolved[word] = self._resolve_word(word, order)
         return list(resolved.values())
+
+    def _join_split_words(self, tokens: list[str]) -> list[str]:
+        """Mend a word typed in two pieces when the joined form is known: 'open imis' -> 'openimis'."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            if i + 1 < len(tokens) and tokens[i] + tokens[i + 1] in self.word_terms:
+                out.append(tokens[i] + tokens[i + 1])
+                i += 2
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
 
     def _resolve_word(self, word: str, order: tuple[str | None, ...]) -> QueryTerm:
         for candidate_lang in order:

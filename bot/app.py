@@ -14,6 +14,7 @@ from bot.core.routes import Routes
 from bot.scheduler import Heartbeat
 from bot.services.container import Services
 from bot.services.faq import FaqService
+from bot.services.feedback_webhook import WebhookMessenger
 from bot.services.outbox import Outbox, OutboxPolicy
 from bot.settings import Settings
 from bot.store.db import Store
@@ -38,6 +39,16 @@ def build_services(*, settings: Settings, store: Store, clock: Clock) -> Service
                     outbox=Outbox(store, clock, policy), faq=faq)
 
 
+def feedback_webhook(services: Services) -> WebhookMessenger | None:
+    """When a feedback webhook URL is set, deliver its outbox rows (retries and backoff included)."""
+    settings = services.settings
+    if not settings.feedback_webhook_url:
+        return None
+    webhook = WebhookMessenger(settings.feedback_webhook_url, settings.feedback_webhook_secret)
+    services.outbox.register(webhook, chat=False)
+    return webhook
+
+
 @asynccontextmanager
 async def lifespan(*, settings: Settings, clock: Clock | None = None,
                    routes: Routes | None = None) -> AsyncIterator[App]:
@@ -51,9 +62,12 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None,
         chosen = routes or all_routes()
         app = App(services, chosen, Dispatcher(services, chosen), Heartbeat(services, chosen.jobs))
         await services.outbox.recover()
+        webhook = feedback_webhook(services)
         try:
             yield app
         finally:
             app.heartbeat.stop()
+            if webhook is not None:
+                await webhook.close()
     finally:
         await store.close()

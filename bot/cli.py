@@ -6,10 +6,10 @@ import argparse
 import logging
 import sys
 
-from bot.commands import console, db, discord, faq, peers, run, slack, webinars
+from bot.commands import console, db, discord, faq, feedback, peers, run, slack, webinars
 from bot.settings import Settings, SettingsError
 
-SUBCOMMANDS = (console, db, webinars, slack, discord, run, faq, peers)
+SUBCOMMANDS = (console, db, webinars, slack, discord, run, faq, peers, feedback)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -107,6 +107,18 @@ def _peers(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def _feedback(env: Mapping[str, str]) -> dict[str, str]:
+    """The feedback settings; a webhook URL needs http(s) and a shared secret to sign with."""
+    url = env.get("BOT_FEEDBACK_WEBHOOK_URL", "").strip()
+    secret = env.get("BOT_FEEDBACK_WEBHOOK_SECRET", "").strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise SettingsError(f"BOT_FEEDBACK_WEBHOOK_URL must start with http:// or https://, got {url!r}")
+    if url and not secret:
+        raise SettingsError("BOT_FEEDBACK_WEBHOOK_SECRET is required when BOT_FEEDBACK_WEBHOOK_URL is set")
+    return {"feedback_channel": env.get("BOT_FEEDBACK_CHANNEL", "").strip().lstrip("#") or "product",
+            "feedback_webhook_url": url, "feedback_webhook_secret": secret}
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: str = "community-bot.db"
@@ -145,6 +157,9 @@ class Settings:
     peers_repeat_rounds: int = 3
     peers_checkin_days_before_end: int = 3
     peers_pause_after_ignored: int = 3
+    feedback_channel: str = "product"
+    feedback_webhook_url: str = ""
+    feedback_webhook_secret: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
@@ -185,6 +200,7 @@ class Settings:
             welcome_public_greeting=_bool(env, "BOT_WELCOME_PUBLIC_GREETING", False),
             welcome_followups=_followups(env.get("BOT_WELCOME_FOLLOWUPS", "faq-tip:3,meet-a-peer:10")),
             **_peers(env),
+            **_feedback(env),
         )
 
     @property

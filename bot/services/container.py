@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs
 from bot.services.faq import FaqService
+from bot.services.feedback import FeedbackService
 from bot.services.outbox import Outbox
 from bot.settings import Settings
 from bot.store.db import Store
@@ -20,3 +21,4 @@ class Services:
     catalogs: Catalogs
     outbox: Outbox
     faq: FaqService = field(default_factory=FaqService)
+    feedback: FeedbackService = field(default_factory=FeedbackService)

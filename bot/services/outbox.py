@@ -76,10 +76,14 @@ class Outbox:
         self.clock = clock
         self.policy = policy or OutboxPolicy()
         self.messengers: dict[str, Messenger] = {}
+        self.not_chat: set[str] = set()  # messengers that take no channel posts (e.g. the feedback webhook)
         self.paused_until: dict[str, datetime] = {}
 
-    def register(self, messenger: Messenger) -> None:
+    def register(self, messenger: Messenger, *, chat: bool = True) -> None:
+        """Deliver this platform's rows through `messenger`; `chat=False` keeps it out of channel posts."""
         self.messengers[messenger.platform] = messenger
+        if not chat:
+            self.not_chat.add(messenger.platform)
 
     async def enqueue(
         self,
@@ -110,7 +114,7 @@ class Outbox:
 
     def channel_platforms(self, configured: tuple[str, ...] = ()) -> list[str]:
         """Platforms a channel post should go to: the running doors plus the configured ones."""
-        return sorted(set(self.messengers) | set(configured))
+        return sorted((set(self.messengers) - self.not_chat) | set(configured))
 
     def _active_platforms(self, now: datetime) -> list[str]:
         return [p for p in self.messengers if self.paused_until.get(p, now) <= now]

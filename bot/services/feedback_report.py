@@ -1,0 +1,56 @@
+"""Feedback figures and exports: items per week, and CSV/JSON for the product team's tracker."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from datetime import datetime, timedelta
+
+from bot.services.feedback import item_record
+from bot.store.feedback import Item
+
+EXPORT_FIELDS = ("reference", "created_at", "updated_at", "category", "module", "rating", "status", "anonymous",
+                 "source", "description", "steps", "duplicate_of", "note")
+
+
+def week_starts(now: datetime, weeks: int) -> list[datetime]:
+    """Mondays 00:00 UTC of the last `weeks` weeks, oldest first, the current week last."""
+    monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def weekly_trend(created: list[datetime], starts: list[datetime]) -> list[tuple[datetime, int]]:
+    """How many items were filed in each week that begins at one of `starts` (weeks with none count 0)."""
+    counts: Counter[datetime] = Counter()
+    for when in created:
+        monday = (when - timedelta(days=when.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+        counts[monday] += 1
+    return [(start, counts[start]) for start in starts]
+
+
+def export_rows(items: list[Item]) -> list[dict[str, object]]:
+    return [item_record(item) for item in items]
+
+
+def to_csv(items: list[Item]) -> str:
+    """CSV with a header row; empty cells for missing values; booleans as true/false."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in export_rows(items):
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def to_json(items: list[Item]) -> str:
+    return json.dumps(export_rows(items), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,182 @@
+"""SQL for usability feedback: items, their status changes, and erasure of a member's link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.core.clock import from_iso, to_iso
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """What a member files. `member_id` is None when they chose anonymity."""
+
+    member_id: int | None
+    source: str  # "form" | "quick"
+    category: str
+    module: str
+    rating: int | None
+    description: str
+    steps: str | None
+
+    @property
+    def anonymous(self) -> bool:
+        return self.member_id is None
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    member_id: int | None
+    anonymous: bool
+    source: str
+    category: str
+    module: str
+    rating: int | None
+    description: str
+    steps: str | None
+    status: str
+    duplicate_of: int | None
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def ref(self) -> str:
+        return format_ref(self.id)
+
+
+@dataclass(frozen=True)
+class Change:
+    item_id: int
+    seq: int
+    previous: str
+    status: str
+    duplicate_of: int | None
+    note: str | None
+    changed_at: datetime
+
+
+def format_ref(item_id: int) -> str:
+    """42 -> "FB-0042"."""
+    return f"FB-{item_id:04d}"
+
+
+def _item(row: aiosqlite.Row) -> Item:
+    return Item(
+        id=row["id"], member_id=row["member_id"], anonymous=bool(row["anonymous"]), source=row["source"],
+        category=row["category"], module=row["module"], rating=row["rating"], description=row["description"],
+        steps=row["steps"], status=row["status"], duplicate_of=row["duplicate_of"], note=row["note"],
+        created_at=from_iso(row["created_at"]), updated_at=from_iso(row["updated_at"]),
+    )
+
+
+async def insert(db: aiosqlite.Connection, new: NewItem, created_at: datetime) -> Item:
+    """Store a new item (status "new") and return it."""
+    sql = """INSERT INTO feedback_items (member_id, anonymous, source, category, module, rating, description,
+                                         steps, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *"""
+    stamp = to_iso(created_at)
+    params = (new.member_id, int(new.anonymous), new.source, new.category, new.module, new.rating,
+              new.description, new.steps, stamp, stamp)
+    cursor = await db.execute(sql, params)
+    row = await cursor.fetchone()
+    assert row is not None
+    return _item(row)
+
+
+async def get(db: aiosqlite.Connection, item_id: int) -> Item | None:
+    rows = list(await db.execute_fetchall("SELECT * FROM feedback_items WHERE id = ?", (item_id,)))
+    return _item(rows[0]) if rows else None
+
+
+async def search(db: aiosqlite.Connection, *, status: str | None = None, category: str | None = None,
+                 member_id: int | None = None, since: datetime | None = None,
+                 limit: int | None = None, newest_first: bool = True) -> list[Item]:
+    """Items matching every filter given."""
+    where, params = ["1 = 1"], []
+    for column, value in (("status", status), ("category", category), ("member_id", member_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if since is not None:
+        where.append("created_at >= ?")
+        params.append(to_iso(since))
+    order = "DESC" if newest_first else "ASC"
+    sql = f"SELECT * FROM feedback_items WHERE {' AND '.join(where)} ORDER BY id {order}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_item(r) for r in await db.execute_fetchall(sql, tuple(params))]
+
+
+async def record_change(db: aiosqlite.Connection, item: Item, status: str, note: str | None,
+                        duplicate_of: int | None, admin_member_id: int | None, now: datetime) -> Change:
+    """Append a status change and apply it to the item; the change gets the item's next sequence number."""
+    seq_rows = list(await db.execute_fetchall(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM feedback_changes WHERE item_id = ?", (item.id,)))
+    seq = int(seq_rows[0][0])
+    await db.execute(
+        """INSERT INTO feedback_changes (item_id, seq, previous, status, duplicate_of, note, admin_member_id,
+                                         changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (item.id, seq, item.status, status, duplicate_of, note, admin_member_id, to_iso(now)))
+    await db.execute(
+        "UPDATE feedback_items SET status = ?, note = ?, duplicate_of = ?, updated_at = ? WHERE id = ?",
+        (status, note, duplicate_of, to_iso(now), item.id))
+    return Change(item.id, seq, item.status, status, duplicate_of, note, now)
+
+
+async def changes(db: aiosqlite.Connection, item_id: int) -> list[Change]:
+    sql = "SELECT * FROM feedback_changes WHERE item_id = ? ORDER BY seq"
+    return [Change(r["item_id"], r["seq"], r["previous"], r["status"], r["duplicate_of"], r["note"],
+                   from_iso(r["changed_at"])) for r in await db.execute_fetchall(sql, (item_id,))]
+
+
+async def counts(db: aiosqlite.Connection, column: str) -> dict[str, int]:
+    """Items per value of `column` (category, module or status)."""
+    if column not in ("category", "module", "status"):
+        raise ValueError(column)
+    sql = f"SELECT {column}, COUNT(*) FROM feedback_items GROUP BY {column} ORDER BY COUNT(*) DESC, {column}"
+    return {str(r[0]): int(r[1]) for r in await db.execute_fetchall(sql)}
+
+
+async def rating_summary(db: aiosqlite.Connection) -> tuple[float | None, int]:
+    """(average rating, number of rated items)."""
+    rows = list(await db.execute_fetchall(
+        "SELECT AVG(rating), COUNT(rating) FROM feedback_items WHERE rating IS NOT NULL"))
+    return (float(rows[0][0]) if rows[0][0] is not None else None), int(rows[0][1])
+
+
+async def created_since(db: aiosqlite.Connection, since: datetime) -> list[datetime]:
+    sql = "SELECT created_at FROM feedback_items WHERE created_at >= ?"
+    return [from_iso(r[0]) for r in await db.execute_fetchall(sql, (to_iso(since),))]
+
+
+async def webhook_backlog(db: aiosqlite.Connection) -> dict[str, int]:
+    """Webhook deliveries in the outbox by status (pending, sending, sent, failed)."""
+    sql = """SELECT status, COUNT(*) FROM outbox WHERE platform = 'webhook'
+             AND idempotency_key LIKE 'feedback:%' GROUP BY status"""
+    return {str(r[0]): int(r[1]) for r in await db.execute_fetchall(sql)}
+
+
+async def erase_member(db: aiosqlite.Connection, member_id: int) -> int:
+    """Forget a member in feedback: their items stay for the product team but become anonymous.
+
+    The link to the member is removed (member_id NULL, anonymous, filing time kept to the day, like any
+    anonymous item) and their name is removed from the status changes they made as an admin. Returns the
+    number of items unlinked; status updates still waiting in the outbox for them are dropped. Call it
+    inside the /forget-me transaction.
+    """
+    rows = await db.execute_fetchall("SELECT id, created_at FROM feedback_items WHERE member_id = ?", (member_id,))
+    for row in rows:
+        day = from_iso(row["created_at"]).replace(hour=0, minute=0, second=0, microsecond=0)
+        await db.execute("UPDATE feedback_items SET member_id = NULL, anonymous = 1, created_at = ? WHERE id = ?",
+                         (to_iso(day), row["id"]))
+    await db.execute("UPDATE feedback_changes SET admin_member_id = NULL WHERE admin_member_id = ?", (member_id,))
+    await db.execute(
+        """DELETE FROM outbox WHERE status = 'pending' AND kind = 'dm' AND idempotency_key LIKE 'feedback:%'
+           AND (platform, target) IN (SELECT platform, user_id FROM members WHERE id = ?)""", (member_id,))
+    return len(list(rows))

@@ -1,0 +1,208 @@
+"""/feedback: members file usability feedback (form or one line) and follow it; admins triage it.
+
+`/feedback` first asks for the openIMIS module or area (buttons, from content/feedback/modules.toml),
+then opens a 5-field form (category, rating, description, steps or screen, anonymous): Discord modals
+hold 5 fields, and a choice among ~14 areas reads better as buttons than as a 6th field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.core.context import Ctx
+from bot.core.i18n import fmt_datetime
+from bot.core.model import (
+    Button,
+    ButtonPressed,
+    CommandInvoked,
+    Field,
+    FieldKind,
+    Form,
+    FormErrors,
+    FormSubmitted,
+    FormValue,
+    Option,
+    Reply,
+    Result,
+)
+from bot.core.routes import Command, Routes
+from bot.services.feedback import (
+    CATEGORIES,
+    MAX_DESCRIPTION,
+    MAX_STEPS,
+    OTHER,
+    QUICK_CATEGORY,
+    category_label,
+    parse_ref,
+    status_label,
+)
+from bot.store import feedback as feedback_sql
+from bot.store.feedback import Item, NewItem, format_ref
+from handlers import feedback_admin as admin
+
+FORM_ID = "feedback.item"
+TITLE_LIMIT = 45  # Discord modal titles and labels
+
+
+async def feedback_command(ctx: Ctx, event: CommandInvoked) -> Result:
+    """Route `/feedback [subcommand|text]`."""
+    args = event.args.strip()
+    if not args:
+        return module_picker(ctx)
+    word, _, rest = args.partition(" ")
+    sub = SUBCOMMANDS.get(word.lower())
+    if sub is None:
+        return await file_quick(ctx, args, anonymous=False)
+    return await sub(ctx, rest.strip())
+
+
+def module_picker(ctx: Ctx) -> Reply:
+    """Step 1 of the form: which module or area (each button opens the form)."""
+    service = ctx.services.feedback
+    buttons = tuple(Button(service.module_label(ctx.services.catalogs, ctx.locale, key), "feedback.new", key)
+                    for key in service.module_keys)
+    return ctx.reply("feedback.pick_module", buttons=buttons)
+
+
+async def open_form(ctx: Ctx, event: ButtonPressed) -> Form:
+    module = event.value if event.value in ctx.services.feedback.module_keys else OTHER
+    return feedback_form(ctx, module)
+
+
+def feedback_form(ctx: Ctx, module: str) -> Form:
+    """Step 2: the form itself; the module travels in the form's state."""
+    label = ctx.services.feedback.module_label(ctx.services.catalogs, ctx.locale, module)
+    title = ctx.t("feedback.form.title", module=label)
+    ratings = tuple(Option(str(n), ctx.t(f"feedback.form.rating_{n}")) for n in range(1, 6))
+    categories = tuple(Option(c, category_label(ctx.services.catalogs, ctx.locale, c)) for c in CATEGORIES)
+    fields = (
+        Field("category", FieldKind.CHOICE, ctx.t("feedback.form.category"), required=True, options=categories),
+        Field("rating", FieldKind.CHOICE, ctx.t("feedback.form.rating"), options=ratings),
+        Field("description", FieldKind.LONG_TEXT, ctx.t("feedback.form.description"), required=True,
+              max_length=MAX_DESCRIPTION),
+        Field("steps", FieldKind.LONG_TEXT, ctx.t("feedback.form.steps"), max_length=MAX_STEPS),
+        Field("anonymous", FieldKind.YES_NO, ctx.t("feedback.form.anonymous"), initial="no"),
+    )
+    short = title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
+    return Form(FORM_ID, short, fields, ctx.t("feedback.form.submit"), state=module)
+
+
+def one(value: FormValue) -> str | None:
+    """A CHOICE value (a one-element list; a bare string is accepted too)."""
+    if isinstance(value, list):
+        return str(value[0]) if value else None
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def text_value(value: FormValue) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def check_text(ctx: Ctx, errors: dict[str, str], name: str, text: str, limit: int, required: bool) -> None:
+    if required and not text:
+        errors[name] = ctx.t("feedback.errors.empty")
+    elif len(text) > limit:
+        errors[name] = ctx.t("feedback.errors.too_long", length=len(text), limit=limit)
+
+
+async def submit_form(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    """Validate the form; file the item; answer with its reference."""
+    values, errors = event.values, {}
+    category = one(values.get("category"))
+    if category not in CATEGORIES:
+        errors["category"] = ctx.t("feedback.errors.unknown_category", category=(category or "")[:30],
+                                   options=", ".join(CATEGORIES))
+    rating_text = one(values.get("rating"))
+    if rating_text is not None and rating_text not in {"1", "2", "3", "4", "5"}:
+        errors["rating"] = ctx.t("feedback.errors.bad_rating")
+    description, steps = text_value(values.get("description")), text_value(values.get("steps"))
+    check_text(ctx, errors, "description", description, MAX_DESCRIPTION, True)
+    check_text(ctx, errors, "steps", steps, MAX_STEPS, False)
+    if errors:
+        return FormErrors(errors)
+    anonymous = values.get("anonymous") is True
+    module = event.state if event.state in ctx.services.feedback.module_keys else OTHER
+    new = NewItem(None if anonymous else ctx.member.id, "form", str(category), module,
+                  int(rating_text) if rating_text else None, description, steps or None)
+    return filed(ctx, await ctx.services.feedback.submit(ctx.services, new, ctx.member))
+
+
+async def file_quick(ctx: Ctx, text: str, anonymous: bool) -> Reply:
+    """`/feedback <text>`: an item with defaults (category usability, module other, no rating)."""
+    text = text.strip()
+    if not text:
+        return ctx.reply("feedback.errors.quick_empty")
+    if len(text) > MAX_DESCRIPTION:
+        return ctx.reply("feedback.errors.quick_too_long", length=len(text), limit=MAX_DESCRIPTION, text=text)
+    new = NewItem(None if anonymous else ctx.member.id, "quick", QUICK_CATEGORY, OTHER, None, text, None)
+    return filed(ctx, await ctx.services.feedback.submit(ctx.services, new, ctx.member))
+
+
+def filed(ctx: Ctx, item: Item) -> Reply:
+    key = "feedback.filed_anonymous" if item.anonymous else "feedback.filed"
+    return ctx.reply(key, ref=item.ref)
+
+
+async def quick(ctx: Ctx, rest: str) -> Reply:
+    return await file_quick(ctx, rest, anonymous=False)
+
+
+async def quick_anonymous(ctx: Ctx, rest: str) -> Reply:
+    return await file_quick(ctx, rest, anonymous=True)
+
+
+async def show_status(ctx: Ctx, rest: str) -> Reply:
+    """`/feedback status FB-0042`: status, note and duplicate target; the text only to its author and admins."""
+    item_id = parse_ref(rest)
+    if item_id is None:
+        return ctx.reply("feedback.errors.bad_ref", text=rest[:30])
+    async with ctx.services.store.transaction() as db:
+        item = await feedback_sql.get(db, item_id)
+    if item is None:
+        return ctx.reply("feedback.errors.unknown_ref", ref=format_ref(item_id))
+    catalogs = ctx.services.catalogs
+    lines = [ctx.t("feedback.status_line", ref=item.ref, status=status_label(catalogs, ctx.locale, item.status),
+                   category=category_label(catalogs, ctx.locale, item.category),
+                   module=ctx.services.feedback.module_label(catalogs, ctx.locale, item.module),
+                   day=fmt_datetime(item.created_at, ctx.locale, "UTC", "d MMMM y"))]
+    if item.member_id == ctx.member.id or ctx.is_admin:
+        lines.append(ctx.t("feedback.post.description", text=item.description))
+    if item.duplicate_of:
+        lines.append(ctx.t("feedback.dm.duplicate", target=format_ref(item.duplicate_of)))
+    if item.note:
+        lines.append(ctx.t("feedback.dm.note", note=item.note))
+    return Reply("\n".join(lines), ephemeral=True)
+
+
+async def mine(ctx: Ctx, rest: str) -> Reply:
+    """`/feedback mine`: the member's own (non-anonymous) items, newest first."""
+    async with ctx.services.store.transaction() as db:
+        items = await feedback_sql.search(db, member_id=ctx.member.id, limit=admin.LIST_LIMIT)
+    if not items:
+        return ctx.reply("feedback.mine_empty")
+    describe = ctx.services.feedback.describe
+    lines = [ctx.t("feedback.mine_title", count=len(items))]
+    lines += [f"• {describe(ctx.services.catalogs, ctx.locale, item)}" for item in items]
+    return Reply("\n".join(lines), ephemeral=True)
+
+
+async def help_text(ctx: Ctx, rest: str) -> Reply:
+    lines = [ctx.t("feedback.help")]
+    if ctx.is_admin:
+        lines.append(ctx.t("feedback.help_admin"))
+    return Reply("\n".join(lines), ephemeral=True)
+
+
+Sub = Callable[[Ctx, str], Awaitable[Reply]]
+SUBCOMMANDS: dict[str, Sub] = {
+    "quick": quick, "rapide": quick, "anonymous": quick_anonymous, "anonyme": quick_anonymous,
+    "status": show_status, "statut": show_status, "mine": mine, "mes": mine, "help": help_text, "aide": help_text,
+    "list": admin.list_items, "liste": admin.list_items, "stats": admin.stats, "set": admin.set_status,
+}
+
+ROUTES = Routes(
+    commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", aliases=("avis",)),),
+    buttons={"feedback.new": open_form, "feedback.status": admin.status_button,
+             "feedback.change": admin.change_button},
+    forms={FORM_ID: submit_form, admin.CHANGE_FORM_ID: admin.submit_change},
+)

@@ -31,4 +31,5 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=getattr(logging, settings.log_level, logging.INFO) if args.command != "console"
                         else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)  # its DEBUG lines hold SQL parameters (member ids)
     return int(args.run(args, settings))

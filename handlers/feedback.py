@@ -36,6 +36,7 @@ from bot.services.feedback import (
     parse_ref,
     status_label,
 )
+from bot.services.feedback_report import FeedbackPrivacy
 from bot.store import feedback as feedback_sql
 from bot.store.feedback import Item, NewItem, format_ref
 from handlers import feedback_admin as admin
@@ -205,4 +206,5 @@ ROUTES = Routes(
     buttons={"feedback.new": open_form, "feedback.status": admin.status_button,
              "feedback.change": admin.change_button},
     forms={FORM_ID: submit_form, admin.CHANGE_FORM_ID: admin.submit_change},
+    privacy=(FeedbackPrivacy(),),
 )

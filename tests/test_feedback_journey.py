@@ -35,7 +35,7 @@ async def test_french_member_files_feedback_and_gets_each_update_once_in_french(
         assert transcript.count("[DM amina] Des nouvelles de votre retour FB-0001") == 2
         assert transcript.count("Planifié.") == 1 and transcript.count("Réalisé.") == 1
         rows = await session.app.services.store.fetch_all(
-            "SELECT idempotency_key, status FROM outbox WHERE kind = 'dm' ORDER BY id")
+            "SELECT idempotency_key, status FROM outbox WHERE kind = 'dm' AND idempotency_key LIKE 'feedback:%'")
         assert [(r[0], r[1]) for r in rows] == [("feedback:1:change:1:dm", "sent"), ("feedback:1:change:2:dm", "sent")]
         assert "You have no feedback filed under your name" in await session.send("/feedback mine")
         await session.send(":as amina")

@@ -7,8 +7,13 @@ import io
 import json
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import Any
 
+import aiosqlite
+
+from bot.core.model import Member
 from bot.services.feedback import item_record
+from bot.store import feedback as feedback_sql
 from bot.store.feedback import Item
 
 EXPORT_FIELDS = ("reference", "created_at", "updated_at", "category", "module", "rating", "status", "anonymous",
@@ -54,3 +59,19 @@ def _cell(value: object) -> object:
 
 def to_json(items: list[Item]) -> str:
     return json.dumps(export_rows(items), ensure_ascii=False, indent=2) + "\n"
+
+
+class FeedbackPrivacy:
+    """The feedback share of /mydata and /forget-me (a PrivacyPart): a member's named items are exported,
+    and on erase they are kept for the product team but made anonymous (bot.store.feedback.erase_member)."""
+
+    name: str = "feedback"
+    tables: tuple[str, ...] = ("feedback_items", "feedback_changes")
+
+    async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
+        items = await feedback_sql.search(db, member_id=member.id, newest_first=False)
+        return export_rows(items)
+
+    async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+        kept = await feedback_sql.erase_member(db, member.id)
+        return [("feedback.privacy_kept", kept)] if kept else []

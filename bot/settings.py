@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 
 class SettingsError(ValueError):
@@ -107,7 +107,13 @@ def _peers(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _feedback(env: Mapping[str, str]) -> dict[str, str]:
+class _FeedbackSettings(TypedDict):
+    feedback_channel: str
+    feedback_webhook_url: str
+    feedback_webhook_secret: str
+
+
+def _feedback(env: Mapping[str, str]) -> _FeedbackSettings:
     """The feedback settings; a webhook URL needs http(s) and a shared secret to sign with."""
     url = env.get("BOT_FEEDBACK_WEBHOOK_URL", "").strip()
     secret = env.get("BOT_FEEDBACK_WEBHOOK_SECRET", "").strip()
@@ -115,8 +121,8 @@ def _feedback(env: Mapping[str, str]) -> dict[str, str]:
         raise SettingsError(f"BOT_FEEDBACK_WEBHOOK_URL must start with http:// or https://, got {url!r}")
     if url and not secret:
         raise SettingsError("BOT_FEEDBACK_WEBHOOK_SECRET is required when BOT_FEEDBACK_WEBHOOK_URL is set")
-    return {"feedback_channel": env.get("BOT_FEEDBACK_CHANNEL", "").strip().lstrip("#") or "product",
-            "feedback_webhook_url": url, "feedback_webhook_secret": secret}
+    return _FeedbackSettings(feedback_channel=env.get("BOT_FEEDBACK_CHANNEL", "").strip().lstrip("#") or "product",
+                             feedback_webhook_url=url, feedback_webhook_secret=secret)
 
 
 @dataclass(frozen=True)

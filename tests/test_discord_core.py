@@ -93,8 +93,10 @@ async def test_language_button_still_works_after_a_restart(fake, tmp_path):
         assert content(answer) == to_markdown(app.services.catalogs.t("fr", "errors.stale_button"))
 
 
-async def echo_mentions(ctx: Ctx, event: MessageReceived) -> Reply | None:
-    return Reply(f"you said {event.text} **@everyone**") if event.mentions_bot else None
+async def echo_mentions(ctx: Ctx, event: MessageReceived) -> list[Reply] | None:
+    if not event.mentions_bot:
+        return None
+    return [Reply(f"you said {event.text} **@everyone**"), Reply("just for you", ephemeral=True)]
 
 
 async def test_dm_and_mention_are_answered_other_messages_ignored(fake, tmp_path):
@@ -114,6 +116,8 @@ async def test_dm_and_mention_are_answered_other_messages_ignored(fake, tmp_path
         assert str(replies[0].body["message_reference"]["message_id"]) == mention["id"]
         assert replies[0].body["allowed_mentions"]["parse"] == []
         assert replies[0].body["content"] == "you said what is this? \\*\\*@everyone\\*\\*"
+        [private] = await fake.messages_to(p.dm_channel_id(BEA["id"]))  # an ephemeral reply goes to her DMs
+        assert private.body["content"] == "just for you" and "message_reference" not in private.body
 
 
 async def test_reconnect_resumes_and_keeps_answering(fake, tmp_path):

@@ -129,15 +129,16 @@ class DiscordDoor:
         event = MessageReceived(actor, text, channel=str(message.channel.id), is_dm=is_dm, mentions_bot=mentioned)
         result = await self.app.dispatcher.handle(event)
         await self.deliver(message.channel, result, self.locale_of(actor), actor.user_id,
-                           reference=None if is_dm else message)
+                           reference=None if is_dm else message, private=None if is_dm else message.author)
 
     def locale_of(self, actor: Actor) -> str:
         return resolve_locale(None, actor.platform_locale, self.app.services.settings.default_locale)
 
     async def deliver(self, where: discord.abc.Messageable, result: Result, locale: str, user_id: str,
-                      reference: discord.Message | None = None) -> None:
-        """Send a handler's answer outside an interaction (a form becomes a message with a button that opens
-        it, for `user_id` only)."""
+                      reference: discord.Message | None = None,
+                      private: discord.abc.Messageable | None = None) -> None:
+        """Send a handler's answer outside an interaction: ephemeral replies to `private` (the member's DMs)
+        when given; a form becomes a message with a button that opens it, for `user_id` only."""
         if isinstance(result, Form):
             form_hash = await self.interactions.store_form(result, user_id)
             result = self.interactions.form_button_reply(locale, "discord.form_prompt", "discord.form_open",
@@ -145,8 +146,9 @@ class DiscordDoor:
         replies = [result] if isinstance(result, Reply) else result if isinstance(result, list) else []
         try:
             for reply in replies:
+                target = private if reply.ephemeral and private is not None else where
                 for outgoing in to_messages(reply):
-                    await outgoing.send_to(where, reference)
+                    await outgoing.send_to(target, reference if target is where else None)
         except discord.Forbidden as exc:
             log.warning("discord: could not answer %s (%s)", getattr(where, "id", where), exc.text)
 

@@ -4,6 +4,7 @@ DMs and mentions, in HTTP mode and Socket Mode, with a neutral demo feature."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -143,3 +144,23 @@ async def test_long_answer_beyond_five_response_url_uses_continues_in_dm(setting
         via_dm = [c.args["text"] for c in rig.slack.calls_to("chat.postMessage")]
         assert [t[:6] for t in via_url] == [f"part {i}" for i in range(5)]
         assert [t[:6] for t in via_dm] == ["part 5", "part 6"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_answers_slack_rate_limits_go_through_the_outbox(settings: Settings, clock: SimClock,
+                                                               mode: str) -> None:
+    async with slack_rig(settings, clock, mode, routes=ROUTES) as rig:
+        rig.slack.fail("chat.postMessage", status=429, retry_after=3)
+        event = p.event_callback(p.dm_event("are you there?"))
+        await rig.side.event(event)
+        await rig.settled("queued", 1)
+        await rig.settled("done", 1)
+        assert not rig.slack.calls_to("chat.postMessage")
+        clock.advance(timedelta(seconds=3))
+        assert await rig.app.services.outbox.deliver_due() == 1
+        dm = rig.slack.calls_to("chat.postMessage")[0].args
+        assert dm["channel"] == "DU1" and dm["text"] == "You said: are you there?"
+        rig.slack.fail("chat.postMessage", error="channel_not_found")  # permanent: dropped, not queued
+        await rig.side.event(p.event_callback(p.dm_event("again")))
+        await rig.settled("done", 2)
+        assert rig.door.journal.count("queued") == 1

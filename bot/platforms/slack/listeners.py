@@ -11,8 +11,10 @@ import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
@@ -21,6 +23,7 @@ from bot.core.model import (
     Actor,
     ButtonPressed,
     CommandInvoked,
+    Destination,
     Form,
     FormErrors,
     FormSubmitted,
@@ -34,6 +37,7 @@ from bot.core.routes import Routes
 from bot.core.text import inert, plain
 from bot.platforms.slack.facts import MemberFacts, actor_from_user
 from bot.platforms.slack.journal import Journal
+from bot.platforms.slack.messenger import PLATFORM, delivery_error
 from bot.platforms.slack.modals import CALLBACK_PREFIX, field_kinds, form_view, read_values
 from bot.platforms.slack.render import decode_action, read_metadata
 from bot.platforms.slack.send import Sender
@@ -175,11 +179,33 @@ class Listeners:
         if isinstance(result, FormErrors):
             log.warning("a form handler's errors reached a command or button; ignored")
             return
-        for reply in as_replies(result):
-            if body.get("response_url"):
-                await self.sender.respond(respond, actor.user_id, reply)
-            else:
-                await self.sender.dm(actor.user_id, reply)
+        for index, reply in enumerate(as_replies(result)):
+            send = (self.sender.respond(respond, actor.user_id, reply) if body.get("response_url")
+                    else self.sender.dm(actor.user_id, reply))
+            await self.safely(f"{body.get('trigger_id')}:{index}", reply, self.dm_to(actor), send)
+
+    @staticmethod
+    def dm_to(actor: Actor) -> Destination:
+        return Destination(PLATFORM, "dm", actor.user_id)
+
+    async def safely(self, key: str, reply: Reply, fallback: Destination, send: Awaitable[object]) -> None:
+        """Send a direct answer; if Slack is rate limiting or down, the outbox delivers it later instead."""
+        try:
+            await send
+        except SlackApiError as exc:
+            error = delivery_error(exc)
+            if error.permanent:
+                log.warning("slack refused an answer (%s); not retried", error.code)
+                return
+            await self.to_outbox(key, reply, fallback, error.reason, error.retry_after or 0.0)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            await self.to_outbox(key, reply, fallback, type(exc).__name__, 0.0)
+
+    async def to_outbox(self, key: str, reply: Reply, dest: Destination, reason: str, wait: float) -> None:
+        not_before = self.services.clock.now() + timedelta(seconds=wait)
+        queued = await self.services.outbox.send(f"slack:answer:{key}", dest, reply, not_before=not_before)
+        log.warning("slack answer not delivered (%s); %s", reason, "queued" if queued else "already queued")
+        self.journal.record("queued", key)
 
     async def open_form(self, form: Form, actor: Actor, trigger_id: str | None, channel: str | None) -> None:
         """A modal; if Slack refuses (expired trigger...), tell the member to try again in a DM."""
@@ -212,8 +238,9 @@ class Listeners:
             await ack(response_action="update", view=await self.view(result, actor, channel))
         else:
             await ack()
-            for reply in as_replies(result):
-                await self.sender.dm(actor.user_id, reply)
+            for index, reply in enumerate(as_replies(result)):
+                key = f"{body.get('trigger_id')}:{index}"
+                await self.safely(key, reply, self.dm_to(actor), self.sender.dm(actor.user_id, reply))
         self.journal.record("submission", form_id)
 
     @staticmethod
@@ -245,11 +272,14 @@ class Listeners:
         message = MessageReceived(actor, text, channel, is_dm=False, mentions_bot=True)
         result = await self.app.dispatcher.handle(message)
         thread = event.get("thread_ts") or event.get("ts")
-        for reply in self.messages(result):
+        for index, reply in enumerate(self.messages(result)):
+            key = f"{body.get('event_id')}:{index}"
             if reply.ephemeral:
-                await self.sender.ephemeral(channel, actor.user_id, reply, thread)
+                await self.safely(key, reply, self.dm_to(actor),
+                                  self.sender.ephemeral(channel, actor.user_id, reply, thread))
             else:
-                await self.sender.post(channel, reply, thread)
+                await self.safely(key, reply, Destination(PLATFORM, "channel", channel),
+                                  self.sender.post(channel, reply, thread))
         self.journal.record("mention", str(body.get("event_id")))
 
     async def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -260,8 +290,9 @@ class Listeners:
         actor = await self.facts.actor(event["user"])
         message = MessageReceived(actor, user_text(event.get("text", ""), self.bot_user), event["channel"], is_dm=True)
         result = await self.app.dispatcher.handle(message)
-        for reply in self.messages(result):
-            await self.sender.post(event["channel"], reply)
+        for index, reply in enumerate(self.messages(result)):
+            send = self.sender.post(event["channel"], reply)
+            await self.safely(f"{body.get('event_id')}:{index}", reply, self.dm_to(actor), send)
         self.journal.record("message", str(body.get("event_id")))
 
     async def on_team_join(self, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -282,6 +313,7 @@ class Listeners:
     async def welcome(self, actor: Actor, channel: str | None, body: dict[str, Any]) -> None:
         joined = MemberJoined(actor, channel, str(body.get("event_id") or "") or None)
         result = await self.app.dispatcher.handle(joined)
-        for reply in self.messages(result):
-            await self.sender.dm(actor.user_id, reply)
+        for index, reply in enumerate(self.messages(result)):
+            send = self.sender.dm(actor.user_id, reply)
+            await self.safely(f"{body.get('event_id')}:{index}", reply, self.dm_to(actor), send)
         self.journal.record("join", actor.user_id)

@@ -152,3 +152,42 @@ async def test_newcomer_with_closed_dms_is_greeted_in_introductions_with_a_real_
         row = await app.services.store.fetch_one(
             "SELECT status, last_error FROM outbox WHERE idempotency_key LIKE 'welcome:%:dm'")
         assert row is not None and row["status"] == "failed" and "DMs closed" in row["last_error"]
+
+
+PEERS = [  # (user, Discord locale, join form answers)
+    (p.user("900000000000005101", "Ana"), "en-US", {"stage": ["exploration"], "languages": ["en"], "country": "TZ",
+                                                    "interests": ["claims"], "consent": ["yes"]}),
+    (p.user("900000000000005102", "Bea"), "fr", {"stage": ["pilot"], "languages": ["fr", "en"], "country": "CM",
+                                                 "interests": ["enrolment"], "consent": ["yes"]}),
+    (p.user("900000000000005103", "Cai"), "en-GB", {"stage": ["adaptation"], "languages": ["en"], "country": "NP",
+                                                    "interests": ["claims", "payments"], "consent": ["yes"]}),
+    (p.user("900000000000005104", "Dan"), "fr", {"stage": ["pilot"], "languages": ["fr"], "country": "NE",
+                                                 "interests": ["enrolment"], "consent": ["yes"]}),
+]
+
+
+async def test_peers_join_by_modal_then_a_round_introduces_each_group_in_its_language(fake, tmp_path):
+    async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
+        t = app.services.catalogs.t
+        for who, locale, answers in PEERS:
+            modal = (await fake.interact(p.slash(who, "peers", "join", locale=locale)))["data"]
+            assert fields_of(modal) == ["stage", "languages", "country", "interests", "consent"]
+            joined = await fake.interact(p.submit(who, modal["custom_id"], answers, locale=locale))
+            assert joined["type"] == 4
+            lang = "fr" if locale == "fr" else "en"
+            expected = to_markdown(t(lang, "peers.join.done", when="WHEN")).split("WHEN")[0] + "<t:"
+            assert joined["data"]["content"].startswith(expected), joined["data"]["content"]
+
+        done = await fake.interact(p.slash(ADMIN, "peers", "round now", admin=True))
+        assert done["type"] == 4
+        await app.heartbeat.tick()
+        ana, bea, cai, dan = (who for who, _, _ in PEERS)
+        [to_ana] = await fake.messages_to(p.dm_channel_id(ana["id"]))
+        [to_cai] = await fake.messages_to(p.dm_channel_id(cai["id"]))
+        [to_bea] = await fake.messages_to(p.dm_channel_id(bea["id"]))
+        [to_dan] = await fake.messages_to(p.dm_channel_id(dan["id"]))
+        assert to_ana.body["content"] == to_cai.body["content"]  # one group message, one DM each
+        assert f"<@{ana['id']}>" in to_ana.body["content"] and f"<@{cai['id']}>" in to_ana.body["content"]
+        assert "You are peers" in to_ana.body["content"]
+        assert "Vous êtes pairs" in to_bea.body["content"] and to_bea.body["content"] == to_dan.body["content"]
+        assert all(c.body["allowed_mentions"] == {"parse": []} for c in (to_ana, to_bea, to_cai, to_dan))

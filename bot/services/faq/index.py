@@ -76,13 +76,14 @@ class Index:
         counts: dict[str, float] = defaultdict(float)  # weighted term frequencies of this topic, both languages
         for lang in LANGS:
             version = entry.version(lang)
-            for text in (*version.questions, *version.tags):
-                terms = self._terms(text, lang, surface)
-                if terms:
-                    self.phrases[doc].append(frozenset(terms))
-                weight = FIELD_WEIGHTS["tags" if text in version.tags else "questions"]
-                for term in terms:
-                    counts[term] += weight
+            for field, texts in (("questions", version.questions), ("tags", version.tags)):
+                weight = FIELD_WEIGHTS[field]
+                for text in texts:
+                    terms = self._terms(text, lang, surface)
+                    if terms:
+                        self.phrases[doc].append(frozenset(terms))
+                    for term in terms:
+                        counts[term] += weight
             for term, times in Counter(self._terms(version.answer, lang, surface)).items():
                 counts[term] += FIELD_WEIGHTS["answer"] * times
         for term, weight in counts.items():

@@ -14,7 +14,7 @@ from bot.platforms.discord.render import to_markdown
 from handlers import core
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.discord_harness import app_for, door, door_settings
+from tests.fakes.discord_harness import Calls, app_for, door, door_settings
 
 ANA = p.user("900000000000001001", "Ana")
 BEA = p.user("900000000000001002", "Béatrice")
@@ -126,3 +126,15 @@ async def test_reconnect_resumes_and_keeps_answering(fake, tmp_path):
         assert fake.resumes == 1 and len(fake.identifies) == 1
         answer = await fake.interact(p.slash(ANA, "help"))
         assert answer["type"] == 4
+
+
+async def test_an_answer_discord_refuses_is_sent_by_dm_instead(fake, tmp_path):
+    async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
+        queued = Calls(app.services.outbox, "send")
+        fake.fail("POST", r"/interactions/\d+/[^/]+/callback", 404, code=10062)  # Unknown interaction (expired)
+        await fake.dispatch("INTERACTION_CREATE", p.slash(ANA, "help"))
+        await queued.wait()
+        await app.heartbeat.tick()
+        [dm] = await fake.messages_to(p.dm_channel_id(ANA["id"]))
+        title = to_markdown(app.services.catalogs.t("en", "help.title", community="openIMIS community"))
+        assert dm.body["content"].startswith(title)

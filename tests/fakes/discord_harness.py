@@ -62,24 +62,34 @@ async def door(app: App, clock: SimClock, answer_within: float = 2.0) -> AsyncIt
         await asyncio.gather(task, waiter, return_exceptions=True)
 
 
-class Handled:
-    """Counts the events the dispatcher has finished handling, to wait on work the door does in the background."""
+class Calls:
+    """Records the calls of an object's async method once they have finished, to wait on work the door does in
+    the background (no sleeps)."""
 
-    def __init__(self, app: App) -> None:
-        self.events: list[object] = []
+    def __init__(self, owner: object, method: str) -> None:
+        self.args: list[tuple[Any, ...]] = []
         self.changed = asyncio.Condition()
-        original = app.dispatcher.handle
+        original = getattr(owner, method)
 
-        async def handle(event: Any) -> Any:
-            result = await original(event)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = await original(*args, **kwargs)
             async with self.changed:
-                self.events.append(event)
+                self.args.append(args)
                 self.changed.notify_all()
             return result
 
-        app.dispatcher.handle = handle  # type: ignore[method-assign]
+        setattr(owner, method, wrapper)
 
-    async def wait(self, kind: type, count: int = 1) -> None:
+    async def wait(self, count: int = 1, match: Any = lambda args: True) -> None:
         async with self.changed:
-            await asyncio.wait_for(self.changed.wait_for(
-                lambda: sum(isinstance(e, kind) for e in self.events) >= count), WAIT)
+            await asyncio.wait_for(self.changed.wait_for(lambda: sum(map(match, self.args)) >= count), WAIT)
+
+
+class Handled(Calls):
+    """The events the dispatcher has finished handling."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app.dispatcher, "handle")
+
+    async def wait(self, kind: Any = object, count: int = 1, match: Any = None) -> None:  # type: ignore[override]
+        await super().wait(count, lambda args: isinstance(args[0], kind))

@@ -8,6 +8,7 @@ modal when it can still be the first response, otherwise as a message with a but
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -21,6 +22,7 @@ from bot.core.model import (
     Button,
     ButtonPressed,
     CommandInvoked,
+    Destination,
     Form,
     FormErrors,
     FormSubmitted,
@@ -115,8 +117,8 @@ class Interactions:
     async def apologise(self, interaction: discord.Interaction) -> None:
         try:
             await self.send(interaction, Reply(self.t(interaction, "errors.internal"), ephemeral=True))
-        except discord.HTTPException:
-            log.warning("discord: could not tell the member about the failure either")
+        except Exception:
+            log.exception("discord: could not tell the member about the failure either")
 
     async def render(self, interaction: discord.Interaction, result: Result) -> None:
         if isinstance(result, Form):
@@ -135,8 +137,21 @@ class Interactions:
             await interaction.response.defer()  # a button or a form with nothing to say: nothing changes
 
     async def send(self, interaction: discord.Interaction, reply: Reply) -> None:
+        """Answer the interaction; if Discord refuses (expired, 5xx after retries), the answer goes by DM
+        through the outbox instead of being lost."""
         for outgoing in to_messages(reply):
-            await outgoing.answer(interaction)
+            try:
+                await outgoing.answer(interaction)
+            except discord.HTTPException as exc:
+                log.warning("discord: answer to interaction %s failed (%s %s); sending it by DM", interaction.id,
+                            exc.status, exc.code)
+                await self.by_dm_instead(interaction, reply)
+                return
+
+    async def by_dm_instead(self, interaction: discord.Interaction, reply: Reply) -> None:
+        key = f"discord:answer:{interaction.id}:{hashlib.sha256(reply.text.encode()).hexdigest()[:16]}"
+        dest = Destination(PLATFORM, "dm", str(interaction.user.id))
+        await self.app.services.outbox.send(key, dest, Reply(reply.text, reply.buttons, False, reply.file))
 
     # ---- forms -------------------------------------------------------------------------------
 

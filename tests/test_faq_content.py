@@ -104,3 +104,17 @@ def test_at_start_a_broken_file_is_skipped_and_reported(tmp_path):
     service = FaqService(tmp_path)
     assert list(service.load().entries) == ["trees"]
     assert [e.file for e in service.load().errors] == ["broken.toml"]
+
+
+def test_commands_named_in_answers_exist():
+    """An answer that tells members to type /something must name a real command (or alias)."""
+    import re
+
+    from handlers import all_routes
+
+    routes = all_routes()
+    entries, _ = load_dir(DEFAULT_DIR)
+    command = re.compile(r"(?<![\w./:])/([a-z][a-z-]+)")
+    named = {m for e in entries for v in e.versions.values() for m in command.findall(v.answer)}
+    assert named
+    assert {n for n in named if routes.command(n) is None} == set()

@@ -32,7 +32,8 @@ class App:
 
 def build_services(*, settings: Settings, store: Store, clock: Clock) -> Services:
     policy = OutboxPolicy(max_attempts=settings.outbox_max_attempts,
-                          base_delay=float(settings.outbox_base_delay_seconds))
+                          base_delay=float(settings.outbox_base_delay_seconds),
+                          concurrency=settings.outbox_concurrency)
     faq = FaqService(settings.faq_dir or None)
     faq.load()  # now, so a malformed file is logged at start rather than at the first question
     return Services(settings=settings, store=store, clock=clock, catalogs=Catalogs(),

@@ -59,6 +59,19 @@ def _int(env: Mapping[str, str], key: str, default: int) -> int:
         raise SettingsError(f"{key} must be a whole number, got {raw!r}") from None
 
 
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{key} must be a number, got {raw!r}") from exc
+    if value < 0:
+        raise SettingsError(f"{key} must not be negative, got {raw!r}")
+    return value
+
+
 def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
     raw = env.get(key, "").strip().lower()
     if not raw:
@@ -136,6 +149,7 @@ class Settings:
     heartbeat_seconds: int = 15
     outbox_max_attempts: int = 8
     outbox_base_delay_seconds: int = 2
+    outbox_concurrency: int = 8
     log_level: str = "INFO"
     faq_dir: str = ""
     slack_bot_token: str = ""
@@ -146,11 +160,15 @@ class Settings:
     slack_host: str = "0.0.0.0"
     slack_port: int = 3000
     slack_member_cache_seconds: int = 3600
+    slack_api_rate: float = 1.0
+    slack_api_burst: int = 20
     discord_token: str = ""
     discord_api_url: str = ""
     discord_gateway_url: str = ""
     discord_guild_ids: tuple[int, ...] = ()
     discord_channels: dict[str, str] = field(default_factory=dict)
+    discord_api_rate: float = 45.0
+    discord_api_burst: int = 10
     webinar_reminders: tuple[int, ...] = (1440, 60)
     webinar_channel: str = "announcements"
     webinar_uid_domain: str = "community-bot.openimis.org"
@@ -184,6 +202,7 @@ class Settings:
             heartbeat_seconds=_int(env, "BOT_HEARTBEAT_SECONDS", 15),
             outbox_max_attempts=_int(env, "BOT_OUTBOX_MAX_ATTEMPTS", 8),
             outbox_base_delay_seconds=_int(env, "BOT_OUTBOX_BASE_DELAY_SECONDS", 2),
+            outbox_concurrency=max(_int(env, "BOT_OUTBOX_CONCURRENCY", 8), 1),
             log_level=env.get("BOT_LOG_LEVEL", "").strip().upper() or "INFO",
             faq_dir=env.get("BOT_FAQ_DIR", "").strip(),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
@@ -194,11 +213,15 @@ class Settings:
             slack_host=env.get("SLACK_HOST", "").strip() or "0.0.0.0",
             slack_port=_int(env, "SLACK_PORT", 3000),
             slack_member_cache_seconds=_int(env, "SLACK_MEMBER_CACHE_SECONDS", 3600),
+            slack_api_rate=_float(env, "SLACK_API_RATE", 1.0),
+            slack_api_burst=max(_int(env, "SLACK_API_BURST", 20), 1),
             discord_token=env.get("DISCORD_TOKEN", "").strip(),
             discord_api_url=env.get("DISCORD_API_URL", "").strip(),
             discord_gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip(),
             discord_guild_ids=tuple(int(g) for g in _csv(env.get("DISCORD_GUILD_IDS", "")) if g.isdigit()),
             discord_channels=_mapping(env.get("DISCORD_CHANNELS", "")),
+            discord_api_rate=_float(env, "DISCORD_API_RATE", 45.0),
+            discord_api_burst=max(_int(env, "DISCORD_API_BURST", 10), 1),
             webinar_reminders=_offsets(env, "WEBINAR_REMINDERS", (1440, 60)),
             webinar_channel=env.get("WEBINAR_CHANNEL", "").strip().lstrip("#") or "announcements",
             webinar_uid_domain=env.get("WEBINAR_UID_DOMAIN", "").strip() or "community-bot.openimis.org",

@@ -42,8 +42,9 @@ async def store(tmp_path: Path):
         yield opened
 
 
-def make_outbox(store: Store, messenger: FakeMessenger, clock: SimClock) -> Outbox:
-    outbox = Outbox(store, clock, OutboxPolicy(max_attempts=4, base_delay=2.0))
+def make_outbox(store: Store, messenger: FakeMessenger, clock: SimClock, concurrency: int = 1) -> Outbox:
+    """One worker by default, so the order of sends is deterministic (test_outbox_pacing covers more)."""
+    outbox = Outbox(store, clock, OutboxPolicy(max_attempts=4, base_delay=2.0, concurrency=concurrency))
     outbox.register(messenger)
     return outbox
 

@@ -8,6 +8,7 @@ recorded with their reason and, where the message has one, its fallback is queue
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import enum
 import logging
@@ -67,7 +68,8 @@ class OutboxPolicy:
     max_attempts: int = 8
     base_delay: float = 2.0
     max_delay: float = 3600.0
-    batch: int = 200
+    batch: int = 200  # kept for settings compatibility; rows are now claimed one at a time per worker
+    concurrency: int = 8  # messages in flight per platform (the messenger paces the requests)
 
 
 class Outbox:
@@ -124,20 +126,39 @@ class Outbox:
             return await sql.next_due(db, list(self.messengers))
 
     async def deliver_due(self) -> int:
-        """Deliver every message due now; returns how many were sent."""
+        """Deliver every message due now, platforms side by side; returns how many were sent.
+
+        Each platform gets `policy.concurrency` workers that claim one row at a time, so a crash leaves
+        at most that many rows in doubt. A temporary failure (5xx, network) reschedules that row only;
+        a 429 with Retry-After pauses its platform and its workers stop.
+        """
+        platforms = self._active_platforms(self.clock.now())
+        counts = await asyncio.gather(*(self._drain(p) for p in platforms))
+        return sum(counts)
+
+    async def _drain(self, platform: str) -> int:
+        """One message alone first (after a pause, no burst into another 429), then the workers."""
+        first = await self._deliver_next(platform)
+        if first is None or first is Outcome.WAIT:
+            return 0
+        workers = max(self.policy.concurrency, 1)
+        counts = await asyncio.gather(*(self._worker(platform) for _ in range(workers)))
+        return (first is Outcome.SENT) + sum(counts)
+
+    async def _worker(self, platform: str) -> int:
         sent = 0
-        while True:
-            now = self.clock.now()
-            async with self.store.transaction() as db:
-                rows = await sql.claim_due(db, self._active_platforms(now), now, self.policy.batch)
-            if not rows:
-                return sent
-            for index, row in enumerate(rows):
-                outcome = await self._deliver(row)
-                if outcome is Outcome.WAIT:
-                    await self._release(rows[index + 1 :])
-                    return sent
-                sent += outcome is Outcome.SENT
+        while (outcome := await self._deliver_next(platform)) not in (None, Outcome.WAIT):
+            sent += outcome is Outcome.SENT
+        return sent
+
+    async def _deliver_next(self, platform: str) -> Outcome | None:
+        """Claim and deliver the oldest due message; None when nothing is due or the platform is paused."""
+        now = self.clock.now()
+        if self.paused_until.get(platform, now) > now:
+            return None
+        async with self.store.transaction() as db:
+            rows = await sql.claim_due(db, [platform], now, 1)
+        return await self._deliver(rows[0]) if rows else None
 
     async def _deliver(self, row: sql.OutboxRow) -> Outcome:
         """Send one row and record what happened."""
@@ -185,14 +206,6 @@ class Outbox:
         if row.fallback is not None:
             dest, reply = row.fallback
             await sql.insert(db, row.key + ":fallback", dest, reply, self.clock.now(), self.clock.now())
-
-    async def _release(self, rows: list[sql.OutboxRow]) -> None:
-        if not rows:
-            return
-        async with self.store.transaction() as db:
-            marks = ",".join("?" for _ in rows)
-            await db.execute(f"UPDATE outbox SET status = 'pending' WHERE id IN ({marks})",
-                             tuple(r.id for r in rows))
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         if retry_after is not None:

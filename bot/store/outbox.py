@@ -65,7 +65,7 @@ async def claim_due(db: aiosqlite.Connection, platforms: list[str], now: datetim
     marks = ",".join("?" for _ in platforms)
     sql = f"""UPDATE outbox SET status = 'sending' WHERE id IN (
                  SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
-                 AND platform IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?)
+                 AND platform IN ({marks}) ORDER BY id LIMIT ?)
               RETURNING id, idempotency_key, platform, kind, target, payload, fallback, attempts, in_doubt"""
     rows = await db.execute_fetchall(sql, (to_iso(now), *platforms, limit))
     claimed = [

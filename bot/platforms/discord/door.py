@@ -160,7 +160,8 @@ async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_
     if not settings.discord_token:
         raise SettingsError("DISCORD_TOKEN is required for the Discord door")
     api = configure_endpoints(settings)
-    messenger = DiscordMessenger(settings.discord_token, api, settings.discord_channels)
+    messenger = DiscordMessenger(settings.discord_token, api, settings.discord_channels,
+                                 rate=settings.discord_api_rate, burst=settings.discord_api_burst)
     await messenger.start()
     app.services.outbox.register(messenger)
     door = DiscordDoor(app, ready, answer_within)

@@ -4,6 +4,11 @@ It makes one attempt per message and reports the outcome to the outbox, which ow
 becomes DeliveryError(retry_after=...), a 5xx or a network error a temporary failure, and a member
 whose DMs are closed (error 50007) a permanent failure with code "dm_closed". (discord.py's own HTTP
 client would sleep and retry inside the call, hiding 429s and 5xx from the outbox.)
+
+Requests are paced by one token bucket (Discord's global limit is per bot). Each message carries a
+`nonce` derived from its outbox key with `enforce_nonce: true`: Discord then returns the message it
+already created for that nonce (within a few minutes) instead of creating a second one, so resending
+a message a crash left in doubt is harmless.
 """
 
 from __future__ import annotations
@@ -18,10 +23,17 @@ from discord.http import handle_message_parameters
 
 from bot.core.model import Destination, Reply
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, Outgoing, to_messages
-from bot.services.outbox import DeliveryError
+from bot.services.outbox import DeliveryError, current_key
+from bot.services.pacing import Pacer
 
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
+NONCE_LENGTH = 25  # Discord accepts a nonce of at most 25 characters
+
+
+def nonce_for(key: str, part: int) -> str:
+    """A stable nonce for part `part` of the outbox message `key`."""
+    return hashlib.sha256(f"{key}#{part}".encode()).hexdigest()[:NONCE_LENGTH]
 
 
 class DiscordMessenger:
@@ -29,8 +41,10 @@ class DiscordMessenger:
 
     platform = PLATFORM
 
-    def __init__(self, token: str, api_base: str, channels: dict[str, str]) -> None:
+    def __init__(self, token: str, api_base: str, channels: dict[str, str], *, rate: float = 0.0,
+                 burst: int = 1) -> None:
         self.token = token
+        self.pacer = Pacer(rate, burst)
         self.api_base = api_base.rstrip("/")
         self.channels = channels
         self.dm_channels: dict[str, str] = {}
@@ -91,16 +105,17 @@ class DiscordMessenger:
 
     async def post(self, channel_id: str, reply: Reply) -> str | None:
         last: str | None = None
-        for outgoing in to_messages(reply):
-            data = await self.request_message(channel_id, outgoing)
+        key = current_key.get()
+        for part, outgoing in enumerate(to_messages(reply)):
+            data = await self.request_message(channel_id, outgoing, nonce_for(key, part) if key else None)
             last = str(data.get("id")) if isinstance(data, dict) else None
         return last
 
-    async def request_message(self, channel_id: str, outgoing: Outgoing) -> Any:
+    async def request_message(self, channel_id: str, outgoing: Outgoing, nonce: str | None = None) -> Any:
         params = handle_message_parameters(content=outgoing.content, view=outgoing.view or discord.utils.MISSING,
                                            file=outgoing.file or discord.utils.MISSING,
-                                           allowed_mentions=NO_MENTIONS)
-        with params:
+                                           allowed_mentions=NO_MENTIONS, nonce=nonce)
+        with params:  # with a nonce, discord.py also sets enforce_nonce: true
             path = f"/channels/{channel_id}/messages"
             if not params.multipart:
                 return await self.request("POST", path, json=params.payload)
@@ -113,6 +128,7 @@ class DiscordMessenger:
         """One REST call; failures become DeliveryError as the outbox expects."""
         if self.session is None:
             raise DeliveryError("the Discord messenger is not started")
+        await self.pacer.take()
         try:
             async with self.session.request(method, self.api_base + path, **kwargs) as response:
                 data = await response.json(content_type=None) if response.content_length != 0 else {}
@@ -121,7 +137,14 @@ class DiscordMessenger:
             raise DeliveryError(f"network error: {type(exc).__name__}: {exc}") from exc
         if 200 <= status < 300:
             return data
-        raise failure(status, data if isinstance(data, dict) else {})
+        error = failure(status, data if isinstance(data, dict) else {})
+        if error.retry_after is not None:
+            self.pacer.hold(error.retry_after)
+        raise error
+
+    async def already_sent(self, dest: Destination, key: str) -> str | None:
+        """Nothing to look up: the resend carries the same nonce and Discord returns the existing message."""
+        return None
 
 
 def failure(status: int, data: dict[str, Any]) -> DeliveryError:

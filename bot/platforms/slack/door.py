@@ -60,7 +60,8 @@ class SlackDoor:
                                  timedelta(seconds=settings.slack_member_cache_seconds))
         self.listeners = Listeners(app, self.sender, self.facts, self.journal)
         self.listeners.register(self.bolt)
-        self.messenger = SlackMessenger(self.sender, settings.slack_channels)
+        self.messenger = SlackMessenger(self.sender, settings.slack_channels, rate=settings.slack_api_rate,
+                                        burst=settings.slack_api_burst)
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         """Serve until cancelled; `ready` is set once Slack can reach us."""

@@ -9,8 +9,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.core.model import Destination, Reply
+from bot.platforms.slack.render import render_reply
 from bot.platforms.slack.send import Sender
 from bot.services.outbox import DeliveryError, current_key
+from bot.services.pacing import Pacer
 
 PLATFORM = "slack"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -47,13 +49,19 @@ def _retry_after(headers: Mapping[str, object]) -> float:
 
 
 class SlackMessenger:
-    """Delivers outbox rows; logical channel names map to ids through settings.slack_channels."""
+    """Delivers outbox rows; logical channel names map to ids through settings.slack_channels.
+
+    Requests are paced per Web API method (Slack rates each method separately: `rate` per second, `burst`
+    at once), and DM channel ids are remembered, so a fan-out costs one conversations.open per member.
+    """
 
     platform = PLATFORM
 
-    def __init__(self, sender: Sender, channels: Mapping[str, str]) -> None:
+    def __init__(self, sender: Sender, channels: Mapping[str, str], *, rate: float = 0.0, burst: int = 1) -> None:
         self.sender = sender
         self.channels = dict(channels)
+        self.pacer = Pacer(rate, burst)
+        self.dm_channels: dict[str, str] = {}
 
     def channel_id(self, target: str) -> str:
         name = target.lstrip("#")
@@ -71,11 +79,11 @@ class SlackMessenger:
             {"event_type": METADATA_TYPE, "event_payload": {"key": key}} if key else None)
         try:
             if dest.kind == "channel":
-                return await self.sender.post(self.channel_id(dest.target), reply, metadata=metadata)
+                return await self._post(self.channel_id(dest.target), reply, metadata)
             if dest.kind in ("dm", "group"):
                 return await self._to_people(dest.target, reply, metadata)
         except SlackApiError as exc:
-            raise delivery_error(exc) from exc
+            raise self._held(delivery_error(exc)) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection") from exc
         raise DeliveryError(f"unknown destination kind {dest.kind!r}", permanent=True, code="bad_destination")
@@ -84,9 +92,27 @@ class SlackMessenger:
         """One DM, a group DM (up to 8 people, Slack's limit), or one DM each for a larger group."""
         users = [u.strip() for u in target.split(",") if u.strip()]
         if len(users) <= GROUP_DM_LIMIT:
-            return await self.sender.dm(",".join(users), reply, metadata=metadata)
-        refs = [await self.sender.dm(user, reply, metadata=metadata) for user in users]
+            return await self._post(await self.dm_channel(",".join(users)), reply, metadata)
+        refs = [await self._post(await self.dm_channel(user), reply, metadata) for user in users]
         return refs[0]
+
+    async def dm_channel(self, users: str) -> str:
+        """The DM (or group DM) channel id: opened once, then remembered."""
+        if users not in self.dm_channels:
+            await self.pacer.take("conversations.open")
+            self.dm_channels[users] = await self.sender.open_dm(users)
+        return self.dm_channels[users]
+
+    async def _post(self, channel: str, reply: Reply, metadata: dict[str, object] | None) -> str | None:
+        parts = len(render_reply(reply)) if reply.text.strip() or not reply.file else 0
+        await self.pacer.take("chat.postMessage", max(parts, 1))
+        return await self.sender.post(channel, reply, metadata=metadata)
+
+    def _held(self, error: DeliveryError) -> DeliveryError:
+        """After a 429, no request of any method before Retry-After."""
+        if error.retry_after is not None:
+            self.pacer.hold(error.retry_after)
+        return error
 
     async def already_sent(self, dest: Destination, key: str) -> str | None:
         """After a crash mid-send: the ts of a DM carrying this outbox key in its metadata, if Slack has it.
@@ -97,11 +123,17 @@ class SlackMessenger:
         if dest.kind != "dm":
             return None
         try:
-            channel = await self.sender.open_dm(dest.target)
+            channel = await self.dm_channel(dest.target)
+            await self.pacer.take("conversations.history")
             history = await self.sender.client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK,
                                                                      include_all_metadata=True)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError):
-            return None
+        except SlackApiError as exc:
+            error = self._held(delivery_error(exc))
+            if error.permanent:
+                return None  # cannot look (e.g. a missing scope): send it
+            raise error from exc  # could not look now: ask again later rather than risk a second copy
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection") from exc
         for message in history.get("messages") or []:
             meta = message.get("metadata") or {}
             if meta.get("event_type") == METADATA_TYPE and (meta.get("event_payload") or {}).get("key") == key:

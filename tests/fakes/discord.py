@@ -5,7 +5,11 @@ channels and channel messages (JSON or multipart with files); every call is reco
 HELLO, heartbeat ACK, IDENTIFY -> READY + GUILD_CREATE, RESUME -> RESUMED, and the test pushes
 INTERACTION_CREATE, GUILD_MEMBER_ADD and MESSAGE_CREATE. Faults: `fail()` answers the next matching
 requests with 429 (retry_after) or 5xx; `reconnect()` asks the client to reconnect (op 7); privileged
-intents the application lacks make IDENTIFY fail with close code 4014.
+intents the application lacks make IDENTIFY fail with close code 4014. With `chaos` (tests.fakes.limits.Chaos)
+the REST API applies one global rate limit (Discord's 50 requests per second per bot) with 429 + retry_after,
+and answers a share of requests with 500 before doing anything. A message sent with a `nonce` and
+`enforce_nonce: true` that repeats a nonce seen within `nonce_window` seconds returns the first message and
+creates nothing (as Discord documents).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +25,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.fakes import discord_payloads as p
+from tests.fakes.limits import Chaos
 
 WAIT = 10.0  # seconds before a wait for something that never comes fails the test
 
@@ -63,8 +69,14 @@ def message_problem(body: dict[str, Any]) -> tuple[int, str] | None:
 
 class FakeDiscord:
     def __init__(self, *, privileged_allowed: int = p.PRIVILEGED, guild_locale: str = "en-US",
-                 token: str = "fake-token") -> None:
+                 token: str = "fake-token", chaos: Chaos | None = None, record: bool = True,
+                 nonce_window: float = 300.0) -> None:
         self.token = token
+        self.chaos = chaos
+        self.record = record  # False: keep created messages but not every call (long benchmarks)
+        self.nonce_window = nonce_window
+        self.created: dict[str, list[dict[str, Any]]] = {}  # channel id -> messages, oldest first
+        self.nonces: dict[str, tuple[float, dict[str, Any]]] = {}
         self.privileged_allowed = privileged_allowed
         self.guild_locale = guild_locale
         self.calls: list[Call] = []
@@ -112,6 +124,8 @@ class FakeDiscord:
     # ---- waiting -----------------------------------------------------------------------------
 
     async def _record(self, call: Call) -> None:
+        if not self.record:
+            return
         async with self.changed:
             self.calls.append(call)
             self.changed.notify_all()
@@ -154,6 +168,9 @@ class FakeDiscord:
         if request.headers.get("Authorization") != f"Bot {self.token}" and not path.startswith("/interactions/") \
                 and not path.startswith("/webhooks/"):
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+        refused = self._chaos(path)
+        if refused is not None:
+            return refused
         fault = self._fault(request.method, path)
         if fault is not None:
             headers = {"Via": "1.1 google"}
@@ -161,6 +178,18 @@ class FakeDiscord:
                 headers["Retry-After"] = str(fault.body["retry_after"])
             return json_response(fault.body, status=fault.status, headers=headers)
         return await self._route(request.method, path, call)
+
+    def _chaos(self, path: str) -> web.Response | None:
+        if self.chaos is None or path in ("/users/@me", "/gateway/bot", "/oauth2/applications/@me"):
+            return None
+        wait = self.chaos.wait("global")
+        if wait is not None:
+            body = {"message": "You are being rate limited.", "retry_after": round(wait, 3), "global": True}
+            return json_response(body, status=429, headers={"Retry-After": str(max(round(wait), 1)),
+                                                            "X-RateLimit-Global": "true", "Via": "1.1 google"})
+        if self.chaos.server_error():
+            return json_response({"message": "injected server error", "code": 0}, status=500)
+        return None
 
     async def _read(self, request: web.Request, path: str) -> Call:
         call = Call(request.method, path, query=dict(request.query))
@@ -236,7 +265,18 @@ class FakeDiscord:
             return json_response({"message": problem[1], "code": problem[0]}, status=400)
         if any(p.dm_channel_id(u) == channel for u in self.closed_dms):
             return json_response({"message": "Cannot send messages to this user", "code": 50007}, status=403)
-        return p.message(channel, p.BOT_USER, (call.body or {}).get("content", ""))
+        body = call.body or {}
+        nonce = str(body.get("nonce") or "")
+        if nonce and body.get("enforce_nonce") and nonce in self.nonces:
+            seen, earlier = self.nonces[nonce]
+            if time.monotonic() - seen < self.nonce_window:
+                return earlier
+        message = p.message(channel, p.BOT_USER, body.get("content", ""))
+        if nonce:
+            message["nonce"] = nonce
+            self.nonces[nonce] = (time.monotonic(), message)
+        self.created.setdefault(channel, []).append(message)
+        return message
 
     # ---- recorded answers --------------------------------------------------------------------
 

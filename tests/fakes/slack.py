@@ -1,7 +1,10 @@
 """A fake Slack on 127.0.0.1: Web API, response_url, file upload URLs and a Socket Mode websocket.
 
 slack_sdk and slack-bolt talk to it for real (AsyncWebClient(base_url=fake.api_url)). It records every
-call, and tests can inject 429 with Retry-After, 5xx, Slack errors and dropped connections.
+call, and tests can inject 429 with Retry-After, 5xx, Slack errors and dropped connections. With `chaos`
+(tests.fakes.limits.Chaos) it rate-limits each Web API method separately (as Slack's tiers do) and answers a
+share of requests with 500 before doing anything. Messages posted are kept per channel, with their metadata,
+for conversations.history.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.limits import Chaos, whole_seconds
+
 BOT_USER = "UBOT"
 RESPONSE_URL_USES = 5
+UNLIMITED = frozenset({"auth.test", "apps.connections.open"})  # start-up calls are never refused here
 
 
 @dataclass
@@ -44,7 +50,9 @@ class Envelope:
 class FakeSlack:
     """Start with `async with FakeSlack() as slack:`; `slack.api_url` is the Web API base."""
 
-    def __init__(self) -> None:
+    def __init__(self, chaos: Chaos | None = None, *, record: bool = True) -> None:
+        self.chaos = chaos
+        self.record = record  # False: keep messages but not every call (long benchmarks)
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
@@ -119,6 +127,8 @@ class FakeSlack:
         return calls[count - 1]
 
     async def _record(self, call: Call) -> None:
+        if not self.record:
+            return
         self.calls.append(call)
         async with self._changed:
             self._changed.notify_all()
@@ -143,8 +153,48 @@ class FakeSlack:
                 return web.Response(status=fault.status, text="upstream trouble", headers=headers)
             return web.json_response({"ok": False, "error": fault.error or "ratelimited"}, status=fault.status,
                                      headers=headers)
+        if self.chaos is not None and method not in UNLIMITED:
+            refused = self._chaos(method, args, token)
+            if refused is not None:
+                return refused
         await self._record(Call(method, args, token))
         return web.json_response(self._answer(method, args, token))
+
+    def _chaos(self, method: str, args: dict[str, Any], token: str) -> web.Response | None:
+        assert self.chaos is not None
+        wait = self.chaos.wait(method)
+        if wait is not None:
+            self._note(Call(method + "!ratelimited", args, token))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(whole_seconds(wait))})
+        if self.chaos.server_error():
+            self._note(Call(method + "!500", args, token))
+            return web.Response(status=500, text="injected server error")
+        return None
+
+    def _note(self, call: Call) -> None:
+        if self.record:
+            self.calls.append(call)
+
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        """Messages chat.postMessage created in `channel`, oldest first."""
+        return list(reversed(self.history.get(channel, [])))
+
+    def _post(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = f"1700000000.{next(self._ids):06d}"
+        channel = str(args.get("channel"))
+        message = {"type": "message", "user": BOT_USER, "ts": ts, "text": args.get("text", ""),
+                   "metadata": _as_dict(args.get("metadata")) or None}
+        self.history.setdefault(channel, []).insert(0, message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first; metadata only with include_all_metadata (as Slack does)."""
+        with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        limit = int(args.get("limit") or 100)
+        found = self.history.get(str(args.get("channel")), [])[:limit]
+        return {"ok": True, "messages": [m if with_meta else {k: v for k, v in m.items() if k != "metadata"}
+                                         for m in found], "has_more": False}
 
     def _answer(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
         if method == "auth.test":
@@ -161,17 +211,13 @@ class FakeSlack:
             users = [u for u in str(args.get("users", "")).split(",") if u]
             channel = "D" + users[0] if len(users) == 1 else "G" + "".join(sorted(users))
             return {"ok": True, "channel": {"id": channel}}
-        if method in ("chat.postMessage", "chat.postEphemeral"):
-            ts = f"1700000000.{next(self._ids):06d}"
-            if method == "chat.postMessage":
-                message = {"ts": ts, "text": args.get("text"), "metadata": _as_dict(args.get("metadata"))}
-                self.history.setdefault(str(args.get("channel")), []).insert(0, message)
-            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "chat.postMessage":
+            return self._post(args)
         if method == "conversations.history":
-            messages = self.history.get(str(args.get("channel")), [])[: int(args.get("limit", 100))]
-            if str(args.get("include_all_metadata")).lower() not in ("1", "true"):
-                messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
-            return {"ok": True, "messages": messages, "has_more": False}
+            return self._history(args)
+        if method == "chat.postEphemeral":
+            ts = f"1700000000.{next(self._ids):06d}"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ids)}", **_as_dict(args.get("view"))}}
         if method == "files.getUploadURLExternal":

@@ -1,0 +1,67 @@
+"""Server-side rate limits and injected failures shared by the fake Slack and the fake Discord."""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+
+
+class ServerLimit:
+    """GCRA as a server applies it: `rate` requests per second, `burst` at once; beyond, a wait in seconds."""
+
+    def __init__(self, rate: float, burst: int = 10) -> None:
+        self.interval = 1.0 / rate
+        self.tolerance = (max(burst, 1) - 1) * self.interval
+        self.tat = 0.0
+        self.accepted = 0
+        self.refused = 0
+
+    def check(self) -> float | None:
+        """None if the request may go (and count it); otherwise how long to wait."""
+        now = time.monotonic()
+        tat = max(self.tat, now)
+        if tat - self.tolerance > now:
+            self.refused += 1
+            return tat - self.tolerance - now
+        self.tat = tat + self.interval
+        self.accepted += 1
+        return None
+
+
+@dataclass
+class Chaos:
+    """Rate limits (one bucket per key) and a share of requests answered with a server error."""
+
+    rate: float = 0.0
+    burst: int = 10
+    error_rate: float = 0.0
+    seed: int = 7
+    buckets: dict[str, ServerLimit] = field(default_factory=dict)
+    errors: int = 0
+
+    def __post_init__(self) -> None:
+        self.random = random.Random(self.seed)
+
+    def wait(self, key: str) -> float | None:
+        """Seconds to wait if the request under `key` is over the limit, else None (it counts)."""
+        if self.rate <= 0:
+            return None
+        if key not in self.buckets:
+            self.buckets[key] = ServerLimit(self.rate, self.burst)
+        return self.buckets[key].check()
+
+    def server_error(self) -> bool:
+        hit = self.error_rate > 0 and self.random.random() < self.error_rate
+        self.errors += hit
+        return hit
+
+    @property
+    def refused(self) -> int:
+        return sum(b.refused for b in self.buckets.values())
+
+
+def whole_seconds(wait: float) -> int:
+    """Slack's Retry-After is whole seconds, rounded up."""
+    return max(math.ceil(wait), 1)

@@ -143,3 +143,16 @@ async def test_replayed_round_queues_nothing_new(console: ConsoleFactory) -> Non
         count = await services.store.fetch_one("SELECT COUNT(*) FROM outbox")
         assert await run_round(services, "scheduled", slot) is None
         assert await services.store.fetch_one("SELECT COUNT(*) FROM outbox") == count
+
+
+async def test_a_member_asking_for_a_mentor_is_introduced_to_someone_further_along(console: ConsoleFactory) -> None:
+    people = [("eve", "en", "mentor stage=pilot languages=en country=TZ interests=claims consent=yes"),
+              ("fay", "en", "stage=scale-up languages=en country=CM interests=mobile consent=yes"),
+              ("gus", "en", "stage=pilot languages=en country=NP interests=claims consent=yes"),
+              ("hal", "en", "stage=scale-up languages=en country=NP interests=mobile consent=yes")]
+    async with console(user="admin") as session:
+        await join_all(session, people)
+        out = await session.send("/peers round now")
+        intro = next(part for part in out.split("[group ")[1:] if "eve" in part.split("]")[0])
+        assert "a mentor was asked for, one step further along: Pilot, Scale-up" in intro
+        assert intro.split("]")[0] in ("eve, fay", "eve, hal")

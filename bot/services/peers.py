@@ -94,6 +94,8 @@ class Pool:
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
     history: dict[str, list[list[list[str]]]] = field(default_factory=dict)
 
+    by_id: dict[int, Candidate] = field(default_factory=dict)
+
 
 def candidate(member: Member, profile: Profile, wants_mentor: bool, excluded: set[int], at: datetime,
               default_tz: str) -> Candidate:
@@ -113,8 +115,9 @@ async def load_pool(db: aiosqlite.Connection, settings: Settings, at: datetime) 
         member, profile = pool.members.get(p.member_id), pool.profiles.get(p.member_id)
         if member is None or profile is None or not profile.peer_consent:
             continue
-        pool.candidates.setdefault(member.platform, []).append(candidate(
-            member, profile, p.wants_mentor, excluded.get(member.id, set()), at, settings.community_timezone))
+        pool.by_id[member.id] = candidate(member, profile, p.wants_mentor, excluded.get(member.id, set()), at,
+                                          settings.community_timezone)
+        pool.candidates.setdefault(member.platform, []).append(pool.by_id[member.id])
     for platform in pool.candidates:
         past = await sql.history(db, platform, settings.peers_repeat_rounds)
         pool.history[platform] = [[[str(m) for m in g] for g in groups] for groups in past]
@@ -181,8 +184,7 @@ async def _introduce(db: aiosqlite.Connection, services: Services, pool: Pool, r
     shared = set.intersection(*(set(p.languages) for p in profiles))
     language = text.group_language(shared, locales, default)
     group_id = await sql.add_group(db, round_id, platform, language or "", ids)
-    why = explain([candidate(m, p, False, set(), ends, services.settings.community_timezone)
-                   for m, p in zip(members, profiles, strict=True)])
+    why = explain([pool.by_id[i] for i in ids])
     names = [mention(m.user_id, m.display_name) for m in members]
     stages = [p.stage for p in profiles if p.stage]
     chosen = text.pick_starters(starters, set(stages), group_id)

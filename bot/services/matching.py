@@ -39,6 +39,7 @@ COUNTRY_BONUS = 10
 HOURS_CAP = 8
 WORK_START, WORK_END = 9, 17  # local working hours used for the overlap
 MODES = ("peer", "mentor")
+MAX_WEIGHT = PAIR_BASE + STAGE_SAME + INTEREST_STEP * INTEREST_CAP + COUNTRY_BONUS + HOURS_CAP
 PERTURB_ROUNDS = 150  # iterated local search on instances small enough for every pair to be a candidate
 PERTURB_WORK = 12_000_000  # fewer rounds as instances grow (each round costs about n * n)
 
@@ -165,7 +166,8 @@ class Encoded:
         if si < 0 or sj < 0:
             tier = 0
         elif self.seeker[i] or self.seeker[j]:
-            tier = self.stage_tier(i, j)
+            gap = max(sj - si if self.seeker[i] else 0, si - sj if self.seeker[j] else 0)
+            tier = STAGE_SAME if gap == 1 else STAGE_NEAR if gap > 1 else 0
         else:
             tier = STAGE_SAME if si == sj else STAGE_NEAR if si - sj in (1, -1) else 0
         shared = (self.intr[i] & self.intr[j]).bit_count()
@@ -206,7 +208,7 @@ def plan_round(members: list[Candidate], history: list[list[list[str]]] | None =
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     unique = list({m.id: m for m in members}.values())
     enc = Encoded(unique, recent_pairs(history or [], repeat_window), mode)
-    graph = Graph(enc.n, enc.weight, search_candidates(enc, seed, exhaustive_up_to))
+    graph = Graph(enc.n, enc.weight, search_candidates(enc, seed, exhaustive_up_to), MAX_WEIGHT)
     mate = greedy(graph)
     mop_up(graph, mate, enc.weight)
     improve(graph, mate)

@@ -33,8 +33,10 @@ class Encodable(Protocol):
 class Graph:
     """Members 0..n-1, a weight function (-1: forbidden) and each member's candidate partners."""
 
-    def __init__(self, n: int, weight: Callable[[int, int], int], candidates: list[dict[int, int]]) -> None:
+    def __init__(self, n: int, weight: Callable[[int, int], int], candidates: list[dict[int, int]],
+                 max_weight: int) -> None:
         self.n = n
+        self.max_weight = max_weight  # no pair weighs more: bounds the gain of a move before computing it
         self.weight_fn = weight
         self.candidates = candidates  # i -> {j: weight}
 
@@ -160,27 +162,31 @@ def improve(graph: Graph, mate: list[int], max_steps: int | None = None, start: 
 
 def _improve_one(graph: Graph, mate: list[int], i: int) -> tuple[tuple[int, ...], int]:
     """The best single move around member i; returns the members it touched and the gain."""
-    weight = graph.weight
+    weight, candidates = graph.weight, graph.candidates
     a = mate[i]
     w_ia = weight(i, a)
     best_gain, best = 0, None
-    for j, w_ij in graph.candidates[i].items():
+    for j, w_ij in candidates[i].items():
         b = mate[j]
         if j == a:
             continue
+        base = w_ij - w_ia - (candidates[j].get(b) or weight(j, b) if b >= 0 else 0)
+        if base + (graph.max_weight if a >= 0 and b >= 0 else 0) <= best_gain:
+            continue  # even the best possible re-pairing of a and b would not beat the best move so far
         w_ab = weight(a, b) if a >= 0 and b >= 0 else 0
-        gain = w_ij + max(w_ab, 0) - w_ia - weight(j, b)
+        gain = base + max(w_ab, 0)
         if gain > best_gain:
-            best_gain, best = gain, (j, a, b, w_ab > 0)
+            best_gain, best = gain, (j, a, b, w_ab)
     if best is None:
         return _augment(graph, mate, i) if a < 0 else ((), 0)
-    j, a, b, keep_ab = best
+    j, a, b, w_ab = best
     for k in (a, b):
         if k >= 0:
             mate[k] = -1
     _pair(mate, i, j)
-    if keep_ab:
+    if w_ab > 0:
         _pair(mate, a, b)
+        candidates[a][b] = candidates[b][a] = w_ab  # matched pairs stay cheap to look up
     return (i, j, a, b), best_gain
 
 

@@ -46,6 +46,7 @@ async def peers_command(ctx: Ctx, event: CommandInvoked) -> Reply | list[Reply] 
 
 async def leave(ctx: Ctx, rest: str) -> Reply:
     async with ctx.services.store.transaction() as db:
+        await sql.enrol_consenting(db, ctx.now)
         changed = await sql.set_status(db, ctx.member.id, "left", ctx.now)
     return ctx.reply("peers.left" if changed else "peers.not_joined")
 
@@ -76,6 +77,7 @@ async def snooze(ctx: Ctx, rest: str) -> Reply:
     if not clear and (until is None or until <= ctx.now or until > ctx.now + timedelta(days=366)):
         return ctx.reply("peers.snooze.bad_date", example=(ctx.now + timedelta(days=30)).date().isoformat())
     async with ctx.services.store.transaction() as db:
+        await sql.enrol_consenting(db, ctx.now)
         changed = await sql.snooze(db, ctx.member.id, until, ctx.now)
     if not changed:
         return ctx.reply("peers.not_joined")
@@ -85,6 +87,7 @@ async def snooze(ctx: Ctx, rest: str) -> Reply:
 async def status(ctx: Ctx, rest: str) -> Reply:
     """Whether the member takes part, their latest group and when the next round is."""
     async with ctx.services.store.transaction() as db:
+        await sql.enrol_consenting(db, ctx.now)
         me = await sql.participant(db, ctx.member.id)
         seats = await sql.latest_group_of(db, ctx.member.id)
         people = await sql.members(db, [s.member_id for s in seats])
@@ -133,7 +136,7 @@ async def suggest(ctx: Ctx, rest: str) -> Reply:
 
 async def find_member(ctx: Ctx, raw: str) -> Member | None:
     """A member on the actor's platform by user id (doors pass ids) or by display name (the console)."""
-    name = raw.strip().lstrip("@").strip()
+    name = raw.strip().strip("<>").lstrip("@!").split("|")[0].strip()  # "@ana", "<@U123>", "<@!123>"
     if not name:
         return None
     async with ctx.services.store.transaction() as db:

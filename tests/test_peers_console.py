@@ -156,3 +156,23 @@ async def test_a_member_asking_for_a_mentor_is_introduced_to_someone_further_alo
         intro = next(part for part in out.split("[group ")[1:] if "eve" in part.split("]")[0])
         assert "a mentor was asked for, one step further along: Pilot, Scale-up" in intro
         assert intro.split("]")[0] in ("eve, fay", "eve, hal")
+
+
+async def test_yes_to_peer_introductions_in_onboarding_is_enough_to_take_part(console: ConsoleFactory) -> None:
+    from bot.store import members as member_sql
+    from bot.store import profiles as profile_sql
+    from bot.store.profiles import Profile
+
+    async with console(user="admin") as session:
+        await join_all(session, PEOPLE[1:2])  # bea joins with /peers join
+        services = session.app.services
+        async with services.store.transaction() as db:  # what onboarding's "Yes, introduce me to a peer" saves
+            for name in ("kim", "lou"):
+                member = await member_sql.upsert(db, session.door.actor(name), services.clock.now())
+                await profile_sql.save(db, Profile(member.id, stage="pilot", languages=("fr",), country="TD",
+                                                   peer_consent=True), services.clock.now())
+        out = await session.send(":as lou", "/peers status")
+        assert "You take part in peer matching." in out
+        assert "You left peer matching" in await session.send("/peers leave")
+        out = await session.send(":as admin", "/peers round now")
+        assert "[group bea, kim]" in out and "lou" not in out

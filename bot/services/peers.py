@@ -107,14 +107,15 @@ def candidate(member: Member, profile: Profile, wants_mentor: bool, excluded: se
 
 
 async def load_pool(db: aiosqlite.Connection, settings: Settings, at: datetime) -> Pool:
+    await sql.enrol_consenting(db, at)
     participants = await sql.available(db, at)
     ids = [p.member_id for p in participants]
     pool = Pool(await sql.members(db, ids), await profile_sql.get_many(db, ids))
     excluded = await sql.exclusions(db)
     for p in participants:
         member, profile = pool.members.get(p.member_id), pool.profiles.get(p.member_id)
-        if member is None or profile is None or not profile.peer_consent:
-            continue
+        if member is None or profile is None or not profile.peer_consent or not profile.languages:
+            continue  # consent withdrawn (e.g. with /profile), or nothing to match a language on
         pool.by_id[member.id] = candidate(member, profile, p.wants_mentor, excluded.get(member.id, set()), at,
                                           settings.community_timezone)
         pool.candidates.setdefault(member.platform, []).append(pool.by_id[member.id])

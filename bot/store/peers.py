@@ -263,5 +263,18 @@ async def members(db: aiosqlite.Connection, member_ids: list[int]) -> dict[int, 
 
 
 async def first_join(db: aiosqlite.Connection) -> datetime | None:
-    rows = list(await db.execute_fetchall("SELECT MIN(joined_at) FROM peer_participants"))
+    """When the first member took part (joined, or said yes to peer introductions during onboarding)."""
+    sql = """SELECT MIN(t) FROM (SELECT joined_at AS t FROM peer_participants
+             UNION ALL SELECT updated_at AS t FROM profiles WHERE peer_consent = 1)"""
+    rows = list(await db.execute_fetchall(sql))
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
+
+
+async def enrol_consenting(db: aiosqlite.Connection, now: datetime) -> int:
+    """Members who said yes to peer introductions in their profile (onboarding) take part without /peers
+    join; their row lets them leave, snooze or be paused like everyone else."""
+    sql = """INSERT INTO peer_participants (member_id, status, wants_mentor, joined_at, updated_at)
+             SELECT member_id, 'active', 0, updated_at, ? FROM profiles WHERE peer_consent = 1
+             ON CONFLICT (member_id) DO NOTHING"""
+    cursor = await db.execute(sql, (to_iso(now),))
+    return cursor.rowcount

@@ -191,3 +191,37 @@ async def test_peers_join_by_modal_then_a_round_introduces_each_group_in_its_lan
         assert "You are peers" in to_ana.body["content"]
         assert "Vous êtes pairs" in to_bea.body["content"] and to_bea.body["content"] == to_dan.body["content"]
         assert all(c.body["allowed_mentions"] == {"parse": []} for c in (to_ana, to_bea, to_cai, to_dan))
+
+
+async def test_feedback_by_modal_and_inline_triaged_in_the_product_channel_and_dmed_back(fake, tmp_path):
+    product = "900000000000000500"
+    settings = door_settings(fake, tmp_path / "bot.db", discord_channels={"product": product})
+    async with app_for(settings) as (app, clock), door(app, clock):
+        t = app.services.catalogs.t
+        picker = (await fake.interact(p.slash(AWA, "feedback", locale="fr")))["data"]
+        modules = [b for b in buttons_of(picker) if b.startswith("feedback.new|")]
+        modal = (await fake.interact(p.press(AWA, modules[0], locale="fr")))["data"]
+        assert fields_of(modal) == ["category", "rating", "description", "steps", "anonymous"]
+        category = modal["components"][0]["component"]["options"][0]["value"]
+        answers = {"category": [category], "rating": ["4"], "description": "La liste des assurés est lente",
+                   "steps": "", "anonymous": ["no"]}
+        filed = await fake.interact(p.submit(AWA, modal["custom_id"], answers, locale="fr"))
+        assert filed["data"]["content"].startswith(to_markdown(t("fr", "feedback.filed", ref="FB-0001"))[:20])
+        assert "FB-0001" in filed["data"]["content"]
+
+        quick = await fake.interact(p.slash(RAM, "feedback", "the claims page is slow"))
+        assert to_markdown(t("en", "feedback.filed", ref="FB-0002")) == quick["data"]["content"]
+
+        await app.heartbeat.tick()
+        posts = await fake.messages_to(product, 2)
+        statuses = [b for b in buttons_of(posts[0].body) if b.startswith("feedback.status|1:")]
+        assert statuses and all(c.body["allowed_mentions"] == {"parse": []} for c in posts)
+        await fake.interact(p.press(ADMIN, statuses[0], admin=True))
+        await fake.interact(p.slash(ADMIN, "feedback", "set FB-0002 done fixed in 24.10", admin=True))
+        await app.heartbeat.tick()
+        [to_awa] = await fake.messages_to(p.dm_channel_id(AWA["id"]))
+        [to_ram] = await fake.messages_to(p.dm_channel_id(RAM["id"]))
+        assert "FB-0001" in to_awa.body["content"] and "FB-0002" in to_ram.body["content"]
+        assert "fixed in 24.10" in to_ram.body["content"]
+        assert to_awa.body["content"].startswith("Des nouvelles de votre retour FB-0001")  # in her language
+        assert to_ram.body["content"].startswith("News about your feedback FB-0002")

@@ -127,3 +127,45 @@ async def test_faq_dm_mention_and_command_with_votes(settings: Settings, clock: 
         reply = (await rig.slack.wait_call("response_url", 2)).args
         assert reply["response_type"] == "ephemeral" and "Nepal" in reply["text"]
         assert not rig.slack.calls_to("chat.postEphemeral")
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_feedback_picker_modal_product_post_triage_and_member_dm(settings: Settings, clock: SimClock,
+                                                                       mode: str) -> None:
+    settings = replace(settings, admins=frozenset({"slack:U1"}))
+    async with slack_rig(settings, clock, mode, users=USERS, slack_channels=CHANNELS) as rig:
+        await rig.side.command(p.command(rig.slack, "avis", user="U2", channel="DU2"))
+        picker = (await rig.slack.wait_call("response_url")).args
+        module = button(picker, "feedback.new")
+        await rig.side.interactive(p.block_action(rig.slack, module["action_id"], module["value"], user="U2",
+                                                  channel="DU2"))
+        view = (await rig.slack.wait_call("views.open")).args["view"]
+        assert [b["block_id"] for b in view["blocks"]] == ["category", "rating", "description", "steps", "anonymous"]
+        anonymous = view["blocks"][4]["element"]
+        assert anonymous["type"] == "radio_buttons" and anonymous["initial_option"]["value"] == "no"
+
+        empty = await rig.side.interactive(p.view_submission(view, {"category": "bug", "anonymous": "no"},
+                                                             user="U2"))
+        assert empty["response_action"] == "errors" and list(empty["errors"]) == ["description"]
+        answers = {"category": "bug", "rating": "2", "anonymous": "no",
+                   "description": "La liste des assurés <b>plante</b> @here"}
+        assert await rig.side.interactive(p.view_submission(view, answers, user="U2")) == {}
+
+        await rig.slack.wait_for(lambda s: posts_to(rig, "C0PRODUCT") and posts_to(rig, "DU2"))
+        post = posts_to(rig, "C0PRODUCT")[0]
+        assert "&lt;b&gt;plante&lt;/b&gt; @\u200bhere" in post["text"] and "<b>" not in post["text"]
+        assert "FB-" in posts_to(rig, "DU2")[0]["text"]
+
+        triage = [e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"].startswith("feedback.status#")]
+        refused = await rig.side.interactive(p.block_action(rig.slack, triage[0]["action_id"], triage[0]["value"],
+                                                            user="U2", channel="C0PRODUCT"))
+        assert refused == {}
+        await rig.side.interactive(p.block_action(rig.slack, triage[0]["action_id"], triage[0]["value"],
+                                                  user="U1", channel="C0PRODUCT"))
+        await rig.slack.wait_for(lambda s: len(posts_to(rig, "DU2")) >= 2)
+        update = posts_to(rig, "DU2")[1]["text"]
+        answers_to_presses = [c.args["text"] for c in rig.slack.calls_to("response_url")][1:]
+        assert answers_to_presses[0].startswith("Désolé, seuls les administrateurs")  # U2 is not an admin
+        assert answers_to_presses[1].startswith("FB-0001 is now")
+        assert update.startswith("Des nouvelles de votre retour FB-0001") and "&lt;b&gt;" in update

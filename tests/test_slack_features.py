@@ -4,7 +4,7 @@ slash command -> modal -> submission -> DM (and the buttons, channel posts and r
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -169,3 +169,35 @@ async def test_feedback_picker_modal_product_post_triage_and_member_dm(settings:
         assert answers_to_presses[0].startswith("Désolé, seuls les administrateurs")  # U2 is not an admin
         assert answers_to_presses[1].startswith("FB-0001 is now")
         assert update.startswith("Des nouvelles de votre retour FB-0001") and "&lt;b&gt;" in update
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_peers_join_modal_round_group_dm_and_checkin(settings: Settings, clock: SimClock, mode: str) -> None:
+    async with slack_rig(settings, clock, mode, users=USERS, slack_channels=CHANNELS) as rig:
+        await rig.side.command(p.command(rig.slack, "peers", "join"))
+        view = (await rig.slack.wait_call("views.open")).args["view"]
+        assert [b["block_id"] for b in view["blocks"]] == ["stage", "languages", "country", "interests", "consent"]
+        answers = {"stage": "pilot", "languages": ["en", "fr"], "country": "1X", "interests": ["claims"],
+                   "consent": "yes"}
+        bad = await rig.side.interactive(p.view_submission(view, answers))
+        assert bad["response_action"] == "errors" and list(bad["errors"]) == ["country"]
+        assert await rig.side.interactive(p.view_submission(view, {**answers, "country": "CM"})) == {}
+        joined = (await rig.slack.wait_call("chat.postMessage")).args
+        assert joined["channel"] == "DU1" and "<!date^" in joined["text"]
+
+        inline = "join stage=pilot languages=fr,en country=NE interests=claims consent=oui"
+        await rig.side.command(p.command(rig.slack, "pairs", inline, user="U2", channel="DU2"))
+        assert "<!date^" in (await rig.slack.wait_call("response_url")).args["text"]
+
+        await rig.app.heartbeat.advance_to(clock, clock.now() + timedelta(days=7))
+        group = [c.args["users"] for c in rig.slack.calls_to("conversations.open")]
+        assert "U1,U2" in group or "U2,U1" in group
+        intro = posts_to(rig, "GU1U2")[0]["text"]
+        assert "<@U1>" in intro and "<@U2>" in intro
+
+        await rig.app.heartbeat.advance_to(clock, clock.now() + timedelta(days=11))
+        checkin = next(m for m in posts_to(rig, "DU2") if any(b["type"] == "actions" for b in m["blocks"]))
+        yes = button(checkin, "peers.checkin", ":yes")
+        await rig.side.interactive(p.block_action(rig.slack, yes["action_id"], yes["value"], user="U2",
+                                                  channel="DU2"))
+        assert (await rig.slack.wait_call("response_url", 2)).args["text"].startswith("Formidable")

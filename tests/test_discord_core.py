@@ -124,6 +124,7 @@ async def test_reconnect_resumes_and_keeps_answering(fake, tmp_path):
     async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
         await fake.reconnect()
         assert fake.resumes == 1 and len(fake.identifies) == 1
+        assert fake.heartbeats >= 2  # discord.py beats at once on each HELLO; the fake ACKs each beat
         answer = await fake.interact(p.slash(ANA, "help"))
         assert answer["type"] == 4
 

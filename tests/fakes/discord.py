@@ -84,6 +84,7 @@ class FakeDiscord:
         self.closed_dms: set[str] = set()
         self.identifies: list[int] = []  # intents of each IDENTIFY
         self.resumes = 0
+        self.heartbeats = 0
         self.sockets: list[web.WebSocketResponse] = []
         self.sessions: list[int] = []  # intents of each live session, same order as sockets
         self.interaction_types: dict[str, int] = {}  # interaction id -> type, as dispatched
@@ -321,6 +322,7 @@ class FakeDiscord:
     async def _gateway_op(self, ws: web.WebSocketResponse, msg: dict[str, Any]) -> None:
         op, data = msg.get("op"), msg.get("d") or {}
         if op == 1:
+            self.heartbeats += 1
             await ws.send_json({"op": 11})
         elif op == 2:
             await self._identify(ws, int(data.get("intents", 0)))

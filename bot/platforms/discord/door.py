@@ -49,6 +49,15 @@ def configure_endpoints(settings: Settings) -> str:
     return api
 
 
+def not_about_voice(record: logging.LogRecord) -> bool:
+    """The bot uses no voice: discord.py's warnings about missing voice libraries would only confuse."""
+    return "voice will NOT" not in record.getMessage()
+
+
+def quiet_voice_warnings() -> None:
+    logging.getLogger("discord.client").addFilter(not_about_voice)  # added once: filters are kept unique
+
+
 def wanted_intents() -> discord.Intents:
     intents = discord.Intents.default()
     intents.members = True
@@ -160,6 +169,7 @@ async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_
     if not settings.discord_token:
         raise SettingsError("DISCORD_TOKEN is required for the Discord door")
     api = configure_endpoints(settings)
+    quiet_voice_warnings()
     messenger = DiscordMessenger(settings.discord_token, api, settings.discord_channels,
                                  rate=settings.discord_api_rate, burst=settings.discord_api_burst)
     await messenger.start()

@@ -25,7 +25,9 @@ from bot.core.model import (
 from bot.core.routes import Command, Routes
 from bot.core.taxonomy import NOT_IMPLEMENTING, ROLES, STAGES, role_key, stage_key
 from bot.services import onboarding as ob
+from bot.store import peers as peers_sql
 from bot.store import profiles as profile_sql
+from handlers import peers_join
 from handlers.onboarding_steps import (
     FIELD_ALIASES,
     resolve,
@@ -60,7 +62,7 @@ async def start(ctx: Ctx, event: ButtonPressed) -> Reply:
     return await ask_step(ctx, ob.STEPS[0])
 
 
-async def set_value(ctx: Ctx, event: ButtonPressed) -> Reply:
+async def set_value(ctx: Ctx, event: ButtonPressed) -> Reply | list[Reply]:
     """A choice button: store it and ask the next question."""
     step, _, raw = event.value.partition(":")
     if step not in PRESSED:
@@ -70,7 +72,24 @@ async def set_value(ctx: Ctx, event: ButtonPressed) -> Reply:
     except UserError:
         return ctx.reply("profile.stale")
     await save_field(ctx, step, value)
+    if step == "consent":
+        done = await ask_step(ctx, None)
+        return [done, await enrol_in_matching(ctx)] if value is True else done
     return await ask_step(ctx, ob.next_step(step))
+
+
+async def enrol_in_matching(ctx: Ctx) -> Reply:
+    """Consent given: take part in peer matching (handlers/peers_join) when the profile has what matching
+    needs and the member never joined before (someone who left with /peers stays out until /peers join)."""
+    async with ctx.services.store.transaction() as db:
+        profile = await profile_sql.get(db, ctx.member.id)
+        known = await peers_sql.participant(db, ctx.member.id)
+    if known is not None:
+        return ctx.reply("profile.peers_known")
+    if peers_join.missing(profile):
+        return ctx.reply("profile.peers_missing")
+    result = await peers_join.join(ctx, "")
+    return result if isinstance(result, Reply) else ctx.reply("profile.peers_missing")
 
 
 async def toggle(ctx: Ctx, event: ButtonPressed) -> Reply:

@@ -108,8 +108,10 @@ async def test_old_and_forged_buttons_do_nothing_harmful(app: App) -> None:
 async def test_consent_is_off_unless_yes(app: App) -> None:
     await press(app, "onb.next", "role")
     assert "Mise en relation avec des pairs : non" in await command(app, "")
-    await press(app, "onb.set", "consent:yes")
+    hint = await press(app, "onb.set", "consent:yes")
+    assert "/peers join" in hint  # consent given, but matching still needs stage, languages, country...
     assert "Mise en relation avec des pairs : oui" in await command(app, "")
+    assert await app.services.store.fetch_all("SELECT * FROM peer_participants") == []
     await command(app, "consent non")
     assert "Mise en relation avec des pairs : non" in await command(app, "")
 
@@ -208,3 +210,16 @@ async def test_a_broken_followup_template_is_skipped_not_stuck(app: App, monkeyp
     job = welcome.FollowUpJob()
     await job.run(app.services, START.replace(day=5))
     assert await job.next_due(app.services, START) == START.replace(day=12)  # moved on to meet-a-peer
+
+
+async def test_yes_enrols_in_matching_once_and_an_old_yes_changes_nothing(app: App) -> None:
+    for args in ("stage pilot", "languages fr", "country CM", "interests claims"):
+        await command(app, args)
+    first = await press(app, "onb.set", "consent:yes")
+    assert "Au prochain tour" in first
+    async with app.services.store.transaction() as db:
+        await db.execute("UPDATE peer_participants SET status = 'left', wants_mentor = 1")
+    again = await press(app, "onb.set", "consent:yes")
+    assert "ne changent pas" in again
+    rows = await app.services.store.fetch_all("SELECT status, wants_mentor FROM peer_participants")
+    assert [tuple(r) for r in rows] == [("left", 1)]

@@ -78,6 +78,8 @@ async def test_done_when_journey(console: Console) -> None:
 
     out = await fill_profile_through_buttons(c)
     assert "votre profil est complet" in out
+    assert "C'est fait ! Au prochain tour" in out  # her "yes" enrolled her in peer matching
+    assert len(await c.rows("SELECT * FROM peer_participants WHERE status = 'active'")) == 1
 
     out = await c.run("/profile")
     for expected in ("Rôle : Développeur", "Pays : Cameroun", "Organisation : Ministère de la Santé",
@@ -106,6 +108,7 @@ async def test_done_when_journey(console: Console) -> None:
     await assert_no_trace(c, ("amina", "Ministère", "Africa/Douala"))
     assert await c.rows("SELECT * FROM profiles") == []
     assert await c.rows("SELECT * FROM welcome_followups") == []
+    assert await c.rows("SELECT * FROM peer_participants") == []
 
 
 async def assert_no_trace(c: Console, needles: tuple[str, ...]) -> None:

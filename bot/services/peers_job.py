@@ -109,6 +109,7 @@ async def stats(services: Services) -> Stats:
     now = services.clock.now()
     result = Stats()
     async with services.store.transaction() as db:
+        await sql.enrol_consenting(db, now)
         people = await sql.all_participants(db)
         seats = await sql.all_seats(db)
         result.rounds = await sql.round_count(db)

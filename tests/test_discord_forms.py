@@ -60,6 +60,8 @@ class Recorder:
     async def on_submit(self, ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors | Form:
         if event.values.get("name") == "x":
             return FormErrors({"name": "Please write your whole name."})
+        if event.values.get("q6") == "bad":
+            return FormErrors({"q6": "Not that."})
         if event.values.get("name") == "more":
             return LONG  # a second form right after the first
         self.submitted.append({**event.values, "_state": event.state})
@@ -241,3 +243,17 @@ async def test_stored_forms_are_erased_with_the_member(fake, tmp_path):
         async with app.services.store.transaction() as db:
             tables = dict(await user_id_tables(db))
         assert "discord_forms" in tables and "discord_form_progress" in tables
+
+
+async def test_correcting_the_last_page_of_a_long_form_keeps_the_first_page(fake, tmp_path):
+    recorder = Recorder()
+    async with app_for(door_settings(fake, tmp_path / "bot.db"), recorder.routes()) as (app, clock), \
+            door(app, clock):
+        first = (await fake.interact(p.slash(ANA, "signup", "long")))["data"]
+        answer = await fake.interact(p.submit(ANA, first["custom_id"], {f"q{i}": f"a{i}" for i in range(5)}))
+        second = (await fake.interact(p.press(ANA, open_button(answer))))["data"]
+        errors = await fake.interact(p.submit(ANA, second["custom_id"], {"q5": "a5", "q6": "bad"}))
+        again = (await fake.interact(p.press(ANA, open_button(errors))))["data"]
+        assert again["title"].endswith("(2/2)") and [c["value"] for c in labels(again)] == ["a5", "bad"]
+        await fake.interact(p.submit(ANA, again["custom_id"], {"q5": "a5", "q6": "a6"}))
+        assert recorder.submitted == [{**{f"q{i}": f"a{i}" for i in range(7)}, "_state": ""}]

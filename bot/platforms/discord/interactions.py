@@ -218,9 +218,13 @@ class Interactions:
 
     async def errors_reply(self, interaction: discord.Interaction, form: Form, answers: dict[str, FormValue],
                            errors: FormErrors) -> Reply:
-        """The errors, one per line, and a button that reopens the form with the answers given."""
+        """The errors, one per line, and a button that reopens the form with the answers given (kept, so that
+        correcting one page of a long form resubmits the answers of the other pages too)."""
         labels = {f.name: f.label for f in form.fields}
-        again_hash = await self.store_form(forms.with_answers(form, answers), str(interaction.user.id))
+        user_id = str(interaction.user.id)
+        again_hash = await self.store_form(forms.with_answers(form, answers), user_id)
+        async with self.app.services.store.transaction() as db:
+            await sql.save_answers(db, user_id, again_hash, answers, self.app.services.clock.now())
         first = next(iter(errors.errors), "")
         reply = self.form_button_reply(self.locale(interaction), "discord.form_errors", "discord.form_reopen",
                                        again_hash, forms.page_of(form, first))

@@ -23,7 +23,8 @@ async def status(rig: SlackRig, key: str) -> dict[str, Any]:
 
 
 async def test_429_retry_after_pauses_slack_then_delivers_once(settings: Settings, clock: SimClock) -> None:
-    async with slack_rig(settings, clock, slack_channels=CHANNELS) as rig:
+    # pacing off: the outbox's own pause (on the simulated clock) is what this test watches
+    async with slack_rig(settings, clock, slack_channels=CHANNELS, slack_api_rate=0.0) as rig:
         outbox = rig.app.services.outbox
         rig.slack.fail("chat.postMessage", status=429, retry_after=7)
         await outbox.send("k1", DM, Reply("hello"))
@@ -39,6 +40,15 @@ async def test_429_retry_after_pauses_slack_then_delivers_once(settings: Setting
         assert await outbox.deliver_due() == 2
         assert [c.args["text"] for c in rig.slack.calls_to("chat.postMessage")] == ["hello", "second"]
         assert await outbox.deliver_due() == 0
+
+
+async def test_429_also_holds_the_messengers_pacing(settings: Settings, clock: SimClock) -> None:
+    async with slack_rig(settings, clock) as rig:
+        rig.slack.fail("chat.postMessage", status=429, retry_after=30)
+        await rig.app.services.outbox.send("k", DM, Reply("hello"))
+        assert await rig.app.services.outbox.deliver_due() == 0
+        bucket = rig.door.messenger.pacer.bucket("chat.postMessage")
+        assert bucket.reserve() >= 29  # the next request would wait for Retry-After, in real time too
 
 
 async def test_5xx_backs_off_and_retries(settings: Settings, clock: SimClock) -> None:

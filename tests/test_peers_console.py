@@ -170,9 +170,12 @@ async def test_yes_to_peer_introductions_in_onboarding_is_enough_to_take_part(co
             for name in ("kim", "lou"):
                 member = await member_sql.upsert(db, session.door.actor(name), services.clock.now())
                 await profile_sql.save(db, Profile(member.id, stage="pilot", languages=("fr",), country="TD",
-                                                   peer_consent=True), services.clock.now())
+                                                   interests=("claims",), peer_consent=True), services.clock.now())
+            mia = await member_sql.upsert(db, session.door.actor("mia"), services.clock.now())
+            await profile_sql.save(db, Profile(mia.id, stage="pilot", languages=("fr",), peer_consent=True),
+                                   services.clock.now())  # no country nor interests: /peers join asks them
         out = await session.send(":as lou", "/peers status")
         assert "You take part in peer matching." in out
         assert "You left peer matching" in await session.send("/peers leave")
         out = await session.send(":as admin", "/peers round now")
-        assert "[group bea, kim]" in out and "lou" not in out
+        assert "[group bea, kim]" in out and "lou" not in out and "mia" not in out

@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.core.clock import from_iso, to_iso
 from bot.core.model import Member
+from bot.core.taxonomy import STAGES
 from bot.store.members import row_to_member
 
 ANSWERS = ("yes", "not_yet", "no")
@@ -271,10 +272,14 @@ async def first_join(db: aiosqlite.Connection) -> datetime | None:
 
 
 async def enrol_consenting(db: aiosqlite.Connection, now: datetime) -> int:
-    """Members who said yes to peer introductions in their profile (onboarding) take part without /peers
-    join; their row lets them leave, snooze or be paused like everyone else."""
-    sql = """INSERT INTO peer_participants (member_id, status, wants_mentor, joined_at, updated_at)
-             SELECT member_id, 'active', 0, updated_at, ? FROM profiles WHERE peer_consent = 1
-             ON CONFLICT (member_id) DO NOTHING"""
-    cursor = await db.execute(sql, (to_iso(now),))
+    """Members who said yes to peer introductions in their profile (onboarding) and gave everything matching
+    needs take part without /peers join; their row lets them leave, snooze or be paused like everyone else.
+    Someone who left keeps their row, so they stay out until /peers join."""
+    marks = ",".join("?" for _ in STAGES)
+    sql = f"""INSERT INTO peer_participants (member_id, status, wants_mentor, joined_at, updated_at)
+              SELECT member_id, 'active', 0, updated_at, ? FROM profiles
+              WHERE peer_consent = 1 AND stage IN ({marks}) AND languages != '[]' AND interests != '[]'
+                  AND country IS NOT NULL AND country != ''
+              ON CONFLICT (member_id) DO NOTHING"""
+    cursor = await db.execute(sql, (to_iso(now), *STAGES))
     return cursor.rowcount

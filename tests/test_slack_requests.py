@@ -93,3 +93,11 @@ async def test_acknowledged_before_the_slow_work(settings: Settings, clock: SimC
         assert await rig.side.command(p.command(rig.slack, "survey", "inline")) == {}
         reply = (await rig.replies(1))[0]
         assert reply["text"] == "inline answer" and reply["response_type"] == "in_channel"
+
+
+async def test_a_retry_of_an_event_never_seen_is_processed(settings: Settings, clock: SimClock) -> None:
+    """The first delivery may have been lost (the bot was down): a retry header alone is no reason to drop."""
+    async with slack_rig(settings, clock, "http", routes=ROUTES) as rig:
+        await rig.side.event(p.event_callback(p.dm_event("lost the first time"), event_id="EvLOST"), retry=2)
+        dm = (await rig.slack.wait_call("chat.postMessage")).args
+        assert dm["text"] == "You said: lost the first time"

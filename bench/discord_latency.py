@@ -1,6 +1,6 @@
 """Discord door figures against the local fake Discord: interaction answer time and outbox throughput.
 
-python -m bench.discord_latency [--n 200]
+python -m bench.discord_latency [--n 200] [--rate 45]
 Measures, on loopback (so: the bot's own time, not Discord's network): the time from the gateway
 sending INTERACTION_CREATE to the fake receiving the interaction callback, for /help one at a time and
 50 at once; and how long the outbox takes to deliver N DMs (DM channel creation + message each).
@@ -35,11 +35,12 @@ def summary(name: str, values: list[float]) -> str:
             f"max={ordered[-1]:.1f} ms")
 
 
-async def main(n: int) -> None:
+async def main(n: int, rate: float) -> None:
     fake = await FakeDiscord().start()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            async with app_for(door_settings(fake, Path(folder) / "bench.db")) as (app, clock), door(app, clock):
+            settings = door_settings(fake, Path(folder) / "bench.db", discord_api_rate=rate)
+            async with app_for(settings) as (app, clock), door(app, clock):
                 sequential = [await timed_help(fake, i) for i in range(n)]
                 print(summary("/help answered, one at a time", sequential))
                 concurrent = await asyncio.gather(*(timed_help(fake, n + i) for i in range(50)))
@@ -50,7 +51,8 @@ async def main(n: int) -> None:
                 started = time.perf_counter()
                 sent = await app.services.outbox.deliver_due()
                 elapsed = time.perf_counter() - started
-                print(f"outbox: {sent} DMs delivered in {elapsed:.2f} s ({sent / elapsed:.0f}/s)")
+                pacing = f"paced at {rate:g} requests/s" if rate > 0 else "unpaced"
+                print(f"outbox ({pacing}): {sent} DMs delivered in {elapsed:.2f} s ({sent / elapsed:.0f}/s)")
     finally:
         await fake.close()
 
@@ -58,4 +60,6 @@ async def main(n: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=200)
-    asyncio.run(main(parser.parse_args().n))
+    parser.add_argument("--rate", type=float, default=45.0, help="DISCORD_API_RATE (0: no pacing)")
+    args = parser.parse_args()
+    asyncio.run(main(args.n, args.rate))

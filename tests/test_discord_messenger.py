@@ -94,7 +94,9 @@ async def test_group_is_one_dm_each_and_a_retry_skips_those_reached(fake, messen
 
 
 async def test_outbox_honours_retry_after_and_falls_back_when_dms_are_closed(fake, tmp_path):
-    async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
+    # pacing off: the messenger's token bucket would also hold the 30 s Retry-After in real time
+    settings = door_settings(fake, tmp_path / "bot.db", discord_api_rate=0.0)
+    async with app_for(settings) as (app, clock), door(app, clock):
         outbox = app.services.outbox
         fake.fail("POST", rf"/channels/{p.dm_channel_id(ANA)}/messages", 429, retry_after=30)
         await outbox.send("t:1", Destination("discord", "dm", ANA), Reply("reminder"))

@@ -40,7 +40,7 @@ HOURS_CAP = 8
 WORK_START, WORK_END = 9, 17  # local working hours used for the overlap
 MODES = ("peer", "mentor")
 MAX_WEIGHT = PAIR_BASE + STAGE_SAME + INTEREST_STEP * INTEREST_CAP + COUNTRY_BONUS + HOURS_CAP
-PERTURB_ROUNDS = 150  # iterated local search on instances small enough for every pair to be a candidate
+PERTURB_ROUNDS = 400  # iterated local search on instances small enough for every pair to be a candidate
 PERTURB_WORK = 12_000_000  # fewer rounds as instances grow (each round costs about n * n)
 
 

@@ -146,6 +146,7 @@ async def run_round(services: Services, kind: str, slot: datetime) -> RoundSumma
     async with services.store.transaction() as db:
         pool = await load_pool(db, settings, now)
     plans = plan_pool(pool, settings)
+    starters = text.load_starters()  # read before the transaction: no file I/O while it holds the lock
     checkin_at, ends = round_times(settings, now)
     async with services.store.transaction() as db:
         round_id = await sql.create_round(db, kind, slot, now, checkin_at, ends)
@@ -153,7 +154,7 @@ async def run_round(services: Services, kind: str, slot: datetime) -> RoundSumma
             return None
         summary = RoundSummary(round_id, 0, 0, 0)
         for platform, plan in plans.items():
-            summary = await _record(db, services, pool, round_id, platform, plan, ends, summary)
+            summary = await _record(db, services, pool, round_id, platform, plan, ends, summary, starters)
         await sql.set_score(db, round_id, summary.score)
     log.info("peers: round %d (%s) planned %d group(s), %d unmatched", round_id, kind, summary.groups,
              summary.unmatched)
@@ -161,8 +162,7 @@ async def run_round(services: Services, kind: str, slot: datetime) -> RoundSumma
 
 
 async def _record(db: aiosqlite.Connection, services: Services, pool: Pool, round_id: int, platform: str,
-                  plan: Plan, ends: datetime, summary: RoundSummary) -> RoundSummary:
-    starters = text.load_starters()
+                  plan: Plan, ends: datetime, summary: RoundSummary, starters: list[text.Starter]) -> RoundSummary:
     for group in plan.groups:
         ids = [int(x) for x in group]
         await _introduce(db, services, pool, round_id, platform, ids, ends, starters)

@@ -3,6 +3,7 @@ a retried event (X-Slack-Retry-Num, a Socket Mode retry, or the same event_id) i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from urllib.parse import urlencode
@@ -101,3 +102,20 @@ async def test_a_retry_of_an_event_never_seen_is_processed(settings: Settings, c
         await rig.side.event(p.event_callback(p.dm_event("lost the first time"), event_id="EvLOST"), retry=2)
         dm = (await rig.slack.wait_call("chat.postMessage")).args
         assert dm["text"] == "You said: lost the first time"
+
+
+@pytest.mark.parametrize("mode", ["http", "socket"])
+async def test_many_members_at_once_each_get_their_own_answer(settings: Settings, clock: SimClock,
+                                                              mode: str) -> None:
+    users = tuple((f"U{i:02d}", f"M{i}", "fr-FR" if i % 2 else "en-US") for i in range(30))
+    async with slack_rig(settings, clock, mode, routes=ROUTES, users=users) as rig:
+        payloads = [p.command(rig.slack, "help", user=u, channel=f"D{u}") for u, _, _ in users]
+        acks = await asyncio.gather(*(rig.side.command(payload) for payload in payloads))
+        assert acks == [{}] * 30
+        await rig.slack.wait_call("response_url", 30)
+        by_url = {c.token: c.args["text"] for c in rig.slack.calls_to("response_url")}
+        for (user, _, locale), payload in zip(users, payloads, strict=True):
+            text = by_url[payload["response_url"].rsplit("/", 1)[1]]
+            assert text.startswith("Voici" if locale == "fr-FR" else "Here"), (user, text[:30])
+        count = await rig.app.services.store.fetch_all("SELECT count(*) FROM members")
+        assert count[0][0] == 30

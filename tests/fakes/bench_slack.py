@@ -32,6 +32,21 @@ async def measure(mode: str, count: int, folder: Path) -> tuple[list[float], lis
     return acks, answers
 
 
+async def burst(mode: str, count: int, folder: Path) -> tuple[list[float], float]:
+    """`count` members send /help at the same moment: each one's ack time, and until all are answered."""
+    users = tuple((f"U{i:04d}", f"M{i}", "en-US") for i in range(count))
+    async with slack_rig(Settings(db_path=str(folder / f"burst-{mode}.db")), SimClock(), mode, users=users) as rig:
+        started = time.perf_counter()
+
+        async def one(user: str) -> float:
+            await rig.side.command(p.command(rig.slack, "help", user=user, channel=f"D{user}"))
+            return time.perf_counter() - started
+
+        acks = await asyncio.gather(*(one(u) for u, _, _ in users))
+        await rig.slack.wait_call("response_url", count)
+        return list(acks), time.perf_counter() - started
+
+
 def summary(label: str, values: list[float]) -> str:
     ms = sorted(v * 1000 for v in values)
     p95 = ms[max(0, int(len(ms) * 0.95) - 1)]
@@ -45,6 +60,9 @@ async def main(count: int) -> None:
             print(f"{mode} mode, {count} x /help")
             print("  " + summary("acknowledged", acks))
             print("  " + summary("answered", answers))
+            acks, total = await burst(mode, count // 2, Path(folder))
+            print(f"{mode} mode, {count // 2} members at once: all answered in {total * 1000:.0f} ms")
+            print("  " + summary("acknowledged", acks))
 
 
 if __name__ == "__main__":

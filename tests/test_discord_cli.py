@@ -1,4 +1,5 @@
-"""`community-bot discord` as a real process against the fake Discord: /help answered, clean stop on SIGTERM."""
+"""`community-bot discord` as a real process against the fake Discord: /help answered, a newcomer welcomed
+by the heartbeat's outbox delivery, clean stop on SIGTERM."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 async def test_community_bot_discord_answers_and_stops_cleanly(tmp_path):
     fake = await FakeDiscord().start()
     env = {**os.environ, "DISCORD_TOKEN": "fake-token", "DISCORD_API_URL": fake.api_url,
-           "DISCORD_GATEWAY_URL": fake.gateway_url, "BOT_DB": str(tmp_path / "bot.db"), "BOT_LOG_LEVEL": "INFO"}
+           "DISCORD_GATEWAY_URL": fake.gateway_url, "BOT_DB": str(tmp_path / "bot.db"), "BOT_LOG_LEVEL": "INFO",
+           "BOT_HEARTBEAT_SECONDS": "1"}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "--env-file", str(tmp_path / "none.env"), "discord", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -26,6 +28,10 @@ async def test_community_bot_discord_answers_and_stops_cleanly(tmp_path):
         answer = await fake.interact(p.slash(p.user("900000000000006001", "Ana"), "help", locale="fr"))
         assert answer["type"] == 4 and "/aide" not in answer["data"]["content"]
         assert answer["data"]["content"].startswith("Voici")
+        newcomer = p.user("900000000000006002", "Chidi")
+        assert await fake.member_joins(newcomer)  # welcomed by DM through the outbox, on the next heartbeat
+        [welcome] = await fake.messages_to(p.dm_channel_id(newcomer["id"]))
+        assert "Chidi" in welcome.body["content"]
         process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(process.wait(), WAIT)
         _, err = await process.communicate()

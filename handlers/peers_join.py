@@ -42,26 +42,49 @@ def _codes(value: FormValue) -> list[str]:
     return [item.strip().lower() for item in items if item.strip()]
 
 
+def _stage(value: FormValue) -> str | None:
+    stage = (_codes(value) or [""])[0]
+    return stage if stage in STAGES else None
+
+
+def _languages(value: FormValue) -> tuple[str, ...] | None:
+    langs = _codes(value)
+    ok = bool(langs) and all(len(code) in (2, 3) and code.isalpha() for code in langs)
+    return tuple(dict.fromkeys(langs)) if ok else None
+
+
+def _country(value: FormValue) -> str | None:
+    country = str(value).strip().upper()
+    ok = len(country) == 2 and country.isalpha() and country in Locale.parse("en").territories
+    return country if ok else None
+
+
+def _consent(value: FormValue) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in YES)
+
+
+# field -> (profile attribute, parser returning None when the value is unusable, error message id)
+PARSERS = {
+    "stage": ("stage", _stage, "peers.join.bad_stage"),
+    "languages": ("languages", _languages, "peers.join.bad_languages"),
+    "country": ("country", _country, "peers.join.bad_country"),
+    "interests": ("interests", lambda v: tuple(dict.fromkeys(_codes(v)))[:8], ""),
+    "consent": ("peer_consent", _consent, ""),
+}
+
+
 def apply(profile: Profile, values: dict[str, FormValue]) -> tuple[Profile, dict[str, str]]:
     """Validated changes; errors are message ids per field."""
     changes: dict[str, object] = {}
     errors: dict[str, str] = {}
-    if values.get("stage") is not None:
-        stage = (_codes(values["stage"]) or [""])[0]
-        changes["stage"] = stage if stage in STAGES else errors.setdefault("stage", "peers.join.bad_stage")
-    if values.get("languages") is not None:
-        langs = _codes(values["languages"])
-        ok = bool(langs) and all(len(code) in (2, 3) and code.isalpha() for code in langs)
-        changes["languages"] = tuple(langs) if ok else errors.setdefault("languages", "peers.join.bad_languages")
-    if values.get("country") is not None:
-        country = str(values["country"]).strip().upper()
-        ok = len(country) == 2 and country.isalpha() and country in Locale.parse("en").territories
-        changes["country"] = country if ok else errors.setdefault("country", "peers.join.bad_country")
-    if values.get("interests") is not None:
-        changes["interests"] = tuple(dict.fromkeys(_codes(values["interests"])))[:8]
-    if values.get("consent") is not None:
-        consent = values["consent"]
-        changes["peer_consent"] = consent is True or (isinstance(consent, str) and consent.lower() in YES)
+    for name, (attribute, parse, error) in PARSERS.items():
+        if values.get(name) is None:
+            continue
+        parsed = parse(values[name])
+        if parsed is None:
+            errors[name] = error
+        else:
+            changes[attribute] = parsed
     if errors:
         return profile, errors
     return profile.with_changes(**changes), {}

@@ -257,3 +257,15 @@ async def test_correcting_the_last_page_of_a_long_form_keeps_the_first_page(fake
         assert again["title"].endswith("(2/2)") and [c["value"] for c in labels(again)] == ["a5", "bad"]
         await fake.interact(p.submit(ANA, again["custom_id"], {"q5": "a5", "q6": "a6"}))
         assert recorder.submitted == [{**{f"q{i}": f"a{i}" for i in range(7)}, "_state": ""}]
+
+
+async def test_the_door_speaks_the_language_the_member_chose_over_the_discord_locale(fake, tmp_path):
+    recorder = Recorder()
+    async with app_for(door_settings(fake, tmp_path / "bot.db"), recorder.routes()) as (app, clock), \
+            door(app, clock):
+        await fake.interact(p.slash(ANA, "language", "fr"))  # her Discord client stays in English
+        modal = (await fake.interact(p.slash(ANA, "signup")))["data"]
+        consent = next(c for c in labels(modal) if c["custom_id"] == "consent")
+        assert [o["label"] for o in consent["options"]] == ["Oui", "Non"]
+        errors = await fake.interact(p.submit(ANA, modal["custom_id"], {"name": "x"}))
+        assert errors["data"]["content"].startswith(to_markdown(app.services.catalogs.t("fr", "discord.form_errors")))

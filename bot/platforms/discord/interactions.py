@@ -16,7 +16,7 @@ from typing import Any
 import discord
 
 from bot.app import App
-from bot.core.i18n import normalise_locale
+from bot.core.i18n import normalise_locale, resolve_locale
 from bot.core.model import (
     Actor,
     Button,
@@ -34,6 +34,7 @@ from bot.core.text import inert
 from bot.platforms.discord import forms
 from bot.platforms.discord.render import INTERNAL, PLATFORM, parse_button_id, to_messages
 from bot.store import discord as sql
+from bot.store import members as member_sql
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +66,15 @@ class Interactions:
         self.app = app
         self.answer_within = answer_within
 
-    def locale(self, interaction: discord.Interaction) -> str:
-        """The language of door messages (the member's choice applies to what handlers say)."""
-        return normalise_locale(interaction_locale(interaction)) or self.app.services.settings.default_locale
+    async def locale(self, interaction: discord.Interaction) -> str:
+        """The language of the door's own words: the member's choice, else Discord's locales, else the default."""
+        async with self.app.services.store.transaction() as db:
+            member = await member_sql.by_platform_id(db, PLATFORM, str(interaction.user.id))
+        return resolve_locale(member.locale if member else None, interaction_locale(interaction),
+                              self.app.services.settings.default_locale)
 
-    def t(self, interaction: discord.Interaction, key: str, **values: Any) -> str:
-        return self.app.services.catalogs.t(self.locale(interaction), key, **values)
+    async def t(self, interaction: discord.Interaction, key: str, **values: Any) -> str:
+        return self.app.services.catalogs.t(await self.locale(interaction), key, **values)
 
     # ---- entry points ------------------------------------------------------------------------
 
@@ -95,7 +99,7 @@ class Interactions:
             decoded = None
         stored = await self.load_form(decoded[1], str(interaction.user.id)) if decoded else None
         if decoded is None or stored is None:
-            await self.send(interaction, Reply(self.t(interaction, "errors.stale_button"), ephemeral=True))
+            await self.send(interaction, Reply(await self.t(interaction, "errors.stale_button"), ephemeral=True))
             return
         await self.answer(interaction, self.submit_page(interaction, stored, decoded[1], decoded[2]))
 
@@ -116,7 +120,7 @@ class Interactions:
 
     async def apologise(self, interaction: discord.Interaction) -> None:
         try:
-            await self.send(interaction, Reply(self.t(interaction, "errors.internal"), ephemeral=True))
+            await self.send(interaction, Reply(await self.t(interaction, "errors.internal"), ephemeral=True))
         except Exception:
             log.exception("discord: could not tell the member about the failure either")
 
@@ -174,10 +178,11 @@ class Interactions:
         form_hash = form_hash or await self.store_form(form, str(interaction.user.id))
         # Discord opens a modal only as the first response, and never in answer to a modal submission
         if not interaction.response.is_done() and interaction.type is not discord.InteractionType.modal_submit:
-            yes_no = (self.t(interaction, "discord.yes"), self.t(interaction, "discord.no"))
+            locale, t = await self.locale(interaction), self.app.services.catalogs.t
+            yes_no = (t(locale, "discord.yes"), t(locale, "discord.no"))
             await interaction.response.send_modal(forms.build_modal(form, form_hash, page, yes_no))
             return
-        await self.send(interaction, self.form_button_reply(self.locale(interaction), "discord.form_prompt",
+        await self.send(interaction, self.form_button_reply(await self.locale(interaction), "discord.form_prompt",
                                                             "discord.form_open", form_hash, page, title=form.title))
 
     def form_button_reply(self, locale: str, text_key: str, button_key: str, form_hash: str, page: int,
@@ -191,7 +196,7 @@ class Interactions:
         decoded = forms.decode(custom_id)
         form = await self.load_form(decoded[1], str(interaction.user.id)) if decoded else None
         if decoded is None or form is None or decoded[2] >= len(forms.pages(form)):
-            await self.send(interaction, Reply(self.t(interaction, "errors.stale_button"), ephemeral=True))
+            await self.send(interaction, Reply(await self.t(interaction, "errors.stale_button"), ephemeral=True))
             return
         await self.open_form(interaction, form, decoded[2], decoded[1])
 
@@ -207,7 +212,7 @@ class Interactions:
             else:
                 await sql.clear_answers(db, user_id, form_hash)
         if page + 1 < total:
-            return self.form_button_reply(self.locale(interaction), "discord.form_step", "discord.form_continue",
+            return self.form_button_reply(await self.locale(interaction), "discord.form_step", "discord.form_continue",
                                           form_hash, page + 1, done=page + 1, total=total)
         event = FormSubmitted(interaction_actor(interaction), form.id, answers, form.state,
                               channel=str(interaction.channel_id))
@@ -226,7 +231,7 @@ class Interactions:
         async with self.app.services.store.transaction() as db:
             await sql.save_answers(db, user_id, again_hash, answers, self.app.services.clock.now())
         first = next(iter(errors.errors), "")
-        reply = self.form_button_reply(self.locale(interaction), "discord.form_errors", "discord.form_reopen",
+        reply = self.form_button_reply(await self.locale(interaction), "discord.form_errors", "discord.form_reopen",
                                        again_hash, forms.page_of(form, first))
         lines = [reply.text] + [f"• {labels.get(name, name)}: {message}" for name, message in errors.errors.items()]
         return Reply("\n".join(lines), buttons=reply.buttons, ephemeral=True)

@@ -78,3 +78,81 @@ async def test_missing_tokens_are_configuration_errors(tmp_path: Path) -> None:
         err = (await process.stderr.read()).decode()
         assert await process.wait() == 2
         assert "SLACK_SIGNING_SECRET is required in HTTP mode" in err and not slack.calls
+
+
+async def every_feature(slack: FakeSlack, side: p.Side) -> None:
+    """FAQ, welcome, feedback, webinar and peers through one running `community-bot slack` process."""
+
+    def posts(channel: str) -> list[dict]:
+        return [c.args for c in slack.calls_to("chat.postMessage") if c.args["channel"] == channel]
+
+    def first_button(message: dict, action: str) -> dict:
+        return next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+                    if e["action_id"].startswith(action + "#"))
+
+    async def press(message: dict, action: str, user: str = "U1") -> None:
+        element = first_button(message, action)
+        await side.interactive(p.block_action(slack, element["action_id"], element["value"], user=user))
+
+    await side.event(p.event_callback(p.dm_event("Which countries use openIMIS?")))
+    await slack.wait_for(lambda s: any("Tanzania" in m["text"] for m in posts("D1")))
+
+    await side.event(p.event_callback({"type": "team_join", "user": slack.users["U2"]}))
+    await slack.wait_for(lambda s: posts("DU2"))
+
+    await side.command(p.command(slack, "feedback"))
+    await press((await slack.wait_call("response_url")).args, "feedback.new")
+    view = (await slack.wait_call("views.open")).args["view"]
+    await side.interactive(p.view_submission(view, {"category": "bug", "description": "Claims list is slow"}))
+    await slack.wait_for(lambda s: posts("C0PRODUCT"))
+
+    await side.command(p.command(slack, "webinar", "create"))
+    view = (await slack.wait_call("views.open", 2)).args["view"]
+    answers = {"title": "Implementers call", "start": "2030-01-08 14:00", "timezone": "Europe/Paris",
+               "link": "https://meet.example.org/imp"}
+    await side.interactive(p.view_submission(view, answers))
+    draft = await slack.wait_for(lambda s: [m for m in posts("DU1") if "Implementers call" in m["text"]])
+    await press(draft[0], "webinar.confirm")
+    await slack.wait_for(lambda s: posts("C0ANNOUNCE"))
+
+    await side.command(p.command(slack, "peers", "join stage=pilot languages=en country=CM interests=claims "
+                                               "consent=yes"))
+    await slack.wait_for(lambda s: any("<!date^" in c.args["text"] for c in s.calls_to("response_url")))
+
+
+FEATURE_ENV = {"BOT_ADMINS": "slack:U1", "SLACK_CHANNELS": "announcements=C0ANNOUNCE,product=C0PRODUCT,"
+               "introductions=C0INTRO"}
+
+
+async def test_every_feature_through_the_process_in_socket_mode(tmp_path: Path) -> None:
+    async with FakeSlack() as slack:
+        slack.add_user("U1", "Ana")
+        slack.add_user("U2", "Bio", locale="fr-FR")
+        process = await start(slack, tmp_path, {"SLACK_APP_TOKEN": "xapp-t", **FEATURE_ENV})
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                await slack.wait_for(lambda s: s.sockets)
+                await every_feature(slack, p.SocketSide(slack))
+        finally:
+            log = await stop(process)
+        assert "Traceback" not in log
+
+
+async def test_every_feature_through_the_process_in_http_mode(tmp_path: Path) -> None:
+    async with FakeSlack() as slack:
+        slack.add_user("U1", "Ana")
+        slack.add_user("U2", "Bio", locale="fr-FR")
+        process = await start(slack, tmp_path, {"SLACK_SIGNING_SECRET": p.SECRET, **FEATURE_ENV}, "--port", "0")
+        assert process.stderr is not None
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                line = ""
+                while "listening on" not in line:
+                    line = (await process.stderr.readline()).decode()
+                    assert line, "the process ended before listening"
+                url = re.search(r"(http://\S+/slack/events)", line).group(1)  # type: ignore[union-attr]
+                async with aiohttp.ClientSession() as session:
+                    await every_feature(slack, p.HttpSide(session, url))
+        finally:
+            log = await stop(process)
+        assert "Traceback" not in log

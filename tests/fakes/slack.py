@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.counts: Counter[str] = Counter()  # calls per method, also when not recording them
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages posted, newest first
         self.faults: dict[str, list[Fault]] = {}
         self.sockets: list[web.WebSocketResponse] = []
@@ -127,6 +129,7 @@ class FakeSlack:
         return calls[count - 1]
 
     async def _record(self, call: Call) -> None:
+        self.counts[call.method] += 1
         if not self.record:
             return
         self.calls.append(call)

@@ -75,6 +75,7 @@ class FakeDiscord:
         self.chaos = chaos
         self.record = record  # False: keep created messages but not every call (long benchmarks)
         self.nonce_window = nonce_window
+        self.post_delay = 0.0  # seconds between creating a message and answering (a crash lands there)
         self.created: dict[str, list[dict[str, Any]]] = {}  # channel id -> messages, oldest first
         self.nonces: dict[str, tuple[float, dict[str, Any]]] = {}
         self.privileged_allowed = privileged_allowed
@@ -178,7 +179,10 @@ class FakeDiscord:
             if fault.status == 429:
                 headers["Retry-After"] = str(fault.body["retry_after"])
             return json_response(fault.body, status=fault.status, headers=headers)
-        return await self._route(request.method, path, call)
+        answer = await self._route(request.method, path, call)
+        if self.post_delay and request.method == "POST" and path.endswith("/messages"):
+            await asyncio.sleep(self.post_delay)
+        return answer
 
     def _chaos(self, path: str) -> web.Response | None:
         if self.chaos is None or path in ("/users/@me", "/gateway/bot", "/oauth2/applications/@me"):

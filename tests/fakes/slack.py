@@ -57,6 +57,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.post_delay = 0.0  # seconds between keeping a posted message and answering (a crash lands there)
         self.counts: Counter[str] = Counter()  # calls per method, also when not recording them
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages posted, newest first
         self.faults: dict[str, list[Fault]] = {}
@@ -161,7 +162,10 @@ class FakeSlack:
             if refused is not None:
                 return refused
         await self._record(Call(method, args, token))
-        return web.json_response(self._answer(method, args, token))
+        answer = self._answer(method, args, token)
+        if method == "chat.postMessage" and self.post_delay:
+            await asyncio.sleep(self.post_delay)
+        return web.json_response(answer)
 
     def _chaos(self, method: str, args: dict[str, Any], token: str) -> web.Response | None:
         assert self.chaos is not None

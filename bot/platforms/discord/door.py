@@ -132,6 +132,9 @@ class DiscordDoor:
         mentioned = any(user.id == me.id for user in message.mentions)
         if not is_dm and not mentioned:
             return
+        if not await first_time(self.app, f"message:{message.id}"):
+            log.info("discord: message %s seen before (a replayed gateway event); ignored", message.id)
+            return
         text = re.sub(rf"<@!?{me.id}>", "", message.content).strip()
         locale = message.guild.preferred_locale.value if message.guild else None
         actor = Actor(PLATFORM, str(message.author.id), message.author.display_name, platform_locale=locale)
@@ -160,6 +163,12 @@ class DiscordDoor:
                     await outgoing.send_to(target, reference if target is where else None)
         except discord.Forbidden as exc:
             log.warning("discord: could not answer %s (%s)", getattr(where, "id", where), exc.text)
+
+
+async def first_time(app: App, event_id: str) -> bool:
+    """False for a gateway event already handled (Discord may deliver one twice, e.g. around a resume)."""
+    async with app.services.store.transaction() as db:
+        return await member_sql.first_time_seen(db, PLATFORM, event_id, app.services.clock.now())
 
 
 async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_timeout: float = 2.0,

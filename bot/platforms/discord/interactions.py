@@ -78,12 +78,25 @@ class Interactions:
 
     # ---- entry points ------------------------------------------------------------------------
 
+    async def fresh(self, interaction: discord.Interaction) -> bool:
+        """False for an interaction already handled (the same INTERACTION_CREATE delivered twice)."""
+        async with self.app.services.store.transaction() as db:
+            fresh = await member_sql.first_time_seen(db, PLATFORM, f"interaction:{interaction.id}",
+                                                     self.app.services.clock.now())
+        if not fresh:
+            log.info("discord: interaction %s seen before; ignored", interaction.id)
+        return fresh
+
     async def on_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
+        if not await self.fresh(interaction):
+            return
         event = CommandInvoked(interaction_actor(interaction), name, inert(args).strip(),
                                channel=str(interaction.channel_id), is_dm=interaction.guild_id is None)
         await self.answer(interaction, self.app.dispatcher.handle(event))
 
     async def on_component(self, interaction: discord.Interaction) -> None:
+        if not await self.fresh(interaction):
+            return
         custom_id = custom_id_of(interaction)
         if custom_id.startswith(INTERNAL):
             await self.on_form_button(interaction, custom_id)
@@ -94,6 +107,8 @@ class Interactions:
         await self.answer(interaction, self.app.dispatcher.handle(event))
 
     async def on_modal(self, interaction: discord.Interaction) -> None:
+        if not await self.fresh(interaction):
+            return
         decoded = forms.decode(custom_id_of(interaction))
         if decoded is None or decoded[0] != forms.MODAL_PREFIX:
             decoded = None

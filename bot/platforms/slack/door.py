@@ -17,6 +17,7 @@ from bot.platforms.slack.facts import MemberFacts
 from bot.platforms.slack.journal import Journal
 from bot.platforms.slack.listeners import Listeners
 from bot.platforms.slack.messenger import PLATFORM, SlackMessenger
+from bot.platforms.slack.replay import ReplayGuard
 from bot.platforms.slack.send import Sender
 from bot.settings import Settings, SettingsError
 
@@ -56,6 +57,7 @@ class SlackDoor:
                              logger=logging.getLogger("bot.platforms.slack.bolt"))
         self.sender = Sender(self.client)
         self.journal = Journal()
+        self.replays = None if self.socket_mode else ReplayGuard(settings.slack_signing_secret)
         self.facts = MemberFacts(self.client, app.services.clock,
                                  timedelta(seconds=settings.slack_member_cache_seconds))
         self.listeners = Listeners(app, self.sender, self.facts, self.journal)
@@ -108,6 +110,10 @@ class SlackDoor:
             await runner.cleanup()
 
     async def _http_request(self, request: web.Request) -> web.Response:
+        if self.replays is not None and self.replays.replayed(await request.text(), request.headers):
+            log.warning("Slack: refused a replayed request (a signature already used)")
+            self.journal.record("replayed", request.headers.get("X-Slack-Request-Timestamp", ""))
+            return web.Response(status=401, text="replayed request")
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 

@@ -29,7 +29,8 @@ class ReplayGuard:
         """True if this correctly signed request was accepted before (invalid ones are left to bolt)."""
         signature = headers.get("X-Slack-Signature", "")
         timestamp = headers.get("X-Slack-Request-Timestamp", "")
-        if not signature or not self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+        if not signature or not timestamp.isdigit() or not self.verifier.is_valid(body=body, timestamp=timestamp,
+                                                                                  signature=signature):
             return False
         self._forget_old()
         if signature in self.seen:

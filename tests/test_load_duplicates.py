@@ -104,5 +104,6 @@ async def test_discord_gateway_events_delivered_twice_are_processed_once(fake: F
         assert len(fake.find("POST", rf"/interactions/{slash['id']}/.+/callback")) == 1
         async with app.services.store.transaction() as db:
             rows = list(await db.execute_fetchall("SELECT locale FROM members WHERE user_id = ?", (ANA["id"],)))
-            joins = list(await db.execute_fetchall("SELECT count(*) FROM processed_events WHERE event_id LIKE 'join:%'"))
+            joins = list(await db.execute_fetchall(
+                "SELECT count(*) FROM processed_events WHERE event_id LIKE 'join:%'"))
         assert rows[0][0] == "fr" and joins[0][0] == 1

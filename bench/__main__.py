@@ -35,10 +35,18 @@ def _matching_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
             row("Matching: quality vs exact optimum (min)", ratio, "x", "", None)]
 
 
+def _feedback_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [row(f"Feedback: file one item (of {result['items']:,}, with its outbox rows)",
+                result["file_ms_per_item"], "ms", "", None),
+            row("Feedback: webhook deliveries with a valid signature", result["webhook_deliveries"], "", "all",
+                bool(result["webhook_signatures_valid"]))]
+
+
 # name -> (module, its rows); run only if the module exists (other features add their own).
 EXTERNAL: dict[str, tuple[str, Callable[[dict[str, Any]], list[dict[str, Any]]]]] = {
     "faq": ("bench.faq_bench", _faq_rows),
     "matching": ("bench.matching_bench", _matching_rows),
+    "feedback": ("bench.feedback_bench", _feedback_rows),
 }
 
 

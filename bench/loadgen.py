@@ -1,7 +1,9 @@
 """Load generator (its own process): signed slash commands at fixed rates, open loop, on loopback only.
 
-`python -m bench.loadgen URL SECRET RESPONSE_BASE RATES SECONDS` prints one JSON line per rate step:
-{"rate", "sent", "ok", "errors", "p50_ms", "p99_ms", "max_ms", "achieved_rate"}. Requests are sent on a
+`python -m bench.loadgen URLS SECRET RESPONSE_BASE RATES SECONDS` prints one JSON line per rate step and
+target: {"target", "rate", "sent", "ok", "errors", "p50_ms", "p99_ms", "max_ms", "achieved_rate"}. With
+several comma-separated URLs, each rate is run against each target in turn (so a busy moment of the
+machine does not fall on one of them only). Requests are sent on a
 fixed schedule whatever the answers (no coordinated omission); latency runs from the moment a request
 starts to its full response. Every step is bounded in count (rate x seconds) and time (timeout 2 s).
 """
@@ -78,21 +80,23 @@ async def step(session: aiohttp.ClientSession, url: str, secret: str, response_b
             "achieved_rate": round(count / elapsed, 1)}
 
 
-async def main(url: str, secret: str, response_base: str, rates: list[float], seconds: float) -> None:
-    if urlparse(url).hostname not in ("127.0.0.1", "localhost"):
+async def main(urls: list[str], secret: str, response_base: str, rates: list[float], seconds: float) -> None:
+    if any(urlparse(url).hostname not in ("127.0.0.1", "localhost") for url in urls):
         raise SystemExit("the load generator only targets loopback")
     timeout = aiohttp.ClientTimeout(total=TIMEOUT)
     connector = aiohttp.TCPConnector(limit=0)
     first = 0
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await step(session, url, secret, response_base, 20, 1.0, 10_000_000)  # warm-up, not reported
+        for url in urls:
+            await step(session, url, secret, response_base, 20, 1.0, 10_000_000)  # warm-up, not reported
         for rate in rates:
-            result = await step(session, url, secret, response_base, rate, seconds, first)
-            first += int(rate * seconds)
-            print(json.dumps(result), flush=True)
-            await asyncio.sleep(0.5)
+            for target, url in enumerate(urls):
+                result = await step(session, url, secret, response_base, rate, seconds, first)
+                first += int(rate * seconds)
+                print(json.dumps({"target": target, **result}), flush=True)
+                await asyncio.sleep(0.5)
 
 
 if __name__ == "__main__":
     target, key, base, rate_list, duration = sys.argv[1:6]
-    asyncio.run(main(target, key, base, [float(r) for r in rate_list.split(",")], float(duration)))
+    asyncio.run(main(target.split(","), key, base, [float(r) for r in rate_list.split(",")], float(duration)))

@@ -22,7 +22,7 @@ from tests.fakes.slack import FakeSlack
 SECRET = "bench-signing-secret"
 P99_GOAL_MS = 100.0
 RATIO_GOAL = 0.8
-FULL_RATES = (25, 50, 100, 200, 300, 400, 600, 800)
+FULL_RATES = (50, 100, 200, 300, 400, 500, 600, 700, 800)
 QUICK_RATES = (50, 100, 200, 400)
 
 
@@ -33,51 +33,44 @@ def held(steps: list[dict[str, Any]]) -> float:
     return max(ok, default=0.0)
 
 
-async def load(url: str, response_base: str, rates: tuple[int, ...], seconds: float) -> list[dict[str, Any]]:
-    gen = await spawn("-m", "bench.loadgen", url, SECRET, response_base, ",".join(map(str, rates)), str(seconds))
+async def load(urls: list[str], response_base: str, rates: tuple[int, ...], seconds: float) -> list[dict[str, Any]]:
+    gen = await spawn("-m", "bench.loadgen", ",".join(urls), SECRET, response_base, ",".join(map(str, rates)),
+                      str(seconds))
     out, err = await gen.communicate()
     if gen.returncode:
         raise RuntimeError(f"load generator failed: {err.decode()[-2000:]}")
     return [json.loads(line) for line in out.decode().splitlines() if line.startswith("{")]
 
 
-async def measure_ours(slack: FakeSlack, rates: tuple[int, ...], seconds: float) -> list[dict[str, Any]]:
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = bot_env(Path(tmp) / "bench.db", SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET,
-                      SLACK_API_URL=slack.api_url, SLACK_HOST="127.0.0.1", BOT_LOG_LEVEL="WARNING")
-        bot = await spawn("-m", "bot", "--env-file", str(Path(tmp) / "none"), "run", "--port", str(port), env=env,
-                          log=Path(tmp) / "bot.log")
-        try:
-            await wait_port(port)
-            return await load(f"http://127.0.0.1:{port}/slack/events", slack.base, rates, seconds)
-        finally:
-            await stop(bot)
-
-
-async def measure_bare(slack: FakeSlack, rates: tuple[int, ...], seconds: float) -> list[dict[str, Any]]:
-    port = free_port()
-    log = Path(tempfile.gettempdir()) / "bare-bolt.log"
-    bare = await spawn("-m", "bench.bare_bolt", str(port), SECRET, slack.api_url, log=log)
-    try:
-        await wait_port(port)
-        return await load(f"http://127.0.0.1:{port}/slack/events", slack.base, rates, seconds)
-    finally:
-        await stop(bare)
-
-
 async def measure(quick: bool) -> dict[str, Any]:
+    """Both apps up side by side; each rate runs against ours, then against the bare app."""
     rates, seconds = (QUICK_RATES, 2.0) if quick else (FULL_RATES, 4.0)
+    ours_port, bare_port = free_port(), free_port()
     async with FakeSlack(record=False) as slack:
         for i in range(USERS):
             slack.add_user(f"UL{i:05d}", f"Member {i}")
-        ours = await measure_ours(slack, rates, seconds)
-        bare = await measure_bare(slack, rates, seconds)
+        with tempfile.TemporaryDirectory() as tmp:
+            env = bot_env(Path(tmp) / "bench.db", SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET,
+                          SLACK_API_URL=slack.api_url, SLACK_HOST="127.0.0.1", BOT_LOG_LEVEL="WARNING")
+            ours = await spawn("-m", "bot", "--env-file", str(Path(tmp) / "none"), "run", "--port", str(ours_port),
+                               env=env, log=Path(tmp) / "bot.log")
+            bare = await spawn("-m", "bench.bare_bolt", str(bare_port), SECRET, slack.api_url,
+                               log=Path(tmp) / "bare.log")
+            try:
+                await wait_port(ours_port)
+                await wait_port(bare_port)
+                urls = [f"http://127.0.0.1:{port}/slack/events" for port in (ours_port, bare_port)]
+                steps = await load(urls, slack.base, rates, seconds)
+            finally:
+                await stop(ours)
+                await stop(bare)
         answered = slack.counts["response_url"]
-    ours_held, bare_held = held(ours), held(bare)
-    return {"ours": ours, "bare": bare, "ours_held": ours_held, "bare_held": bare_held,
+    mine = [s for s in steps if s["target"] == 0]
+    base = [s for s in steps if s["target"] == 1]
+    ours_held, bare_held = held(mine), held(base)
+    return {"ours": mine, "bare": base, "ours_held": ours_held, "bare_held": bare_held,
             "ratio": round(ours_held / bare_held, 3) if bare_held else 0.0, "seconds_per_step": seconds,
-            "help_answers_received": answered, "commands_sent_to_ours": sum(s["sent"] for s in ours)}
+            "help_answers_received": answered, "commands_sent_to_ours": sum(s["sent"] for s in mine)}
 
 
 def at(steps: list[dict[str, Any]], rate: float) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -67,6 +68,15 @@ class SlackDoor:
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         """Serve until cancelled; `ready` is set once Slack can reach us."""
+        session = aiohttp.ClientSession()  # one pool of connections for the Web API and response_urls
+        self.client.session = self.sender.session = session
+        try:
+            await self._run(ready)
+        finally:
+            self.client.session = self.sender.session = None
+            await session.close()
+
+    async def _run(self, ready: asyncio.Event | None) -> None:
         identity = await self.client.auth_test()
         log.info("Slack: connected as %s in team %s", identity.get("user"), identity.get("team"))
         self.listeners.bot_user = str(identity.get("user_id") or "")

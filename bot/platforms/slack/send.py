@@ -6,7 +6,9 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.model import Reply
 from bot.platforms.slack.render import render_reply
@@ -20,6 +22,7 @@ class Sender:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        self.session: aiohttp.ClientSession | None = None  # the door's, while it runs: connections reused
 
     async def open_dm(self, users: str) -> str:
         """The id of the DM (one user) or group DM (comma-separated users) with the bot."""
@@ -59,12 +62,20 @@ class Sender:
     async def dm(self, user: str, reply: Reply, metadata: Mapping[str, Any] | None = None) -> str | None:
         return await self.post(await self.open_dm(user), reply, metadata=metadata)
 
+    async def to_response_url(self, respond: Respond, message: dict[str, Any]) -> Any:
+        """POST to the response_url, on the door's session when there is one (bolt opens one per call)."""
+        url = getattr(respond, "response_url", None)
+        if self.session is None or not url:
+            return await respond(**message)
+        return await AsyncWebhookClient(url=url, session=self.session).send_dict(message)
+
     async def respond(self, respond: Respond, user: str, reply: Reply) -> None:
         """Answer through a response_url (slash commands, buttons); files go to the user's DM."""
         kind = "ephemeral" if reply.ephemeral else "in_channel"
         payloads = render_reply(reply) if reply.text.strip() or not reply.file else []
         for index, payload in enumerate(payloads):
-            result = await respond(response_type=kind, replace_original=False, **payload)
+            result = await self.to_response_url(respond, {"response_type": kind, "replace_original": False,
+                                                          **payload})
             if getattr(result, "status_code", 200) >= 400:  # expired, or used 5 times already
                 log.warning("response_url refused a reply (%s); the rest goes as a DM", result.status_code)
                 channel = await self.open_dm(user)

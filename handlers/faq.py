@@ -6,6 +6,7 @@ import logging
 import re
 
 from bot.core.context import Ctx
+from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, CommandInvoked, MessageReceived, Reply
 from bot.core.routes import Command, Routes
 from bot.services.faq.engine import Decision
@@ -76,7 +77,7 @@ def vote_buttons(ctx: Ctx, ask_id: int, topic: str, lang: str) -> tuple[Button, 
 
 def _parse(value: str, parts: int) -> list[str] | None:
     fields = value.split(":")
-    return fields if len(fields) == parts and fields[0].isdigit() and all(fields) else None
+    return fields if len(fields) == parts and parse_id(fields[0]) is not None and all(fields) else None
 
 
 async def on_vote(ctx: Ctx, event: ButtonPressed) -> Reply:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Ctx, UserError
 from bot.core.i18n import fmt_datetime, fmt_number
+from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, Field, FieldKind, Form, FormErrors, FormSubmitted, Option, Reply
 from bot.services.feedback import (
     CATEGORIES,
@@ -122,16 +123,18 @@ async def status_button(ctx: Ctx, event: ButtonPressed) -> Reply:
     if not ctx.is_admin:
         return ctx.admin_only()
     raw_id, _, status = event.value.partition(":")
-    if not raw_id.isdigit():
+    item_id = parse_id(raw_id)
+    if item_id is None:
         return ctx.reply("errors.stale_button")
-    return await _change(ctx, int(raw_id), status, None, None)
+    return await _change(ctx, item_id, status, None, None)
 
 
 async def change_button(ctx: Ctx, event: ButtonPressed) -> Form | Reply:
     """"Duplicate / note…": a small form for a status with a note or a duplicate target."""
     if not ctx.is_admin:
         return ctx.admin_only()
-    if not event.value.isdigit():
+    item_id = parse_id(event.value)
+    if item_id is None:
         return ctx.reply("errors.stale_button")
     catalogs = ctx.services.catalogs
     statuses = tuple(Option(s, status_label(catalogs, ctx.locale, s)) for s in SETTABLE)
@@ -141,14 +144,15 @@ async def change_button(ctx: Ctx, event: ButtonPressed) -> Form | Reply:
               placeholder="FB-0012"),
         Field("note", FieldKind.LONG_TEXT, ctx.t("feedback.change.note"), max_length=MAX_NOTE),
     )
-    title = ctx.t("feedback.change.title", ref=format_ref(int(event.value)))
+    title = ctx.t("feedback.change.title", ref=format_ref(item_id))
     return Form(CHANGE_FORM_ID, title, fields, ctx.t("feedback.change.submit"), state=event.value)
 
 
 async def submit_change(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     if not ctx.is_admin:
         return ctx.admin_only()
-    if not event.state.isdigit():
+    item_id = parse_id(event.state)
+    if item_id is None:
         return ctx.reply("errors.stale_button")
     raw_status, raw_target, raw_note = (event.values.get(k) for k in ("status", "duplicate_of", "note"))
     status = str(raw_status[0] if isinstance(raw_status, list) and raw_status else raw_status or "")
@@ -158,7 +162,7 @@ async def submit_change(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
         return FormErrors({"duplicate_of": ctx.t("feedback.errors.bad_ref", text=target[:30])})
     note = raw_note.strip() if isinstance(raw_note, str) else ""
     try:
-        return await _change(ctx, int(event.state), status, note or None, duplicate_of)
+        return await _change(ctx, item_id, status, note or None, duplicate_of)
     except UserError as exc:
         field = "note" if "note" in exc.key else "duplicate_of" if "duplicate" in exc.key or "target" in exc.key \
             else "status"

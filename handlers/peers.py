@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.core.context import Ctx
 from bot.core.i18n import zone
+from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, CommandInvoked, Form, FormErrors, Member, Reply
 from bot.core.routes import Command, Routes
 from bot.core.taxonomy import stage_key
@@ -211,10 +212,11 @@ async def preview(ctx: Ctx) -> Reply:
 async def checkin_button(ctx: Ctx, event: ButtonPressed) -> Reply:
     """'Did you meet?' answered: value is 'GROUP:ANSWER'; pressing again only repeats the answer."""
     group_text, _, answer = event.value.partition(":")
-    if not group_text.isdigit() or answer not in sql.ANSWERS:
+    group_id = parse_id(group_text)
+    if group_id is None or answer not in sql.ANSWERS:
         return ctx.reply("errors.stale_button")
     async with ctx.services.store.transaction() as db:
-        recorded = await sql.answer(db, int(group_text), ctx.member.id, answer, ctx.now)
+        recorded = await sql.answer(db, group_id, ctx.member.id, answer, ctx.now)
     if not recorded:
         return ctx.reply("errors.stale_button")
     return ctx.reply({"yes": "peers.checkin.thanks_yes", "not_yet": "peers.checkin.thanks_not_yet",

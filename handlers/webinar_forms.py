@@ -16,6 +16,7 @@ from babel.dates import format_date
 
 from bot.core.context import Ctx, UserError
 from bot.core.i18n import fmt_datetime
+from bot.core.ids import parse_id
 from bot.core.model import (
     Button,
     ButtonPressed,
@@ -159,10 +160,11 @@ async def _submitted(ctx: Ctx, raw: Raw, base: Spec | None, webinar_id: int | No
 
 async def editable(ctx: Ctx, text: str) -> Webinar:
     """The scheduled webinar with this id, or a UserError saying why not."""
-    if not text.strip().lstrip("#").isdigit():
+    webinar_id = parse_id(text)
+    if webinar_id is None:
         raise UserError("webinars.error_id", text=text[:20])
     async with ctx.services.store.transaction() as db:
-        webinar = await sql.get(db, int(text.strip().lstrip("#")))
+        webinar = await sql.get(db, webinar_id)
     if webinar is None:
         raise UserError("webinars.not_found", id=text[:20])
     if webinar.status != "scheduled":
@@ -171,16 +173,17 @@ async def editable(ctx: Ctx, text: str) -> Webinar:
 
 
 async def _pending(ctx: Ctx, value: str) -> tuple[int, int | None, Spec]:
-    found = None
-    if value.isascii() and value.isdigit():  # "¹".isdigit() is True but int("¹") fails
-        async with ctx.services.store.transaction() as db:
-            found = await sql.get_draft(db, int(value))
+    draft_id = parse_id(value)
+    if draft_id is None:
+        raise UserError("errors.stale_button")
+    async with ctx.services.store.transaction() as db:
+        found = await sql.get_draft(db, draft_id)
     if found is None or found[0] != ctx.member.id or not ctx.is_admin:
         raise UserError("errors.stale_button")
     member_id, webinar_id, spec, status = found
     if status != "pending":
         raise UserError("webinars.draft_closed")
-    return int(value), webinar_id, spec
+    return draft_id, webinar_id, spec
 
 
 async def more_pressed(ctx: Ctx, event: ButtonPressed) -> Form:

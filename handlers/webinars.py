@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.core.context import Ctx, UserError
+from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, CommandInvoked, Form, Reply
 from bot.core.routes import Command, Routes
 from bot.services import webinar_notify as notify
@@ -87,10 +88,11 @@ async def list_upcoming(ctx: Ctx, rest: str) -> Reply:
 
 async def show(ctx: Ctx, rest: str) -> Reply:
     """One webinar in the member's zone and language, with RSVP buttons and its .ics file."""
-    if not rest.strip().lstrip("#").isdigit():
+    webinar_id = parse_id(rest)
+    if webinar_id is None:
         raise UserError("webinars.error_id", text=rest[:20])
     async with ctx.services.store.transaction() as db:
-        webinar = await sql.get(db, int(rest.strip().lstrip("#")))
+        webinar = await sql.get(db, webinar_id)
         if webinar is None:
             raise UserError("webinars.not_found", id=rest[:20])
         answer = await sql.rsvp_of(db, webinar.id, ctx.member.id)
@@ -152,10 +154,11 @@ async def recording(ctx: Ctx, rest: str) -> Reply:
 async def rsvp_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
     """Going / Maybe / Not going; pressing again just records the same answer."""
     ident, _, answer = event.value.partition(":")
-    if not ident.isdigit() or answer not in notify.ANSWERS:
+    webinar_id = parse_id(ident)
+    if webinar_id is None or answer not in notify.ANSWERS:
         return ctx.reply("errors.stale_button")
     async with ctx.services.store.transaction() as db:
-        webinar = await sql.get(db, int(ident))
+        webinar = await sql.get(db, webinar_id)
         start = next_start(webinar.spec, ctx.now) if webinar else None
         if webinar is None or webinar.status != "scheduled" or start is None:
             return ctx.reply("webinars.rsvp_closed")

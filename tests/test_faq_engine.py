@@ -97,3 +97,12 @@ def test_same_engine_answers_both_languages_with_the_same_topic(faq):
     english = faq.ask("Which database should we use, PostgreSQL or SQL Server?")
     french = faq.ask("Quelle base de données choisir, PostgreSQL ou SQL Server ?")
     assert english.answer_id == french.answer_id == "database-choice"
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("Where is openIMIS deployed?", "countries"),
+    ("how do I deploy openIMIS with docker?", "install-docker"),
+])
+def test_where_and_how_questions_about_deployment_are_told_apart(faq, question, topic):
+    decision = faq.ask(question)
+    assert (decision.decision, decision.answer_id) == ("answer", topic)

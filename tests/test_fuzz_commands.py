@@ -126,3 +126,13 @@ def test_any_values_in_any_form(runner: Runner, data: st.DataObject) -> None:
 
 def test_the_fuzzers_reach_every_command() -> None:
     assert "help" in COMMANDS and "language" in COMMANDS
+
+
+def test_huge_and_odd_ids_in_buttons_and_arguments_are_refused_politely(runner: Runner) -> None:
+    huge = "9223372036854775808"
+    for action in ACTIONS:
+        for value in (huge, f"{huge}:going", f"{huge}:x:y", "¹", "-1"):
+            assert_answered(runner.handle(ButtonPressed(actor(True, None), action, value)))
+    for name in COMMANDS:
+        for args in (huge, f"show {huge}", f"status FB-{huge}", f"set FB-{huge} done", f"cancel {huge}"):
+            assert_answered(runner.handle(CommandInvoked(actor(True, None), name, args)))

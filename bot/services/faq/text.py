@@ -21,7 +21,7 @@ a about above after again all am an and any are as at be because been being belo
 could did do does doing done down during each few for from further get got had has have having he her here
 hers him his how i if in into is it its itself just me more most my no nor not now of off on once only or
 other our ours out over own please same she should so some such than that the their theirs them then there
-these they this those through to too under until up very was we were what when where which while who whom
+these they this those through to too under until up very was we were what when which while
 why will with would you your yours hi hello hey thanks thank pls plz u ur im dont cant wanna want need know
 tell anyone someone something somebody whats hows way exactly actually really basically also anything
 guys folks ok okay yes yeah maybe kindly quick question

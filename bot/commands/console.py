@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from dataclasses import replace
 
 from bot.app import lifespan
+from bot.commands.options import with_db
 from bot.core.clock import SimClock
 from bot.core.i18n import Catalogs
 from bot.platforms.console.door import ConsoleDoor
@@ -24,8 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.db:
-        settings = replace(settings, db_path=args.db)
+    settings = with_db(args, settings)
     try:
         asyncio.run(console(settings, args.user, args.lang))
     except StoreError as exc:

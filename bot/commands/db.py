@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from dataclasses import replace
 
+from bot.commands.options import with_db
 from bot.settings import Settings
 from bot.store.db import Store, StoreError
 
@@ -19,8 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    if args.db:
-        settings = replace(settings, db_path=args.db)
+    settings = with_db(args, settings)
     try:
         versions = asyncio.run(_migrate(settings.db_path))
     except StoreError as exc:

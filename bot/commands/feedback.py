@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.commands.options import with_db
 from bot.services.feedback_report import to_csv, to_json
 from bot.settings import Settings
 from bot.store import feedback as feedback_sql
@@ -35,8 +35,7 @@ def parse_day(text: str) -> datetime:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    if args.db:
-        settings = replace(settings, db_path=args.db)
+    settings = with_db(args, settings)
     if not Path(settings.db_path).is_file():
         print(f"error: no database at {settings.db_path} (use --db PATH or BOT_DB)", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
-"""`community-bot run`: every configured door (Slack, Discord) in one process sharing one database."""
+"""Running the bot on chat platforms: `community-bot run` (every configured door in one process
+sharing one database), and the machinery `community-bot slack` / `community-bot discord` share."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Coroutine
-from dataclasses import replace
 from typing import Any
 
 from bot.app import App, lifespan
+from bot.commands.options import with_db
 from bot.settings import Settings, SettingsError
 from bot.store.db import StoreError
 
 log = logging.getLogger(__name__)
 DoorRunner = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
+DoorPicker = Callable[[Settings], dict[str, DoorRunner]]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,15 +30,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.db:
-        settings = replace(settings, db_path=args.db)
-    if not settings.configured_platforms:
-        print("configuration error: set SLACK_BOT_TOKEN and/or DISCORD_TOKEN (see .env.example); "
-              "`community-bot console` needs neither", file=sys.stderr)
-        return 2
+    return launch(with_db(args, settings), lambda s: configured_doors(s, args.port))
+
+
+def launch(settings: Settings, pick: DoorPicker) -> int:
+    """Run the picked doors until SIGINT/SIGTERM; configuration and database problems become exit code 2."""
     try:
-        asyncio.run(serve(settings, args.port))
-    except (SettingsError, StoreError) as exc:
+        asyncio.run(serve(settings, pick(settings)))
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -44,19 +48,32 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def slack_door(settings: Settings, port: int | None) -> DoorRunner:
+    from bot.platforms.slack import run_door
+    from bot.platforms.slack.door import check_settings
+
+    check_settings(settings)
+    return lambda app, ready: run_door(app, port=port, ready=ready)
+
+
+def discord_door(settings: Settings) -> DoorRunner:
+    from bot.platforms.discord import run_door
+
+    if not settings.discord_token:
+        raise SettingsError("DISCORD_TOKEN is required for the Discord door (see .env.example and the README)")
+    return lambda app, ready: run_door(app, ready=ready)
+
+
 def configured_doors(settings: Settings, port: int | None) -> dict[str, DoorRunner]:
-    """The doors with credentials, each as `runner(app, ready)`."""
+    """The doors with credentials."""
     doors: dict[str, DoorRunner] = {}
     if settings.slack_bot_token:
-        from bot.platforms.slack import run_door as run_slack
-        from bot.platforms.slack.door import check_settings
-
-        check_settings(settings)
-        doors["slack"] = lambda app, ready: run_slack(app, port=port, ready=ready)
+        doors["slack"] = slack_door(settings, port)
     if settings.discord_token:
-        from bot.platforms.discord import run_door as run_discord
-
-        doors["discord"] = lambda app, ready: run_discord(app, ready=ready)
+        doors["discord"] = discord_door(settings)
+    if not doors:
+        raise SettingsError("set SLACK_BOT_TOKEN and/or DISCORD_TOKEN (see .env.example); "
+                            "`community-bot console` needs neither")
     return doors
 
 
@@ -83,13 +100,15 @@ async def _all_ready(events: dict[str, asyncio.Event], ready: asyncio.Event | No
         ready.set()
 
 
-async def serve(settings: Settings, port: int | None) -> None:
-    """Open the app once, start the heartbeat, and run every configured door until stopped."""
-    doors = configured_doors(settings, port)
+async def serve(settings: Settings, doors: dict[str, DoorRunner]) -> None:
+    """Open the app once, start the heartbeat, and run the doors until a stop signal."""
     async with lifespan(settings=settings) as app:
         app.heartbeat.start()
         main = asyncio.ensure_future(run_doors(app, doors))
-        with contextlib.suppress(NotImplementedError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # not on every platform
+                loop.add_signal_handler(sig, main.cancel)
         with contextlib.suppress(asyncio.CancelledError):
             await main
+        log.info("stopped: %s", ", ".join(doors))

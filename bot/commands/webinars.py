@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from bot.commands.options import with_db
 from bot.core.clock import RealClock, from_iso
 from bot.services import webinar_ics
 from bot.services.webinars import next_start
@@ -28,8 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_ics(args: argparse.Namespace, settings: Settings) -> int:
-    if args.db:
-        settings = replace(settings, db_path=args.db)
+    settings = with_db(args, settings)
     now = from_iso(args.now) if args.now else RealClock().now()
     try:
         content, count = asyncio.run(feed(settings, now))

@@ -70,16 +70,21 @@ async def test_5xx_backs_off_and_retries(settings: Settings, clock: SimClock) ->
 async def test_dropped_connections_are_retried(settings: Settings, clock: SimClock) -> None:
     async with slack_rig(settings, clock) as rig:
         outbox = rig.app.services.outbox
-        rig.slack.fail("chat.postMessage", disconnect=True)  # slack_sdk retries a reset connection once
+        rig.slack.fail("chat.postMessage", disconnect=True)  # the outbox's client never resends blindly
         await outbox.send("once", DM, Reply("one"))
-        assert await outbox.deliver_due() == 1
+        assert await outbox.deliver_due() == 0
+        assert (await status(rig, "once"))["last_error"].startswith("connection to Slack failed")
+        clock.advance(timedelta(seconds=2))
+        assert await outbox.deliver_due() == 1  # Slack did not have it (history checked): sent now
         rig.slack.fail("chat.postMessage", disconnect=True, times=2)  # then the outbox retries later
         await outbox.send("twice", DM, Reply("two"))
         assert await outbox.deliver_due() == 0
-        assert (await status(rig, "twice"))["last_error"].startswith("connection to Slack failed")
         clock.advance(timedelta(seconds=2))
+        assert await outbox.deliver_due() == 0
+        clock.advance(timedelta(seconds=4))
         assert await outbox.deliver_due() == 1
         assert [c.args["text"] for c in rig.slack.calls_to("chat.postMessage")] == ["one", "two"]
+        assert len(rig.slack.calls_to("conversations.history")) == 3  # before each resend
 
 
 async def test_permanent_errors_are_recorded_with_their_code_and_fallback(settings: Settings,

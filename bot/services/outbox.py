@@ -27,15 +27,18 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
-    """A send failed. `permanent` failures are not retried; `retry_after` is the platform's hint."""
+    """A send failed. `permanent` failures are not retried; `retry_after` is the platform's hint;
+    `maybe_sent` when the platform may have done it anyway (a 5xx or a connection lost mid-request), so the
+    retry first asks the messenger's `already_sent`."""
 
     def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
-                 code: str = "") -> None:
+                 code: str = "", maybe_sent: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
         self.code = code
+        self.maybe_sent = maybe_sent
 
 
 # The idempotency key of the message being delivered, for doors that can pass it to the platform
@@ -193,7 +196,7 @@ class Outbox:
                 await self._give_up(db, row, exc.reason)
                 return Outcome.FAILED
             delay = self._delay(attempts, exc.retry_after)
-            await sql.mark_retry(db, row.id, now + timedelta(seconds=delay), exc.reason)
+            await sql.mark_retry(db, row.id, now + timedelta(seconds=delay), exc.reason, exc.maybe_sent)
         log.info("outbox: %s retry %d in %.1fs (%s)", row.key, attempts, delay, exc.reason)
         if exc.retry_after is not None:
             self.paused_until[row.destination.platform] = now + timedelta(seconds=exc.retry_after)

@@ -89,10 +89,12 @@ async def mark_sent(db: aiosqlite.Connection, row_id: int, now: datetime, ref: s
     await db.execute(sql, (to_iso(now), ref, row_id))
 
 
-async def mark_retry(db: aiosqlite.Connection, row_id: int, next_at: datetime, error: str) -> None:
+async def mark_retry(db: aiosqlite.Connection, row_id: int, next_at: datetime, error: str,
+                     in_doubt: bool = False) -> None:
+    """Back to the queue; `in_doubt` when the failed attempt may have reached the platform."""
     sql = """UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?,
-             last_error = ? WHERE id = ?"""
-    await db.execute(sql, (to_iso(next_at), error[:500], row_id))
+             last_error = ?, in_doubt = MAX(in_doubt, ?) WHERE id = ?"""
+    await db.execute(sql, (to_iso(next_at), error[:500], int(in_doubt), row_id))
 
 
 async def mark_failed(db: aiosqlite.Connection, row_id: int, error: str) -> None:

@@ -40,6 +40,7 @@ class Fault:
     error: str | None = None
     retry_after: int | None = None
     disconnect: bool = False
+    after: bool = False  # the call takes effect (a message is posted), then the answer is this failure
 
 
 @dataclass
@@ -108,9 +109,9 @@ class FakeSlack:
         return user
 
     def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None,
-             disconnect: bool = False, times: int = 1) -> None:
-        """The next `times` calls to `method` fail this way."""
-        self.faults.setdefault(method, []).extend(Fault(status, error, retry_after, disconnect)
+             disconnect: bool = False, times: int = 1, after: bool = False) -> None:
+        """The next `times` calls to `method` fail this way (`after`: once the call has taken effect)."""
+        self.faults.setdefault(method, []).extend(Fault(status, error, retry_after, disconnect, after)
                                                   for _ in range(times))
 
     # ---- inspection -----------------------------------------------------------------------------
@@ -145,6 +146,8 @@ class FakeSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or str(args.get("token", ""))
         faults = self.faults.get(method)
         fault = faults.pop(0) if faults else None
+        if fault is not None and fault.after:
+            self._answer(method, args, token)  # done, but the client hears of a failure
         if fault is not None and fault.disconnect:
             await self._record(Call(method + "!disconnect", args, token))
             assert request.transport is not None

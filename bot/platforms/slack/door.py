@@ -63,17 +63,22 @@ class SlackDoor:
                                  timedelta(seconds=settings.slack_member_cache_seconds))
         self.listeners = Listeners(app, self.sender, self.facts, self.journal)
         self.listeners.register(self.bolt)
-        self.messenger = SlackMessenger(self.sender, settings.slack_channels, rate=settings.slack_api_rate,
+        # The outbox's own client does not retry by itself: slack_sdk would resend a chat.postMessage whose
+        # connection dropped, maybe after Slack posted it; the outbox checks (already_sent) before resending.
+        self.outbox_client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_url(settings),
+                                            retry_handlers=[])
+        self.messenger = SlackMessenger(Sender(self.outbox_client), settings.slack_channels,
+                                        rate=settings.slack_api_rate,
                                         burst=settings.slack_api_burst)
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         """Serve until cancelled; `ready` is set once Slack can reach us."""
         session = aiohttp.ClientSession()  # one pool of connections for the Web API and response_urls
-        self.client.session = self.sender.session = session
+        self.client.session = self.outbox_client.session = self.sender.session = session
         try:
             await self._run(ready)
         finally:
-            self.client.session = self.sender.session = None
+            self.client.session = self.outbox_client.session = self.sender.session = None
             await session.close()
 
     async def _run(self, ready: asyncio.Event | None) -> None:

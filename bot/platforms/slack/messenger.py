@@ -32,8 +32,8 @@ def delivery_error(exc: SlackApiError) -> DeliveryError:
         retry_after = _retry_after(response.headers)
         return DeliveryError(f"rate limited (retry after {retry_after}s)", retry_after=retry_after,
                              code=code or "ratelimited")
-    if status >= 500 or code in TEMPORARY_ERRORS:
-        return DeliveryError(f"slack {status} {code}".strip(), code=code or f"http_{status}")
+    if status >= 500 or code in TEMPORARY_ERRORS:  # Slack may have posted it before failing: check first
+        return DeliveryError(f"slack {status} {code}".strip(), code=code or f"http_{status}", maybe_sent=True)
     return DeliveryError(f"slack error {code or status}", permanent=True, code=code or f"http_{status}")
 
 
@@ -85,7 +85,8 @@ class SlackMessenger:
         except SlackApiError as exc:
             raise self._held(delivery_error(exc)) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection") from exc
+            raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection",
+                                maybe_sent=True) from exc
         raise DeliveryError(f"unknown destination kind {dest.kind!r}", permanent=True, code="bad_destination")
 
     async def _to_people(self, target: str, reply: Reply, metadata: dict[str, object] | None) -> str | None:
@@ -100,7 +101,14 @@ class SlackMessenger:
         """The DM (or group DM) channel id: opened once, then remembered."""
         if users not in self.dm_channels:
             await self.pacer.take("conversations.open")
-            self.dm_channels[users] = await self.sender.open_dm(users)
+            try:
+                self.dm_channels[users] = await self.sender.open_dm(users)
+            except SlackApiError as exc:  # nothing was posted yet: a plain retry, no check needed
+                error = self._held(delivery_error(exc))
+                error.maybe_sent = False
+                raise error from exc
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection") from exc
         return self.dm_channels[users]
 
     async def _post(self, channel: str, reply: Reply, metadata: dict[str, object] | None) -> str | None:
@@ -133,7 +141,8 @@ class SlackMessenger:
                 return None  # cannot look (e.g. a missing scope): send it
             raise error from exc  # could not look now: ask again later rather than risk a second copy
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection") from exc
+            raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection",
+                                maybe_sent=True) from exc
         for message in history.get("messages") or []:
             meta = message.get("metadata") or {}
             if meta.get("event_type") == METADATA_TYPE and (meta.get("event_payload") or {}).get("key") == key:

@@ -6,6 +6,7 @@ from bot.core.context import Ctx
 from bot.core.i18n import SUPPORTED
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Reply
 from bot.core.routes import Command, Routes
+from bot.services.housekeeping import Housekeeping
 from bot.store import members as member_sql
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -53,4 +54,5 @@ ROUTES = Routes(
         Command("language", set_language_command, "language.summary", "language.usage", aliases=("langue",)),
     ),
     buttons={"language.set": set_language_button},
+    jobs=(Housekeeping(),),
 )

@@ -95,3 +95,9 @@ async def kv_get(db: aiosqlite.Connection, key: str) -> str | None:
 async def kv_set(db: aiosqlite.Connection, key: str, value: str) -> None:
     sql = "INSERT INTO kv VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
     await db.execute(sql, (key, value))
+
+
+async def prune_processed_events(db: aiosqlite.Connection, before: datetime) -> int:
+    """Forget incoming event ids seen before `before` (platform retries come within minutes)."""
+    cursor = await db.execute("DELETE FROM processed_events WHERE seen_at < ?", (to_iso(before),))
+    return cursor.rowcount

@@ -45,3 +45,8 @@ async def save_answers(db: aiosqlite.Connection, user_id: str, digest: str, answ
 
 async def clear_answers(db: aiosqlite.Connection, user_id: str, digest: str) -> None:
     await db.execute("DELETE FROM discord_form_progress WHERE user_id = ? AND hash = ?", (user_id, digest))
+
+
+async def forget_form(db: aiosqlite.Connection, digest: str, user_id: str) -> None:
+    """A form handed in for good: its stored copy (which may hold the answers typed) is not needed any more."""
+    await db.execute("DELETE FROM discord_forms WHERE hash = ? AND user_id = ?", (digest, user_id))

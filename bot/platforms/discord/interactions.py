@@ -234,6 +234,8 @@ class Interactions:
         result = await self.app.dispatcher.handle(event)
         if isinstance(result, FormErrors):
             return await self.errors_reply(interaction, form, answers, result)
+        async with self.app.services.store.transaction() as db:  # e.g. an anonymous item's text and its author
+            await sql.forget_form(db, form_hash, user_id)
         return result
 
     async def errors_reply(self, interaction: discord.Interaction, form: Form, answers: dict[str, FormValue],

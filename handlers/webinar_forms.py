@@ -158,8 +158,8 @@ async def _submitted(ctx: Ctx, raw: Raw, base: Spec | None, webinar_id: int | No
     return await make_draft(ctx, raw, base, webinar_id)
 
 
-async def editable(ctx: Ctx, text: str) -> Webinar:
-    """The scheduled webinar with this id, or a UserError saying why not."""
+async def find(ctx: Ctx, text: str) -> Webinar:
+    """The webinar whose id the member typed, or a UserError saying why not."""
     webinar_id = parse_id(text)
     if webinar_id is None:
         raise UserError("webinars.error_id", text=text[:20])
@@ -167,6 +167,12 @@ async def editable(ctx: Ctx, text: str) -> Webinar:
         webinar = await sql.get(db, webinar_id)
     if webinar is None:
         raise UserError("webinars.not_found", id=text[:20])
+    return webinar
+
+
+async def editable(ctx: Ctx, text: str) -> Webinar:
+    """The scheduled webinar with this id, or a UserError saying why not."""
+    webinar = await find(ctx, text)
     if webinar.status != "scheduled":
         raise UserError("webinars.already_cancelled", id=webinar.id)
     return webinar

@@ -88,13 +88,8 @@ async def list_upcoming(ctx: Ctx, rest: str) -> Reply:
 
 async def show(ctx: Ctx, rest: str) -> Reply:
     """One webinar in the member's zone and language, with RSVP buttons and its .ics file."""
-    webinar_id = parse_id(rest)
-    if webinar_id is None:
-        raise UserError("webinars.error_id", text=rest[:20])
+    webinar = await forms.find(ctx, rest)
     async with ctx.services.store.transaction() as db:
-        webinar = await sql.get(db, webinar_id)
-        if webinar is None:
-            raise UserError("webinars.not_found", id=rest[:20])
         answer = await sql.rsvp_of(db, webinar.id, ctx.member.id)
         counts = await sql.counts(db, webinar.id)
     start = next_start(webinar.spec, ctx.now) or webinar.spec.start

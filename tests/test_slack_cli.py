@@ -25,6 +25,16 @@ async def start(slack: FakeSlack, tmp_path: Path, extra: dict[str, str], *args: 
                                                 stderr=asyncio.subprocess.PIPE)
 
 
+async def events_url(process: asyncio.subprocess.Process) -> str:
+    """Read the process's log until HTTP mode says where it listens; return the /slack/events URL."""
+    assert process.stderr is not None
+    line = ""
+    while "listening on" not in line:
+        line = (await process.stderr.readline()).decode()
+        assert line, "the process ended before listening"
+    return re.search(r"(http://\S+/slack/events)", line).group(1)  # type: ignore[union-attr]
+
+
 async def stop(process: asyncio.subprocess.Process) -> str:
     process.terminate()
     assert process.stderr is not None
@@ -55,11 +65,7 @@ async def test_http_mode_process(tmp_path: Path) -> None:
         assert process.stderr is not None
         try:
             async with asyncio.timeout(TIMEOUT):
-                line = ""
-                while "listening on" not in line:
-                    line = (await process.stderr.readline()).decode()
-                    assert line, "the process ended before listening"
-                url = re.search(r"(http://\S+/slack/events)", line).group(1)  # type: ignore[union-attr]
+                url = await events_url(process)
                 async with aiohttp.ClientSession() as session:
                     side = p.HttpSide(session, url)
                     body = urlencode(p.command(slack, "language", "fr"))
@@ -146,11 +152,7 @@ async def test_every_feature_through_the_process_in_http_mode(tmp_path: Path) ->
         assert process.stderr is not None
         try:
             async with asyncio.timeout(TIMEOUT):
-                line = ""
-                while "listening on" not in line:
-                    line = (await process.stderr.readline()).decode()
-                    assert line, "the process ended before listening"
-                url = re.search(r"(http://\S+/slack/events)", line).group(1)  # type: ignore[union-attr]
+                url = await events_url(process)
                 async with aiohttp.ClientSession() as session:
                     await every_feature(slack, p.HttpSide(session, url))
         finally:

@@ -40,6 +40,7 @@ from bot.services.feedback_report import FeedbackPrivacy
 from bot.store import feedback as feedback_sql
 from bot.store.feedback import Item, NewItem, format_ref
 from handlers import feedback_admin as admin
+from handlers import feedback_votes as voting
 
 FORM_ID = "feedback.item"
 TITLE_LIMIT = 45  # Discord modal titles and labels
@@ -198,13 +199,15 @@ Sub = Callable[[Ctx, str], Awaitable[Reply]]
 SUBCOMMANDS: dict[str, Sub] = {
     "quick": quick, "rapide": quick, "anonymous": quick_anonymous, "anonyme": quick_anonymous,
     "status": show_status, "statut": show_status, "mine": mine, "mes": mine, "help": help_text, "aide": help_text,
+    "vote": voting.vote_command, "voter": voting.vote_command, "top": voting.top,
+    "scope": voting.set_scope, "portee": voting.set_scope, "portée": voting.set_scope,
     "list": admin.list_items, "liste": admin.list_items, "stats": admin.stats, "set": admin.set_status,
 }
 
 ROUTES = Routes(
     commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", aliases=("avis",)),),
     buttons={"feedback.new": open_form, "feedback.status": admin.status_button,
-             "feedback.change": admin.change_button},
+             "feedback.change": admin.change_button, "feedback.vote": voting.vote_button},
     forms={FORM_ID: submit_form, admin.CHANGE_FORM_ID: admin.submit_change},
     privacy=(FeedbackPrivacy(),),
 )

@@ -22,6 +22,7 @@ from bot.core.clock import to_iso
 from bot.core.context import UserError
 from bot.core.i18n import Catalogs, locale_of
 from bot.core.model import Button, Destination, Member, Reply
+from bot.services import feedback_votes as votes
 from bot.store import feedback as sql
 from bot.store import members as member_sql
 from bot.store.feedback import Change, Item, NewItem, format_ref
@@ -110,8 +111,9 @@ class FeedbackService:
     async def _announce(self, services: Services, db: aiosqlite.Connection, item: Item, author: Member | None) -> None:
         settings = services.settings
         locale = settings.default_locale
-        post = Reply(self._post_text(services.catalogs, locale, item, author), buttons=triage_buttons(
-            services.catalogs, locale, item.id))
+        buttons = (*triage_buttons(services.catalogs, locale, item.id), votes.vote_button(services.catalogs, locale,
+                                                                                          item.id))
+        post = Reply(self._post_text(services.catalogs, locale, item, author), buttons=buttons)
         for platform in self.channel_platforms(services):
             await services.outbox.enqueue(db, f"feedback:{item.id}:new:{platform}",
                                           Destination.channel(platform, settings.feedback_channel), post)
@@ -172,6 +174,7 @@ class FeedbackService:
             locale = locale_of(member, settings.default_locale)
             text = change_text(catalogs, locale, item, change, "feedback.dm.status")
             await services.outbox.enqueue(db, f"{key}:dm", Destination.dm(member), Reply(text))
+        await votes.on_change(services, db, item, change, key)
         line = Reply(change_text(catalogs, settings.default_locale, item, change, "feedback.post.status"))
         for platform in self.channel_platforms(services):
             await services.outbox.enqueue(db, f"{key}:{platform}",

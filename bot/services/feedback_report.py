@@ -14,7 +14,7 @@ import aiosqlite
 from bot.core.model import Member
 from bot.services.feedback import item_record
 from bot.store import feedback as feedback_sql
-from bot.store.feedback import Item
+from bot.store.feedback import Item, format_ref
 
 EXPORT_FIELDS = ("reference", "created_at", "updated_at", "category", "module", "rating", "status", "anonymous",
                  "source", "description", "steps", "duplicate_of", "note")
@@ -66,12 +66,16 @@ class FeedbackPrivacy:
     and on erase they are kept for the product team but made anonymous (bot.store.feedback.erase_member)."""
 
     name: str = "feedback"
-    tables: tuple[str, ...] = ("feedback_items", "feedback_changes")
+    tables: tuple[str, ...] = ("feedback_items", "feedback_changes", "feedback_votes")
 
     async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
         items = await feedback_sql.search(db, member_id=member.id, newest_first=False)
-        return export_rows(items)
+        rows = await db.execute_fetchall(
+            "SELECT item_id, voted_at FROM feedback_votes WHERE member_id = ? ORDER BY voted_at", (member.id,))
+        votes = [{"reference": format_ref(r[0]), "voted_at": r[1]} for r in rows]
+        return {"items": export_rows(items), "votes": votes} if votes else export_rows(items)
 
     async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
         kept = await feedback_sql.erase_member(db, member.id)
+        await db.execute("DELETE FROM feedback_votes WHERE member_id = ?", (member.id,))
         return [("feedback.privacy_kept", kept)] if kept else []

@@ -43,6 +43,7 @@ class Item:
     note: str | None
     created_at: datetime
     updated_at: datetime
+    scope: str = "undecided"  # core / country / undecided (issue 21)
 
     @property
     def ref(self) -> str:
@@ -70,7 +71,7 @@ def _item(row: aiosqlite.Row) -> Item:
         id=row["id"], member_id=row["member_id"], anonymous=bool(row["anonymous"]), source=row["source"],
         category=row["category"], module=row["module"], rating=row["rating"], description=row["description"],
         steps=row["steps"], status=row["status"], duplicate_of=row["duplicate_of"], note=row["note"],
-        created_at=from_iso(row["created_at"]), updated_at=from_iso(row["updated_at"]),
+        created_at=from_iso(row["created_at"]), updated_at=from_iso(row["updated_at"]), scope=row["scope"],
     )
 
 

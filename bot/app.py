@@ -18,6 +18,7 @@ from bot.services.feedback_webhook import WebhookMessenger
 from bot.services.outbox import Outbox, OutboxPolicy
 from bot.settings import Settings
 from bot.store.db import Store
+from bot.store.directory import StoreDirectory
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None,
     try:
         services = build_services(settings=settings, store=store, clock=clock or RealClock())
         chosen = routes or all_routes()
-        app = App(services, chosen, Dispatcher(services, chosen), Heartbeat(services, chosen.jobs))
+        dispatcher = Dispatcher(services, chosen, StoreDirectory(store))
+        app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs))
         await services.outbox.recover()
         webhook = feedback_webhook(services)
         try:

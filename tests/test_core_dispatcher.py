@@ -121,3 +121,27 @@ async def test_language_is_stored_and_resolved_once_per_event(app) -> None:
 def test_merge_rejects_duplicates() -> None:
     with pytest.raises(ValueError, match="defined twice"):
         merge(core.ROUTES, core.ROUTES)
+
+
+async def test_an_event_id_is_handled_once_and_a_repeat_changes_nothing(app) -> None:
+    question = MessageReceived(ANA, "what is openIMIS?", event_id="Ev1")
+    first = await app.dispatcher.dispatch(question)
+    assert first.result.text == "an answer" and not first.duplicate
+    members = await app.services.store.fetch_all("SELECT * FROM members")
+    again = await app.dispatcher.dispatch(MessageReceived(ANA, "what is openIMIS?", event_id="Ev1"))
+    assert again.duplicate and again.result is None
+    assert [dict(r) for r in await app.services.store.fetch_all("SELECT * FROM members")] == [dict(r) for r in members]
+    assert await app.dispatcher.seen("console", "Ev1") and not await app.dispatcher.seen("console", "Ev2")
+    other = await app.dispatcher.dispatch(MessageReceived(ANA, "what is openIMIS?", event_id="Ev2"))
+    assert not other.duplicate  # events without an id, or with a new one, are always handled
+
+
+async def test_the_outcome_carries_the_members_choice_over_the_platform_locale(app) -> None:
+    english_platform = Actor("discord", "42", "Awa", platform_locale="en-US")
+    assert (await app.dispatcher.dispatch(CommandInvoked(english_platform, "echo"))).locale == "en"
+    await app.dispatcher.handle(CommandInvoked(english_platform, "language", "fr"))
+    outcome = await app.dispatcher.dispatch(CommandInvoked(english_platform, "echo", "x"))
+    assert outcome.locale == "fr" and outcome.result.text == "echo x (fr)"
+    assert await app.dispatcher.locale_for(english_platform) == "fr"
+    french_platform = Actor("discord", "43", "Ram", platform_locale="fr")
+    assert await app.dispatcher.locale_for(french_platform) == "fr"  # not stored yet: the platform's locale

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core.context import Ctx, UserError
 from bot.core.i18n import resolve_locale
 from bot.core.model import (
+    Actor,
     ButtonPressed,
     CommandInvoked,
     Event,
@@ -20,9 +22,9 @@ from bot.core.model import (
     Result,
     as_replies,
 )
+from bot.core.ports import MemberDirectory
 from bot.core.routes import Routes
 from bot.core.text import MAX_TEXT
-from bot.store import members as member_sql
 
 if TYPE_CHECKING:
     from bot.services.container import Services
@@ -30,33 +32,69 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What the dispatcher decided: the answer, the reader's language, and whether the event was a repeat."""
+
+    result: Result
+    locale: str
+    duplicate: bool = False
+
+
 class Dispatcher:
-    def __init__(self, services: Services, routes: Routes) -> None:
+    def __init__(self, services: Services, routes: Routes, members: MemberDirectory) -> None:
         self.services = services
         self.routes = routes
-
-    async def context(self, event: Event) -> Ctx:
-        """Store or refresh the acting member and resolve their language once for this event."""
-        now = self.services.clock.now()
-        async with self.services.store.transaction() as db:
-            member = await member_sql.upsert(db, event.actor, now)
-        return self.context_for(member, event)
+        self.members = members
 
     def context_for(self, member: Member, event: Event) -> Ctx:
         settings = self.services.settings
-        locale = resolve_locale(member.locale, event.actor.platform_locale, settings.default_locale)
         is_admin = (member.is_admin or event.actor.platform_admin
                     or settings.is_configured_admin(member.platform, member.user_id, member.display_name))
-        return Ctx(member=member, actor=event.actor, locale=locale, is_admin=is_admin, event=event,
-                   services=self.services, routes=self.routes, now=self.services.clock.now())
+        return Ctx(member=member, actor=event.actor, locale=self.locale_of(member, event.actor), is_admin=is_admin,
+                   event=event, services=self.services, routes=self.routes, now=self.services.clock.now())
+
+    def locale_of(self, member: Member | None, actor: Actor) -> str:
+        """The member's choice, else the platform's locale, else the community default."""
+        chosen = member.locale if member else None
+        return resolve_locale(chosen, actor.platform_locale, self.services.settings.default_locale)
+
+    async def locale_for(self, actor: Actor) -> str:
+        """The language of a door's own words for `actor`, outside an event."""
+        try:
+            member = await self.members.find(actor)
+        except sqlite3.Error:
+            log.exception("database unavailable while looking up a member's language")
+            member = None
+        return self.locale_of(member, actor)
+
+    async def seen(self, platform: str, event_id: str | None) -> bool:
+        """True for an event id already handled; lets a door skip platform calls for a repeat."""
+        return bool(event_id) and await self.members.seen(platform, str(event_id))
+
+    async def first_time(self, platform: str, event_id: str) -> bool:
+        """Record an event id for work a door does before any dispatch (e.g. a Discord form's pages)."""
+        return await self.members.record(platform, event_id, self.services.clock.now())
 
     async def handle(self, event: Event) -> Result:
-        """Answer one event. Never raises: failures become a short translated message."""
+        """Answer one event (None for a repeated delivery). Never raises."""
+        return (await self.dispatch(event)).result
+
+    async def dispatch(self, event: Event) -> Outcome:
+        """Handle `event` once per event id; failures become a short translated message."""
         try:
-            ctx = await self.context(event)
+            member = await self.members.arrive(event.actor, getattr(event, "event_id", None),
+                                               self.services.clock.now())
         except sqlite3.Error:
             log.exception("database unavailable while handling %s", type(event).__name__)
-            return self._storage_error(event)
+            return Outcome(self._storage_error(event), self.locale_of(None, event.actor))
+        if member is None:
+            log.info("%s event %s already processed; ignored", event.actor.platform, getattr(event, "event_id", ""))
+            return Outcome(None, self.locale_of(None, event.actor), duplicate=True)
+        ctx = self.context_for(member, event)
+        return Outcome(await self._answer(ctx, event), ctx.locale)
+
+    async def _answer(self, ctx: Ctx, event: Event) -> Result:
         try:
             return await self._route(ctx, event)
         except UserError as exc:
@@ -69,8 +107,7 @@ class Dispatcher:
             return ctx.reply("errors.internal")
 
     def _storage_error(self, event: Event) -> Reply:
-        default = self.services.settings.default_locale
-        locale = resolve_locale(None, event.actor.platform_locale, default)
+        locale = self.locale_of(None, event.actor)
         return Reply(self.services.catalogs.t(locale, "errors.storage"), ephemeral=True)
 
     async def _route(self, ctx: Ctx, event: Event) -> Result:

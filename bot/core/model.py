@@ -49,6 +49,7 @@ class CommandInvoked:
     args: str = ""
     channel: str | None = None
     is_dm: bool = True
+    event_id: str | None = None  # the platform's id of this delivery: the dispatcher handles it once
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class MessageReceived:
     channel: str | None = None
     is_dm: bool = True
     mentions_bot: bool = False
+    event_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class ButtonPressed:
     value: str = ""
     channel: str | None = None
     is_dm: bool = True
+    event_id: str | None = None
 
 
 FormValue = str | list[str] | bool | datetime | None
@@ -86,6 +89,7 @@ class FormSubmitted:
     values: dict[str, FormValue]
     state: str = ""
     channel: str | None = None
+    event_id: str | None = None
 
 
 Event = CommandInvoked | MessageReceived | MemberJoined | ButtonPressed | FormSubmitted

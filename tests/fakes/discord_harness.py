@@ -89,7 +89,7 @@ class Handled(Calls):
     """The events the dispatcher has finished handling."""
 
     def __init__(self, app: App) -> None:
-        super().__init__(app.dispatcher, "handle")
+        super().__init__(app.dispatcher, "dispatch")
 
     async def wait(self, kind: Any = object, count: int = 1, match: Any = None) -> None:  # type: ignore[override]
         await super().wait(count, lambda args: isinstance(args[0], kind))

@@ -229,7 +229,7 @@ class ConsoleDoor:
         name = args[0].lower()
         self.langs[name] = args[1].lower() if len(args) > 1 else self.langs.get(name)
         self.say(f"[console] {name} joined the community")
-        result = await self.app.dispatcher.handle(MemberJoined(self.actor(name), event_id=f"join:{name}"))
+        result = await self.app.dispatcher.handle(MemberJoined(self.actor(name)))
         previous, self.user = self.user, name
         self.show_result(result)
         self.user = previous

@@ -18,14 +18,12 @@ import discord
 import yarl
 
 from bot.app import App
-from bot.core.i18n import resolve_locale
 from bot.core.model import Actor, Form, MemberJoined, MessageReceived, Reply, Result
 from bot.platforms.discord.commands import CatalogTranslator, build_tree, sync
 from bot.platforms.discord.interactions import Interactions
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, to_messages
 from bot.settings import Settings, SettingsError
-from bot.store import members as member_sql
 
 log = logging.getLogger(__name__)
 DEFAULT_API = "https://discord.com/api/v10"
@@ -114,15 +112,11 @@ class DiscordDoor:
             return
         joined = member.joined_at.isoformat() if member.joined_at else ""
         event_id = f"join:{member.guild.id}:{member.id}:{joined}"
-        async with self.app.services.store.transaction() as db:
-            first = await member_sql.first_time_seen(db, PLATFORM, event_id, self.app.services.clock.now())
-        if not first:
-            log.info("discord: join of %s seen before; ignored", member.id)
-            return
         actor = Actor(PLATFORM, str(member.id), member.display_name,
                       platform_locale=member.guild.preferred_locale.value)
-        result = await self.app.dispatcher.handle(MemberJoined(actor, event_id=event_id))
-        await self.deliver(member, result, self.locale_of(actor), actor.user_id)
+        outcome = await self.app.dispatcher.dispatch(MemberJoined(actor, event_id=event_id))
+        if not outcome.duplicate:
+            await self.deliver(member, outcome.result, outcome.locale, actor.user_id)
 
     async def message(self, message: discord.Message, me: discord.ClientUser) -> None:
         """DMs to the bot and messages that mention it."""
@@ -132,19 +126,15 @@ class DiscordDoor:
         mentioned = any(user.id == me.id for user in message.mentions)
         if not is_dm and not mentioned:
             return
-        if not await first_time(self.app, f"message:{message.id}"):
-            log.info("discord: message %s seen before (a replayed gateway event); ignored", message.id)
-            return
         text = re.sub(rf"<@!?{me.id}>", "", message.content).strip()
         locale = message.guild.preferred_locale.value if message.guild else None
         actor = Actor(PLATFORM, str(message.author.id), message.author.display_name, platform_locale=locale)
-        event = MessageReceived(actor, text, channel=str(message.channel.id), is_dm=is_dm, mentions_bot=mentioned)
-        result = await self.app.dispatcher.handle(event)
-        await self.deliver(message.channel, result, self.locale_of(actor), actor.user_id,
-                           reference=None if is_dm else message, private=None if is_dm else message.author)
-
-    def locale_of(self, actor: Actor) -> str:
-        return resolve_locale(None, actor.platform_locale, self.app.services.settings.default_locale)
+        event = MessageReceived(actor, text, channel=str(message.channel.id), is_dm=is_dm, mentions_bot=mentioned,
+                                event_id=f"message:{message.id}")  # Discord may replay one around a resume
+        outcome = await self.app.dispatcher.dispatch(event)
+        if not outcome.duplicate:
+            await self.deliver(message.channel, outcome.result, outcome.locale, actor.user_id,
+                               reference=None if is_dm else message, private=None if is_dm else message.author)
 
     async def deliver(self, where: discord.abc.Messageable, result: Result, locale: str, user_id: str,
                       reference: discord.Message | None = None,
@@ -163,12 +153,6 @@ class DiscordDoor:
                     await outgoing.send_to(target, reference if target is where else None)
         except discord.Forbidden as exc:
             log.warning("discord: could not answer %s (%s)", getattr(where, "id", where), exc.text)
-
-
-async def first_time(app: App, event_id: str) -> bool:
-    """False for a gateway event already handled (Discord may deliver one twice, e.g. around a resume)."""
-    async with app.services.store.transaction() as db:
-        return await member_sql.first_time_seen(db, PLATFORM, event_id, app.services.clock.now())
 
 
 async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_timeout: float = 2.0,

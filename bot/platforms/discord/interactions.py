@@ -16,7 +16,7 @@ from typing import Any
 import discord
 
 from bot.app import App
-from bot.core.i18n import normalise_locale, resolve_locale
+from bot.core.i18n import normalise_locale
 from bot.core.model import (
     Actor,
     Button,
@@ -34,7 +34,6 @@ from bot.core.text import inert
 from bot.platforms.discord import forms
 from bot.platforms.discord.render import INTERNAL, PLATFORM, parse_button_id, to_messages
 from bot.store import discord as sql
-from bot.store import members as member_sql
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +67,7 @@ class Interactions:
 
     async def locale(self, interaction: discord.Interaction) -> str:
         """The language of the door's own words: the member's choice, else Discord's locales, else the default."""
-        async with self.app.services.store.transaction() as db:
-            member = await member_sql.by_platform_id(db, PLATFORM, str(interaction.user.id))
-        return resolve_locale(member.locale if member else None, interaction_locale(interaction),
-                              self.app.services.settings.default_locale)
+        return await self.app.dispatcher.locale_for(interaction_actor(interaction))
 
     async def t(self, interaction: discord.Interaction, key: str, **values: Any) -> str:
         return self.app.services.catalogs.t(await self.locale(interaction), key, **values)
@@ -80,9 +76,7 @@ class Interactions:
 
     async def fresh(self, interaction: discord.Interaction) -> bool:
         """False for an interaction already handled (the same INTERACTION_CREATE delivered twice)."""
-        async with self.app.services.store.transaction() as db:
-            fresh = await member_sql.first_time_seen(db, PLATFORM, f"interaction:{interaction.id}",
-                                                     self.app.services.clock.now())
+        fresh = await self.app.dispatcher.first_time(PLATFORM, f"interaction:{interaction.id}")
         if not fresh:
             log.info("discord: interaction %s seen before; ignored", interaction.id)
         return fresh

@@ -19,6 +19,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.app import App
+from bot.core.dispatcher import Outcome
 from bot.core.model import (
     Actor,
     ButtonPressed,
@@ -41,7 +42,6 @@ from bot.platforms.slack.messenger import PLATFORM, delivery_error
 from bot.platforms.slack.modals import CALLBACK_PREFIX, field_kinds, form_view, read_values
 from bot.platforms.slack.render import decode_action, read_metadata
 from bot.platforms.slack.send import Sender
-from bot.store import members as member_sql
 
 log = logging.getLogger(__name__)
 # Slack-only aliases (Slack reserves some names, and the issue asks for /community as help).
@@ -127,23 +127,11 @@ class Listeners:
 
         return run
 
-    async def first_time(self, body: dict[str, Any]) -> bool:
-        """False for an event already processed (a retry, or the same event twice)."""
-        event_id = body.get("event_id")
-        if not event_id:
-            return True
-        async with self.services.store.transaction() as db:
-            fresh = await member_sql.first_time_seen(db, "slack", str(event_id), self.services.clock.now())
-        if not fresh:
-            log.info("slack event %s already processed; ignoring the retry", event_id)
-            self.journal.record("duplicate", str(event_id))
-        return fresh
-
-    async def locale_of(self, actor: Actor) -> str:
-        async with self.services.store.transaction() as db:
-            member = await member_sql.by_platform_id(db, "slack", actor.user_id)
-        ctx = self.app.dispatcher.context_for(member, CommandInvoked(actor, "")) if member else None
-        return ctx.locale if ctx else self.services.settings.default_locale
+    def repeated(self, outcome: Outcome, body: dict[str, Any]) -> bool:
+        """True for an event the dispatcher saw before (Slack's retry, or the same event twice)."""
+        if outcome.duplicate:
+            self.journal.record("duplicate", str(body.get("event_id")))
+        return outcome.duplicate
 
     # ---- interactive: slash commands and buttons -----------------------------------------------
 
@@ -154,8 +142,7 @@ class Listeners:
         is_dm = body.get("channel_name") == "directmessage" or str(channel or "").startswith("D")
         name = self.commands.get(str(body.get("command", "")).lower(), str(body.get("command", "")))
         event = CommandInvoked(actor, name, user_text(str(body.get("text") or "")), channel, is_dm)
-        result = await self.app.dispatcher.handle(event)
-        await self.answer(result, actor, body, respond, channel)
+        await self.answer(await self.app.dispatcher.dispatch(event), actor, body, respond, channel)
         self.journal.record("command", name)
 
     async def on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
@@ -166,15 +153,15 @@ class Listeners:
         route = decode_action(str(action.get("action_id", "")))
         value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
         event = ButtonPressed(actor, route, value, channel, str(channel or "").startswith("D"))
-        result = await self.app.dispatcher.handle(event)
-        await self.answer(result, actor, body, respond, channel)
+        await self.answer(await self.app.dispatcher.dispatch(event), actor, body, respond, channel)
         self.journal.record("action", route)
 
-    async def answer(self, result: Result, actor: Actor, body: dict[str, Any], respond: Any,
+    async def answer(self, outcome: Outcome, actor: Actor, body: dict[str, Any], respond: Any,
                      channel: str | None) -> None:
         """Open a modal for a Form; otherwise answer through the response_url (or a DM)."""
+        result = outcome.result
         if isinstance(result, Form):
-            await self.open_form(result, actor, body.get("trigger_id"), channel)
+            await self.open_form(result, outcome.locale, actor, body.get("trigger_id"), channel)
             return
         if isinstance(result, FormErrors):
             log.warning("a form handler's errors reached a command or button; ignored")
@@ -207,19 +194,18 @@ class Listeners:
         log.warning("slack answer not delivered (%s); %s", reason, "queued" if queued else "already queued")
         self.journal.record("queued", key)
 
-    async def open_form(self, form: Form, actor: Actor, trigger_id: str | None, channel: str | None) -> None:
+    async def open_form(self, form: Form, locale: str, actor: Actor, trigger_id: str | None,
+                        channel: str | None) -> None:
         """A modal; if Slack refuses (expired trigger...), tell the member to try again in a DM."""
         try:
             if not trigger_id:
                 raise ValueError("no trigger_id")
-            await self.sender.client.views_open(trigger_id=trigger_id, view=await self.view(form, actor, channel))
+            await self.sender.client.views_open(trigger_id=trigger_id, view=self.view(form, locale, channel))
         except (SlackApiError, ValueError) as exc:
             log.warning("could not open the modal for form %s: %s", form.id, exc)
-            locale = await self.locale_of(actor)
             await self.sender.dm(actor.user_id, Reply(self.services.catalogs.t(locale, "slack.modal_failed")))
 
-    async def view(self, form: Form, actor: Actor, channel: str | None) -> dict[str, Any]:
-        locale = await self.locale_of(actor)
+    def view(self, form: Form, locale: str, channel: str | None) -> dict[str, Any]:
         t = functools.partial(self.services.catalogs.t, locale)
         return form_view(form, channel=channel, yes_no=(t("slack.yes"), t("slack.no")),
                          datetime_hint=t("slack.datetime_hint"), cancel=t("slack.cancel"))
@@ -231,11 +217,12 @@ class Listeners:
         actor = await self.facts.actor(user["id"], user.get("name") or user.get("username") or "")
         form_id, state, channel = read_metadata(view.get("private_metadata", ""))
         values = read_values(field_kinds(view), (view.get("state") or {}).get("values") or {})
-        result = await self.app.dispatcher.handle(FormSubmitted(actor, form_id, values, state, channel))
+        outcome = await self.app.dispatcher.dispatch(FormSubmitted(actor, form_id, values, state, channel))
+        result = outcome.result
         if isinstance(result, FormErrors):
             await ack(response_action="errors", errors=self.inline_errors(view, result))
         elif isinstance(result, Form):
-            await ack(response_action="update", view=await self.view(result, actor, channel))
+            await ack(response_action="update", view=self.view(result, outcome.locale, channel))
         else:
             await ack()
             for index, reply in enumerate(as_replies(result)):
@@ -264,13 +251,16 @@ class Listeners:
         return as_replies(result)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        if not await self.first_time(body) or event.get("bot_id"):
+        if event.get("bot_id"):
             return
         actor = await self.facts.actor(event["user"])
         channel = event["channel"]
         text = user_text(event.get("text", ""), self.bot_user)
-        message = MessageReceived(actor, text, channel, is_dm=False, mentions_bot=True)
-        result = await self.app.dispatcher.handle(message)
+        message = MessageReceived(actor, text, channel, is_dm=False, mentions_bot=True, event_id=event_id(body))
+        outcome = await self.app.dispatcher.dispatch(message)
+        if self.repeated(outcome, body):
+            return
+        result = outcome.result
         thread = event.get("thread_ts") or event.get("ts")
         for index, reply in enumerate(self.messages(result)):
             key = f"{body.get('event_id')}:{index}"
@@ -285,11 +275,15 @@ class Listeners:
     async def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        if not event.get("user") or not await self.first_time(body):
+        if not event.get("user"):
             return
         actor = await self.facts.actor(event["user"])
-        message = MessageReceived(actor, user_text(event.get("text", ""), self.bot_user), event["channel"], is_dm=True)
-        result = await self.app.dispatcher.handle(message)
+        message = MessageReceived(actor, user_text(event.get("text", ""), self.bot_user), event["channel"], is_dm=True,
+                                  event_id=event_id(body))
+        outcome = await self.app.dispatcher.dispatch(message)
+        if self.repeated(outcome, body):
+            return
+        result = outcome.result
         for index, reply in enumerate(self.messages(result)):
             send = self.sender.post(event["channel"], reply)
             await self.safely(f"{body.get('event_id')}:{index}", reply, self.dm_to(actor), send)
@@ -297,23 +291,33 @@ class Listeners:
 
     async def on_team_join(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         user = event.get("user") or {}
-        if not isinstance(user, dict) or actor_from_user(user).is_bot or not await self.first_time(body):
+        if not isinstance(user, dict) or actor_from_user(user).is_bot:
+            return
+        if await self.app.dispatcher.seen(PLATFORM, event_id(body)):  # before forgetting what users.info said
+            self.journal.record("duplicate", str(body.get("event_id")))
             return
         self.facts.forget(user["id"])
         await self.welcome(await self.facts.actor(user["id"]), None, body)
 
     async def on_channel_join(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         introductions = self.services.settings.slack_channels.get(INTRODUCTIONS)
-        if not introductions or event.get("channel") != introductions or not await self.first_time(body):
+        if not introductions or event.get("channel") != introductions:
             return
         actor = await self.facts.actor(event["user"])
         if not actor.is_bot:
             await self.welcome(actor, event["channel"], body)
 
     async def welcome(self, actor: Actor, channel: str | None, body: dict[str, Any]) -> None:
-        joined = MemberJoined(actor, channel, str(body.get("event_id") or "") or None)
-        result = await self.app.dispatcher.handle(joined)
+        outcome = await self.app.dispatcher.dispatch(MemberJoined(actor, channel, event_id(body)))
+        if self.repeated(outcome, body):
+            return
+        result = outcome.result
         for index, reply in enumerate(self.messages(result)):
             send = self.sender.dm(actor.user_id, reply)
             await self.safely(f"{body.get('event_id')}:{index}", reply, self.dm_to(actor), send)
         self.journal.record("join", actor.user_id)
+
+
+def event_id(body: dict[str, Any]) -> str | None:
+    """Slack's id of an Events API delivery (the same on its retries)."""
+    return str(body.get("event_id") or "") or None

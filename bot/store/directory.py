@@ -1,0 +1,33 @@
+"""The core's MemberDirectory over the SQL store: one transaction per incoming event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.model import Actor, Member
+from bot.store import members as member_sql
+from bot.store.db import Store
+
+
+class StoreDirectory:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def arrive(self, actor: Actor, event_id: str | None, now: datetime) -> Member | None:
+        """Record the event id and upsert the member together, so a duplicate changes nothing."""
+        async with self.store.transaction() as db:
+            if event_id and not await member_sql.first_time_seen(db, actor.platform, event_id, now):
+                return None
+            return await member_sql.upsert(db, actor, now)
+
+    async def find(self, actor: Actor) -> Member | None:
+        async with self.store.transaction() as db:
+            return await member_sql.by_platform_id(db, actor.platform, actor.user_id)
+
+    async def seen(self, platform: str, event_id: str) -> bool:
+        sql = "SELECT 1 FROM processed_events WHERE platform = ? AND event_id = ?"
+        return await self.store.fetch_one(sql, (platform, event_id)) is not None
+
+    async def record(self, platform: str, event_id: str, now: datetime) -> bool:
+        async with self.store.transaction() as db:
+            return await member_sql.first_time_seen(db, platform, event_id, now)

@@ -80,6 +80,14 @@ def _parse(value: str, parts: int) -> list[str] | None:
     return fields if len(fields) == parts and parse_id(fields[0]) is not None and all(fields) else None
 
 
+def _allowed(ctx: Ctx, ask: faq_sql.Ask | None, topic: str, *, vote: bool) -> bool:
+    """A button acts only on the presser's own question and only with a topic the bot offered for it,
+    whatever a crafted button value says."""
+    if ask is None or ask.member_id != ctx.member.id or ctx.services.faq.entry(topic) is None:
+        return False
+    return topic in ask.suggestions or (vote and topic == ask.answer_id)
+
+
 async def on_vote(ctx: Ctx, event: ButtonPressed) -> Reply:
     """Record a helpful / unhelpful vote; pressing again changes nothing, or changes the vote."""
     fields = _parse(event.value, 3)
@@ -88,10 +96,12 @@ async def on_vote(ctx: Ctx, event: ButtonPressed) -> Reply:
     helpful = fields[2] == "y"
     async with ctx.services.store.transaction() as db:
         ask = await faq_sql.get_ask(db, int(fields[0]))
-        previous = None if ask is None else await faq_sql.vote(db, ask.id, ctx.member.id, fields[1], helpful, ctx.now)
-    if ask is None:
+        allowed = _allowed(ctx, ask, fields[1], vote=True)
+        previous = await faq_sql.vote(db, ask.id, ctx.member.id, fields[1], helpful, ctx.now) if (
+            ask is not None and allowed) else None
+    if ask is None or not allowed:
         return ctx.reply("errors.stale_button")
-    lang = ask.lang if ask.member_id == ctx.member.id else ctx.locale
+    lang = ask.lang
     t = ctx.services.catalogs.t
     if previous is helpful:
         return Reply(t(lang, "faq.vote_again"), ephemeral=True)
@@ -106,11 +116,12 @@ async def on_pick(ctx: Ctx, event: ButtonPressed) -> Reply:
         return ctx.reply("errors.stale_button")
     async with ctx.services.store.transaction() as db:
         ask = await faq_sql.get_ask(db, int(fields[0]))
-        if ask is not None and ctx.services.faq.entry(fields[1]) is not None:
+        allowed = _allowed(ctx, ask, fields[1], vote=False)
+        if ask is not None and allowed:
             await faq_sql.record_pick(db, ask.id, fields[1])
-    if ask is None or ctx.services.faq.entry(fields[1]) is None:
+    if ask is None or not allowed:
         return ctx.reply("errors.stale_button")
-    lang = ask.lang if ask.member_id == ctx.member.id else ctx.locale
+    lang = ask.lang
     text = answer_text(ctx.services.catalogs, ctx.services.faq, fields[1], lang)
     return Reply(text, buttons=vote_buttons(ctx, ask.id, fields[1], lang), ephemeral=True)
 

@@ -38,6 +38,7 @@ async def confirm_forget(ctx: Ctx, event: ButtonPressed) -> Reply:
         return ctx.reply("privacy.nothing_to_forget")
     async with ctx.services.store.transaction() as db:
         kept = await service.erase(db, ctx.member, ctx.routes.privacy, ctx.now)
+    await ctx.services.store.checkpoint()
     log.info("forget-me: member %s erased", ctx.member.id)
     lines = [ctx.t("privacy.forgotten")]
     lines += [ctx.t(key, count=count) for key, count in kept]

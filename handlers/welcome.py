@@ -104,6 +104,10 @@ class FollowUpPart:
     async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
         return await privacy_sql.rows_where(db, "welcome_followups", "member_id", member.id)
 
+    async def outbox_keys(self, db: aiosqlite.Connection, member: Member) -> list[str]:
+        """The greeting in the introductions channel names the member."""
+        return [f"welcome:{member.id}:%"]
+
     async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
         await sql.erase(db, member.id)
         return []

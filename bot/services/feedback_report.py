@@ -75,6 +75,11 @@ class FeedbackPrivacy:
         votes = [{"reference": format_ref(r[0]), "voted_at": r[1]} for r in rows]
         return {"items": export_rows(items), "votes": votes} if votes else export_rows(items)
 
+    async def outbox_keys(self, db: aiosqlite.Connection, member: Member) -> list[str]:
+        """The product-channel posts of the member's named items say "from <name>"."""
+        items = await feedback_sql.search(db, member_id=member.id, newest_first=False)
+        return [f"feedback:{item.id}:new:%" for item in items]
+
     async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
         kept = await feedback_sql.erase_member(db, member.id)
         await db.execute("DELETE FROM feedback_votes WHERE member_id = ?", (member.id,))

@@ -51,8 +51,19 @@ async def export(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyP
     for table, has_platform in await sql.user_id_tables(db):
         if table not in claimed(parts):
             data.setdefault(table, []).extend(await sql.user_rows(db, table, has_platform, member))
-    data["messages"] = await sql.outbox_rows(db, member)
+    data["messages"] = await sql.outbox_rows(db, member, await outbox_keys(db, member, parts))
     return data
+
+
+async def outbox_keys(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPart, ...]) -> tuple[str, ...]:
+    """Idempotency-key patterns of outbox rows that name the member, from the parts that have some
+    (an optional `outbox_keys(db, member)` method): e.g. a named feedback item's product-channel post."""
+    keys: list[str] = []
+    for part in parts:
+        method = getattr(part, "outbox_keys", None)
+        if method is not None:
+            keys.extend(await method(db, member))
+    return tuple(keys)
 
 
 def export_json(data: dict[str, Any]) -> bytes:
@@ -63,6 +74,7 @@ async def erase(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPa
                 now: datetime) -> list[tuple[str, int]]:
     """Delete or anonymise every trace of `member`; returns what was kept anonymously."""
     kept: list[tuple[str, int]] = []
+    keys = await outbox_keys(db, member, parts)  # before the parts unlink the rows these are found from
     for part in parts:
         kept.extend(await part.erase(db, member, now))
     unlinked = 0
@@ -77,7 +89,7 @@ async def erase(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPa
     for table, has_platform in await sql.user_id_tables(db):
         if table not in claimed(parts):
             await sql.delete_user_rows(db, table, has_platform, member)
-    _, anonymised = await sql.erase_outbox(db, member)
+    _, anonymised = await sql.erase_outbox(db, member, keys)
     if anonymised:
         kept.append(("privacy.kept.messages", anonymised))
     await sql.erase_processed_events(db, member)

@@ -15,6 +15,8 @@ from typing import Any
 import aiosqlite
 
 log = logging.getLogger(__name__)
+# aiosqlite logs every statement with its parameters at DEBUG (names, texts): never let it, at any level.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -44,6 +46,8 @@ class Store:
             self._db.row_factory = aiosqlite.Row
             await self._db.execute("PRAGMA foreign_keys = ON")
             await self._db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            # Deleted rows are overwritten with zeros, not left readable in free pages (whatever the build's default).
+            await self._db.execute("PRAGMA secure_delete = ON")
             if self.path != ":memory:":
                 await self._db.execute("PRAGMA journal_mode = WAL")
             await self.migrate()
@@ -86,6 +90,11 @@ class Store:
             log.info("applied migration %s", path.name)
             applied.append(version)
         return applied
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and empty it, so erased data is not left readable in the WAL."""
+        async with self._lock:
+            await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

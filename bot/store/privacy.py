@@ -15,9 +15,11 @@ import aiosqlite
 from bot.core.model import Member
 
 ERASED_PAYLOAD = json.dumps({"text": "", "buttons": [], "ephemeral": False, "file": None})
-_OUTBOX_MATCH = """((platform = ? AND kind = 'dm' AND target = ?)
-    OR (platform = ? AND kind = 'group' AND instr(',' || target || ',', ',' || ? || ',') > 0)
-    OR instr(payload, ?) > 0 OR instr(COALESCE(fallback, ''), ?) > 0)"""
+# Rows addressed to the member, by platform id: a DM, or a group DM they are in.
+_OUTBOX_TO = """((platform = ? AND kind = 'dm' AND target = ?)
+    OR (platform = ? AND kind = 'group' AND instr(',' || target || ',', ',' || ? || ',') > 0))"""
+# On erase only, also any row whose text mentions them (erasing too much is safe; exporting is not).
+_OUTBOX_MATCH = f"""({_OUTBOX_TO} OR instr(payload, ?) > 0 OR instr(COALESCE(fallback, ''), ?) > 0)"""
 
 
 def _quote(name: str) -> str:
@@ -117,22 +119,29 @@ async def member_row(db: aiosqlite.Connection, member_id: int) -> dict[str, Any]
     return rows[0] if rows else None
 
 
-async def outbox_rows(db: aiosqlite.Connection, member: Member) -> list[dict[str, Any]]:
-    """Messages to this member, and posts that mention them."""
+def _keys_filter(keys: tuple[str, ...]) -> str:
+    """`keys` are LIKE patterns of idempotency keys built from ids (e.g. 'feedback:12:new:%')."""
+    return "".join(" OR idempotency_key LIKE ?" for _ in keys)
+
+
+async def outbox_rows(db: aiosqlite.Connection, member: Member, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Messages to this member (by platform id) and the rows a feature names as theirs (by key, built from
+    ids): never selected by matching text, which another member could have written."""
     sql = f"""SELECT idempotency_key, platform, kind, target, payload, status, created_at, sent_at, last_error
-              FROM outbox WHERE {_OUTBOX_MATCH} ORDER BY id"""
-    return [dict(r) for r in await db.execute_fetchall(sql, _outbox_params(member))]
+              FROM outbox WHERE {_OUTBOX_TO}{_keys_filter(keys)} ORDER BY id"""
+    params = (member.platform, member.user_id, member.platform, member.user_id, *keys)
+    return [dict(r) for r in await db.execute_fetchall(sql, params)]
 
 
-async def erase_outbox(db: aiosqlite.Connection, member: Member) -> tuple[int, int]:
+async def erase_outbox(db: aiosqlite.Connection, member: Member, keys: tuple[str, ...] = ()) -> tuple[int, int]:
     """Delete messages not yet sent; strip recipient and content from the others (their keys stay, so
     a replayed event still queues nothing). Returns (deleted, anonymised)."""
-    params = _outbox_params(member)
-    cursor = await db.execute(f"DELETE FROM outbox WHERE status IN ('pending', 'sending') AND {_OUTBOX_MATCH}",
-                              params)
+    where = f"({_OUTBOX_MATCH}{_keys_filter(keys)})"
+    params = (*_outbox_params(member), *keys)
+    cursor = await db.execute(f"DELETE FROM outbox WHERE status IN ('pending', 'sending') AND {where}", params)
     deleted = cursor.rowcount
     sql = f"""UPDATE outbox SET target = 'erased', payload = ?, fallback = NULL, last_error = NULL,
-              platform_ref = NULL WHERE {_OUTBOX_MATCH}"""
+              platform_ref = NULL WHERE {where}"""
     cursor = await db.execute(sql, (ERASED_PAYLOAD, *params))
     return deleted, cursor.rowcount
 

@@ -209,5 +209,6 @@ ROUTES = Routes(
     buttons={"feedback.new": open_form, "feedback.status": admin.status_button,
              "feedback.change": admin.change_button, "feedback.vote": voting.vote_button},
     forms={FORM_ID: submit_form, admin.CHANGE_FORM_ID: admin.submit_change},
+    admin_buttons=frozenset({"feedback.status", "feedback.change"}), admin_forms=frozenset({admin.CHANGE_FORM_ID}),
     privacy=(FeedbackPrivacy(),),
 )

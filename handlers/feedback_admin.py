@@ -120,8 +120,6 @@ def changed_reply(ctx: Ctx, item: Item, change: Change | None) -> Reply:
 
 async def status_button(ctx: Ctx, event: ButtonPressed) -> Reply:
     """A status button under a product-channel post; value "<id>:<status>". Pressing twice changes nothing."""
-    if not ctx.is_admin:
-        return ctx.admin_only()
     raw_id, _, status = event.value.partition(":")
     item_id = parse_id(raw_id)
     if item_id is None:
@@ -131,8 +129,6 @@ async def status_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 async def change_button(ctx: Ctx, event: ButtonPressed) -> Form | Reply:
     """"Duplicate / note…": a small form for a status with a note or a duplicate target."""
-    if not ctx.is_admin:
-        return ctx.admin_only()
     item_id = parse_id(event.value)
     if item_id is None:
         return ctx.reply("errors.stale_button")
@@ -149,8 +145,6 @@ async def change_button(ctx: Ctx, event: ButtonPressed) -> Form | Reply:
 
 
 async def submit_change(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
-    if not ctx.is_admin:
-        return ctx.admin_only()
     item_id = parse_id(event.state)
     if item_id is None:
         return ctx.reply("errors.stale_button")

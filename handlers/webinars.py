@@ -187,5 +187,6 @@ ROUTES = Routes(
     },
     forms={"webinar.create": forms.create_submitted, "webinar.edit": forms.edit_submitted,
            "webinar.more": forms.more_submitted},
+    admin_forms=frozenset({"webinar.create", "webinar.edit"}),
     jobs=(notify.WebinarJob(),),
 )

@@ -145,3 +145,26 @@ async def test_the_outcome_carries_the_members_choice_over_the_platform_locale(a
     assert await app.dispatcher.locale_for(english_platform) == "fr"
     french_platform = Actor("discord", "43", "Ram", platform_locale="fr")
     assert await app.dispatcher.locale_for(french_platform) == "fr"  # not stored yet: the platform's locale
+
+
+async def test_buttons_and_forms_declared_admin_are_refused_centrally(tmp_path: Path) -> None:
+    pressed: list[str] = []
+
+    async def press(ctx: Ctx, event: ButtonPressed) -> Reply:
+        pressed.append(event.value)
+        return Reply("done")
+
+    gated = merge(core.ROUTES, Routes(buttons={"x.admin": press, "x.open": press}, forms={"test.form": submitted},
+                                      admin_buttons=frozenset({"x.admin"}), admin_forms=frozenset({"test.form"})))
+    settings = Settings(db_path=str(tmp_path / "g.db"))
+    async with lifespan(settings=settings, clock=SimClock(), routes=gated) as app:
+        refused = await app.dispatcher.handle(ButtonPressed(ANA, "x.admin", "1"))
+        assert refused.text == app.services.catalogs.t("en", "errors.admin_only") and pressed == []
+        assert (await app.dispatcher.handle(ButtonPressed(ANA, "x.open", "2"))).text == "done"
+        form = await app.dispatcher.handle(FormSubmitted(ANA, "test.form", {"name": "x"}))
+        assert form.text == app.services.catalogs.t("en", "errors.admin_only")
+        assert (await app.dispatcher.handle(ButtonPressed(BOSS, "x.admin", "3"))).text == "done"
+        assert (await app.dispatcher.handle(FormSubmitted(BOSS, "test.form", {"name": "x"}))).text == "thanks x"
+    assert pressed == ["2", "3"]
+    with pytest.raises(ValueError, match="unknown"):
+        Routes(buttons={"x.open": press}, admin_buttons=frozenset({"x.typo"}))

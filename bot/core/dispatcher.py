@@ -23,7 +23,7 @@ from bot.core.model import (
     as_replies,
 )
 from bot.core.ports import MemberDirectory
-from bot.core.routes import Routes
+from bot.core.routes import Handler, Routes
 from bot.core.text import MAX_TEXT
 
 if TYPE_CHECKING:
@@ -118,12 +118,21 @@ class Dispatcher:
         if isinstance(event, MemberJoined):
             return await self._join(ctx, event)
         if isinstance(event, ButtonPressed):
-            handler = self.routes.buttons.get(event.action)
-            return await handler(ctx, event) if handler else ctx.reply("errors.stale_button")
+            return await self._gated(ctx, event, event.action, self.routes.buttons, self.routes.admin_buttons)
         if isinstance(event, FormSubmitted):
-            handler = self.routes.forms.get(event.form_id)
-            return await handler(ctx, event) if handler else ctx.reply("errors.stale_button")
+            return await self._gated(ctx, event, event.form_id, self.routes.forms, self.routes.admin_forms)
         raise TypeError(f"unknown event {event!r}")
+
+    async def _gated(self, ctx: Ctx, event: ButtonPressed | FormSubmitted, name: str,
+                     handlers: dict[str, Handler], admin_only: frozenset[str]) -> Result:
+        """A button or form handler, refused to non-admins when its route is declared admin."""
+        handler = handlers.get(name)
+        if handler is None:
+            return ctx.reply("errors.stale_button")
+        if name in admin_only and not ctx.is_admin:
+            log.info("refused admin %s %s for member %s", type(event).__name__, name, ctx.member.id)
+            return ctx.admin_only()
+        return await handler(ctx, event)
 
     async def _command(self, ctx: Ctx, event: CommandInvoked) -> Result:
         command = self.routes.command(event.name)

@@ -72,6 +72,13 @@ class Routes:
     messages: tuple[Handler, ...] = ()  # tried in order; the first non-None result answers
     jobs: tuple[DueJob, ...] = ()
     privacy: tuple[PrivacyPart, ...] = ()  # erase/export steps, run by /mydata and /forget-me
+    admin_buttons: frozenset[str] = frozenset()  # actions the dispatcher refuses to non-admins
+    admin_forms: frozenset[str] = frozenset()  # form ids the dispatcher refuses to non-admins
+
+    def __post_init__(self) -> None:
+        undeclared = (self.admin_buttons - self.buttons.keys()) | (self.admin_forms - self.forms.keys())
+        if undeclared:
+            raise ValueError(f"admin gates on unknown buttons or forms: {sorted(undeclared)}")
 
     def command(self, name: str) -> Command | None:
         name = name.lower().lstrip("/")
@@ -98,6 +105,8 @@ def merge(*parts: Routes) -> Routes:
         messages=tuple(h for p in parts for h in p.messages),
         jobs=tuple(j for p in parts for j in p.jobs),
         privacy=tuple(x for p in parts for x in p.privacy),
+        admin_buttons=frozenset().union(*(p.admin_buttons for p in parts)),
+        admin_forms=frozenset().union(*(p.admin_forms for p in parts)),
     )
 
 

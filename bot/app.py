@@ -17,7 +17,7 @@ from bot.services.faq import FaqService
 from bot.services.feedback_webhook import WebhookMessenger
 from bot.services.outbox import Outbox, OutboxPolicy
 from bot.settings import Settings
-from bot.store.db import Store
+from bot.store.backends import AnyStore, make_store
 from bot.store.directory import StoreDirectory
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ class App:
     heartbeat: Heartbeat
 
 
-def build_services(*, settings: Settings, store: Store, clock: Clock) -> Services:
+def build_services(*, settings: Settings, store: AnyStore, clock: Clock) -> Services:
     policy = OutboxPolicy(max_attempts=settings.outbox_max_attempts,
                           base_delay=float(settings.outbox_base_delay_seconds),
                           concurrency=settings.outbox_concurrency)
@@ -57,7 +57,7 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None,
     """Open the database (migrating it), build everything, and close it all on exit."""
     from handlers import all_routes  # handlers import services; keep the root's imports one-way
 
-    store = Store(settings.db_path)
+    store = make_store(settings.db_path)
     await store.open()
     try:
         services = build_services(settings=settings, store=store, clock=clock or RealClock())

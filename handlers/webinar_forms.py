@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-import aiosqlite
 from babel.dates import format_date
 
 from bot.core.context import Ctx, UserError
@@ -43,6 +42,7 @@ from bot.services.webinars import (
     weekday_mismatch,
 )
 from bot.store import webinars as sql
+from bot.store.db import Connection
 
 
 def organiser_tz(ctx: Ctx) -> str:
@@ -229,7 +229,7 @@ async def confirm_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
     return ctx.reply("webinars.edited", id=webinar_id, count=notified)
 
 
-async def _apply_edit(ctx: Ctx, db: aiosqlite.Connection, webinar_id: int, spec: Spec) -> int:
+async def _apply_edit(ctx: Ctx, db: Connection, webinar_id: int, spec: Spec) -> int:
     old = await sql.get(db, webinar_id)
     if old is None or old.status != "scheduled":
         raise UserError("webinars.already_cancelled", id=webinar_id)

@@ -7,8 +7,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.context import Ctx
 from bot.core.i18n import SUPPORTED
 from bot.core.model import ButtonPressed, CommandInvoked, Member, MemberJoined, Reply
@@ -19,6 +17,7 @@ from bot.services.privacy import ProfilePart
 from bot.store import members as member_sql
 from bot.store import privacy as privacy_sql
 from bot.store import welcome as sql
+from bot.store.db import Connection
 from handlers.profile import ask_step
 
 log = logging.getLogger(__name__)
@@ -101,14 +100,14 @@ class FollowUpPart:
     name: str = "welcome_followups"
     tables: tuple[str, ...] = ("welcome_followups",)
 
-    async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
+    async def export(self, db: Connection, member: Member) -> Any:
         return await privacy_sql.rows_where(db, "welcome_followups", "member_id", member.id)
 
-    async def outbox_keys(self, db: aiosqlite.Connection, member: Member) -> list[str]:
+    async def outbox_keys(self, db: Connection, member: Member) -> list[str]:
         """The greeting in the introductions channel names the member."""
         return [f"welcome:{member.id}:%"]
 
-    async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+    async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
         await sql.erase(db, member.id)
         return []
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
+import itertools
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +20,57 @@ from bot.settings import Settings
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
+BACKEND = os.environ.get("BOT_TEST_BACKEND", "")  # "postgres": every store-backed test on PostgreSQL only
+# test modules whose tests run on both backends (each test twice: sqlite, then postgres)
+BOTH_BACKENDS = frozenset({
+    "test_core_outbox", "test_core_dispatcher", "test_core_console", "test_peers_console",
+    "test_webinars_journey", "test_welcome_journey", "test_feedback_journey",
+})
+_database_numbers = itertools.count(1)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_path" not in metafunc.fixturenames or BACKEND:
+        return
+    if metafunc.module.__name__.rpartition(".")[2] in BOTH_BACKENDS:
+        backends = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(db_path=str(tmp_path / "bot.db"), admins=frozenset({"console:admin"}))
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store backend of this test: sqlite unless parametrized or BOT_TEST_BACKEND says otherwise."""
+    return str(getattr(request, "param", BACKEND or "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server for the whole run (the machine's own, in a temporary folder)."""
+    from tests.fakes.postgres import temporary_server
+
+    with temporary_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A new, empty database on the test server."""
+    from tests.fakes.postgres import create_database
+
+    return create_database(postgres_server, f"bot_test_{os.getpid()}_{next(_database_numbers)}")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> str:
+    """Where the test's bot keeps its data: a SQLite file, or a fresh PostgreSQL database."""
+    if backend == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return str(tmp_path / "bot.db")
+
+
+@pytest.fixture
+def settings(db_path: str) -> Settings:
+    return Settings(db_path=db_path, admins=frozenset({"console:admin"}))
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from bot.commands.options import with_db
 from bot.services.feedback_report import to_csv, to_json
 from bot.settings import Settings
 from bot.store import feedback as feedback_sql
-from bot.store.db import Store, StoreError
+from bot.store.backends import make_store
+from bot.store.db import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,7 +59,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 async def export(db_path: str, fmt: str, since: datetime | None) -> tuple[str, int]:
     """The export text and the number of items in it, oldest first."""
-    store = Store(db_path)
+    store = make_store(db_path)
     await store.open()
     try:
         async with store.transaction() as db:

@@ -14,7 +14,8 @@ from bot.services import webinar_ics
 from bot.services.webinars import next_start
 from bot.settings import Settings
 from bot.store import webinars as sql
-from bot.store.db import Store, StoreError
+from bot.store.backends import make_store
+from bot.store.db import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,7 +46,7 @@ def run_ics(args: argparse.Namespace, settings: Settings) -> int:
 
 async def feed(settings: Settings, now: datetime) -> tuple[bytes, int]:
     """The feed (bytes) and how many webinars it holds: every scheduled webinar with a session to come."""
-    store = Store(settings.db_path)
+    store = make_store(settings.db_path)
     await store.open()
     try:
         async with store.transaction() as db:

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.core.model import Member, Result
 
 if TYPE_CHECKING:
-    import aiosqlite
-
     from bot.core.context import Ctx
     from bot.services.container import Services
+    from bot.store.db import Connection
 
 Handler = Callable[["Ctx", Any], Awaitable[Result]]
 
@@ -54,11 +53,11 @@ class PrivacyPart(Protocol):
     name: str
     tables: tuple[str, ...]
 
-    async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
+    async def export(self, db: Connection, member: Member) -> Any:
         """Everything this feature stores about `member`, as JSON-ready data."""
         ...
 
-    async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+    async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
         """Delete or anonymise; return (message id, count) pairs for what was kept anonymously."""
         ...
 

@@ -10,13 +10,13 @@ from bot.services.faq import FaqService
 from bot.services.feedback import FeedbackService
 from bot.services.outbox import Outbox
 from bot.settings import Settings
-from bot.store.db import Store
+from bot.store.backends import AnyStore
 
 
 @dataclass
 class Services:
     settings: Settings
-    store: Store
+    store: AnyStore
     clock: Clock
     catalogs: Catalogs
     outbox: Outbox

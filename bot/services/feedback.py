@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import aiosqlite
-
 from bot.core.clock import to_iso
 from bot.core.context import UserError
 from bot.core.i18n import Catalogs, locale_of
@@ -25,6 +23,7 @@ from bot.core.model import Button, Destination, Member, Reply
 from bot.services import feedback_votes as votes
 from bot.store import feedback as sql
 from bot.store import members as member_sql
+from bot.store.db import Connection
 from bot.store.feedback import Change, Item, NewItem, format_ref
 
 if TYPE_CHECKING:
@@ -108,7 +107,7 @@ class FeedbackService:
         log.info("feedback %s filed%s", item.ref, " anonymously" if new.anonymous else f" by member {member.id}")
         return item
 
-    async def _announce(self, services: Services, db: aiosqlite.Connection, item: Item, author: Member | None) -> None:
+    async def _announce(self, services: Services, db: Connection, item: Item, author: Member | None) -> None:
         settings = services.settings
         locale = settings.default_locale
         buttons = (*triage_buttons(services.catalogs, locale, item.id), votes.vote_button(services.catalogs, locale,
@@ -159,13 +158,13 @@ class FeedbackService:
         return updated, change
 
     @staticmethod
-    async def _item_or_error(db: aiosqlite.Connection, item_id: int) -> Item:
+    async def _item_or_error(db: Connection, item_id: int) -> Item:
         item = await sql.get(db, item_id)
         if item is None:
             raise UserError("feedback.errors.unknown_ref", ref=format_ref(item_id))
         return item
 
-    async def _tell(self, services: Services, db: aiosqlite.Connection, item: Item, change: Change) -> None:
+    async def _tell(self, services: Services, db: Connection, item: Item, change: Change) -> None:
         """Queue the member's DM (unless anonymous), the product channel line and the webhook."""
         settings, catalogs = services.settings, services.catalogs
         key = f"feedback:{item.id}:change:{change.seq}"

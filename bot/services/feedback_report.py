@@ -9,11 +9,10 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.core.model import Member
 from bot.services.feedback import item_record
 from bot.store import feedback as feedback_sql
+from bot.store.db import Connection
 from bot.store.feedback import Item, format_ref
 
 EXPORT_FIELDS = ("reference", "created_at", "updated_at", "category", "module", "rating", "status", "anonymous",
@@ -68,19 +67,19 @@ class FeedbackPrivacy:
     name: str = "feedback"
     tables: tuple[str, ...] = ("feedback_items", "feedback_changes", "feedback_votes")
 
-    async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
+    async def export(self, db: Connection, member: Member) -> Any:
         items = await feedback_sql.search(db, member_id=member.id, newest_first=False)
         rows = await db.execute_fetchall(
             "SELECT item_id, voted_at FROM feedback_votes WHERE member_id = ? ORDER BY voted_at", (member.id,))
         votes = [{"reference": format_ref(r[0]), "voted_at": r[1]} for r in rows]
         return {"items": export_rows(items), "votes": votes} if votes else export_rows(items)
 
-    async def outbox_keys(self, db: aiosqlite.Connection, member: Member) -> list[str]:
+    async def outbox_keys(self, db: Connection, member: Member) -> list[str]:
         """The product-channel posts of the member's named items say "from <name>"."""
         items = await feedback_sql.search(db, member_id=member.id, newest_first=False)
         return [f"feedback:{item.id}:new:%" for item in items]
 
-    async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+    async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
         kept = await feedback_sql.erase_member(db, member.id)
         await db.execute("DELETE FROM feedback_votes WHERE member_id = ?", (member.id,))
         return [("feedback.privacy_kept", kept)] if kept else []

@@ -11,14 +11,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import aiosqlite
-
 from bot.core.context import UserError
 from bot.core.i18n import Catalogs, locale_of
 from bot.core.model import Button, Destination, Member, Reply
 from bot.store import feedback as sql
 from bot.store import feedback_votes as votes_sql
 from bot.store import members as member_sql
+from bot.store.db import Connection
 from bot.store.feedback import Change, Item, format_ref
 from bot.store.feedback_votes import OPEN, Ranked
 
@@ -42,7 +41,7 @@ def vote_button(catalogs: Catalogs, locale: str, item_id: int) -> Button:
     return Button(catalogs.t(locale, "feedback.button.vote"), "feedback.vote", str(item_id))
 
 
-async def _resolve(db: aiosqlite.Connection, item_id: int) -> Item:
+async def _resolve(db: Connection, item_id: int) -> Item:
     """The item a vote for `item_id` counts for: itself, or what it duplicates."""
     item = await sql.get(db, item_id)
     if item is None:
@@ -91,7 +90,7 @@ async def top(services: Services, limit: int) -> list[tuple[Item, Ranked]]:
     return [(i, r) for i, r in zip(items, ranked, strict=True) if i is not None]
 
 
-async def on_change(services: Services, db: aiosqlite.Connection, item: Item, change: Change, key: str) -> None:
+async def on_change(services: Services, db: Connection, item: Item, change: Change, key: str) -> None:
     """Within a status change's transaction: merge a duplicate's votes, then queue each voter's DM."""
     from bot.services.feedback import change_text  # the feedback service imports this module
     if change.status == "duplicate" and change.duplicate_of is not None:

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-import aiosqlite
-
 from bot.core.clock import Clock
 from bot.core.model import Destination, Reply
 from bot.store import outbox as sql
-from bot.store.db import Store
+from bot.store.backends import AnyStore
+from bot.store.db import Connection
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ class OutboxPolicy:
 
 
 class Outbox:
-    def __init__(self, store: Store, clock: Clock, policy: OutboxPolicy | None = None) -> None:
+    def __init__(self, store: AnyStore, clock: Clock, policy: OutboxPolicy | None = None) -> None:
         self.store = store
         self.clock = clock
         self.policy = policy or OutboxPolicy()
@@ -92,7 +91,7 @@ class Outbox:
 
     async def enqueue(
         self,
-        db: aiosqlite.Connection,
+        db: Connection,
         key: str,
         dest: Destination,
         reply: Reply,
@@ -203,7 +202,7 @@ class Outbox:
             return Outcome.WAIT
         return Outcome.FAILED
 
-    async def _give_up(self, db: aiosqlite.Connection, row: sql.OutboxRow, reason: str) -> None:
+    async def _give_up(self, db: Connection, row: sql.OutboxRow, reason: str) -> None:
         await sql.mark_failed(db, row.id, reason)
         log.warning("outbox: %s failed for good: %s", row.key, reason)
         if row.fallback is not None:

@@ -11,8 +11,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-import aiosqlite
-
 from bot.core.i18n import fmt_datetime, locale_of, zone
 from bot.core.model import Destination, Member, Reply
 from bot.core.taxonomy import STAGES
@@ -23,6 +21,7 @@ from bot.services.matching import Candidate, Plan, Why, explain, plan_round, utc
 from bot.settings import Settings
 from bot.store import peers as sql
 from bot.store import profiles as profile_sql
+from bot.store.db import Connection
 from bot.store.profiles import Profile
 
 log = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ def latest_slot_until(settings: Settings, now: datetime, due: datetime) -> datet
     return slot
 
 
-async def next_scheduled(db: aiosqlite.Connection, settings: Settings) -> datetime | None:
+async def next_scheduled(db: Connection, settings: Settings) -> datetime | None:
     """When the next scheduled round is due: the cadence runs from the first scheduled round, or starts
     at the first round weekday after the first member joined (None while nobody has joined)."""
     anchor, last = await sql.first_slot(db), await sql.last_slot(db)
@@ -106,7 +105,7 @@ def candidate(member: Member, profile: Profile, wants_mentor: bool, excluded: se
         exclude=tuple(str(x) for x in excluded), wants_mentor=wants_mentor)
 
 
-async def load_pool(db: aiosqlite.Connection, settings: Settings, at: datetime) -> Pool:
+async def load_pool(db: Connection, settings: Settings, at: datetime) -> Pool:
     await sql.enrol_consenting(db, at)
     participants = await sql.available(db, at)
     ids = [p.member_id for p in participants]
@@ -161,7 +160,7 @@ async def run_round(services: Services, kind: str, slot: datetime) -> RoundSumma
     return summary
 
 
-async def _record(db: aiosqlite.Connection, services: Services, pool: Pool, round_id: int, platform: str,
+async def _record(db: Connection, services: Services, pool: Pool, round_id: int, platform: str,
                   plan: Plan, ends: datetime, summary: RoundSummary, starters: list[text.Starter]) -> RoundSummary:
     for group in plan.groups:
         ids = [int(x) for x in group]
@@ -176,7 +175,7 @@ async def _record(db: aiosqlite.Connection, services: Services, pool: Pool, roun
                         summary.score + plan.score)
 
 
-async def _introduce(db: aiosqlite.Connection, services: Services, pool: Pool, round_id: int, platform: str,
+async def _introduce(db: Connection, services: Services, pool: Pool, round_id: int, platform: str,
                      ids: list[int], ends: datetime, starters: list[text.Starter]) -> None:
     members = [pool.members[i] for i in ids]
     profiles = [pool.profiles[i] for i in ids]

@@ -16,12 +16,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.clock import to_iso
 from bot.core.model import Member
 from bot.core.routes import PrivacyPart
 from bot.store import privacy as sql
+from bot.store.db import Connection
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +31,15 @@ class ProfilePart:
     name: str = "profile"
     tables: tuple[str, ...] = ("profiles",)
 
-    async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
+    async def export(self, db: Connection, member: Member) -> Any:
         return await sql.rows_where(db, "profiles", "member_id", member.id)
 
-    async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+    async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
         await sql.delete_where(db, "profiles", "member_id", member.id)
         return []
 
 
-async def export(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPart, ...],
+async def export(db: Connection, member: Member, parts: tuple[PrivacyPart, ...],
                  now: datetime) -> dict[str, Any]:
     """Everything stored about `member`, keyed by part or table name."""
     data: dict[str, Any] = {"exported_at": to_iso(now), "member": await sql.member_row(db, member.id)}
@@ -55,7 +54,7 @@ async def export(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyP
     return data
 
 
-async def outbox_keys(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPart, ...]) -> tuple[str, ...]:
+async def outbox_keys(db: Connection, member: Member, parts: tuple[PrivacyPart, ...]) -> tuple[str, ...]:
     """Idempotency-key patterns of outbox rows that name the member, from the parts that have some
     (an optional `outbox_keys(db, member)` method): e.g. a named feedback item's product-channel post."""
     keys: list[str] = []
@@ -70,7 +69,7 @@ def export_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
-async def erase(db: aiosqlite.Connection, member: Member, parts: tuple[PrivacyPart, ...],
+async def erase(db: Connection, member: Member, parts: tuple[PrivacyPart, ...],
                 now: datetime) -> list[tuple[str, int]]:
     """Delete or anonymise every trace of `member`; returns what was kept anonymously."""
     kept: list[tuple[str, int]] = []
@@ -103,6 +102,6 @@ def claimed(parts: tuple[PrivacyPart, ...]) -> set[str]:
     return {table for part in parts for table in part.tables}
 
 
-async def _unclaimed(db: aiosqlite.Connection, parts: tuple[PrivacyPart, ...]) -> list[sql.Reference]:
+async def _unclaimed(db: Connection, parts: tuple[PrivacyPart, ...]) -> list[sql.Reference]:
     return [ref for ref in await sql.member_references(db) if ref.table not in claimed(parts)]
 

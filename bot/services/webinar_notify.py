@@ -13,7 +13,6 @@ import math
 from collections.abc import Callable
 from datetime import datetime
 
-import aiosqlite
 from babel import Locale
 from babel.lists import format_list
 from babel.units import format_unit
@@ -26,6 +25,7 @@ from bot.services import webinar_ics
 from bot.services.container import Services
 from bot.services.webinars import LATE_GRACE, Due, Webinar, describe_repeat, due_events, interval_of, next_due
 from bot.store import webinars as sql
+from bot.store.db import Connection
 
 log = logging.getLogger(__name__)
 ANSWERS = ("going", "maybe", "no")
@@ -104,7 +104,7 @@ def member_tz(services: Services, member: Member) -> str:
     return member.timezone or services.settings.community_timezone
 
 
-async def post_channel(services: Services, db: aiosqlite.Connection, key: str, webinar: Webinar,
+async def post_channel(services: Services, db: Connection, key: str, webinar: Webinar,
                        text: Callable[[str], str], buttons: bool = False, file: bool = False) -> None:
     """One post per channel platform, in the session's language(s), under `key:<platform>`."""
     locales = channel_locales(webinar.spec.language)
@@ -120,7 +120,7 @@ async def post_channel(services: Services, db: aiosqlite.Connection, key: str, w
 # ---- what organisers trigger ------------------------------------------------------------------------
 
 
-async def announce(services: Services, db: aiosqlite.Connection, webinar: Webinar) -> None:
+async def announce(services: Services, db: Connection, webinar: Webinar) -> None:
     """The announcement with RSVP buttons and the .ics file, on every channel platform."""
     start = webinar.spec.start
     tz = webinar.spec.timezone
@@ -132,7 +132,7 @@ async def announce(services: Services, db: aiosqlite.Connection, webinar: Webina
     await post_channel(services, db, f"webinar:{webinar.id}:announce", webinar, text, buttons=True, file=True)
 
 
-async def notify_change(services: Services, db: aiosqlite.Connection, webinar: Webinar, kind: str,
+async def notify_change(services: Services, db: Connection, webinar: Webinar, kind: str,
                         start: datetime) -> int:
     """Tell Going/Maybe members (once each) and the channel that a webinar is 'cancelled' or 'changed'."""
     key = f"webinar:{webinar.id}:{kind}:{webinar.sequence}"
@@ -151,7 +151,7 @@ async def notify_change(services: Services, db: aiosqlite.Connection, webinar: W
     return len(people)
 
 
-async def send_recording(services: Services, db: aiosqlite.Connection, webinar: Webinar, occurrence: datetime,
+async def send_recording(services: Services, db: Connection, webinar: Webinar, occurrence: datetime,
                          url: str) -> int:
     """DM the recording link to everyone who answered the RSVP (once per member and session)."""
     people = await sql.attendees(db, webinar.id, ANSWERS)
@@ -186,7 +186,7 @@ class WebinarJob:
             async with services.store.transaction() as db:
                 await self._run_one(services, db, webinar, now)
 
-    async def _run_one(self, services: Services, db: aiosqlite.Connection, webinar: Webinar,
+    async def _run_one(self, services: Services, db: Connection, webinar: Webinar,
                        now: datetime) -> None:
         current = await sql.get(db, webinar.id)
         if current is None or current.status != "scheduled":
@@ -205,11 +205,11 @@ class WebinarJob:
         await sql.set_processed(db, current.id, now)
 
 
-async def _offsets(services: Services, db: aiosqlite.Connection, webinar: Webinar) -> set[int]:
+async def _offsets(services: Services, db: Connection, webinar: Webinar) -> set[int]:
     return set(services.settings.webinar_reminders) | await sql.custom_offsets(db, webinar.id)
 
 
-async def _remind(services: Services, db: aiosqlite.Connection, webinar: Webinar, due: Due, now: datetime,
+async def _remind(services: Services, db: Connection, webinar: Webinar, due: Due, now: datetime,
                   batch: set[int]) -> None:
     """DM this reminder to Going/Maybe members who chose its offset, unless a later one of theirs is due too.
 
@@ -237,7 +237,7 @@ async def _remind(services: Services, db: aiosqlite.Connection, webinar: Webinar
         await services.outbox.enqueue(db, key, Destination.dm(member), Reply(text))
 
 
-async def _starting(services: Services, db: aiosqlite.Connection, webinar: Webinar, due: Due,
+async def _starting(services: Services, db: Connection, webinar: Webinar, due: Due,
                     now: datetime) -> None:
     end = due.occurrence.timestamp() + webinar.spec.duration_min * 60
     if now.timestamp() >= end:

@@ -15,8 +15,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from bot.core.i18n import locale_of
 from bot.core.model import Button, Destination, Member, Reply
 from bot.core.text import Safe, inert, mention
@@ -24,6 +22,7 @@ from bot.services.container import Services
 from bot.store import members as member_sql
 from bot.store import profiles as profile_sql
 from bot.store import welcome as sql
+from bot.store.db import Connection
 
 log = logging.getLogger(__name__)
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content" / "welcome"
@@ -121,7 +120,7 @@ def followup_after(services: Services, step: str, joined: datetime) -> tuple[str
     return name, joined + timedelta(days=day)
 
 
-async def queue_welcome(services: Services, db: aiosqlite.Connection, member: Member, now: datetime) -> bool:
+async def queue_welcome(services: Services, db: Connection, member: Member, now: datetime) -> bool:
     """Record the join once and queue everything a newcomer receives; False if they were welcomed before."""
     if not await member_sql.mark_joined(db, member.id, now):
         return False
@@ -166,7 +165,7 @@ class FollowUpJob:
             following, due = followup_after(services, row.next_step or "", joined)
             await sql.advance(db, row.member_id, following, due, now)
 
-    async def _send(self, services: Services, db: aiosqlite.Connection, row: sql.FollowUp, now: datetime) -> None:
+    async def _send(self, services: Services, db: Connection, row: sql.FollowUp, now: datetime) -> None:
         member = await member_sql.by_id(db, row.member_id)
         if member is None or member.joined_at is None or row.next_step is None:
             await sql.advance(db, row.member_id, None, None, now)

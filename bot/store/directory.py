@@ -6,11 +6,11 @@ from datetime import datetime
 
 from bot.core.model import Actor, Member
 from bot.store import members as member_sql
-from bot.store.db import Store
+from bot.store.backends import AnyStore
 
 
 class StoreDirectory:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: AnyStore) -> None:
         self.store = store
 
     async def arrive(self, actor: Actor, event_id: str | None, now: datetime) -> Member | None:

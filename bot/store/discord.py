@@ -6,14 +6,13 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.core.clock import to_iso
+from bot.store.db import Connection
 
 KEEP_FORMS = timedelta(days=30)
 
 
-async def save_form(db: aiosqlite.Connection, digest: str, user_id: str, body: str, now: datetime) -> None:
+async def save_form(db: Connection, digest: str, user_id: str, body: str, now: datetime) -> None:
     """Store a member's form under its hash (refreshing its date) and forget forms unused for 30 days."""
     sql = """INSERT INTO discord_forms (hash, user_id, body, created_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (hash) DO UPDATE SET created_at = excluded.created_at"""
@@ -23,30 +22,30 @@ async def save_form(db: aiosqlite.Connection, digest: str, user_id: str, body: s
     await db.execute("DELETE FROM discord_form_progress WHERE updated_at < ?", (cutoff,))
 
 
-async def load_form(db: aiosqlite.Connection, digest: str, user_id: str) -> str | None:
+async def load_form(db: Connection, digest: str, user_id: str) -> str | None:
     """The form stored for this member under `digest` (None for anybody else)."""
     sql = "SELECT body FROM discord_forms WHERE hash = ? AND user_id = ?"
     rows = list(await db.execute_fetchall(sql, (digest, user_id)))
     return str(rows[0][0]) if rows else None
 
 
-async def load_answers(db: aiosqlite.Connection, user_id: str, digest: str) -> dict[str, Any]:
+async def load_answers(db: Connection, user_id: str, digest: str) -> dict[str, Any]:
     sql = "SELECT answers FROM discord_form_progress WHERE user_id = ? AND hash = ?"
     rows = list(await db.execute_fetchall(sql, (user_id, digest)))
     return dict(json.loads(rows[0][0])) if rows else {}
 
 
-async def save_answers(db: aiosqlite.Connection, user_id: str, digest: str, answers: dict[str, Any],
+async def save_answers(db: Connection, user_id: str, digest: str, answers: dict[str, Any],
                        now: datetime) -> None:
     sql = """INSERT INTO discord_form_progress (user_id, hash, answers, updated_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, hash) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at"""
     await db.execute(sql, (user_id, digest, json.dumps(answers), to_iso(now)))
 
 
-async def clear_answers(db: aiosqlite.Connection, user_id: str, digest: str) -> None:
+async def clear_answers(db: Connection, user_id: str, digest: str) -> None:
     await db.execute("DELETE FROM discord_form_progress WHERE user_id = ? AND hash = ?", (user_id, digest))
 
 
-async def forget_form(db: aiosqlite.Connection, digest: str, user_id: str) -> None:
+async def forget_form(db: Connection, digest: str, user_id: str) -> None:
     """A form handed in for good: its stored copy (which may hold the answers typed) is not needed any more."""
     await db.execute("DELETE FROM discord_forms WHERE hash = ? AND user_id = ?", (digest, user_id))

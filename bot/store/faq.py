@@ -6,9 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.clock import to_iso
+from bot.store.db import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -35,35 +34,35 @@ class Gap:
     last_at: str
 
 
-def _row_to_ask(row: aiosqlite.Row) -> Ask:
+def _row_to_ask(row: Row) -> Ask:
     return Ask(row["id"], row["member_id"], row["question"], row["lang"], row["decision"], row["answer_id"],
                tuple(json.loads(row["suggestions"])), float(row["confidence"]))
 
 
-async def record_ask(db: aiosqlite.Connection, *, member_id: int | None, question: str, norm: str, lang: str,
+async def record_ask(db: Connection, *, member_id: int | None, question: str, norm: str, lang: str,
                      decision: str, answer_id: str | None, suggestions: tuple[str, ...], confidence: float,
                      now: datetime) -> int:
     """Store one question and what the bot decided; returns its id (used in button values)."""
     sql = """INSERT INTO faq_asks (member_id, question, norm, lang, decision, answer_id, suggestions, confidence,
-                                   created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                                   created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
     cursor = await db.execute(sql, (member_id, question[:1000], norm[:500], lang, decision, answer_id,
                                     json.dumps(list(suggestions)), confidence, to_iso(now)))
-    assert cursor.lastrowid is not None
-    return int(cursor.lastrowid)
+    row = await cursor.fetchone()
+    return int(row["id"])
 
 
-async def get_ask(db: aiosqlite.Connection, ask_id: int) -> Ask | None:
+async def get_ask(db: Connection, ask_id: int) -> Ask | None:
     rows = list(await db.execute_fetchall("SELECT * FROM faq_asks WHERE id = ?", (ask_id,)))
     return _row_to_ask(rows[0]) if rows else None
 
 
-async def record_pick(db: aiosqlite.Connection, ask_id: int, topic_id: str) -> None:
+async def record_pick(db: Connection, ask_id: int, topic_id: str) -> None:
     """Remember the first suggestion picked for a "did you mean" question."""
     sql = "UPDATE faq_asks SET answer_id = ? WHERE id = ? AND answer_id IS NULL"
     await db.execute(sql, (topic_id, ask_id))
 
 
-async def vote(db: aiosqlite.Connection, ask_id: int, member_id: int, topic_id: str, helpful: bool,
+async def vote(db: Connection, ask_id: int, member_id: int, topic_id: str, helpful: bool,
                now: datetime) -> bool | None:
     """Record (or change) a member's vote on an answer; returns their previous vote, None if first."""
     rows = list(await db.execute_fetchall(
@@ -87,19 +86,19 @@ LIMIT ?
 """
 
 
-async def gaps(db: aiosqlite.Connection, limit: int = 10) -> list[Gap]:
+async def gaps(db: Connection, limit: int = 10) -> list[Gap]:
     """The most frequent unanswered or unhelpful questions, most frequent first."""
     rows = await db.execute_fetchall(GAPS, (limit,))
     return [Gap(r["example"], r["times"], r["unanswered"], r["unhelpful"], r["langs"] or "", r["last_at"])
             for r in rows]
 
 
-async def votes_for(db: aiosqlite.Connection, ask_id: int) -> list[tuple[int, bool]]:
+async def votes_for(db: Connection, ask_id: int) -> list[tuple[int, bool]]:
     rows = await db.execute_fetchall("SELECT member_id, helpful FROM faq_votes WHERE ask_id = ?", (ask_id,))
     return [(r[0], bool(r[1])) for r in rows]
 
 
-async def member_data(db: aiosqlite.Connection, member_id: int) -> dict[str, list[dict[str, object]]]:
+async def member_data(db: Connection, member_id: int) -> dict[str, list[dict[str, object]]]:
     """The questions a member asked and the votes they gave (for /mydata)."""
     asks = await db.execute_fetchall(
         "SELECT question, lang, decision, answer_id, created_at FROM faq_asks WHERE member_id = ? ORDER BY id",
@@ -109,7 +108,7 @@ async def member_data(db: aiosqlite.Connection, member_id: int) -> dict[str, lis
     return {"questions": [dict(r) for r in asks], "votes": [dict(r) for r in votes]}
 
 
-async def erase_member(db: aiosqlite.Connection, member_id: int) -> None:
+async def erase_member(db: Connection, member_id: int) -> None:
     """Delete a member's votes and questions (their words may identify them)."""
     await db.execute("DELETE FROM faq_votes WHERE member_id = ?", (member_id,))
     await db.execute("DELETE FROM faq_asks WHERE member_id = ?", (member_id,))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.clock import from_iso, to_iso
+from bot.store.db import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def format_ref(item_id: int) -> str:
     return f"FB-{item_id:04d}"
 
 
-def _item(row: aiosqlite.Row) -> Item:
+def _item(row: Row) -> Item:
     return Item(
         id=row["id"], member_id=row["member_id"], anonymous=bool(row["anonymous"]), source=row["source"],
         category=row["category"], module=row["module"], rating=row["rating"], description=row["description"],
@@ -75,7 +74,7 @@ def _item(row: aiosqlite.Row) -> Item:
     )
 
 
-async def insert(db: aiosqlite.Connection, new: NewItem, created_at: datetime) -> Item:
+async def insert(db: Connection, new: NewItem, created_at: datetime) -> Item:
     """Store a new item (status "new") and return it."""
     sql = """INSERT INTO feedback_items (member_id, anonymous, source, category, module, rating, description,
                                          steps, created_at, updated_at)
@@ -89,12 +88,12 @@ async def insert(db: aiosqlite.Connection, new: NewItem, created_at: datetime) -
     return _item(row)
 
 
-async def get(db: aiosqlite.Connection, item_id: int) -> Item | None:
+async def get(db: Connection, item_id: int) -> Item | None:
     rows = list(await db.execute_fetchall("SELECT * FROM feedback_items WHERE id = ?", (item_id,)))
     return _item(rows[0]) if rows else None
 
 
-async def search(db: aiosqlite.Connection, *, status: str | None = None, category: str | None = None,
+async def search(db: Connection, *, status: str | None = None, category: str | None = None,
                  member_id: int | None = None, since: datetime | None = None,
                  limit: int | None = None, newest_first: bool = True) -> list[Item]:
     """Items matching every filter given."""
@@ -114,7 +113,7 @@ async def search(db: aiosqlite.Connection, *, status: str | None = None, categor
     return [_item(r) for r in await db.execute_fetchall(sql, tuple(params))]
 
 
-async def record_change(db: aiosqlite.Connection, item: Item, status: str, note: str | None,
+async def record_change(db: Connection, item: Item, status: str, note: str | None,
                         duplicate_of: int | None, admin_member_id: int | None, now: datetime) -> Change:
     """Append a status change and apply it to the item; the change gets the item's next sequence number."""
     seq_rows = list(await db.execute_fetchall(
@@ -130,13 +129,13 @@ async def record_change(db: aiosqlite.Connection, item: Item, status: str, note:
     return Change(item.id, seq, item.status, status, duplicate_of, note, now)
 
 
-async def changes(db: aiosqlite.Connection, item_id: int) -> list[Change]:
+async def changes(db: Connection, item_id: int) -> list[Change]:
     sql = "SELECT * FROM feedback_changes WHERE item_id = ? ORDER BY seq"
     return [Change(r["item_id"], r["seq"], r["previous"], r["status"], r["duplicate_of"], r["note"],
                    from_iso(r["changed_at"])) for r in await db.execute_fetchall(sql, (item_id,))]
 
 
-async def counts(db: aiosqlite.Connection, column: str) -> dict[str, int]:
+async def counts(db: Connection, column: str) -> dict[str, int]:
     """Items per value of `column` (category, module or status)."""
     if column not in ("category", "module", "status"):
         raise ValueError(column)
@@ -144,26 +143,26 @@ async def counts(db: aiosqlite.Connection, column: str) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in await db.execute_fetchall(sql)}
 
 
-async def rating_summary(db: aiosqlite.Connection) -> tuple[float | None, int]:
+async def rating_summary(db: Connection) -> tuple[float | None, int]:
     """(average rating, number of rated items)."""
     rows = list(await db.execute_fetchall(
         "SELECT AVG(rating), COUNT(rating) FROM feedback_items WHERE rating IS NOT NULL"))
     return (float(rows[0][0]) if rows[0][0] is not None else None), int(rows[0][1])
 
 
-async def created_since(db: aiosqlite.Connection, since: datetime) -> list[datetime]:
+async def created_since(db: Connection, since: datetime) -> list[datetime]:
     sql = "SELECT created_at FROM feedback_items WHERE created_at >= ?"
     return [from_iso(r[0]) for r in await db.execute_fetchall(sql, (to_iso(since),))]
 
 
-async def webhook_backlog(db: aiosqlite.Connection) -> dict[str, int]:
+async def webhook_backlog(db: Connection) -> dict[str, int]:
     """Webhook deliveries in the outbox by status (pending, sending, sent, failed)."""
     sql = """SELECT status, COUNT(*) FROM outbox WHERE platform = 'webhook'
              AND idempotency_key LIKE 'feedback:%' GROUP BY status"""
     return {str(r[0]): int(r[1]) for r in await db.execute_fetchall(sql)}
 
 
-async def erase_member(db: aiosqlite.Connection, member_id: int) -> int:
+async def erase_member(db: Connection, member_id: int) -> int:
     """Forget a member in feedback: their items stay for the product team but become anonymous.
 
     The link to the member is removed (member_id NULL, anonymous, filing time kept to the day, like any

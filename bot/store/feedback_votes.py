@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.clock import to_iso
+from bot.store.db import Connection
 
 OPEN = ("new", "triaged", "planned")
 
@@ -21,7 +20,7 @@ class Ranked:
     countries: int
 
 
-async def add(db: aiosqlite.Connection, item_id: int, member_id: int, now: datetime) -> bool:
+async def add(db: Connection, item_id: int, member_id: int, now: datetime) -> bool:
     """Record a vote; False when this member had already voted for this item."""
     cursor = await db.execute(
         "INSERT OR IGNORE INTO feedback_votes (item_id, member_id, voted_at) VALUES (?, ?, ?)",
@@ -29,17 +28,17 @@ async def add(db: aiosqlite.Connection, item_id: int, member_id: int, now: datet
     return cursor.rowcount > 0
 
 
-async def count(db: aiosqlite.Connection, item_id: int) -> int:
+async def count(db: Connection, item_id: int) -> int:
     rows = list(await db.execute_fetchall("SELECT COUNT(*) FROM feedback_votes WHERE item_id = ?", (item_id,)))
     return int(rows[0][0])
 
 
-async def voters(db: aiosqlite.Connection, item_id: int) -> list[int]:
+async def voters(db: Connection, item_id: int) -> list[int]:
     sql = "SELECT member_id FROM feedback_votes WHERE item_id = ? ORDER BY voted_at, member_id"
     return [int(r[0]) for r in await db.execute_fetchall(sql, (item_id,))]
 
 
-async def merge(db: aiosqlite.Connection, duplicate_id: int, target_id: int) -> int:
+async def merge(db: Connection, duplicate_id: int, target_id: int) -> int:
     """Copy a duplicate's votes, and its named author as a voter, onto the target; returns votes added.
 
     The target's own author is not added as a voter of their own item.
@@ -58,7 +57,7 @@ async def merge(db: aiosqlite.Connection, duplicate_id: int, target_id: int) -> 
     return await count(db, target_id) - before
 
 
-async def top(db: aiosqlite.Connection, limit: int, statuses: tuple[str, ...] = OPEN) -> list[Ranked]:
+async def top(db: Connection, limit: int, statuses: tuple[str, ...] = OPEN) -> list[Ranked]:
     """The most-voted items among `statuses`, most votes first (ties: oldest first)."""
     marks = ", ".join("?" for _ in statuses)
     sql = f"""
@@ -75,6 +74,6 @@ async def top(db: aiosqlite.Connection, limit: int, statuses: tuple[str, ...] = 
     return [Ranked(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
 
-async def set_scope(db: aiosqlite.Connection, item_id: int, scope: str, now: datetime) -> None:
+async def set_scope(db: Connection, item_id: int, scope: str, now: datetime) -> None:
     await db.execute("UPDATE feedback_items SET scope = ?, updated_at = ? WHERE id = ?",
                      (scope, to_iso(now), item_id))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.clock import from_iso, to_iso
 from bot.core.model import Actor, Member
+from bot.store.db import Connection, Row
 
 UPSERT = """
 INSERT INTO members (platform, user_id, display_name, platform_locale, timezone, created_at)
@@ -20,7 +19,7 @@ RETURNING *
 """
 
 
-def row_to_member(row: aiosqlite.Row) -> Member:
+def row_to_member(row: Row) -> Member:
     return Member(
         id=row["id"],
         platform=row["platform"],
@@ -35,7 +34,7 @@ def row_to_member(row: aiosqlite.Row) -> Member:
     )
 
 
-async def upsert(db: aiosqlite.Connection, actor: Actor, now: datetime) -> Member:
+async def upsert(db: Connection, actor: Actor, now: datetime) -> Member:
     """Create the member or refresh what the platform says about them; returns the stored row."""
     params = (actor.platform, actor.user_id, actor.display_name[:200], actor.platform_locale, actor.timezone)
     cursor = await db.execute(UPSERT, (*params, to_iso(now)))
@@ -44,60 +43,60 @@ async def upsert(db: aiosqlite.Connection, actor: Actor, now: datetime) -> Membe
     return row_to_member(row)
 
 
-async def by_id(db: aiosqlite.Connection, member_id: int) -> Member | None:
+async def by_id(db: Connection, member_id: int) -> Member | None:
     rows = list(await db.execute_fetchall("SELECT * FROM members WHERE id = ?", (member_id,)))
     return row_to_member(rows[0]) if rows else None
 
 
-async def by_platform_id(db: aiosqlite.Connection, platform: str, user_id: str) -> Member | None:
+async def by_platform_id(db: Connection, platform: str, user_id: str) -> Member | None:
     sql = "SELECT * FROM members WHERE platform = ? AND user_id = ?"
     rows = list(await db.execute_fetchall(sql, (platform, user_id)))
     return row_to_member(rows[0]) if rows else None
 
 
-async def by_name(db: aiosqlite.Connection, platform: str, display_name: str) -> Member | None:
+async def by_name(db: Connection, platform: str, display_name: str) -> Member | None:
     sql = "SELECT * FROM members WHERE platform = ? AND lower(display_name) = lower(?) ORDER BY id LIMIT 1"
     rows = list(await db.execute_fetchall(sql, (platform, display_name)))
     return row_to_member(rows[0]) if rows else None
 
 
-async def set_locale(db: aiosqlite.Connection, member_id: int, locale: str | None) -> None:
+async def set_locale(db: Connection, member_id: int, locale: str | None) -> None:
     await db.execute("UPDATE members SET locale = ? WHERE id = ?", (locale, member_id))
 
 
-async def set_timezone(db: aiosqlite.Connection, member_id: int, timezone: str | None) -> None:
+async def set_timezone(db: Connection, member_id: int, timezone: str | None) -> None:
     await db.execute("UPDATE members SET timezone = ? WHERE id = ?", (timezone, member_id))
 
 
-async def set_admin(db: aiosqlite.Connection, member_id: int, is_admin: bool) -> None:
+async def set_admin(db: Connection, member_id: int, is_admin: bool) -> None:
     await db.execute("UPDATE members SET is_admin = ? WHERE id = ?", (int(is_admin), member_id))
 
 
-async def mark_joined(db: aiosqlite.Connection, member_id: int, now: datetime) -> bool:
+async def mark_joined(db: Connection, member_id: int, now: datetime) -> bool:
     """Record the join time once; True if this is the first join seen."""
     sql = "UPDATE members SET joined_at = ? WHERE id = ? AND joined_at IS NULL"
     cursor = await db.execute(sql, (to_iso(now), member_id))
     return cursor.rowcount == 1
 
 
-async def first_time_seen(db: aiosqlite.Connection, platform: str, event_id: str, now: datetime) -> bool:
+async def first_time_seen(db: Connection, platform: str, event_id: str, now: datetime) -> bool:
     """Remember an incoming event id; False if it was processed before (a retry or duplicate)."""
     sql = "INSERT INTO processed_events VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     cursor = await db.execute(sql, (platform, event_id, to_iso(now)))
     return cursor.rowcount == 1
 
 
-async def kv_get(db: aiosqlite.Connection, key: str) -> str | None:
+async def kv_get(db: Connection, key: str) -> str | None:
     rows = list(await db.execute_fetchall("SELECT value FROM kv WHERE key = ?", (key,)))
     return str(rows[0][0]) if rows else None
 
 
-async def kv_set(db: aiosqlite.Connection, key: str, value: str) -> None:
+async def kv_set(db: Connection, key: str, value: str) -> None:
     sql = "INSERT INTO kv VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
     await db.execute(sql, (key, value))
 
 
-async def prune_processed_events(db: aiosqlite.Connection, before: datetime) -> int:
+async def prune_processed_events(db: Connection, before: datetime) -> int:
     """Forget incoming event ids seen before `before` (platform retries come within minutes)."""
     cursor = await db.execute("DELETE FROM processed_events WHERE seen_at < ?", (to_iso(before),))
     return cursor.rowcount

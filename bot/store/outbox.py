@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.clock import from_iso, to_iso
 from bot.core.model import Destination, Reply
+from bot.store.db import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ def _decode_fallback(raw: str | None) -> tuple[Destination, Reply] | None:
 
 
 async def insert(
-    db: aiosqlite.Connection,
+    db: Connection,
     key: str,
     dest: Destination,
     reply: Reply,
@@ -58,7 +57,7 @@ async def insert(
     return cursor.rowcount == 1
 
 
-async def claim_due(db: aiosqlite.Connection, platforms: list[str], now: datetime, limit: int) -> list[OutboxRow]:
+async def claim_due(db: Connection, platforms: list[str], now: datetime, limit: int) -> list[OutboxRow]:
     """Mark up to `limit` due rows of these platforms as 'sending' and return them, oldest first."""
     if not platforms:
         return []
@@ -83,13 +82,13 @@ async def claim_due(db: aiosqlite.Connection, platforms: list[str], now: datetim
     return sorted(claimed, key=lambda row: row.id)
 
 
-async def mark_sent(db: aiosqlite.Connection, row_id: int, now: datetime, ref: str | None) -> None:
+async def mark_sent(db: Connection, row_id: int, now: datetime, ref: str | None) -> None:
     sql = """UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, platform_ref = ?,
              in_doubt = 0 WHERE id = ?"""
     await db.execute(sql, (to_iso(now), ref, row_id))
 
 
-async def mark_retry(db: aiosqlite.Connection, row_id: int, next_at: datetime, error: str,
+async def mark_retry(db: Connection, row_id: int, next_at: datetime, error: str,
                      in_doubt: bool = False) -> None:
     """Back to the queue; `in_doubt` when the failed attempt may have reached the platform."""
     sql = """UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?,
@@ -97,18 +96,18 @@ async def mark_retry(db: aiosqlite.Connection, row_id: int, next_at: datetime, e
     await db.execute(sql, (to_iso(next_at), error[:500], int(in_doubt), row_id))
 
 
-async def mark_failed(db: aiosqlite.Connection, row_id: int, error: str) -> None:
+async def mark_failed(db: Connection, row_id: int, error: str) -> None:
     sql = "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?"
     await db.execute(sql, (error[:500], row_id))
 
 
-async def release_in_flight(db: aiosqlite.Connection) -> int:
+async def release_in_flight(db: Connection) -> int:
     """After a crash, rows left 'sending' go back to 'pending' so they are not lost."""
     cursor = await db.execute("UPDATE outbox SET status = 'pending', in_doubt = 1 WHERE status = 'sending'")
     return cursor.rowcount
 
 
-async def next_due(db: aiosqlite.Connection, platforms: list[str]) -> datetime | None:
+async def next_due(db: Connection, platforms: list[str]) -> datetime | None:
     if not platforms:
         return None
     marks = ",".join("?" for _ in platforms)
@@ -117,12 +116,12 @@ async def next_due(db: aiosqlite.Connection, platforms: list[str]) -> datetime |
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
 
 
-async def failures(db: aiosqlite.Connection, limit: int = 20) -> list[aiosqlite.Row]:
+async def failures(db: Connection, limit: int = 20) -> list[Row]:
     sql = """SELECT idempotency_key, platform, kind, target, attempts, last_error FROM outbox
              WHERE status = 'failed' ORDER BY id DESC LIMIT ?"""
     return list(await db.execute_fetchall(sql, (limit,)))
 
 
-async def counts(db: aiosqlite.Connection) -> dict[str, int]:
+async def counts(db: Connection) -> dict[str, int]:
     rows = await db.execute_fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
     return {str(r[0]): int(r[1]) for r in rows}

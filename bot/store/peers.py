@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.clock import from_iso, to_iso
 from bot.core.model import Member
 from bot.core.taxonomy import STAGES
+from bot.store.db import Connection, Row
 from bot.store.members import row_to_member
 
 ANSWERS = ("yes", "not_yet", "no")
@@ -46,24 +45,24 @@ class GroupSeat:
     answer: str | None
 
 
-def _participant(row: aiosqlite.Row) -> Participant:
+def _participant(row: Row) -> Participant:
     until = row["snoozed_until"]
     return Participant(row["member_id"], row["status"], bool(row["wants_mentor"]),
                        from_iso(until) if until else None, row["ignored_checkins"])
 
 
-def _round(row: aiosqlite.Row) -> Round:
+def _round(row: Row) -> Round:
     return Round(row["id"], row["kind"], from_iso(row["slot"]), from_iso(row["started_at"]),
                  from_iso(row["checkin_at"]), from_iso(row["ends_at"]), bool(row["checkin_sent"]),
                  bool(row["closed"]))
 
 
-async def participant(db: aiosqlite.Connection, member_id: int) -> Participant | None:
+async def participant(db: Connection, member_id: int) -> Participant | None:
     rows = list(await db.execute_fetchall("SELECT * FROM peer_participants WHERE member_id = ?", (member_id,)))
     return _participant(rows[0]) if rows else None
 
 
-async def join(db: aiosqlite.Connection, member_id: int, wants_mentor: bool, now: datetime) -> None:
+async def join(db: Connection, member_id: int, wants_mentor: bool, now: datetime) -> None:
     """Take part (again): active, not snoozed, ignored check-ins forgotten."""
     sql = """INSERT INTO peer_participants (member_id, status, wants_mentor, joined_at, updated_at)
              VALUES (?, 'active', ?, ?, ?)
@@ -72,32 +71,32 @@ async def join(db: aiosqlite.Connection, member_id: int, wants_mentor: bool, now
     await db.execute(sql, (member_id, int(wants_mentor), to_iso(now), to_iso(now)))
 
 
-async def set_status(db: aiosqlite.Connection, member_id: int, status: str, now: datetime) -> bool:
+async def set_status(db: Connection, member_id: int, status: str, now: datetime) -> bool:
     sql = "UPDATE peer_participants SET status = ?, ignored_checkins = 0, updated_at = ? WHERE member_id = ?"
     cursor = await db.execute(sql, (status, to_iso(now), member_id))
     return cursor.rowcount == 1
 
 
-async def snooze(db: aiosqlite.Connection, member_id: int, until: datetime | None, now: datetime) -> bool:
+async def snooze(db: Connection, member_id: int, until: datetime | None, now: datetime) -> bool:
     sql = "UPDATE peer_participants SET snoozed_until = ?, updated_at = ? WHERE member_id = ?"
     cursor = await db.execute(sql, (to_iso(until) if until else None, to_iso(now), member_id))
     return cursor.rowcount == 1
 
 
-async def available(db: aiosqlite.Connection, at: datetime) -> list[Participant]:
+async def available(db: Connection, at: datetime) -> list[Participant]:
     """Active participants who are not snoozed at `at`."""
     sql = """SELECT * FROM peer_participants WHERE status = 'active'
              AND (snoozed_until IS NULL OR snoozed_until <= ?) ORDER BY member_id"""
     return [_participant(r) for r in await db.execute_fetchall(sql, (to_iso(at),))]
 
 
-async def exclude(db: aiosqlite.Connection, member_id: int, excluded_id: int, now: datetime) -> bool:
+async def exclude(db: Connection, member_id: int, excluded_id: int, now: datetime) -> bool:
     sql = "INSERT INTO peer_exclusions VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     cursor = await db.execute(sql, (member_id, excluded_id, to_iso(now)))
     return cursor.rowcount == 1
 
 
-async def exclusions(db: aiosqlite.Connection) -> dict[int, set[int]]:
+async def exclusions(db: Connection) -> dict[int, set[int]]:
     """member -> everyone they excluded."""
     found: dict[int, set[int]] = {}
     for row in await db.execute_fetchall("SELECT member_id, excluded_id FROM peer_exclusions"):
@@ -105,7 +104,7 @@ async def exclusions(db: aiosqlite.Connection) -> dict[int, set[int]]:
     return found
 
 
-async def create_round(db: aiosqlite.Connection, kind: str, slot: datetime, started: datetime,
+async def create_round(db: Connection, kind: str, slot: datetime, started: datetime,
                        checkin: datetime, ends: datetime) -> int | None:
     """A new round; None if this slot already has one (a replay)."""
     sql = """INSERT INTO peer_rounds (kind, slot, started_at, checkin_at, ends_at) VALUES (?, ?, ?, ?, ?)
@@ -115,21 +114,21 @@ async def create_round(db: aiosqlite.Connection, kind: str, slot: datetime, star
     return int(rows[0][0]) if rows else None
 
 
-async def set_score(db: aiosqlite.Connection, round_id: int, score: int) -> None:
+async def set_score(db: Connection, round_id: int, score: int) -> None:
     await db.execute("UPDATE peer_rounds SET score = score + ? WHERE id = ?", (score, round_id))
 
 
-async def last_slot(db: aiosqlite.Connection, kind: str = "scheduled") -> datetime | None:
+async def last_slot(db: Connection, kind: str = "scheduled") -> datetime | None:
     rows = list(await db.execute_fetchall("SELECT MAX(slot) FROM peer_rounds WHERE kind = ?", (kind,)))
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
 
 
-async def first_slot(db: aiosqlite.Connection, kind: str = "scheduled") -> datetime | None:
+async def first_slot(db: Connection, kind: str = "scheduled") -> datetime | None:
     rows = list(await db.execute_fetchall("SELECT MIN(slot) FROM peer_rounds WHERE kind = ?", (kind,)))
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
 
 
-async def rounds_due(db: aiosqlite.Connection, now: datetime) -> tuple[list[Round], list[Round]]:
+async def rounds_due(db: Connection, now: datetime) -> tuple[list[Round], list[Round]]:
     """Rounds whose check-in is due but unsent, and rounds that ended but are not closed."""
     checkins = await db.execute_fetchall(
         "SELECT * FROM peer_rounds WHERE checkin_sent = 0 AND checkin_at <= ? ORDER BY id", (to_iso(now),))
@@ -138,15 +137,15 @@ async def rounds_due(db: aiosqlite.Connection, now: datetime) -> tuple[list[Roun
     return [_round(r) for r in checkins], [_round(r) for r in ends]
 
 
-async def next_round_event(db: aiosqlite.Connection) -> datetime | None:
+async def next_round_event(db: Connection) -> datetime | None:
     """The earliest unsent check-in or unclosed round end."""
     sql = """SELECT MIN(t) FROM (SELECT checkin_at AS t FROM peer_rounds WHERE checkin_sent = 0
-             UNION ALL SELECT ends_at AS t FROM peer_rounds WHERE closed = 0)"""
+             UNION ALL SELECT ends_at AS t FROM peer_rounds WHERE closed = 0) AS due"""
     rows = list(await db.execute_fetchall(sql))
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
 
 
-async def mark_round(db: aiosqlite.Connection, round_id: int, *, checkin_sent: bool = False,
+async def mark_round(db: Connection, round_id: int, *, checkin_sent: bool = False,
                      closed: bool = False) -> None:
     if checkin_sent:
         await db.execute("UPDATE peer_rounds SET checkin_sent = 1 WHERE id = ?", (round_id,))
@@ -154,17 +153,18 @@ async def mark_round(db: aiosqlite.Connection, round_id: int, *, checkin_sent: b
         await db.execute("UPDATE peer_rounds SET closed = 1 WHERE id = ?", (round_id,))
 
 
-async def add_group(db: aiosqlite.Connection, round_id: int, platform: str, language: str,
+async def add_group(db: Connection, round_id: int, platform: str, language: str,
                     member_ids: list[int]) -> int:
-    cursor = await db.execute("INSERT INTO peer_groups (round_id, platform, language) VALUES (?, ?, ?)",
-                              (round_id, platform, language))
-    group_id = int(cursor.lastrowid or 0)
+    sql = "INSERT INTO peer_groups (round_id, platform, language) VALUES (?, ?, ?) RETURNING id"
+    cursor = await db.execute(sql, (round_id, platform, language))
+    row = await cursor.fetchone()
+    group_id = int(row["id"])
     await db.executemany("INSERT INTO peer_group_members (group_id, member_id) VALUES (?, ?)",
                          [(group_id, m) for m in member_ids])
     return group_id
 
 
-async def add_unmatched(db: aiosqlite.Connection, round_id: int, member_id: int, reason: str) -> None:
+async def add_unmatched(db: Connection, round_id: int, member_id: int, reason: str) -> None:
     sql = "INSERT INTO peer_unmatched VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     await db.execute(sql, (round_id, member_id, reason))
 
@@ -173,29 +173,29 @@ SEATS = """SELECT g.id AS group_id, g.round_id, g.platform, g.language, m.member
            FROM peer_groups g JOIN peer_group_members m ON m.group_id = g.id"""
 
 
-def _seat(row: aiosqlite.Row) -> GroupSeat:
+def _seat(row: Row) -> GroupSeat:
     return GroupSeat(row["group_id"], row["round_id"], row["platform"], row["language"], row["member_id"],
                      row["answer"])
 
 
-async def seats(db: aiosqlite.Connection, round_id: int) -> list[GroupSeat]:
+async def seats(db: Connection, round_id: int) -> list[GroupSeat]:
     rows = await db.execute_fetchall(SEATS + " WHERE g.round_id = ? ORDER BY g.id, m.member_id", (round_id,))
     return [_seat(r) for r in rows]
 
 
-async def group(db: aiosqlite.Connection, group_id: int) -> list[GroupSeat]:
+async def group(db: Connection, group_id: int) -> list[GroupSeat]:
     rows = await db.execute_fetchall(SEATS + " WHERE g.id = ? ORDER BY m.member_id", (group_id,))
     return [_seat(r) for r in rows]
 
 
-async def latest_group_of(db: aiosqlite.Connection, member_id: int) -> list[GroupSeat]:
+async def latest_group_of(db: Connection, member_id: int) -> list[GroupSeat]:
     """Everyone in this member's most recent group (empty if never matched)."""
     rows = list(await db.execute_fetchall(
         "SELECT MAX(group_id) FROM peer_group_members WHERE member_id = ?", (member_id,)))
     return await group(db, int(rows[0][0])) if rows and rows[0][0] else []
 
 
-async def history(db: aiosqlite.Connection, platform: str, rounds: int) -> list[list[list[int]]]:
+async def history(db: Connection, platform: str, rounds: int) -> list[list[list[int]]]:
     """Groups of the last `rounds` rounds on this platform, oldest round first."""
     if rounds <= 0:
         return []
@@ -211,7 +211,7 @@ async def history(db: aiosqlite.Connection, platform: str, rounds: int) -> list[
     return found
 
 
-async def answer(db: aiosqlite.Connection, group_id: int, member_id: int, value: str, now: datetime) -> bool:
+async def answer(db: Connection, group_id: int, member_id: int, value: str, now: datetime) -> bool:
     """Record a check-in answer; False if the member is not in that group. Answering resets ignores."""
     cursor = await db.execute(
         "UPDATE peer_group_members SET answer = ?, answered_at = ? WHERE group_id = ? AND member_id = ?",
@@ -222,7 +222,7 @@ async def answer(db: aiosqlite.Connection, group_id: int, member_id: int, value:
     return True
 
 
-async def count_ignored(db: aiosqlite.Connection, round_id: int, pause_after: int,
+async def count_ignored(db: Connection, round_id: int, pause_after: int,
                         now: datetime) -> list[int]:
     """Close a round: who did not answer gets one more ignored check-in; returns those now paused."""
     silent = [r[0] for r in await db.execute_fetchall(
@@ -239,20 +239,20 @@ async def count_ignored(db: aiosqlite.Connection, round_id: int, pause_after: in
     return paused
 
 
-async def all_participants(db: aiosqlite.Connection) -> list[Participant]:
+async def all_participants(db: Connection) -> list[Participant]:
     return [_participant(r) for r in await db.execute_fetchall("SELECT * FROM peer_participants")]
 
 
-async def all_seats(db: aiosqlite.Connection) -> list[GroupSeat]:
+async def all_seats(db: Connection) -> list[GroupSeat]:
     return [_seat(r) for r in await db.execute_fetchall(SEATS + " ORDER BY g.id")]
 
 
-async def round_count(db: aiosqlite.Connection) -> int:
+async def round_count(db: Connection) -> int:
     rows = list(await db.execute_fetchall("SELECT COUNT(*) FROM peer_rounds"))
     return int(rows[0][0])
 
 
-async def members(db: aiosqlite.Connection, member_ids: list[int]) -> dict[int, Member]:
+async def members(db: Connection, member_ids: list[int]) -> dict[int, Member]:
     """Members by id (SQLite allows many parameters; rounds load their participants at once)."""
     found: dict[int, Member] = {}
     for start in range(0, len(member_ids), 500):
@@ -263,15 +263,15 @@ async def members(db: aiosqlite.Connection, member_ids: list[int]) -> dict[int, 
     return found
 
 
-async def first_join(db: aiosqlite.Connection) -> datetime | None:
+async def first_join(db: Connection) -> datetime | None:
     """When the first member took part (joined, or said yes to peer introductions during onboarding)."""
     sql = """SELECT MIN(t) FROM (SELECT joined_at AS t FROM peer_participants
-             UNION ALL SELECT updated_at AS t FROM profiles WHERE peer_consent = 1)"""
+             UNION ALL SELECT updated_at AS t FROM profiles WHERE peer_consent = 1) AS due"""
     rows = list(await db.execute_fetchall(sql))
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
 
 
-async def enrol_consenting(db: aiosqlite.Connection, now: datetime) -> int:
+async def enrol_consenting(db: Connection, now: datetime) -> int:
     """Members who said yes to peer introductions in their profile (onboarding) and gave everything matching
     needs take part without /peers join; their row lets them leave, snooze or be paused like everyone else.
     Someone who left keeps their row, so they stay out until /peers join."""

@@ -10,9 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.core.model import Member
+from bot.store.db import Connection
 
 ERASED_PAYLOAD = json.dumps({"text": "", "buttons": [], "ephemeral": False, "file": None})
 # Rows addressed to the member, by platform id: a DM, or a group DM they are in.
@@ -36,7 +35,7 @@ def _outbox_params(member: Member) -> tuple[str, ...]:
     return (member.platform, member.user_id, member.platform, member.user_id, marker, marker)
 
 
-async def tables(db: aiosqlite.Connection) -> list[str]:
+async def tables(db: Connection) -> list[str]:
     """Every table of the database (sqlite_master), internal ones excluded."""
     rows = await db.execute_fetchall(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
@@ -58,7 +57,7 @@ class Reference:
         return self.on_delete == "SET NULL" or (self.on_delete != "CASCADE" and self.nullable)
 
 
-async def member_references(db: aiosqlite.Connection) -> list[Reference]:
+async def member_references(db: Connection) -> list[Reference]:
     """Every column whose foreign key points at members.id."""
     found: list[Reference] = []
     for table in await tables(db):
@@ -71,7 +70,7 @@ async def member_references(db: aiosqlite.Connection) -> list[Reference]:
     return found
 
 
-async def user_id_tables(db: aiosqlite.Connection) -> list[tuple[str, bool]]:
+async def user_id_tables(db: Connection) -> list[tuple[str, bool]]:
     """Tables other than members that key rows by a platform `user_id` column (no foreign key to follow),
     e.g. a door's per-user state; with whether they also have a `platform` column."""
     found: list[tuple[str, bool]] = []
@@ -86,35 +85,35 @@ def _user_filter(has_platform: bool) -> str:
     return "user_id = ? AND platform = ?" if has_platform else "user_id = ?"
 
 
-async def user_rows(db: aiosqlite.Connection, table: str, has_platform: bool, member: Member) -> list[dict[str, Any]]:
+async def user_rows(db: Connection, table: str, has_platform: bool, member: Member) -> list[dict[str, Any]]:
     params = (member.user_id, member.platform) if has_platform else (member.user_id,)
     sql = f"SELECT * FROM {_quote(table)} WHERE {_user_filter(has_platform)}"
     return [dict(r) for r in await db.execute_fetchall(sql, params)]
 
 
-async def delete_user_rows(db: aiosqlite.Connection, table: str, has_platform: bool, member: Member) -> int:
+async def delete_user_rows(db: Connection, table: str, has_platform: bool, member: Member) -> int:
     params = (member.user_id, member.platform) if has_platform else (member.user_id,)
     cursor = await db.execute(f"DELETE FROM {_quote(table)} WHERE {_user_filter(has_platform)}", params)
     return cursor.rowcount
 
 
-async def unlink_where(db: aiosqlite.Connection, table: str, column: str, value: Any) -> int:
+async def unlink_where(db: Connection, table: str, column: str, value: Any) -> int:
     sql = f"UPDATE {_quote(table)} SET {_quote(column)} = NULL WHERE {_quote(column)} = ?"
     cursor = await db.execute(sql, (value,))
     return cursor.rowcount
 
 
-async def rows_where(db: aiosqlite.Connection, table: str, column: str, value: Any) -> list[dict[str, Any]]:
+async def rows_where(db: Connection, table: str, column: str, value: Any) -> list[dict[str, Any]]:
     sql = f"SELECT * FROM {_quote(table)} WHERE {_quote(column)} = ?"
     return [dict(r) for r in await db.execute_fetchall(sql, (value,))]
 
 
-async def delete_where(db: aiosqlite.Connection, table: str, column: str, value: Any) -> int:
+async def delete_where(db: Connection, table: str, column: str, value: Any) -> int:
     cursor = await db.execute(f"DELETE FROM {_quote(table)} WHERE {_quote(column)} = ?", (value,))
     return cursor.rowcount
 
 
-async def member_row(db: aiosqlite.Connection, member_id: int) -> dict[str, Any] | None:
+async def member_row(db: Connection, member_id: int) -> dict[str, Any] | None:
     rows = await rows_where(db, "members", "id", member_id)
     return rows[0] if rows else None
 
@@ -124,7 +123,7 @@ def _keys_filter(keys: tuple[str, ...]) -> str:
     return "".join(" OR idempotency_key LIKE ?" for _ in keys)
 
 
-async def outbox_rows(db: aiosqlite.Connection, member: Member, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+async def outbox_rows(db: Connection, member: Member, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Messages to this member (by platform id) and the rows a feature names as theirs (by key, built from
     ids): never selected by matching text, which another member could have written."""
     sql = f"""SELECT idempotency_key, platform, kind, target, payload, status, created_at, sent_at, last_error
@@ -133,7 +132,7 @@ async def outbox_rows(db: aiosqlite.Connection, member: Member, keys: tuple[str,
     return [dict(r) for r in await db.execute_fetchall(sql, params)]
 
 
-async def erase_outbox(db: aiosqlite.Connection, member: Member, keys: tuple[str, ...] = ()) -> tuple[int, int]:
+async def erase_outbox(db: Connection, member: Member, keys: tuple[str, ...] = ()) -> tuple[int, int]:
     """Delete messages not yet sent; strip recipient and content from the others (their keys stay, so
     a replayed event still queues nothing). Returns (deleted, anonymised)."""
     where = f"({_OUTBOX_MATCH}{_keys_filter(keys)})"
@@ -146,7 +145,7 @@ async def erase_outbox(db: aiosqlite.Connection, member: Member, keys: tuple[str
     return deleted, cursor.rowcount
 
 
-async def erase_processed_events(db: aiosqlite.Connection, member: Member) -> int:
+async def erase_processed_events(db: Connection, member: Member) -> int:
     """Event ids with the member's user id as one of their ':'-separated parts (the console's join:<name>,
     Discord's join:<guild>:<user>:<time>); opaque ids such as Slack's stay."""
     sql = """DELETE FROM processed_events WHERE platform = ?
@@ -155,7 +154,7 @@ async def erase_processed_events(db: aiosqlite.Connection, member: Member) -> in
     return cursor.rowcount
 
 
-async def anonymise_member(db: aiosqlite.Connection, member_id: int) -> None:
+async def anonymise_member(db: Connection, member_id: int) -> None:
     """Keep the row (other tables may count on it) but nothing that identifies the person."""
     sql = """UPDATE members SET user_id = 'erased-' || id, display_name = '', locale = NULL,
              platform_locale = NULL, timezone = NULL, is_admin = 0, joined_at = NULL WHERE id = ?"""

@@ -6,9 +6,8 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.clock import to_iso
+from bot.store.db import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class Profile:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _row_to_profile(row: aiosqlite.Row) -> Profile:
+def _row_to_profile(row: Row) -> Profile:
     return Profile(
         member_id=row["member_id"],
         role=row["role"],
@@ -41,13 +40,13 @@ def _row_to_profile(row: aiosqlite.Row) -> Profile:
     )
 
 
-async def get(db: aiosqlite.Connection, member_id: int) -> Profile:
+async def get(db: Connection, member_id: int) -> Profile:
     """The member's profile (an empty one if they have none yet)."""
     rows = list(await db.execute_fetchall("SELECT * FROM profiles WHERE member_id = ?", (member_id,)))
     return _row_to_profile(rows[0]) if rows else Profile(member_id)
 
 
-async def get_many(db: aiosqlite.Connection, member_ids: list[int]) -> dict[int, Profile]:
+async def get_many(db: Connection, member_ids: list[int]) -> dict[int, Profile]:
     if not member_ids:
         return {}
     marks = ",".join("?" for _ in member_ids)
@@ -55,7 +54,7 @@ async def get_many(db: aiosqlite.Connection, member_ids: list[int]) -> dict[int,
     return {row["member_id"]: _row_to_profile(row) for row in rows}
 
 
-async def save(db: aiosqlite.Connection, profile: Profile, now: datetime) -> None:
+async def save(db: Connection, profile: Profile, now: datetime) -> None:
     sql = """INSERT INTO profiles (member_id, role, country, organisation, stage, languages, interests,
                                    peer_consent, onboarding_done, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

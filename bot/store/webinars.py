@@ -6,11 +6,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.clock import from_iso, to_iso
 from bot.core.model import Member
 from bot.services.webinars import Spec, Webinar
+from bot.store.db import Connection, Row
 from bot.store.members import row_to_member
 
 SPEC_COLUMNS = ("title", "description", "local_start", "timezone", "duration_min", "language", "link", "rrule")
@@ -20,13 +19,13 @@ def spec_from(data: Any) -> Spec:
     return Spec(**{name: data[name] for name in SPEC_COLUMNS})
 
 
-def _webinar(row: aiosqlite.Row) -> Webinar:
+def _webinar(row: Row) -> Webinar:
     return Webinar(id=row["id"], status=row["status"], spec=spec_from(row), sequence=row["sequence"],
                    processed_until=from_iso(row["processed_until"]), created_by=row["created_by"],
                    created_at=from_iso(row["created_at"]))
 
 
-async def insert(db: aiosqlite.Connection, spec: Spec, member_id: int, now: datetime) -> Webinar:
+async def insert(db: Connection, spec: Spec, member_id: int, now: datetime) -> Webinar:
     sql = f"""INSERT INTO webinars ({", ".join(SPEC_COLUMNS)}, processed_until, created_by, created_at, updated_at)
               VALUES ({", ".join("?" for _ in SPEC_COLUMNS)}, ?, ?, ?, ?) RETURNING *"""
     values = tuple(spec.as_dict()[name] for name in SPEC_COLUMNS)
@@ -36,7 +35,7 @@ async def insert(db: aiosqlite.Connection, spec: Spec, member_id: int, now: date
     return _webinar(row)
 
 
-async def update_spec(db: aiosqlite.Connection, webinar_id: int, spec: Spec, now: datetime,
+async def update_spec(db: Connection, webinar_id: int, spec: Spec, now: datetime,
                       reschedule: bool) -> Webinar:
     """Save an edit; the sequence grows, and a reschedule restarts the due-time scan at `now`."""
     assignments = ", ".join(f"{name} = ?" for name in SPEC_COLUMNS)
@@ -51,7 +50,7 @@ async def update_spec(db: aiosqlite.Connection, webinar_id: int, spec: Spec, now
     return _webinar(row)
 
 
-async def cancel(db: aiosqlite.Connection, webinar_id: int, now: datetime) -> bool:
+async def cancel(db: Connection, webinar_id: int, now: datetime) -> bool:
     """Mark cancelled; False if it already was."""
     sql = """UPDATE webinars SET status = 'cancelled', sequence = sequence + 1, updated_at = ?
              WHERE id = ? AND status = 'scheduled'"""
@@ -59,17 +58,17 @@ async def cancel(db: aiosqlite.Connection, webinar_id: int, now: datetime) -> bo
     return cursor.rowcount == 1
 
 
-async def get(db: aiosqlite.Connection, webinar_id: int) -> Webinar | None:
+async def get(db: Connection, webinar_id: int) -> Webinar | None:
     rows = list(await db.execute_fetchall("SELECT * FROM webinars WHERE id = ?", (webinar_id,)))
     return _webinar(rows[0]) if rows else None
 
 
-async def scheduled(db: aiosqlite.Connection) -> list[Webinar]:
+async def scheduled(db: Connection) -> list[Webinar]:
     rows = await db.execute_fetchall("SELECT * FROM webinars WHERE status = 'scheduled' ORDER BY id")
     return [_webinar(r) for r in rows]
 
 
-async def set_processed(db: aiosqlite.Connection, webinar_id: int, until: datetime) -> None:
+async def set_processed(db: Connection, webinar_id: int, until: datetime) -> None:
     sql = "UPDATE webinars SET processed_until = ? WHERE id = ? AND processed_until < ?"
     await db.execute(sql, (to_iso(until), webinar_id, to_iso(until)))
 
@@ -77,19 +76,19 @@ async def set_processed(db: aiosqlite.Connection, webinar_id: int, until: dateti
 # ---- RSVPs -------------------------------------------------------------------------------------
 
 
-async def set_rsvp(db: aiosqlite.Connection, webinar_id: int, member_id: int, answer: str, now: datetime) -> None:
+async def set_rsvp(db: Connection, webinar_id: int, member_id: int, answer: str, now: datetime) -> None:
     sql = """INSERT INTO webinar_rsvps VALUES (?, ?, ?, ?) ON CONFLICT (webinar_id, member_id)
              DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at"""
     await db.execute(sql, (webinar_id, member_id, answer, to_iso(now)))
 
 
-async def rsvp_of(db: aiosqlite.Connection, webinar_id: int, member_id: int) -> str | None:
+async def rsvp_of(db: Connection, webinar_id: int, member_id: int) -> str | None:
     sql = "SELECT answer FROM webinar_rsvps WHERE webinar_id = ? AND member_id = ?"
     rows = list(await db.execute_fetchall(sql, (webinar_id, member_id)))
     return str(rows[0][0]) if rows else None
 
 
-async def attendees(db: aiosqlite.Connection, webinar_id: int,
+async def attendees(db: Connection, webinar_id: int,
                     answers: tuple[str, ...] = ("going", "maybe")) -> list[tuple[Member, list[int] | None]]:
     """Members who answered one of `answers`, with their reminder offsets (None: the defaults)."""
     marks = ",".join("?" for _ in answers)
@@ -102,7 +101,7 @@ async def attendees(db: aiosqlite.Connection, webinar_id: int,
             for r in rows]
 
 
-async def counts(db: aiosqlite.Connection, webinar_id: int) -> dict[str, int]:
+async def counts(db: Connection, webinar_id: int) -> dict[str, int]:
     sql = "SELECT answer, COUNT(*) FROM webinar_rsvps WHERE webinar_id = ? GROUP BY answer"
     return {str(r[0]): int(r[1]) for r in await db.execute_fetchall(sql, (webinar_id,))}
 
@@ -110,13 +109,13 @@ async def counts(db: aiosqlite.Connection, webinar_id: int) -> dict[str, int]:
 # ---- reminder preferences ------------------------------------------------------------------------
 
 
-async def get_offsets(db: aiosqlite.Connection, member_id: int) -> list[int] | None:
+async def get_offsets(db: Connection, member_id: int) -> list[int] | None:
     sql = "SELECT offsets FROM webinar_reminder_prefs WHERE member_id = ?"
     rows = list(await db.execute_fetchall(sql, (member_id,)))
     return list(json.loads(rows[0][0])) if rows else None
 
 
-async def set_offsets(db: aiosqlite.Connection, member_id: int, offsets: list[int] | None, now: datetime) -> None:
+async def set_offsets(db: Connection, member_id: int, offsets: list[int] | None, now: datetime) -> None:
     """Save a member's offsets ([] turns reminders off; None goes back to the defaults)."""
     if offsets is None:
         await db.execute("DELETE FROM webinar_reminder_prefs WHERE member_id = ?", (member_id,))
@@ -129,7 +128,7 @@ async def set_offsets(db: aiosqlite.Connection, member_id: int, offsets: list[in
 # ---- drafts --------------------------------------------------------------------------------------
 
 
-async def add_draft(db: aiosqlite.Connection, member_id: int, spec: Spec, webinar_id: int | None,
+async def add_draft(db: Connection, member_id: int, spec: Spec, webinar_id: int | None,
                     now: datetime) -> int:
     sql = "INSERT INTO webinar_drafts (webinar_id, member_id, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id"
     cursor = await db.execute(sql, (webinar_id, member_id, json.dumps(spec.as_dict()), to_iso(now)))
@@ -138,7 +137,7 @@ async def add_draft(db: aiosqlite.Connection, member_id: int, spec: Spec, webina
     return int(row[0])
 
 
-async def get_draft(db: aiosqlite.Connection, draft_id: int) -> tuple[int, int | None, Spec, str] | None:
+async def get_draft(db: Connection, draft_id: int) -> tuple[int, int | None, Spec, str] | None:
     """(member id, webinar id for an edit, spec, status) of a draft."""
     rows = list(await db.execute_fetchall("SELECT * FROM webinar_drafts WHERE id = ?", (draft_id,)))
     if not rows:
@@ -147,12 +146,12 @@ async def get_draft(db: aiosqlite.Connection, draft_id: int) -> tuple[int, int |
     return row["member_id"], row["webinar_id"], spec_from(json.loads(row["payload"])), row["status"]
 
 
-async def replace_draft(db: aiosqlite.Connection, draft_id: int, spec: Spec) -> None:
+async def replace_draft(db: Connection, draft_id: int, spec: Spec) -> None:
     sql = "UPDATE webinar_drafts SET payload = ? WHERE id = ? AND status = 'pending'"
     await db.execute(sql, (json.dumps(spec.as_dict()), draft_id))
 
 
-async def close_draft(db: aiosqlite.Connection, draft_id: int, status: str) -> bool:
+async def close_draft(db: Connection, draft_id: int, status: str) -> bool:
     """Move a pending draft to `status` ('saved' or 'discarded'); False if it was not pending."""
     sql = "UPDATE webinar_drafts SET status = ? WHERE id = ? AND status = 'pending'"
     cursor = await db.execute(sql, (status, draft_id))
@@ -162,19 +161,19 @@ async def close_draft(db: aiosqlite.Connection, draft_id: int, status: str) -> b
 # ---- recordings ----------------------------------------------------------------------------------
 
 
-async def set_recording(db: aiosqlite.Connection, webinar_id: int, occurrence: datetime, url: str,
+async def set_recording(db: Connection, webinar_id: int, occurrence: datetime, url: str,
                         now: datetime) -> None:
     sql = """INSERT INTO webinar_recordings VALUES (?, ?, ?, ?) ON CONFLICT (webinar_id, occurrence)
              DO UPDATE SET url = excluded.url, set_at = excluded.set_at"""
     await db.execute(sql, (webinar_id, to_iso(occurrence), url, to_iso(now)))
 
 
-async def recordings(db: aiosqlite.Connection, webinar_id: int) -> dict[datetime, str]:
+async def recordings(db: Connection, webinar_id: int) -> dict[datetime, str]:
     sql = "SELECT occurrence, url FROM webinar_recordings WHERE webinar_id = ?"
     return {from_iso(r[0]): str(r[1]) for r in await db.execute_fetchall(sql, (webinar_id,))}
 
 
-async def custom_offsets(db: aiosqlite.Connection, webinar_id: int) -> set[int]:
+async def custom_offsets(db: Connection, webinar_id: int) -> set[int]:
     """Every reminder offset chosen by a Going/Maybe member of this webinar."""
     sql = """SELECT p.offsets FROM webinar_reminder_prefs p JOIN webinar_rsvps r ON r.member_id = p.member_id
              WHERE r.webinar_id = ? AND r.answer IN ('going', 'maybe')"""

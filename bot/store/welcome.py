@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.clock import from_iso, to_iso
+from bot.store.db import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -18,12 +17,12 @@ class FollowUp:
     stopped: str | None
 
 
-def _row(row: aiosqlite.Row) -> FollowUp:
+def _row(row: Row) -> FollowUp:
     due = row["due_at"]
     return FollowUp(row["member_id"], row["next_step"], from_iso(due) if due else None, row["stopped"])
 
 
-async def start(db: aiosqlite.Connection, member_id: int, step: str | None, due: datetime | None,
+async def start(db: Connection, member_id: int, step: str | None, due: datetime | None,
                 now: datetime) -> bool:
     """Plan the first follow-up once; False if the member already has a sequence."""
     sql = """INSERT INTO welcome_followups (member_id, next_step, due_at, stopped, updated_at)
@@ -33,24 +32,24 @@ async def start(db: aiosqlite.Connection, member_id: int, step: str | None, due:
     return cursor.rowcount == 1
 
 
-async def get(db: aiosqlite.Connection, member_id: int) -> FollowUp | None:
+async def get(db: Connection, member_id: int) -> FollowUp | None:
     rows = list(await db.execute_fetchall("SELECT * FROM welcome_followups WHERE member_id = ?", (member_id,)))
     return _row(rows[0]) if rows else None
 
 
-async def due(db: aiosqlite.Connection, now: datetime, limit: int = 200) -> list[FollowUp]:
+async def due(db: Connection, now: datetime, limit: int = 200) -> list[FollowUp]:
     sql = """SELECT * FROM welcome_followups WHERE stopped IS NULL AND due_at IS NOT NULL AND due_at <= ?
              ORDER BY due_at, member_id LIMIT ?"""
     return [_row(r) for r in await db.execute_fetchall(sql, (to_iso(now), limit))]
 
 
-async def next_due(db: aiosqlite.Connection) -> datetime | None:
+async def next_due(db: Connection) -> datetime | None:
     sql = "SELECT MIN(due_at) FROM welcome_followups WHERE stopped IS NULL AND due_at IS NOT NULL"
     rows = list(await db.execute_fetchall(sql))
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
 
 
-async def advance(db: aiosqlite.Connection, member_id: int, step: str | None, due_at: datetime | None,
+async def advance(db: Connection, member_id: int, step: str | None, due_at: datetime | None,
                   now: datetime) -> None:
     """Move to the next step, or finish the sequence ('done') when there is none."""
     sql = "UPDATE welcome_followups SET next_step = ?, due_at = ?, stopped = ?, updated_at = ? WHERE member_id = ?"
@@ -58,7 +57,7 @@ async def advance(db: aiosqlite.Connection, member_id: int, step: str | None, du
     await db.execute(sql, (step, to_iso(due_at) if due_at else None, stopped, to_iso(now), member_id))
 
 
-async def stop(db: aiosqlite.Connection, member_id: int, reason: str, now: datetime) -> bool:
+async def stop(db: Connection, member_id: int, reason: str, now: datetime) -> bool:
     """Stop a running sequence; False when it was not running."""
     sql = """UPDATE welcome_followups SET next_step = NULL, due_at = NULL, stopped = ?, updated_at = ?
              WHERE member_id = ? AND stopped IS NULL"""
@@ -66,7 +65,7 @@ async def stop(db: aiosqlite.Connection, member_id: int, reason: str, now: datet
     return cursor.rowcount == 1
 
 
-async def erase(db: aiosqlite.Connection, member_id: int) -> int:
+async def erase(db: Connection, member_id: int) -> int:
     cursor = await db.execute("DELETE FROM welcome_followups WHERE member_id = ?", (member_id,))
     return cursor.rowcount
 
@@ -81,7 +80,7 @@ class Failure:
     fallback_status: str | None
 
 
-async def failures(db: aiosqlite.Connection, limit: int = 20) -> list[Failure]:
+async def failures(db: Connection, limit: int = 20) -> list[Failure]:
     """Welcome messages the outbox gave up on, with the reason and what became of their fallback."""
     sql = """SELECT o.idempotency_key, o.platform, o.target, o.attempts, o.last_error, f.status AS fb
              FROM outbox o LEFT JOIN outbox f ON f.idempotency_key = o.idempotency_key || ':fallback'

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.model import Member
 from bot.store import faq as faq_sql
+from bot.store.db import Connection
 
 
 class FaqPrivacyPart:
@@ -17,9 +16,9 @@ class FaqPrivacyPart:
     name: str = "faq"
     tables: tuple[str, ...] = ("faq_asks", "faq_votes")
 
-    async def export(self, db: aiosqlite.Connection, member: Member) -> Any:
+    async def export(self, db: Connection, member: Member) -> Any:
         return await faq_sql.member_data(db, member.id)
 
-    async def erase(self, db: aiosqlite.Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+    async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
         await faq_sql.erase_member(db, member.id)
         return []

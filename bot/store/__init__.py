@@ -1,1 +1,2 @@
-"""The only place with SQL: aiosqlite, numbered migrations, one transaction per unit of work."""
+"""The only place with SQL: SQLite (aiosqlite) or PostgreSQL (asyncpg), numbered migrations, one transaction per unit
+of work."""

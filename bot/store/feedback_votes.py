@@ -23,7 +23,7 @@ class Ranked:
 async def add(db: Connection, item_id: int, member_id: int, now: datetime) -> bool:
     """Record a vote; False when this member had already voted for this item."""
     cursor = await db.execute(
-        "INSERT OR IGNORE INTO feedback_votes (item_id, member_id, voted_at) VALUES (?, ?, ?)",
+        "INSERT INTO feedback_votes (item_id, member_id, voted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (item_id, member_id, to_iso(now)))
     return cursor.rowcount > 0
 
@@ -45,11 +45,12 @@ async def merge(db: Connection, duplicate_id: int, target_id: int) -> int:
     """
     before = await count(db, target_id)
     await db.execute(
-        """INSERT OR IGNORE INTO feedback_votes (item_id, member_id, voted_at)
-           SELECT ?, v.member_id, v.voted_at FROM feedback_votes v WHERE v.item_id = ?
+        """INSERT INTO feedback_votes (item_id, member_id, voted_at)
+           SELECT CAST(? AS INTEGER), v.member_id, v.voted_at FROM feedback_votes v WHERE v.item_id = ?
            UNION ALL
-           SELECT ?, i.member_id, i.created_at FROM feedback_items i
-            WHERE i.id = ? AND i.member_id IS NOT NULL AND i.anonymous = 0""",
+           SELECT CAST(? AS INTEGER), i.member_id, i.created_at FROM feedback_items i
+            WHERE i.id = ? AND i.member_id IS NOT NULL AND i.anonymous = 0
+           ON CONFLICT DO NOTHING""",
         (target_id, duplicate_id, target_id, duplicate_id))
     await db.execute(
         """DELETE FROM feedback_votes WHERE item_id = ?

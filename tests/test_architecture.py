@@ -36,3 +36,34 @@ def test_modules_stay_small() -> None:
     big = [f"{p.relative_to(ROOT)} ({n})" for p in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/*.py")]
            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450]
     assert not big, f"modules over ~400 lines: {big}"
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """Modules imported when the file runs (imports under `if TYPE_CHECKING:` are left out)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+                   for n in ast.walk(node)}
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(f"{path.relative_to(ROOT)}: {name}" for path in (ROOT / folder).rglob("*.py")
+                  for name in runtime_imports(path)
+                  if any(name == bad or name.startswith(bad + ".") for bad in forbidden))
+
+
+def test_imports_point_down_where_the_layers_are_already_separated() -> None:
+    # the core runs on its own: the store reaches it through bot/core/ports.py protocols
+    assert not offenders("bot/core", ("bot.store", "bot.services", "bot.platforms", "bot.app", "handlers"))
+    # the Slack door translates payloads and renders replies; what it needs from the store goes through the core
+    assert not offenders("bot/platforms/slack", ("bot.store",))
+    assert not offenders("bot/platforms/discord", ("bot.store.members",))

@@ -30,7 +30,7 @@ async def measure(path: str, members: int) -> None:
     clock = SimClock(datetime(2027, 3, 20, 9, tzinfo=UTC))
     settings = Settings(db_path=path, admins=frozenset({"console:ana"}))
     async with lifespan(settings=settings, clock=clock) as app:
-        door = ConsoleDoor(app, clock, io.StringIO(), "ana", "en")
+        door = ConsoleDoor(app, clock, io.StringIO(), "ana", "en", files=Path(path).parent / "console-files")
         await door.handle_line(CREATE)
         await door.handle_line(":click 1")
         for i in range(members):

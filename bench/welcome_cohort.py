@@ -27,7 +27,7 @@ from bot.settings import Settings  # noqa: E402
 async def measure(path: str, members: int) -> None:
     clock = SimClock(datetime(2026, 11, 2, 9, tzinfo=UTC))
     async with lifespan(settings=Settings(db_path=path), clock=clock) as app:
-        door = ConsoleDoor(app, clock, io.StringIO(), "admin", "en")
+        door = ConsoleDoor(app, clock, io.StringIO(), "admin", "en", files=Path(path).parent / "console-files")
         started = time.perf_counter()
         for i in range(members):
             actor = door.actor(f"m{i}")

@@ -152,6 +152,7 @@ class Settings:
     outbox_concurrency: int = 8
     log_level: str = "INFO"
     faq_dir: str = ""
+    console_files: str = "console-files"
     slack_bot_token: str = ""
     slack_app_token: str = ""
     slack_signing_secret: str = ""
@@ -205,6 +206,7 @@ class Settings:
             outbox_concurrency=max(_int(env, "BOT_OUTBOX_CONCURRENCY", 8), 1),
             log_level=env.get("BOT_LOG_LEVEL", "").strip().upper() or "INFO",
             faq_dir=env.get("BOT_FAQ_DIR", "").strip(),
+            console_files=env.get("BOT_CONSOLE_FILES", "").strip() or "console-files",
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),

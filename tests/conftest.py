@@ -69,8 +69,9 @@ def db_path(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> str
 
 
 @pytest.fixture
-def settings(db_path: str) -> Settings:
-    return Settings(db_path=db_path, admins=frozenset({"console:admin"}))
+def settings(db_path: str, tmp_path: Path) -> Settings:
+    return Settings(db_path=db_path, admins=frozenset({"console:admin"}),
+                    console_files=str(tmp_path / "console-files"))
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ ConsoleFactory = Callable[..., AbstractAsyncContextManager[ConsoleSession]]
 
 
 @pytest.fixture
-def console(settings: Settings, clock: SimClock) -> ConsoleFactory:
+def console(settings: Settings, clock: SimClock, tmp_path: Path) -> ConsoleFactory:
     """`async with console(user="ana", lang="fr") as session:` opens the bot in a console door."""
 
     @asynccontextmanager
@@ -111,7 +112,7 @@ def console(settings: Settings, clock: SimClock) -> ConsoleFactory:
                            app_settings: Settings | None = None) -> AsyncIterator[ConsoleSession]:
         async with lifespan(settings=app_settings or settings, clock=clock) as app:
             buffer = io.StringIO()
-            door = ConsoleDoor(app, clock, buffer, user, lang)
+            door = ConsoleDoor(app, clock, buffer, user, lang, files=tmp_path / "console-files")
             await door.restore_clock()
             yield ConsoleSession(door, buffer)
 

@@ -19,7 +19,8 @@ START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 def settings_for(tmp_path: Path, **extra: object) -> Settings:
-    return Settings(db_path=str(tmp_path / "bot.db"), help_channel="ask-openimis", **extra)  # type: ignore[arg-type]
+    return Settings(db_path=str(tmp_path / "bot.db"), help_channel="ask-openimis",
+                    console_files=str(tmp_path / "console-files"), **extra)  # type: ignore[arg-type]
 
 
 class Session:

@@ -70,7 +70,7 @@ async def opened(db_path: Path, user: str = "ana", lang: str = "en") -> AsyncIte
     settings = Settings(db_path=str(db_path), community_timezone="UTC", admins=frozenset({"console:ana"}))
     async with lifespan(settings=settings, clock=clock) as app:
         buffer = io.StringIO()
-        door = ConsoleDoor(app, clock, buffer, user, lang)
+        door = ConsoleDoor(app, clock, buffer, user, lang, files=db_path.parent / "console-files")
         await door.restore_clock()
         yield Session(door, buffer, clock)
 

@@ -33,7 +33,7 @@ async def run_console(db_path: Path, lines: list[str]) -> str:
     clock = SimClock(START)
     out = io.StringIO()
     async with lifespan(settings=settings, clock=clock) as app:
-        door = ConsoleDoor(app, clock, out, "ana", "en")
+        door = ConsoleDoor(app, clock, out, "ana", "en", files=db_path.parent / "console-files")
         await door.restore_clock()
         for line in lines:
             await door.handle_line(line)

@@ -179,7 +179,7 @@ async def test_forget_me_keeps_the_webinars_she_created_for_the_others(tmp_path:
     clock = SimClock(START)
     async with lifespan(settings=Settings(db_path=str(tmp_path / "bot.db")), clock=clock) as app:
         out = io.StringIO()
-        door = ConsoleDoor(app, clock, out, "ana", "en")
+        door = ConsoleDoor(app, clock, out, "ana", "en", files=tmp_path / "console-files")
         for line in (":admin ana", '/webinar create title="Claims clinic" start="next tuesday 14:00" '
                      "tz=Europe/Paris duration=60 lang=en link=https://meet.example.org/c", ":click 1",
                      "/forget-me", ":click 1"):

@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from datetime import timedelta
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
@@ -14,6 +15,7 @@ from bot.core.clock import SimClock, from_iso, to_iso
 from bot.core.i18n import resolve_locale
 from bot.core.model import (
     Actor,
+    Attachment,
     Button,
     ButtonPressed,
     CommandInvoked,
@@ -28,6 +30,7 @@ from bot.core.model import (
     Result,
 )
 from bot.core.text import plain
+from bot.platforms.console.files import save_attachment
 from bot.platforms.console.forms import AnswerError, FormFilling
 from bot.platforms.console.render import render_field, render_form_title, render_reply
 from bot.store import members as member_sql
@@ -64,8 +67,10 @@ class ConsoleMessenger:
 
 
 class ConsoleDoor:
-    def __init__(self, app: App, clock: SimClock, out: TextIO, user: str, lang: str | None) -> None:
+    def __init__(self, app: App, clock: SimClock, out: TextIO, user: str, lang: str | None,
+                 files: Path | None = None) -> None:
         self.app = app
+        self.files = files if files is not None else Path(app.services.settings.console_files)
         self.clock = clock
         self.out = out
         self.user = user.strip().lower() or "you"
@@ -84,10 +89,21 @@ class ConsoleDoor:
     def show(self, where: str, reply: Reply, visible_to: Iterable[str] | None) -> None:
         for line in render_reply(where, reply):
             self.say(line)
+        if reply.file is not None:
+            self.say("  " + self.saved_file_line(reply.file))
         if reply.buttons:
             self.seq += 1
             for who in visible_to if visible_to is not None else ["#"]:
                 self.buttons[who] = (self.seq, reply.buttons)
+
+    def saved_file_line(self, file: Attachment) -> str:
+        """Write an attached file into the files folder and say where it is (or that it could not be)."""
+        try:
+            path = save_attachment(self.files, file)
+        except OSError as exc:
+            log.warning("console: could not save %s in %s: %s", file.filename, self.files, exc)
+            return self.t("console.file_not_saved", filename=file.filename, folder=str(self.files))
+        return self.t("console.file_saved", filename=file.filename, size=len(file.content), path=str(path))
 
     def t(self, key: str, **values: object) -> str:
         """A console message in the acting member's language (as last read from the database)."""

@@ -7,11 +7,10 @@ from bot.core.text import plain
 
 
 def render_reply(where: str, reply: Reply) -> list[str]:
+    """The text and the numbered buttons; an attached file is saved and shown by the door."""
     lines = [f"[{where}] {plain(reply.text)}"]
     if reply.buttons:
         lines.append("  " + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(reply.buttons, 1)))
-    if reply.file is not None:
-        lines.append(f"  (file {reply.file.filename}, {len(reply.file.content)} bytes)")
     return lines
 
 

@@ -137,7 +137,7 @@ async def change_button(ctx: Ctx, event: ButtonPressed) -> Form | Reply:
     fields = (
         Field("status", FieldKind.CHOICE, ctx.t("feedback.change.status"), required=True, options=statuses),
         Field("duplicate_of", FieldKind.SHORT_TEXT, ctx.t("feedback.change.duplicate_of"), max_length=12,
-              placeholder="FB-0012"),
+              placeholder="FB-M4XE"),
         Field("note", FieldKind.LONG_TEXT, ctx.t("feedback.change.note"), max_length=MAX_NOTE),
     )
     title = ctx.t("feedback.change.title", ref=format_ref(item_id))

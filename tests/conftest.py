@@ -37,6 +37,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", backends, indirect=True)
 
 
+@pytest.fixture(autouse=True)
+def numbered_feedback_refs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Feedback items get random ids (FB-7Q3K) since issue 15; tests written before then expect FB-0001,
+    FB-0002… in filing order. Those keep getting numbered ids (the older format, which stays valid: an
+    all-digit reference is read as a number); a test marked `random_refs` gets the real random ones."""
+    if request.node.get_closest_marker("random_refs") is not None:
+        return
+    from bot.store import feedback
+
+    numbers = itertools.count(1)
+    monkeypatch.setattr(feedback, "new_item_id", lambda: next(numbers))
+
+
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """The store backend of this test: sqlite unless parametrized or BOT_TEST_BACKEND says otherwise."""

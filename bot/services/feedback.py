@@ -24,7 +24,7 @@ from bot.services import feedback_votes as votes
 from bot.store import feedback as sql
 from bot.store import members as member_sql
 from bot.store.db import Connection
-from bot.store.feedback import Change, Item, NewItem, format_ref
+from bot.store.feedback import RANDOM_BASE, Change, Item, NewItem, day_of, format_ref, random_ref_id
 
 if TYPE_CHECKING:
     from bot.services.container import Services
@@ -40,14 +40,22 @@ OTHER = "other"
 MAX_DESCRIPTION = 2000
 MAX_STEPS = 500
 MAX_NOTE = 500
-REF = re.compile(r"^(?:fb-?)?0*(\d{1,9})$", re.IGNORECASE)
+REF = re.compile(r"^(fb-?)?([0-9a-z]{1,9})$", re.IGNORECASE)
 WEBHOOK = "webhook"
 
 
 def parse_ref(text: str) -> int | None:
-    """"FB-0042", "fb42", "42" -> 42; None if it is not a reference."""
+    """The item id of a reference: "FB-7Q3K", "fb7q3k" (random, see bot.store.feedback; the FB is needed,
+    so that a four-letter word is never taken for one), or of an item filed before those: "FB-0042", "fb42",
+    "42" -> 42; None if it is not a reference."""
     match = REF.match(text.strip())
-    return int(match.group(1)) if match and int(match.group(1)) > 0 else None
+    if match is None:
+        return None
+    prefix, code = match.groups()
+    if code.isdigit():
+        number = int(code)
+        return number if 0 < number < RANDOM_BASE else None
+    return random_ref_id(code) if prefix else None
 
 
 @dataclass(frozen=True)
@@ -100,11 +108,11 @@ class FeedbackService:
     async def submit(self, services: Services, new: NewItem, member: Member) -> Item:
         """Store the item and queue its product-channel posts and webhook delivery, in one transaction."""
         now = services.clock.now()
-        created = now.replace(hour=0, minute=0, second=0, microsecond=0) if new.anonymous else now
         async with services.store.transaction() as db:
-            item = await sql.insert(db, new, created)
+            item = await sql.insert(db, new, day_of(now) if new.anonymous else now)
             await self._announce(services, db, item, None if new.anonymous else member)
-        log.info("feedback %s filed%s", item.ref, " anonymously" if new.anonymous else f" by member {member.id}")
+        if not new.anonymous:  # an anonymous filing is not logged: its time would sit next to the author's lines
+            log.info("feedback %s filed by member %s", item.ref, member.id)
         return item
 
     async def _announce(self, services: Services, db: Connection, item: Item, author: Member | None) -> None:
@@ -113,12 +121,15 @@ class FeedbackService:
         buttons = (*triage_buttons(services.catalogs, locale, item.id), votes.vote_button(services.catalogs, locale,
                                                                                           item.id))
         post = Reply(self._post_text(services.catalogs, locale, item, author), buttons=buttons)
+        private = item.anonymous  # its rows keep only the day, and go once delivered
         for platform in self.channel_platforms(services):
             await services.outbox.enqueue(db, f"feedback:{item.id}:new:{platform}",
-                                          Destination.channel(platform, settings.feedback_channel), post)
+                                          Destination.channel(platform, settings.feedback_channel), post,
+                                          private=private)
         if settings.feedback_webhook_url:
             body = webhook_body("feedback.created", f"feedback:{item.id}:webhook:new", item, None)
-            await services.outbox.enqueue(db, f"feedback:{item.id}:webhook:new", webhook_destination(), Reply(body))
+            await services.outbox.enqueue(db, f"feedback:{item.id}:webhook:new", webhook_destination(), Reply(body),
+                                          private=private)
 
     def _post_text(self, catalogs: Catalogs, locale: str, item: Item, author: Member | None) -> str:
         who = catalogs.t(locale, "feedback.post.anonymous") if author is None else catalogs.t(
@@ -177,10 +188,12 @@ class FeedbackService:
         line = Reply(change_text(catalogs, settings.default_locale, item, change, "feedback.post.status"))
         for platform in self.channel_platforms(services):
             await services.outbox.enqueue(db, f"{key}:{platform}",
-                                          Destination.channel(platform, settings.feedback_channel), line)
+                                          Destination.channel(platform, settings.feedback_channel), line,
+                                          private=item.anonymous)
         if settings.feedback_webhook_url:
             body = webhook_body("feedback.status_changed", f"{key}:webhook", item, change)
-            await services.outbox.enqueue(db, f"{key}:webhook", webhook_destination(), Reply(body))
+            await services.outbox.enqueue(db, f"{key}:webhook", webhook_destination(), Reply(body),
+                                          private=item.anonymous)
 
 
 def check_change(status: str, note: str | None, duplicate_of: int | None, item_id: int) -> None:

@@ -98,10 +98,15 @@ class Outbox:
         *,
         not_before: datetime | None = None,
         fallback: tuple[Destination, Reply] | None = None,
+        private: bool = False,
     ) -> bool:
-        """Queue within the caller's transaction; False if `key` was already queued."""
+        """Queue within the caller's transaction; False if `key` was already queued. A `private` row (an
+        anonymous act's, a late direct answer) keeps its times to the day and is deleted once delivered."""
         now = self.clock.now()
-        return await sql.insert(db, key, dest, reply, not_before or now, now, fallback)
+        if private:
+            now = now.replace(hour=0, minute=0, second=0, microsecond=0)
+            not_before = max(not_before, now) if not_before else now
+        return await sql.insert(db, key, dest, reply, not_before or now, now, fallback, private)
 
     async def send(self, key: str, dest: Destination, reply: Reply, **kwargs: object) -> bool:
         """Queue in a transaction of its own."""

@@ -46,6 +46,14 @@ async def clear_answers(db: Connection, user_id: str, digest: str) -> None:
     await db.execute("DELETE FROM discord_form_progress WHERE user_id = ? AND hash = ?", (user_id, digest))
 
 
-async def forget_form(db: Connection, digest: str, user_id: str) -> None:
-    """A form handed in for good: its stored copy (which may hold the answers typed) is not needed any more."""
-    await db.execute("DELETE FROM discord_forms WHERE hash = ? AND user_id = ?", (digest, user_id))
+async def forms_of(db: Connection, user_id: str) -> list[tuple[str, str]]:
+    """(hash, body) of every form stored for this member."""
+    rows = await db.execute_fetchall("SELECT hash, body FROM discord_forms WHERE user_id = ?", (user_id,))
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+async def forget_forms(db: Connection, user_id: str, digests: list[str]) -> None:
+    """Forms handed in for good: their stored copies and answers (the text typed, with its author) go."""
+    for digest in digests:
+        await db.execute("DELETE FROM discord_forms WHERE hash = ? AND user_id = ?", (digest, user_id))
+        await clear_answers(db, user_id, digest)

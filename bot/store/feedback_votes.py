@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.core.clock import to_iso
 from bot.store.db import Connection
+from bot.store.feedback import day_of
 
 OPEN = ("new", "triaged", "planned")
 
@@ -70,11 +71,12 @@ async def top(db: Connection, limit: int, statuses: tuple[str, ...] = OPEN) -> l
                  WHERE a.item_id = i.id AND p.country IS NOT NULL AND p.country != '') AS countries
           FROM feedback_items i
          WHERE i.status IN ({marks}) AND EXISTS (SELECT 1 FROM feedback_votes v WHERE v.item_id = i.id)
-         ORDER BY votes DESC, i.id LIMIT ?"""
+         ORDER BY votes DESC, i.created_at, i.id LIMIT ?"""
     rows = await db.execute_fetchall(sql, (*statuses, limit))
     return [Ranked(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
 
 async def set_scope(db: Connection, item_id: int, scope: str, now: datetime) -> None:
-    await db.execute("UPDATE feedback_items SET scope = ?, updated_at = ? WHERE id = ?",
-                     (scope, to_iso(now), item_id))
+    sql = """UPDATE feedback_items SET scope = ?,
+             updated_at = CASE WHEN anonymous = 1 THEN ? ELSE ? END WHERE id = ?"""  # anonymous: the day only
+    await db.execute(sql, (scope, to_iso(day_of(now)), to_iso(now), item_id))

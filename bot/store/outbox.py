@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,9 @@ from typing import Any
 from bot.core.clock import from_iso, to_iso
 from bot.core.model import Destination, Reply
 from bot.store.db import Connection, Row
+
+# What a private row keeps when it fails for good: its key and reason, for the admins, not what it said.
+STRIPPED = '{"text": "", "buttons": [], "ephemeral": false, "file": null}'
 
 
 @dataclass(frozen=True)
@@ -46,14 +50,19 @@ async def insert(
     not_before: datetime,
     now: datetime,
     fallback: tuple[Destination, Reply] | None = None,
+    private: bool = False,
 ) -> bool:
-    """Queue a message; False (and nothing changed) if the key was queued before."""
-    sql = """INSERT INTO outbox (idempotency_key, platform, kind, target, payload, fallback,
-                                 next_attempt_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"""
+    """Queue a message; False (and nothing changed) if the key was queued before. A private row gets a random
+    negative id: the numbering of the other rows shows no gap where it was (see 0015_privacy.sql)."""
+    columns = "idempotency_key, platform, kind, target, payload, fallback, next_attempt_at, created_at"
     payload = json.dumps(reply.to_json(), ensure_ascii=False)
-    params = (key, dest.platform, dest.kind, dest.target, payload, _encode_fallback(fallback))
-    cursor = await db.execute(sql, (*params, to_iso(not_before), to_iso(now)))
+    params: tuple[object, ...] = (key, dest.platform, dest.kind, dest.target, payload, _encode_fallback(fallback),
+                                  to_iso(not_before), to_iso(now))
+    if private:
+        columns, params = f"id, private, {columns}", (-1 - secrets.randbelow(2**62), 1, *params)
+    marks = ", ".join("?" for _ in params)
+    sql = f"INSERT INTO outbox ({columns}) VALUES ({marks}) ON CONFLICT (idempotency_key) DO NOTHING"
+    cursor = await db.execute(sql, params)
     return cursor.rowcount == 1
 
 
@@ -86,6 +95,7 @@ async def mark_sent(db: Connection, row_id: int, now: datetime, ref: str | None)
     sql = """UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, platform_ref = ?,
              in_doubt = 0 WHERE id = ?"""
     await db.execute(sql, (to_iso(now), ref, row_id))
+    await db.execute("DELETE FROM outbox WHERE id = ? AND private = 1", (row_id,))
 
 
 async def mark_retry(db: Connection, row_id: int, next_at: datetime, error: str,
@@ -99,6 +109,8 @@ async def mark_retry(db: Connection, row_id: int, next_at: datetime, error: str,
 async def mark_failed(db: Connection, row_id: int, error: str) -> None:
     sql = "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?"
     await db.execute(sql, (error[:500], row_id))
+    await db.execute(f"UPDATE outbox SET target = 'private', payload = '{STRIPPED}', fallback = NULL "
+                     "WHERE id = ? AND private = 1", (row_id,))
 
 
 async def release_in_flight(db: Connection) -> int:

@@ -26,6 +26,9 @@ from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, to_messages
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
+# At DEBUG, discord.py logs every gateway event and HTTP request in full (members' names, ids, message and
+# form texts): kept at INFO whatever BOT_LOG_LEVEL says (issue 15 #3).
+logging.getLogger("discord").setLevel(logging.INFO)
 DEFAULT_API = "https://discord.com/api/v10"
 RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # seconds between attempts to reach Discord at start
 MEMBERS_MISSING = (

@@ -32,6 +32,11 @@ def form_to_json(form: Form) -> str:
     return json.dumps(body, sort_keys=True, ensure_ascii=False)
 
 
+def same_form(one: Form, other: Form) -> bool:
+    """The same form, perhaps with other answers filled in (an errors' reopen copy)."""
+    return (one.id, one.state) == (other.id, other.state)
+
+
 def form_from_json(raw: str) -> Form:
     data: dict[str, Any] = json.loads(raw)
     fields = tuple(

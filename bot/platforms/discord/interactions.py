@@ -164,7 +164,8 @@ class Interactions:
     async def by_dm_instead(self, interaction: discord.Interaction, reply: Reply) -> None:
         key = f"discord:answer:{interaction.id}:{hashlib.sha256(reply.text.encode()).hexdigest()[:16]}"
         dest = Destination(PLATFORM, "dm", str(interaction.user.id))
-        await self.app.services.outbox.send(key, dest, Reply(reply.text, reply.buttons, False, reply.file))
+        await self.app.services.outbox.send(key, dest, Reply(reply.text, reply.buttons, False, reply.file),
+                                            private=True)  # e.g. "filed anonymously as …": gone once sent
 
     # ---- forms -------------------------------------------------------------------------------
 
@@ -228,9 +229,16 @@ class Interactions:
         result = await self.app.dispatcher.handle(event)
         if isinstance(result, FormErrors):
             return await self.errors_reply(interaction, form, answers, result)
-        async with self.app.services.store.transaction() as db:  # e.g. an anonymous item's text and its author
-            await sql.forget_form(db, form_hash, user_id)
+        await self.forget_drafts(form, user_id)
         return result
+
+    async def forget_drafts(self, form: Form, user_id: str) -> None:
+        """Once a form is handed in, every stored copy of it goes: the one shown first, and the ones kept to
+        correct errors (with the earlier text): e.g. an anonymous item's words and their author."""
+        async with self.app.services.store.transaction() as db:
+            drafts = [digest for digest, body in await sql.forms_of(db, user_id)
+                      if forms.same_form(forms.form_from_json(body), form)]
+            await sql.forget_forms(db, user_id, drafts)
 
     async def errors_reply(self, interaction: discord.Interaction, form: Form, answers: dict[str, FormValue],
                            errors: FormErrors) -> Reply:

@@ -23,6 +23,11 @@ from bot.platforms.slack.send import Sender
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
+BOLT_LOGGER = "bot.platforms.slack.bolt"
+# At DEBUG, slack_sdk and Bolt log every request and response: users.info with the member's name and
+# profile, message texts next to their author. Kept at INFO whatever BOT_LOG_LEVEL says (issue 15 #3).
+for _name in ("slack_sdk", "slack_bolt", BOLT_LOGGER):
+    logging.getLogger(_name).setLevel(logging.INFO)
 EVENTS_PATH = "/slack/events"
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -55,7 +60,7 @@ class SlackDoor:
         self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_url(settings))
         self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret,
                              request_verification_enabled=not self.socket_mode, process_before_response=False,
-                             logger=logging.getLogger("bot.platforms.slack.bolt"))
+                             logger=logging.getLogger(BOLT_LOGGER))
         self.sender = Sender(self.client)
         self.journal = Journal()
         self.replays = None if self.socket_mode else ReplayGuard(settings.slack_signing_secret)

@@ -67,11 +67,11 @@ class MemberFacts:
             response = await self.client.users_info(user=user_id, include_locale=True)
         except SlackApiError as exc:
             data = exc.response.data
-            log.warning("users.info failed for %s: %s", user_id,
+            log.warning("users.info failed: %s",
                         data.get("error") if isinstance(data, dict) else exc.response.status_code)
             return Actor(PLATFORM, user_id, fallback_name or user_id)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            log.warning("users.info unreachable for %s: %s", user_id, exc)
+            log.warning("users.info unreachable: %s", exc)
             return Actor(PLATFORM, user_id, fallback_name or user_id)
         actor = actor_from_user(response["user"], fallback_name)
         self._cache[user_id] = _Entry(actor, now + self.ttl)

@@ -190,7 +190,8 @@ class Listeners:
 
     async def to_outbox(self, key: str, reply: Reply, dest: Destination, reason: str, wait: float) -> None:
         not_before = self.services.clock.now() + timedelta(seconds=wait)
-        queued = await self.services.outbox.send(f"slack:answer:{key}", dest, reply, not_before=not_before)
+        queued = await self.services.outbox.send(f"slack:answer:{key}", dest, reply, not_before=not_before,
+                                                 private=True)  # e.g. "filed anonymously as …": gone once sent
         log.warning("slack answer not delivered (%s); %s", reason, "queued" if queued else "already queued")
         self.journal.record("queued", key)
 

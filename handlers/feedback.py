@@ -120,11 +120,13 @@ async def submit_form(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     description, steps = text_value(values.get("description")), text_value(values.get("steps"))
     check_text(ctx, errors, "description", description, MAX_DESCRIPTION, True)
     check_text(ctx, errors, "steps", steps, MAX_STEPS, False)
+    anonymous = values.get("anonymous")
+    if anonymous is not None and not isinstance(anonymous, bool):  # never filed as named by mistake
+        errors["anonymous"] = ctx.t("feedback.errors.bad_anonymous")
     if errors:
         return FormErrors(errors)
-    anonymous = values.get("anonymous") is True
     module = event.state if event.state in ctx.services.feedback.module_keys else OTHER
-    new = NewItem(None if anonymous else ctx.member.id, "form", str(category), module,
+    new = NewItem(None if anonymous is True else ctx.member.id, "form", str(category), module,
                   int(rating_text) if rating_text else None, description, steps or None)
     return filed(ctx, await ctx.services.feedback.submit(ctx.services, new, ctx.member))
 

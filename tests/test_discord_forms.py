@@ -234,8 +234,13 @@ async def test_modal_fields_stay_within_discord_limits():
     assert len(first["label"]) <= 45 and first["description"] and first["component"]["value"] == "x" * 10
     assert second["component"]["type"] == 4  # a choice without options is typed in
     assert len(third["component"]["options"]) == 25 and third["component"]["max_values"] == 25
-    data = p.submit(ANA, "~m|h|0", {"a": " hi ", "b": "free text", "c": ["3", "99", "7"]})["data"]
-    assert forms.parse_page(form, 0, data) == {"a": "hi", "b": ["free text"], "c": ["3", "7"]}
+    data = p.submit(ANA, "~m|h|0", {"a": " hi ", "b": "free text", "c": ["3", "7"]})["data"]
+    assert forms.parse_page(form, 0, data) == ({"a": "hi", "b": ["free text"], "c": ["3", "7"]}, {})
+    data = p.submit(ANA, "~m|h|0", {"a": "x" * 11, "b": "free text", "c": ["3", "99"]})["data"]
+    values, problems = forms.parse_page(form, 0, data)  # refused, not cut or dropped (issue 15 #7)
+    assert problems == {"a": forms.Problem("discord.form_too_long", {"length": 11, "limit": 10}),
+                        "c": forms.Problem("discord.form_invalid_choice")}
+    assert values["a"] == "x" * 11 and values["c"] is None  # the text comes back in the reopened form
 
 
 async def test_stored_forms_are_erased_with_the_member(fake, tmp_path):

@@ -160,7 +160,7 @@ PEERS = [  # (user, Discord locale, join form answers)
     (p.user("900000000000005102", "Bea"), "fr", {"stage": ["pilot"], "languages": ["fr", "en"], "country": "CM",
                                                  "interests": ["enrolment"], "consent": ["yes"]}),
     (p.user("900000000000005103", "Cai"), "en-GB", {"stage": ["adaptation"], "languages": ["en"], "country": "NP",
-                                                    "interests": ["claims", "payments"], "consent": ["yes"]}),
+                                                    "interests": ["claims", "reporting"], "consent": ["yes"]}),
     (p.user("900000000000005104", "Dan"), "fr", {"stage": ["pilot"], "languages": ["fr"], "country": "NE",
                                                  "interests": ["enrolment"], "consent": ["yes"]}),
 ]

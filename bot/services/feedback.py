@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from bot.core.clock import to_iso
 from bot.core.context import UserError
 from bot.core.i18n import Catalogs, locale_of
 from bot.core.model import Button, Destination, Member, Reply
+from bot.core.text import inert
 from bot.services import feedback_votes as votes
 from bot.store import feedback as sql
 from bot.store import members as member_sql
@@ -108,6 +109,7 @@ class FeedbackService:
     async def submit(self, services: Services, new: NewItem, member: Member) -> Item:
         """Store the item and queue its product-channel posts and webhook delivery, in one transaction."""
         now = services.clock.now()
+        new = replace(new, description=inert(new.description), steps=inert(new.steps) if new.steps else new.steps)
         async with services.store.transaction() as db:
             item = await sql.insert(db, new, day_of(now) if new.anonymous else now)
             await self._announce(services, db, item, None if new.anonymous else member)

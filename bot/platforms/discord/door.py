@@ -19,6 +19,7 @@ import yarl
 
 from bot.app import App
 from bot.core.model import Actor, Form, MemberJoined, MessageReceived, Reply, Result
+from bot.core.text import inert
 from bot.platforms.discord.commands import CatalogTranslator, build_tree, sync
 from bot.platforms.discord.interactions import Interactions
 from bot.platforms.discord.messenger import DiscordMessenger
@@ -129,7 +130,7 @@ class DiscordDoor:
         mentioned = any(user.id == me.id for user in message.mentions)
         if not is_dm and not mentioned:
             return
-        text = re.sub(rf"<@!?{me.id}>", "", message.content).strip()
+        text = inert(re.sub(rf"<@!?{me.id}>", "", message.content)).strip()  # the sanitiser Slack's text goes through
         locale = message.guild.preferred_locale.value if message.guild else None
         actor = Actor(PLATFORM, str(message.author.id), message.author.display_name, platform_locale=locale)
         event = MessageReceived(actor, text, channel=str(message.channel.id), is_dm=is_dm, mentions_bot=mentioned,

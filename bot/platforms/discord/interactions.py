@@ -211,19 +211,16 @@ class Interactions:
         await self.open_form(interaction, form, decoded[2], decoded[1])
 
     async def submit_page(self, interaction: discord.Interaction, form: Form, form_hash: str, page: int) -> Result:
-        """Keep this page's answers; on the last page, hand the whole form to its handler."""
-        user_id, now = str(interaction.user.id), self.app.services.clock.now()
-        total = len(forms.pages(form))
-        async with self.app.services.store.transaction() as db:
-            answers: dict[str, FormValue] = await sql.load_answers(db, user_id, form_hash)
-            answers.update(forms.parse_page(form, page, dict(interaction.data or {})))
-            if page + 1 < total:
-                await sql.save_answers(db, user_id, form_hash, answers, now)
-            else:
-                await sql.clear_answers(db, user_id, form_hash)
-        if page + 1 < total:
+        """Keep this page's answers; on the last page, hand the whole form to its handler. Answers the door
+        refuses (too long, not an option offered) go back through the form's error path, handed in to nobody."""
+        user_id = str(interaction.user.id)
+        values, problems = forms.parse_page(form, page, dict(interaction.data or {}))
+        answers = await self.keep_page(user_id, form, form_hash, page, values, keep=not problems)
+        if problems:
+            return await self.errors_reply(interaction, form, answers, await self.refused(interaction, problems))
+        if page + 1 < len(forms.pages(form)):
             return self.form_button_reply(await self.locale(interaction), "discord.form_step", "discord.form_continue",
-                                          form_hash, page + 1, done=page + 1, total=total)
+                                          form_hash, page + 1, done=page + 1, total=len(forms.pages(form)))
         event = FormSubmitted(interaction_actor(interaction), form.id, answers, form.state,
                               channel=str(interaction.channel_id))
         result = await self.app.dispatcher.handle(event)
@@ -232,6 +229,17 @@ class Interactions:
         await self.forget_drafts(form, user_id)
         return result
 
+    async def keep_page(self, user_id: str, form: Form, form_hash: str, page: int, values: dict[str, FormValue],
+                        keep: bool) -> dict[str, FormValue]:
+        """The answers so far with this page's; saved for the next page (when `keep`), cleared after the last."""
+        async with self.app.services.store.transaction() as db:
+            answers: dict[str, FormValue] = {**await sql.load_answers(db, user_id, form_hash), **values}
+            if keep and page + 1 < len(forms.pages(form)):
+                await sql.save_answers(db, user_id, form_hash, answers, self.app.services.clock.now())
+            elif keep:
+                await sql.clear_answers(db, user_id, form_hash)
+        return answers
+
     async def forget_drafts(self, form: Form, user_id: str) -> None:
         """Once a form is handed in, every stored copy of it goes: the one shown first, and the ones kept to
         correct errors (with the earlier text): e.g. an anonymous item's words and their author."""
@@ -239,6 +247,12 @@ class Interactions:
             drafts = [digest for digest, body in await sql.forms_of(db, user_id)
                       if forms.same_form(forms.form_from_json(body), form)]
             await sql.forget_forms(db, user_id, drafts)
+
+    async def refused(self, interaction: discord.Interaction, problems: dict[str, forms.Problem]) -> FormErrors:
+        """Answers the door itself refuses (too long, not an option offered), said in the member's language."""
+        locale = await self.locale(interaction)
+        t = self.app.services.catalogs.t
+        return FormErrors({name: t(locale, problem.key, **problem.values) for name, problem in problems.items()})
 
     async def errors_reply(self, interaction: discord.Interaction, form: Form, answers: dict[str, FormValue],
                            errors: FormErrors) -> Reply:

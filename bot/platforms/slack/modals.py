@@ -99,8 +99,8 @@ def _value(kind: FieldKind | None, raw: dict[str, Any]) -> FormValue:
         chosen = (raw.get("selected_option") or {}).get("value")
         if chosen is None:
             return None
-        if kind is FieldKind.YES_NO:
-            return chosen == YES
+        if kind is FieldKind.YES_NO:  # anything but yes or no is left as it came, for the handler to refuse
+            return {YES: True, NO: False}.get(chosen, str(chosen))
         return [chosen]
     if element in ("checkboxes", "multi_static_select"):
         picked = [o["value"] for o in raw.get("selected_options") or []]

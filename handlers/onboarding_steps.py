@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core import values
 from bot.core.context import Ctx, UserError
 from bot.core.model import Button, Reply
-from bot.core.taxonomy import NOT_IMPLEMENTING, ROLES, STAGES, role_key, stage_key
 from bot.services import onboarding as ob
 from bot.store import members as member_sql
 from bot.store import profiles as profile_sql
@@ -25,49 +25,27 @@ QUESTIONS = {
     "stage": "profile.ask.stage", "languages": "profile.ask.languages", "interests": "profile.ask.interests",
     "timezone": "profile.ask.timezone", "consent": "profile.ask.consent",
 }
-INTERESTS = {
-    "enrolment": "profile.interest.enrolment", "claims": "profile.interest.claims",
-    "contributions": "profile.interest.contributions", "products": "profile.interest.products",
-    "social-protection": "profile.interest.social-protection",
-    "interoperability": "profile.interest.interoperability", "mobile": "profile.interest.mobile",
-    "reporting": "profile.interest.reporting", "deployment": "profile.interest.deployment",
-    "development": "profile.interest.development",
-}
-YES = {"yes", "y", "oui", "o", "true", "1", "on"}
-NO = {"no", "n", "non", "false", "0", "off"}
-
-
-def _labels(ctx: Ctx, key: str) -> list[str]:
-    return [ctx.services.catalogs.t(lang, key) for lang in ("en", "fr")]
-
-
-def _choice(ctx: Ctx, text: str, keys: dict[str, str]) -> str:
-    code = ob.pick(text, {c: _labels(ctx, k) for c, k in keys.items()})
-    if code is None:
-        raise UserError("profile.choice_unknown", value=text[:40], options=", ".join(keys))
-    return code
+INTERESTS = {code: f"profile.interest.{code}" for code in ob.INTERESTS}
+TEXT_STEPS = {"role": "role", "stage": "stage", "consent": "yes_no"}  # step -> kind of value
 
 
 def resolve(ctx: Ctx, step: str, text: str) -> object:
-    """The stored value for a typed or pressed answer; UserError (with suggestions) when it is not valid."""
+    """The stored value for a typed or pressed answer; UserError (listing the choices) when it is not valid."""
     text = text.strip()[: ob.MAX_INPUT]
-    if step == "role":
-        return _choice(ctx, text, {r: role_key(r) for r in ROLES})
-    if step == "stage":
-        return _choice(ctx, text, {s: stage_key(s) for s in (*STAGES, NOT_IMPLEMENTING)})
+    if step in TEXT_STEPS:
+        code = values.parse(TEXT_STEPS[step], text, ctx.locale)
+        return code == "yes" if step == "consent" else code
     if step == "country":
-        return ob.country_code(text, ctx.locale)
+        return values.parse("country", text, ctx.locale)
     if step == "organisation":
         return None if text == "-" else ob.clean_text(text, ob.MAX_ORGANISATION) or None
     if step == "languages":
-        return ob.language_codes(text, ctx.locale)
+        return values.parse_list("language", text, ctx.locale, ob.MAX_LANGUAGES)
     if step == "interests":
-        return tuple(dict.fromkeys(_choice(ctx, p, INTERESTS) for p in text.split(",") if p.strip()))
+        return values.parse_list("interest", text, ctx.locale, len(ob.INTERESTS))
     if step == "timezone":
         return ob.timezone_name(text)
-    if step == "consent" and ob.fold(text) in YES | NO:
-        return ob.fold(text) in YES
-    raise UserError("profile.consent_unknown", value=text[:40])
+    raise UserError("profile.stale")
 
 
 async def save_field(ctx: Ctx, step: str, value: object) -> None:
@@ -81,10 +59,6 @@ async def save_field(ctx: Ctx, step: str, value: object) -> None:
         await profile_sql.save(db, profile.with_changes(**{name: value}), ctx.now)
 
 
-def _yes_no(ctx: Ctx, value: bool) -> str:
-    return ctx.t("profile.yes") if value else ctx.t("profile.no")
-
-
 async def show_profile(ctx: Ctx) -> str:
     """The member's profile as text, in their language."""
     async with ctx.services.store.transaction() as db:
@@ -93,14 +67,15 @@ async def show_profile(ctx: Ctx) -> str:
     none = ctx.t("profile.none")
     return ctx.t(
         "profile.view",
-        role=ctx.t(role_key(profile.role)) if profile.role else none,
-        country=ob.country_name(profile.country, ctx.locale) if profile.country else none,
+        role=values.label("role", profile.role, ctx.locale) if profile.role else none,
+        country=values.label("country", profile.country, ctx.locale) if profile.country else none,
         organisation=profile.organisation or none,
-        stage=ctx.t(stage_key(profile.stage)) if profile.stage else none,
-        languages=", ".join(ob.language_name(c, ctx.locale) for c in profile.languages) or none,
-        interests=", ".join(ctx.t(INTERESTS[i]) for i in profile.interests if i in INTERESTS) or none,
+        stage=values.label("stage", profile.stage, ctx.locale) if profile.stage else none,
+        languages=", ".join(values.label("language", c, ctx.locale) for c in profile.languages) or none,
+        interests=", ".join(values.label("interest", i, ctx.locale) for i in profile.interests if i in INTERESTS)
+        or none,
         timezone=(member.timezone if member else None) or none,
-        consent=_yes_no(ctx, profile.peer_consent),
+        consent=values.label("yes_no", profile.peer_consent, ctx.locale),
     )
 
 
@@ -116,19 +91,19 @@ def step_reply(ctx: Ctx, step: str, profile: profile_sql.Profile) -> Reply:
 def _step_buttons(ctx: Ctx, step: str, profile: profile_sql.Profile) -> list[Button]:
     typed = Button(ctx.t("profile.button.type"), "onb.type", step)
     if step == "role":
-        return [Button(ctx.t(role_key(r)), "onb.set", f"role:{r}") for r in ROLES]
+        return [Button(o.label, "onb.set", f"role:{o.value}") for o in values.choices("role", ctx.locale)]
     if step == "stage":
-        return [Button(ctx.t(stage_key(s)), "onb.set", f"stage:{s}") for s in (*STAGES, NOT_IMPLEMENTING)]
+        return [Button(o.label, "onb.set", f"stage:{o.value}") for o in values.choices("stage", ctx.locale)]
     if step == "country":
-        return [*(Button(ob.country_name(c, ctx.locale), "onb.set", f"country:{c}")
-                  for c in ob.COMMUNITY_COUNTRIES), typed]
+        return [*(Button(o.label, "onb.set", f"country:{o.value}") for o in values.choices("country", ctx.locale)),
+                typed]
     if step == "organisation":
         return [typed]
     if step == "languages":
         codes = list(dict.fromkeys((*ob.SPOKEN, *profile.languages)))
-        return [*_toggles(step, codes, profile.languages, lambda c: ob.language_name(c, ctx.locale)), typed]
+        return [*_toggles(step, codes, profile.languages, lambda c: values.label("language", c, ctx.locale)), typed]
     if step == "interests":
-        return _toggles(step, list(INTERESTS), profile.interests, lambda c: ctx.t(INTERESTS[c]))
+        return _toggles(step, list(ob.INTERESTS), profile.interests, lambda c: values.label("interest", c, ctx.locale))
     if step == "timezone":
         return [*_zone_buttons(ctx, profile), typed]
     return [Button(ctx.t("profile.button.consent_yes"), "onb.set", "consent:yes", style="primary"),
@@ -148,9 +123,16 @@ def _zone_buttons(ctx: Ctx, profile: profile_sql.Profile) -> list[Button]:
             *(Button(z, "onb.set", f"timezone:{z}") for z in zones[1:])]
 
 
+def _is_off(answer: str, locale: str) -> bool:
+    try:
+        return values.parse("switch", answer, locale) == "off"
+    except values.BadValue:
+        return False
+
+
 async def stop_tips(ctx: Ctx, answer: str) -> Reply:
     """/profile tips off: stop the welcome follow-up messages."""
-    if ob.fold(answer) not in NO | {"stop", "arret"}:
+    if values.fold(answer) not in {"stop", "arret"} and not _is_off(answer, ctx.locale):
         return ctx.reply("profile.tips_usage")
     async with ctx.services.store.transaction() as db:
         stopped = await welcome_sql.stop(db, ctx.member.id, "opted-out", ctx.now)

@@ -6,22 +6,24 @@ Console and chat alike: `/peers join [mentor] [stage=pilot] [languages=en,fr] [c
 
 from __future__ import annotations
 
-from babel import Locale
+import shlex
+from collections.abc import Callable
 
+from bot.core import values
 from bot.core.context import Ctx
-from bot.core.model import Field, FieldKind, Form, FormErrors, FormSubmitted, FormValue, Option, Reply
-from bot.core.taxonomy import STAGES, stage_key
+from bot.core.model import Field, FieldKind, Form, FormErrors, FormSubmitted, FormValue, Reply
+from bot.core.taxonomy import STAGES
+from bot.core.values import fold
 from bot.services.peers import next_scheduled
-from bot.services.peers_text import INTERESTS
 from bot.store import peers as sql
 from bot.store import profiles as profile_sql
 from bot.store.profiles import Profile
 
 FORM_ID = "peers.join"
-SPOKEN = {"en": "English", "fr": "Français", "pt": "Português", "es": "Español", "sw": "Kiswahili",
-          "ar": "العربية", "ne": "नेपाली", "bn": "বাংলা", "de": "Deutsch"}
-YES = {"yes", "y", "oui", "o", "true", "1"}
+SPOKEN = ("en", "fr", "pt", "es", "sw", "ar", "ne", "bn", "de")  # offered, labelled in the reader's language
 FIELDS = ("stage", "languages", "country", "interests", "consent")
+INLINE_KEYS = {**{name: name for name in FIELDS}, "etape": "stage", "langues": "languages", "pays": "country",
+               "interets": "interests", "modules": "interests", "consentement": "consent"}
 
 
 def missing(profile: Profile) -> list[str]:
@@ -32,59 +34,38 @@ def missing(profile: Profile) -> list[str]:
     return [name for name in FIELDS if gaps[name]]
 
 
-def _codes(value: FormValue) -> list[str]:
+def _text(value: FormValue) -> str:
+    """A form value as text: a picked list joined with commas, a string as it is."""
     if isinstance(value, list):
-        items = value
-    elif isinstance(value, str):
-        items = value.replace(";", ",").split(",")
-    else:
-        items = []
-    return [item.strip().lower() for item in items if item.strip()]
+        return ",".join(value)
+    return value if isinstance(value, str) else ""
 
 
-def _stage(value: FormValue) -> str | None:
-    stage = (_codes(value) or [""])[0]
-    return stage if stage in STAGES else None
+def _consent(value: FormValue, locale: str) -> bool:
+    return value if isinstance(value, bool) else values.parse_yes_no(_text(value), locale)
 
 
-def _languages(value: FormValue) -> tuple[str, ...] | None:
-    langs = _codes(value)
-    ok = bool(langs) and all(len(code) in (2, 3) and code.isalpha() for code in langs)
-    return tuple(dict.fromkeys(langs)) if ok else None
-
-
-def _country(value: FormValue) -> str | None:
-    country = str(value).strip().upper()
-    ok = len(country) == 2 and country.isalpha() and country in Locale.parse("en").territories
-    return country if ok else None
-
-
-def _consent(value: FormValue) -> bool:
-    return value is True or (isinstance(value, str) and value.lower() in YES)
-
-
-# field -> (profile attribute, parser returning None when the value is unusable, error message id)
-PARSERS = {
-    "stage": ("stage", _stage, "peers.join.bad_stage"),
-    "languages": ("languages", _languages, "peers.join.bad_languages"),
-    "country": ("country", _country, "peers.join.bad_country"),
-    "interests": ("interests", lambda v: tuple(dict.fromkeys(_codes(v)))[:8], ""),
-    "consent": ("peer_consent", _consent, ""),
+# field -> (profile attribute, the conversion: form value and reader's locale -> stored value or BadValue)
+PARSERS: dict[str, tuple[str, Callable[[FormValue, str], object]]] = {
+    "stage": ("stage", lambda v, loc: values.parse("stage", _text(v), loc, among=STAGES)),
+    "languages": ("languages", lambda v, loc: values.parse_list("language", _text(v), loc)),
+    "country": ("country", lambda v, loc: values.parse("country", _text(v), loc)),
+    "interests": ("interests", lambda v, loc: values.parse_list("interest", _text(v), loc)),
+    "consent": ("peer_consent", _consent),
 }
 
 
-def apply(profile: Profile, values: dict[str, FormValue]) -> tuple[Profile, dict[str, str]]:
-    """Validated changes; errors are message ids per field."""
+def apply(profile: Profile, given: dict[str, FormValue], locale: str) -> tuple[Profile, dict[str, str]]:
+    """Validated changes; errors are messages per field, in `locale`."""
     changes: dict[str, object] = {}
     errors: dict[str, str] = {}
-    for name, (attribute, parse, error) in PARSERS.items():
-        if values.get(name) is None:
+    for name, (attribute, parse) in PARSERS.items():
+        if given.get(name) is None:
             continue
-        parsed = parse(values[name])
-        if parsed is None:
-            errors[name] = error
-        else:
-            changes[attribute] = parsed
+        try:
+            changes[attribute] = parse(given[name], locale)
+        except values.BadValue as exc:
+            errors[name] = exc.text
     if errors:
         return profile, errors
     return profile.with_changes(**changes), {}
@@ -92,14 +73,14 @@ def apply(profile: Profile, values: dict[str, FormValue]) -> tuple[Profile, dict
 
 def form(ctx: Ctx, gaps: list[str], mentor: bool) -> Form:
     """A form with only the missing fields."""
-    stages = tuple(Option(s, ctx.t(stage_key(s))) for s in STAGES)
-    langs = tuple(Option(code, name) for code, name in SPOKEN.items())
-    interests = tuple(Option(code, ctx.t(key)) for code, key in INTERESTS.items())
+    stages = values.choices("stage", ctx.locale, among=STAGES)
+    langs = values.choices("language", ctx.locale, among=SPOKEN)
+    interests = values.choices("interest", ctx.locale)
     specs = {
         "stage": Field("stage", FieldKind.CHOICE, ctx.t("peers.join.field_stage"), True, stages),
         "languages": Field("languages", FieldKind.MULTI_CHOICE, ctx.t("peers.join.field_languages"), True, langs),
         "country": Field("country", FieldKind.SHORT_TEXT, ctx.t("peers.join.field_country"), True,
-                         max_length=2, placeholder="CM"),
+                         max_length=80, placeholder=values.label("country", "CM", ctx.locale)),
         "interests": Field("interests", FieldKind.MULTI_CHOICE, ctx.t("peers.join.field_interests"), True,
                            interests),
         "consent": Field("consent", FieldKind.YES_NO, ctx.t("peers.join.field_consent"), True),
@@ -111,39 +92,47 @@ def form(ctx: Ctx, gaps: list[str], mentor: bool) -> Form:
 def parse_inline(rest: str) -> tuple[bool, dict[str, FormValue]]:
     """'mentor stage=pilot languages=en,fr' -> (True, {...})."""
     mentor = False
-    values: dict[str, FormValue] = {}
-    for token in rest.split():
+    given: dict[str, FormValue] = {}
+    for token in _tokens(rest):
         key, sep, value = token.partition("=")
-        if not sep and key.lower() in ("mentor", "mentorat"):
+        if not sep and fold(key) in ("mentor", "mentorat"):
             mentor = True
-        elif sep and key.lower() in FIELDS:
-            values[key.lower()] = value
-    return mentor, values
+        elif sep and fold(key) in INLINE_KEYS:
+            given[INLINE_KEYS[fold(key)]] = value
+    return mentor, given
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, with quoted values kept whole (`country="Côte d'Ivoire"`); unbalanced quotes split on spaces."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
 
 
 async def join(ctx: Ctx, rest: str) -> Reply | Form | FormErrors:
     """Join now if the profile has all matching needs; otherwise save what was given and ask the rest."""
-    mentor, values = parse_inline(rest)
-    return await _join_with(ctx, values, mentor)
+    mentor, given = parse_inline(rest)
+    return await _join_with(ctx, given, mentor)
 
 
 async def join_form(ctx: Ctx, event: FormSubmitted) -> Reply | Form | FormErrors:
-    values = {name: event.values.get(name) for name in FIELDS}
-    result = await _join_with(ctx, values, event.state == "mentor")
+    given = {name: event.values.get(name) for name in FIELDS}
+    result = await _join_with(ctx, given, event.state == "mentor")
     if isinstance(result, FormErrors | Reply):
         return result
     return ctx.reply("peers.join.still_missing")
 
 
-async def _join_with(ctx: Ctx, values: dict[str, FormValue], mentor: bool) -> Reply | Form | FormErrors:
+async def _join_with(ctx: Ctx, given: dict[str, FormValue], mentor: bool) -> Reply | Form | FormErrors:
     async with ctx.services.store.transaction() as db:
         profile = await profile_sql.get(db, ctx.member.id)
-    profile, errors = apply(profile, values)
+    profile, errors = apply(profile, given, ctx.locale)
     if errors:
         if isinstance(ctx.event, FormSubmitted):
-            return FormErrors({name: ctx.t(key) for name, key in errors.items()})
-        return ctx.reply(next(iter(errors.values())))
-    refused = values.get("consent") is not None and not profile.peer_consent
+            return FormErrors(errors)
+        return Reply(next(iter(errors.values())), ephemeral=True)
+    refused = given.get("consent") is not None and not profile.peer_consent
     gaps = missing(profile)
     async with ctx.services.store.transaction() as db:
         await profile_sql.save(db, profile, ctx.now)  # what was given is kept, even without consent

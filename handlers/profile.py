@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core import values
 from bot.core.context import Ctx, UserError
 from bot.core.model import (
     Button,
@@ -19,11 +20,9 @@ from bot.core.model import (
     Form,
     FormErrors,
     FormSubmitted,
-    Option,
     Reply,
 )
 from bot.core.routes import Command, Routes
-from bot.core.taxonomy import NOT_IMPLEMENTING, ROLES, STAGES, role_key, stage_key
 from bot.services import onboarding as ob
 from bot.store import peers as peers_sql
 from bot.store import profiles as profile_sql
@@ -154,8 +153,8 @@ async def typed(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
 
 def profile_form(ctx: Ctx, profile: profile_sql.Profile) -> Form:
     """Five fields (a Discord modal's limit); languages, interests and consent have their own steps."""
-    roles = tuple(Option(r, ctx.t(role_key(r))) for r in ROLES)
-    stages = tuple(Option(s, ctx.t(stage_key(s))) for s in (*STAGES, NOT_IMPLEMENTING))
+    roles = values.choices("role", ctx.locale)
+    stages = values.choices("stage", ctx.locale)
     fields = (  # free-text fields start empty: a door may keep the form (Discord does), and /forget-me
         # cannot find personal values there; an empty answer keeps the stored value
         Field("role", FieldKind.CHOICE, ctx.t("profile.label.role"), options=roles, initial=profile.role),

@@ -1,38 +1,28 @@
-"""Onboarding profile vocabulary and input resolution: countries, timezones, languages, free text.
+"""Onboarding profile input: the steps, free text, timezones; countries and languages come from bot.core.values.
 
-Countries are ISO 3166 alpha-2 codes (the list shipped with tzdata) named through Babel in the reader's
-language; timezones are IANA names. Unknown input raises a UserError carrying close suggestions (difflib).
+Timezones are IANA names. Unknown input raises a UserError carrying close suggestions (difflib).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from functools import cache
 from importlib.resources import files
 from zoneinfo import available_timezones
 
-from babel import Locale
-
+from bot.core import values
 from bot.core.context import UserError
 from bot.core.text import inert
+from bot.core.values.places import COMMUNITY_COUNTRIES, SPOKEN, country_name, iso_countries, language_name
+from bot.core.values.vocab import INTERESTS, fold
+
+__all__ = ["COMMUNITY_COUNTRIES", "INTERESTS", "SPOKEN", "country_name", "fold", "iso_countries", "language_name"]
 
 STEPS = ("role", "country", "organisation", "stage", "languages", "interests", "timezone", "consent")
-INTERESTS = ("enrolment", "claims", "contributions", "products", "social-protection", "interoperability",
-             "mobile", "reporting", "deployment", "development")
-SPOKEN = ("en", "fr", "pt", "es", "sw", "ar")
-COMMUNITY_COUNTRIES = ("CM", "TD", "NE", "NP", "TZ", "BD", "BI", "CD")
 MAX_ORGANISATION = 120
 MAX_LANGUAGES = 8
 MAX_INPUT = 200
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, spaces squeezed: for matching what people type."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[\s_\-'’.]+", " ", plain).strip()
 
 
 def clean_text(text: str, limit: int) -> str:
@@ -46,42 +36,17 @@ def next_step(step: str) -> str | None:
     return STEPS[index] if index < len(STEPS) else None
 
 
-# ---- countries ---------------------------------------------------------------------------------
-
-
-@cache
-def iso_countries() -> tuple[str, ...]:
-    text = files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text(encoding="utf-8")
-    return tuple(line.split("\t")[0] for line in text.splitlines() if line and not line.startswith("#"))
-
-
-@cache
-def _country_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for lang in ("en", "fr"):
-        names = Locale.parse(lang).territories
-        for code in iso_countries():
-            if code in names:
-                index[fold(names[code])] = code
-    index.update({code.lower(): code for code in iso_countries()})
-    return index
-
-
-def country_name(code: str, locale: str) -> str:
-    return str(Locale.parse(locale).territories.get(code, code))
+# ---- countries and languages (bot.core.values) ---------------------------------------------
 
 
 def country_code(text: str, locale: str) -> str:
-    """ISO code for a code or a country name in English or French; UserError with suggestions if unknown."""
-    wanted = fold(text[:MAX_INPUT])
-    index = _country_index()
-    if wanted in index:
-        return index[wanted]
-    close = difflib.get_close_matches(wanted, list(index), n=6, cutoff=0.6)
-    names = list(dict.fromkeys(country_name(index[c], locale) for c in close))[:3]
-    if names:
-        raise UserError("profile.country_suggest", value=text[:40], suggestions=", ".join(names))
-    raise UserError("profile.country_unknown", value=text[:40])
+    """ISO code for a code or a country name in English or French; BadValue with suggestions if unknown."""
+    return values.parse("country", text, locale)
+
+
+def language_codes(text: str, locale: str) -> tuple[str, ...]:
+    """Codes for "en, fr, swahili, Haoussa"; BadValue naming the first unknown one with suggestions."""
+    return values.parse_list("language", text, locale, MAX_LANGUAGES)
 
 
 # ---- timezones ---------------------------------------------------------------------------------
@@ -131,45 +96,3 @@ def guess_timezone(platform_zone: str | None, country: str | None, default: str)
         return _zone_index()[fold(platform_zone)]
     zones = country_zones(country)
     return zones[0] if zones else default
-
-
-# ---- languages ---------------------------------------------------------------------------------
-
-
-@cache
-def _language_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for lang in ("en", "fr"):
-        for code, name in Locale.parse(lang).languages.items():
-            if re.fullmatch(r"[a-z]{2,3}", code):
-                index.setdefault(fold(name), code)
-    for code in list(index.values()):
-        index[code] = code
-    return index
-
-
-def language_name(code: str, locale: str) -> str:
-    return str(Locale.parse(locale).languages.get(code, code))
-
-
-def language_codes(text: str, locale: str) -> tuple[str, ...]:
-    """Codes for "en, fr, swahili, Haoussa"; UserError naming the first unknown one with suggestions."""
-    index = _language_index()
-    codes: list[str] = []
-    for part in (p for p in re.split(r"[,;/]+", text[:MAX_INPUT]) if p.strip()):
-        wanted = fold(part)
-        if wanted not in index:
-            close = difflib.get_close_matches(wanted, list(index), n=3, cutoff=0.7)
-            names = ", ".join(dict.fromkeys(language_name(index[c], locale) for c in close)) or "—"
-            raise UserError("profile.language_unknown", value=part.strip()[:40], suggestions=names)
-        codes.append(index[wanted])
-    return tuple(dict.fromkeys(codes))[:MAX_LANGUAGES]
-
-
-def pick(text: str, options: dict[str, list[str]]) -> str | None:
-    """The option whose code or any label matches `text` (accent- and case-insensitive)."""
-    wanted = fold(text)
-    for code, labels in options.items():
-        if wanted == fold(code) or wanted in (fold(label) for label in labels):
-            return code
-    return None

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core import values
 from bot.core.model import Field, FieldKind, Form, FormValue
-
-YES = {"y", "yes", "o", "oui", "1", "true"}
-NO = {"n", "no", "non", "2", "false"}
 
 
 class AnswerError(ValueError):
@@ -28,11 +26,10 @@ def parse_answer(spec: Field, text: str) -> FormValue:
     if spec.kind is FieldKind.MULTI_CHOICE:
         return _choices(spec, text)
     if spec.kind is FieldKind.YES_NO:
-        if text.lower() in YES:
-            return True
-        if text.lower() in NO:
-            return False
-        raise AnswerError("console.form_invalid_yes_no")
+        answer = values.lookup("yes_no", "no" if text == "2" else text)  # 1/2 as for the other choices
+        if answer is None:
+            raise AnswerError("console.form_invalid_yes_no")
+        return answer == "yes"
     return text[: spec.max_length]
 
 
@@ -42,7 +39,7 @@ def _choices(spec: Field, text: str) -> list[str]:
         if part.isdigit() and 1 <= int(part) <= len(spec.options):
             picked.append(spec.options[int(part) - 1].value)
             continue
-        match = [o.value for o in spec.options if part.lower() in (o.value.lower(), o.label.lower())]
+        match = [o.value for o in spec.options if values.fold(part) in (values.fold(o.value), values.fold(o.label))]
         if not match:
             raise AnswerError("console.form_invalid_choice")
         picked.append(match[0])

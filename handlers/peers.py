@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
+from bot.core import values
 from bot.core.context import Ctx
 from bot.core.i18n import zone
 from bot.core.ids import parse_id
@@ -12,6 +13,7 @@ from bot.core.model import ButtonPressed, CommandInvoked, Form, FormErrors, Memb
 from bot.core.routes import Command, Routes
 from bot.core.taxonomy import stage_key
 from bot.core.text import Safe, mention
+from bot.core.values import dates
 from bot.services import matching
 from bot.services import peers_text as text
 from bot.services.peers import candidate, load_pool, next_scheduled, plan_pool, run_round
@@ -52,19 +54,22 @@ async def leave(ctx: Ctx, rest: str) -> Reply:
     return ctx.reply("peers.left" if changed else "peers.not_joined")
 
 
-def parse_day(raw: str, now: datetime, tz: str) -> datetime | None:
-    """'until 2026-12-20' (or 'jusqu'au 20 décembre') -> that day's start in the member's zone, as UTC."""
+def parse_day(raw: str, now: datetime, tz: str, locale: str = "en") -> datetime | None:
+    """'until 2026-12-20', 'jusqu'au 1er mai', '20/12' (day first in French) -> that day's start in the
+    member's zone, as UTC; None when it is not a date."""
     words = raw.split()
-    if words and words[0].lower() in ("until", "jusqu'au", "jusqu’au", "jusqua", "au"):
+    if words and values.fold(words[0]) in ("until", "jusqu au", "jusqua", "au", "jusqu"):
         words = words[1:]
     cleaned = " ".join(words)
+    local_now = now.astimezone(zone(tz)).replace(tzinfo=None)
     try:
-        day = date.fromisoformat(cleaned)
+        reading = dates.read(cleaned, locale, local_now)
     except ValueError:
-        import dateparser
-
-        parsed = dateparser.parse(cleaned, languages=["en", "fr"],
-                                  settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": now.replace(tzinfo=None)})
+        return None
+    if reading is not None:
+        day = reading.day
+    else:
+        parsed = dates.lenient(cleaned, locale, local_now)
         if parsed is None:
             return None
         day = parsed.date()
@@ -73,8 +78,8 @@ def parse_day(raw: str, now: datetime, tz: str) -> datetime | None:
 
 async def snooze(ctx: Ctx, rest: str) -> Reply:
     tz = ctx.member.timezone or ctx.services.settings.community_timezone
-    clear = rest.lower() in ("off", "stop", "fin", "none")
-    until = None if clear else parse_day(rest, ctx.now, tz)
+    clear = values.lookup("switch", rest) == "off" or values.fold(rest) == "fin"
+    until = None if clear else parse_day(rest, ctx.now, tz, ctx.locale)
     if not clear and (until is None or until <= ctx.now or until > ctx.now + timedelta(days=366)):
         return ctx.reply("peers.snooze.bad_date", example=(ctx.now + timedelta(days=30)).date().isoformat())
     async with ctx.services.store.transaction() as db:

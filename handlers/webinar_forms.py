@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from babel.dates import format_date
 
 from bot.core.context import Ctx, UserError
-from bot.core.i18n import fmt_datetime
+from bot.core.i18n import fmt_datetime, spell_day
 from bot.core.ids import parse_id
 from bot.core.model import (
     Button,
@@ -28,6 +28,7 @@ from bot.core.model import (
     Option,
     Reply,
 )
+from bot.core.values import dates
 from bot.services import webinar_notify as notify
 from bot.services.webinar_spec import build_spec
 from bot.services.webinars import (
@@ -109,12 +110,28 @@ async def make_draft(ctx: Ctx, raw: Raw, base: Spec | None, webinar_id: int | No
         draft_id = await sql.add_draft(db, ctx.member.id, spec, webinar_id, ctx.now)
     reply = confirm_reply(ctx, spec, draft_id)
     local = datetime.fromisoformat(spec.local_start)
+    notes = [note for note in (_weekday_note(ctx, raw, local), month_note(ctx, raw.get("start") or "", local)) if note]
+    return replace(reply, text="\n".join((reply.text, *notes))) if notes else reply
+
+
+def _weekday_note(ctx: Ctx, raw: Raw, local: datetime) -> str | None:
     written = weekday_mismatch(raw.get("start") or "", local)
     if written is None:
-        return reply
-    note = ctx.t("webinars.weekday_mismatch", written=weekday_name(written, ctx.locale),
-                 date=format_date(local, "EEEE d MMMM y", locale=ctx.locale))
-    return replace(reply, text=reply.text + "\n" + note)
+        return None
+    return ctx.t("webinars.weekday_mismatch", written=weekday_name(written, ctx.locale),
+                 date=spell_day(local.date(), ctx.locale))
+
+
+def month_note(ctx: Ctx, text: str, local: datetime) -> str | None:
+    """For an English reader, an all-numeric date that reads both ways is confirmed with the month in words."""
+    if ctx.locale == "fr" or not dates.reads_both_ways(text):
+        return None
+    try:
+        other = local.replace(month=local.day, day=local.month)
+    except ValueError:
+        return None
+    return ctx.t("values.date.month_first", written=text[:40], date=spell_day(local.date(), ctx.locale),
+                 other=spell_day(other.date(), ctx.locale))
 
 
 def weekday_name(index: int, locale: str) -> str:

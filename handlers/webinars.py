@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.core import values
 from bot.core.context import Ctx, UserError
 from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, CommandInvoked, Form, Reply
@@ -105,15 +106,15 @@ async def show(ctx: Ctx, rest: str) -> Reply:
 
 
 async def reminders(ctx: Ctx, rest: str) -> Reply:
-    """Show or change this member's reminder offsets: `24h 1h`, `off`, `default`."""
-    choice = rest.strip().lower()
+    """Show or change this member's reminder offsets: `24h 1h`, `off` (`désactivé`), `default` (`par défaut`)."""
+    choice = rest.strip()
+    switch = values.lookup("switch", choice) if choice else None
+    offsets: list[int] | None = [] if switch == "off" else None
+    if choice and switch is None:
+        offsets = parse_offsets(choice)  # a UserError before anything is written
     async with ctx.services.store.transaction() as db:
-        if choice in ("off", "non", "aucun", "none", "0"):
-            await sql.set_offsets(db, ctx.member.id, [], ctx.now)
-        elif choice in ("default", "defaut", "défaut", "reset"):
-            await sql.set_offsets(db, ctx.member.id, None, ctx.now)
-        elif choice:
-            await sql.set_offsets(db, ctx.member.id, parse_offsets(choice), ctx.now)
+        if choice:
+            await sql.set_offsets(db, ctx.member.id, offsets, ctx.now)  # None: back to the default
         chosen = await sql.get_offsets(db, ctx.member.id)
     return reminders_status(ctx, chosen, changed=bool(choice))
 

@@ -55,3 +55,45 @@ async def test_a_french_member_types_values_in_french_in_a_discord_modal(tmp_pat
                 assert (await profiles.get(db, member.id)).country == "TD"
     finally:
         await server.close()
+
+
+async def test_a_french_organiser_creates_a_webinar_day_first_and_turns_reminders_off(console: ConsoleFactory) -> None:
+    async with console(user="admin", lang="fr") as session:
+        out = await session.send('/webinaire creer titre="Appel test" debut="03/12/2027 14h" fuseau=Africa/Douala '
+                                 'lien=https://meet.example.org/abc langue=bilingue durée="1 h 30"')
+        assert "vendredi 3 décembre 2027, 14:00 (WAT)" in out
+        assert "mars" not in out and "J'ai lu" not in out  # day first: no doubt, no note
+        assert "Enregistré comme webinaire n°1" in await session.send(":click 1")
+        shown = await session.send("/webinaire voir 1")
+        assert "vendredi 3 décembre 2027" in shown and "90 min · en anglais et en français" in shown
+        off = await session.send("/webinaire rappels désactivé")
+        assert "Les rappels de webinaires sont désactivés pour vous" in off
+        back = await session.send("/webinaire rappels par défaut")
+        assert "Je vous préviens en message privé" in back
+        assert "Je vous préviens en message privé 2 jours et 1 heure" in await session.send(
+            "/webinaire rappels 2 jours, 1 heure")
+        assert "n'est pas une liste de rappels acceptée" in await session.send("/webinaire rappels bof")
+        assert "2 jours et 1 heure" in await session.send("/webinaire rappels")  # the refusal changed nothing
+        asked = await session.send('/webinaire creer titre="X" debut="3/12" lien=https://x.org/a')
+        assert "À quelle heure le jeudi 3 décembre 2026\u00a0?" in asked
+        refused = await session.send('/webinaire creer titre="X" debut="31/02/2027 10h" lien=https://x.org/a')
+        assert "n’est pas une date qui existe" in refused
+
+
+async def test_an_english_organiser_sees_an_ambiguous_date_with_the_month_in_words(console: ConsoleFactory) -> None:
+    async with console(user="admin", lang="en") as session:
+        out = await session.send('/webinar create title="Test call" start="03/12/2027 14:00" tz=Africa/Douala '
+                                 'link=https://meet.example.org/abc')
+        assert "Friday 12 March 2027, 14:00 (WAT)" in out
+        assert "I read “03/12/2027 14:00” month first, as Friday 12 March 2027" in out
+        assert "If you meant Friday 3 December 2027" in out
+        clear = await session.send('/webinar create title="Test call" start="2027-12-03 14:00" tz=Africa/Douala '
+                                   'link=https://meet.example.org/abc')
+        assert "month first" not in clear
+
+
+async def test_snooze_until_a_french_date(console: ConsoleFactory) -> None:
+    async with console(user="zoe", lang="fr") as session:
+        await session.send("/pairs rejoindre étape=pilote pays=Tchad langues=fr intérêts=prestations consentement=oui")
+        out = await session.send("/pairs pause jusqu'au 1er mai")
+        assert "jusqu'au samedi 1er mai 2027" in out, out

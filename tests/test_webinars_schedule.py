@@ -167,7 +167,7 @@ def test_build_spec_reports_every_bad_field_and_keeps_defaults() -> None:
         build_spec(raw, base=None, organiser_tz=PARIS, default_language="fr", now=NOW)
     assert {k: e.key for k, e in caught.value.errors.items()} == {
         "title": "webinars.error_title_long", "start": "webinars.error_past", "link": "webinars.error_link",
-        "duration": "webinars.error_duration", "language": "webinars.error_language"}
+        "duration": "webinars.error_duration", "language": "values.bad.session_language"}
     with pytest.raises(SpecErrors) as caught:
         build_spec(Raw({"title": "Call", "start": "next tuesday 14:00"}), base=None, organiser_tz=PARIS,
                    default_language="fr", now=NOW)

@@ -7,13 +7,13 @@ Message ids are stable keys (e.g. "help.title"); the English catalog holds the E
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -103,10 +103,16 @@ def fmt_datetime(dt: datetime, locale: str, tz: str | None, fmt: str = "full_sho
     """A date and time in the reader's zone and language, e.g. 'Tuesday 3 December 2026, 15:00 (CET)'."""
     local = dt.astimezone(zone(tz))
     if fmt == "full_short":
-        day = format_datetime(local, "EEEE d MMMM y", locale=Locale.parse(locale))
+        day = spell_day(local.date(), locale)
         hour = format_datetime(local, "HH:mm", locale=Locale.parse(locale))
         return f"{day}, {hour} ({local.tzname()})"
     return format_datetime(local, fmt, locale=Locale.parse(locale))
+
+
+def spell_day(day: date, locale: str) -> str:
+    """The date spelled out: 'Saturday 1 May 2027', 'samedi 1er mai 2027' (French writes the first '1er')."""
+    pattern = "EEEE '1er' MMMM y" if locale == "fr" and day.day == 1 else "EEEE d MMMM y"
+    return format_date(day, pattern, locale=Locale.parse(locale))
 
 
 def fmt_duration(seconds: float, locale: str) -> str:

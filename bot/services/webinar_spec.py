@@ -41,18 +41,21 @@ class _Collector:
 
 
 def build_spec(raw: Raw, *, base: Spec | None, organiser_tz: str | None, default_language: str,
-               now: datetime) -> Spec:
-    """Validate `raw` over `base` (an edit) or from scratch; raises SpecErrors naming every bad field."""
+               now: datetime, locale: str | None = None) -> Spec:
+    """Validate `raw` over `base` (an edit) or from scratch; raises SpecErrors naming every bad field.
+
+    Dates and names are read in the organiser's `locale` (default: `default_language`)."""
     c = _Collector()
+    locale = locale or default_language
     title = c.attempt("title", lambda: _title(raw.get("title") or (base.title if base else None)))
     description = raw.get("description") or (base.description if base else "")
     if len(description) > MAX_DESCRIPTION:
         c.errors["description"] = UserError("webinars.error_description_long", limit=MAX_DESCRIPTION)
     tz = _timezone(c, raw, base, organiser_tz)
-    start = _start(c, raw, base, tz, now) if tz else None
+    start = _start(c, raw, base, tz, now, locale) if tz else None
     duration = c.attempt("duration", lambda: parse_duration(raw.get("duration") or "")) \
         if raw.get("duration") else (base.duration_min if base else DEFAULT_DURATION)
-    language = c.attempt("language", lambda: parse_language(raw.get("language") or "")) \
+    language = c.attempt("language", lambda: parse_language(raw.get("language") or "", locale)) \
         if raw.get("language") else (base.language if base else default_language)
     link = c.attempt("link", lambda: parse_link(raw.get("link") or (base.link if base else None)))
     rule = _repeat(c, raw, base, start) if start else None
@@ -80,10 +83,10 @@ def _timezone(c: _Collector, raw: Raw, base: Spec | None, organiser_tz: str | No
     return organiser_tz if organiser_tz and is_timezone(organiser_tz) else "UTC"
 
 
-def _start(c: _Collector, raw: Raw, base: Spec | None, tz: str, now: datetime) -> datetime | None:
+def _start(c: _Collector, raw: Raw, base: Spec | None, tz: str, now: datetime, locale: str) -> datetime | None:
     text = raw.get("start")
     if text:
-        return c.attempt("start", lambda: parse_start(text, tz, now))
+        return c.attempt("start", lambda: parse_start(text, tz, now, locale))
     if base is None:
         c.errors["start"] = UserError("webinars.error_start_missing")
         return None

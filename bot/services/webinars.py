@@ -17,11 +17,12 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-import dateparser
 from dateutil.rrule import rrule, rrulestr
 
+from bot.core import values
 from bot.core.context import UserError
-from bot.core.i18n import is_timezone
+from bot.core.i18n import is_timezone, spell_day
+from bot.core.values import dates, durations
 
 MAX_TITLE = 120
 MAX_DESCRIPTION = 1500
@@ -40,7 +41,6 @@ KEYS = {
     "link": "link", "lien": "link", "url": "link", "repeat": "repeat", "recurrence": "repeat",
     "récurrence": "repeat", "repeter": "repeat", "répéter": "repeat",
 }
-OFFSET_RE = re.compile(r"(\d+)\s*(d|j|h|m|min)")
 EXPLICIT_ZONE = re.compile(r"(\b(utc|gmt)\b|[+-]\d{2}:?\d{2}\s*$|\dz\s*$)", re.IGNORECASE)
 
 
@@ -163,31 +163,41 @@ def parse_timezone(text: str) -> str:
     raise UserError("webinars.error_timezone", tz=name[:60])
 
 
-def _normalise_date_text(text: str) -> str:
-    text = re.sub(r"\b(\d{1,2})\s*h\s*(\d{2})?\b", lambda m: f"{m.group(1)}:{m.group(2) or '00'}", text)
-    days = "|".join(FR_WEEKDAYS)
-    text = re.sub(rf"\b({days})\s+prochain\b", r"\1", text, flags=re.IGNORECASE)
-    return re.sub(rf"\bprochain\s+({days})\b", r"\1", text, flags=re.IGNORECASE)
+def parse_start(text: str, tz: str, now: datetime, locale: str = "en") -> datetime:
+    """A date and time in English or French, read in `tz` relative to `now`; aware, in `tz`.
 
-
-def parse_start(text: str, tz: str, now: datetime) -> datetime:
-    """A natural date in English or French, read in `tz` relative to `now`; aware, in `tz`.
-
-    Raises UserError when it cannot be read, is in the past, or names a wall-clock time that the
-    DST change skips or repeats (an explicit offset such as +01:00 settles a repeated one).
+    bot.core.values.dates reads it in the reader's `locale` (French: day first); what it does not
+    understand goes to dateparser (explicit UTC offsets, "in 3 days"). Raises UserError when it cannot be
+    read, is in the past, or names a wall-clock time that the DST change skips or repeats (an explicit
+    offset such as +01:00 settles a repeated one).
     """
     zone = ZoneInfo(tz)
     base = now.astimezone(zone).replace(tzinfo=None)
     explicit = bool(EXPLICIT_ZONE.search(text))
-    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "TIMEZONE": tz,
-                "RETURN_AS_TIMEZONE_AWARE": explicit}
-    parsed = dateparser.parse(_normalise_date_text(text), languages=["en", "fr"], settings=settings)
-    if parsed is None:
-        raise UserError("webinars.error_date", text=text[:80])
-    start = parsed.astimezone(zone) if explicit else localise(parsed.replace(second=0, microsecond=0), tz)
+    reading = None if explicit else _read(text, locale, base)
+    if reading is not None and reading.wall is None:
+        raise UserError("values.date.no_time", date=spell_day(reading.day, locale))
+    if reading is not None and reading.wall is not None:
+        start = localise(reading.wall, tz)
+    else:
+        start = _lenient(text, tz, base, explicit, locale)
     if start <= now:
         raise UserError("webinars.error_past", text=text[:80])
     return start
+
+
+def _read(text: str, locale: str, base: datetime) -> dates.Reading | None:
+    try:
+        return dates.read(text, locale, base)
+    except ValueError:
+        raise UserError("values.date.invalid", text=text[:80]) from None
+
+
+def _lenient(text: str, tz: str, base: datetime, explicit: bool, locale: str) -> datetime:
+    parsed = dates.lenient(text, locale, base, tz, aware=explicit)
+    if parsed is None:
+        raise UserError("webinars.error_date", text=text[:80])
+    return parsed.astimezone(ZoneInfo(tz)) if explicit else localise(parsed.replace(second=0, microsecond=0), tz)
 
 
 def localise(wall: datetime, tz: str) -> datetime:
@@ -215,28 +225,16 @@ def weekday_mismatch(text: str, start: datetime) -> int | None:
 
 
 def parse_duration(text: str) -> int:
-    """'60', '90m', '1h30', '1:30' -> minutes (5 to 720)."""
-    value = text.strip().lower().replace(" ", "")
-    if match := re.fullmatch(r"(\d{1,2})[:h](\d{2})?", value):
-        minutes = int(match.group(1)) * 60 + int(match.group(2) or 0)
-    elif match := re.fullmatch(r"(\d{1,3})(m|min)?", value):
-        minutes = int(match.group(1))
-    else:
-        raise UserError("webinars.error_duration", text=text[:20])
-    if not 5 <= minutes <= 720:
+    """'60', '90m', '1h30', '1 h 30', '1:30', '2 heures' -> minutes (5 to 720)."""
+    minutes = durations.minutes(text)
+    if minutes is None or not 5 <= minutes <= 720:
         raise UserError("webinars.error_duration", text=text[:20])
     return minutes
 
 
-def parse_language(text: str) -> str:
-    """en, fr or bilingual (English and French names accepted)."""
-    value = text.strip().lower()
-    aliases = {"english": "en", "anglais": "en", "french": "fr", "français": "fr", "francais": "fr",
-               "both": "bilingual", "bilingue": "bilingual", "en+fr": "bilingual", "fr+en": "bilingual"}
-    value = aliases.get(value, value)
-    if value not in LANGUAGES:
-        raise UserError("webinars.error_language", text=text[:20])
-    return value
+def parse_language(text: str, locale: str = "en") -> str:
+    """en, fr or bilingual (English and French names accepted); BadValue listing the labels otherwise."""
+    return values.parse("session_language", text, locale)
 
 
 def parse_link(text: str | None) -> str:
@@ -250,20 +248,12 @@ def parse_link(text: str | None) -> str:
 
 
 def parse_offsets(text: str) -> list[int]:
-    """'24h 1h', '2d,30m', '1j 2h' -> minutes before the start, largest first (at most 5, up to 14 days)."""
-    parts = [p for p in re.split(r"[,\s]+", text.strip().lower()) if p]
-    offsets: set[int] = set()
-    for part in parts:
-        units = OFFSET_RE.findall(part)
-        if not units or "".join(n + u for n, u in units) != part:
-            raise UserError("webinars.error_offsets", text=part[:20])
-        minutes = sum(int(n) * {"d": 1440, "j": 1440, "h": 60}.get(u, 1) for n, u in units)
-        if not 1 <= minutes <= 14 * 1440:
-            raise UserError("webinars.error_offsets", text=part[:20])
-        offsets.add(minutes)
-    if not offsets or len(offsets) > 5:
+    """'24h 1h', '2d,30m', '1j 2h', '2 jours, 1 heure' -> minutes before the start, largest first (at most 5,
+    each up to 14 days)."""
+    found = durations.minutes_list(text)
+    if not found or len(set(found)) > 5 or not all(1 <= m <= 14 * 1440 for m in found):
         raise UserError("webinars.error_offsets", text=text[:40])
-    return sorted(offsets, reverse=True)
+    return sorted(set(found), reverse=True)
 
 
 # ---- recurrence -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from bot.core.context import Ctx
 from bot.core.model import Attachment, Button, ButtonPressed, CommandInvoked, Reply
 from bot.core.routes import Command, Routes
 from bot.services import privacy as service
+from bot.services.privacy_posts import redactor
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,10 @@ async def forget_me(ctx: Ctx, event: CommandInvoked) -> Reply:
 async def confirm_forget(ctx: Ctx, event: ButtonPressed) -> Reply:
     if event.value != str(ctx.member.id):
         return ctx.reply("privacy.nothing_to_forget")
-    async with ctx.services.store.transaction() as db:
-        kept = await service.erase(db, ctx.member, ctx.routes.privacy, ctx.now)
+    settings = ctx.services.settings
+    redact = redactor(ctx.member, ctx.routes.privacy, ctx.services.catalogs, settings.default_locale)
+    async with ctx.services.store.transaction() as db:  # channel posts are in the community's language
+        kept = await service.erase(db, ctx.member, ctx.routes.privacy, ctx.now, (ctx.services.outbox, redact))
     await ctx.services.store.checkpoint()
     log.info("forget-me: member %s erased", ctx.member.id)
     lines = [ctx.t("privacy.forgotten")]

@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core.i18n import Catalogs
 from bot.core.model import Member
 from bot.services.feedback import item_record
 from bot.store import feedback as feedback_sql
@@ -78,6 +79,15 @@ class FeedbackPrivacy:
         """The product-channel posts of the member's named items say "from <name>"."""
         items = await feedback_sql.search(db, member_id=member.id, newest_first=False)
         return [f"feedback:{item.id}:new:%" for item in items]
+
+    @staticmethod
+    def redact(text: str, member: Member, catalogs: Catalogs) -> str:
+        """A product-channel post of theirs, as an anonymous item's reads: "from <name> (<platform>)" becomes
+        "anonymous" (when /forget-me edits the post on the platform, see bot/services/privacy_posts.py)."""
+        for locale in catalogs.languages:
+            named = catalogs.t(locale, "feedback.post.from", name=member.display_name, platform=member.platform)
+            text = text.replace(named, catalogs.t(locale, "feedback.post.anonymous"))
+        return text
 
     async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
         kept = await feedback_sql.erase_member(db, member.id)

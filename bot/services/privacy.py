@@ -14,13 +14,17 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import to_iso
 from bot.core.model import Member
 from bot.core.routes import PrivacyPart
+from bot.services.privacy_posts import Redact, queue_edits
 from bot.store import privacy as sql
 from bot.store.db import Connection
+
+if TYPE_CHECKING:
+    from bot.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +73,16 @@ def export_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
-async def erase(db: Connection, member: Member, parts: tuple[PrivacyPart, ...],
-                now: datetime) -> list[tuple[str, int]]:
-    """Delete or anonymise every trace of `member`; returns what was kept anonymously."""
+async def erase(db: Connection, member: Member, parts: tuple[PrivacyPart, ...], now: datetime,
+                edits: tuple[Outbox, Redact] | None = None) -> list[tuple[str, int]]:
+    """Delete or anonymise every trace of `member`; returns what was kept anonymously. With `edits` (the
+    outbox and a redactor, see bot/services/privacy_posts.py), the posts naming them are edited on the platforms."""
     kept: list[tuple[str, int]] = []
     keys = await outbox_keys(db, member, parts)  # before the parts unlink the rows these are found from
+    if edits is not None:
+        edited = await queue_edits(db, edits[0], member, keys, edits[1])
+        if edited:
+            kept.append(("privacy.kept.edited", edited))
     for part in parts:
         kept.extend(await part.erase(db, member, now))
     unlinked = 0

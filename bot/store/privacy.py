@@ -13,6 +13,7 @@ from typing import Any
 from bot.core.model import Member
 from bot.store.db import Connection
 
+MIN_NAME = 3  # a display name shorter than this is not looked for as a word in posts (too many false hits)
 ERASED_PAYLOAD = json.dumps({"text": "", "buttons": [], "ephemeral": False, "file": None})
 # Rows addressed to the member, by platform id: a DM, or a group DM they are in.
 _OUTBOX_TO = """((platform = ? AND kind = 'dm' AND target = ?)
@@ -129,6 +130,19 @@ async def outbox_rows(db: Connection, member: Member, keys: tuple[str, ...] = ()
     sql = f"""SELECT idempotency_key, platform, kind, target, payload, status, created_at, sent_at, last_error
               FROM outbox WHERE {_OUTBOX_TO}{_keys_filter(keys)} ORDER BY id"""
     params = (member.platform, member.user_id, member.platform, member.user_id, *keys)
+    return [dict(r) for r in await db.execute_fetchall(sql, params)]
+
+
+async def posts_to_edit(db: Connection, member: Member, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Posts already on the platform that may name the member, with what it takes to edit them: channel posts
+    sent with the platform's reference (named by a part's key, or mentioning the member, or holding their
+    display name), and earlier edits (a post naming two members, edited when the first was forgotten)."""
+    names = " OR instr(payload, ?) > 0" if len(member.display_name) >= MIN_NAME else ""
+    sql = f"""SELECT id, platform, kind, target, payload, platform_ref FROM outbox
+              WHERE ((kind = 'channel' AND status = 'sent' AND COALESCE(platform_ref, '') != '')
+                     OR (kind = 'edit' AND status IN ('pending', 'sent')))
+              AND (instr(payload, ?) > 0{names}{_keys_filter(keys)}) ORDER BY id"""
+    params = (_mention_marker(member), *((member.display_name,) if names else ()), *keys)
     return [dict(r) for r in await db.execute_fetchall(sql, params)]
 
 

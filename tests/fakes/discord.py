@@ -222,6 +222,7 @@ class FakeDiscord:
             ("PATCH", r"/webhooks/\d+/([^/]+)/messages/(.+)", self._followup),
             ("POST", r"/users/@me/channels", self._dm_channel),
             ("POST", r"/channels/(\d+)/messages", self._channel_message),
+            ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
         ]
         for verb, pattern, handler in routes:
             match = re.fullmatch(pattern, path)
@@ -282,6 +283,19 @@ class FakeDiscord:
             self.nonces[nonce] = (time.monotonic(), message)
         self.created.setdefault(channel, []).append(message)
         return message
+
+    def _edit_message(self, match: re.Match[str], call: Call) -> Any:
+        """A message edit: only a message the bot created in that channel; the new content replaces the old."""
+        channel, message_id = match.groups()
+        problem = message_problem(call.body or {})
+        if problem:
+            return json_response({"message": problem[1], "code": problem[0]}, status=400)
+        for message in self.created.get(channel, []):
+            if str(message["id"]) == message_id:
+                message.update(content=(call.body or {}).get("content", message["content"]),
+                               components=(call.body or {}).get("components", []), edited=True)
+                return message
+        return json_response({"message": "Unknown Message", "code": 10008}, status=404)
 
     # ---- recorded answers --------------------------------------------------------------------
 

@@ -198,6 +198,15 @@ class FakeSlack:
         self.history.setdefault(channel, []).insert(0, message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
+    def _update(self, args: dict[str, Any]) -> dict[str, Any]:
+        """chat.update: the bot's own message in that channel gets the new text (and blocks)."""
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        for message in self.history.get(channel, []):
+            if message["ts"] == ts:
+                message.update(text=args.get("text", ""), blocks=_as_list(args.get("blocks")), edited=True)
+                return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
+        return {"ok": False, "error": "message_not_found"}
+
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
         """Newest first; metadata only with include_all_metadata (as Slack does)."""
         with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
@@ -223,6 +232,8 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": channel}}
         if method == "chat.postMessage":
             return self._post(args)
+        if method == "chat.update":
+            return self._update(args)
         if method == "conversations.history":
             return self._history(args)
         if method == "chat.postEphemeral":

@@ -60,6 +60,7 @@ class ConsoleMessenger:
         self.door = door
 
     async def send(self, dest: Destination, reply: Reply) -> str | None:
+        """Print it; a printed line cannot be changed afterwards, so the console keeps no reference to edit."""
         where = {"dm": "DM", "channel": "#", "group": "group"}[dest.kind]
         label = f"#{dest.target}" if dest.kind == "channel" else f"{where} {dest.target.replace(',', ', ')}"
         self.door.show(label, reply, visible_to=None if dest.kind == "channel" else dest.target.split(","))

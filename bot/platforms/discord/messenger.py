@@ -25,6 +25,7 @@ from bot.core.model import Destination, Reply
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, Outgoing, to_messages
 from bot.services.outbox import DeliveryError, current_key
 from bot.services.pacing import Pacer
+from bot.services.privacy_posts import EDIT, split_target
 
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
@@ -61,14 +62,29 @@ class DiscordMessenger:
             self.session = None
 
     async def send(self, dest: Destination, reply: Reply) -> str | None:
-        """Send one outbox message; returns the id of the (last) Discord message."""
+        """Send one outbox message; returns the id of the (first) Discord message."""
         if dest.kind == "dm":
             return await self.send_dm(dest.target, reply)
         if dest.kind == "channel":
             return await self.post(self.channel_id(dest.target), reply)
         if dest.kind == "group":
             return await self.send_group(dest, reply)
+        if dest.kind == EDIT:
+            return await self.edit(dest.target, reply)
         raise DeliveryError(f"unknown destination kind {dest.kind!r}", permanent=True)
+
+    async def edit(self, target: str, reply: Reply) -> str:
+        """Edit a post the bot sent ("<channel>|<message id>"), e.g. to take a forgotten member's name out.
+        Of a post that was split, the first message is edited (the name is there; buttons stay on the last)."""
+        channel, message_id = split_target(target)
+        parts = to_messages(Reply(reply.text, reply.buttons))
+        first = parts[0]
+        view = first.view if len(parts) == 1 and first.view is not None else discord.utils.MISSING
+        params = handle_message_parameters(content=first.content, view=view, allowed_mentions=NO_MENTIONS)
+        with params:
+            await self.request("PATCH", f"/channels/{self.channel_id(channel)}/messages/{message_id}",
+                               json=params.payload)
+        return message_id
 
     def channel_id(self, target: str) -> str:
         """A logical channel name ("announcements") or a channel id -> the channel id."""
@@ -104,12 +120,13 @@ class DiscordMessenger:
         return last
 
     async def post(self, channel_id: str, reply: Reply) -> str | None:
-        last: str | None = None
+        """Post a reply (split if long); returns the first message's id (where a post names its people)."""
+        first: str | None = None
         key = current_key.get()
         for part, outgoing in enumerate(to_messages(reply)):
             data = await self.request_message(channel_id, outgoing, nonce_for(key, part) if key else None)
-            last = str(data.get("id")) if isinstance(data, dict) else None
-        return last
+            first = first or (str(data.get("id")) if isinstance(data, dict) else None)
+        return first
 
     async def request_message(self, channel_id: str, outgoing: Outgoing, nonce: str | None = None) -> Any:
         params = handle_message_parameters(content=outgoing.content, view=outgoing.view or discord.utils.MISSING,

@@ -13,6 +13,7 @@ from bot.platforms.slack.render import render_reply
 from bot.platforms.slack.send import Sender
 from bot.services.outbox import DeliveryError, current_key
 from bot.services.pacing import Pacer
+from bot.services.privacy_posts import EDIT, split_target
 
 PLATFORM = "slack"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -82,6 +83,8 @@ class SlackMessenger:
                 return await self._post(self.channel_id(dest.target), reply, metadata)
             if dest.kind in ("dm", "group"):
                 return await self._to_people(dest.target, reply, metadata)
+            if dest.kind == EDIT:
+                return await self._update(dest.target, reply)
         except SlackApiError as exc:
             raise self._held(delivery_error(exc)) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -110,6 +113,15 @@ class SlackMessenger:
             except (aiohttp.ClientError, TimeoutError) as exc:
                 raise DeliveryError(f"connection to Slack failed: {type(exc).__name__}", code="connection") from exc
         return self.dm_channels[users]
+
+    async def _update(self, target: str, reply: Reply) -> str:
+        """chat.update of a post the bot sent ("<channel>|<ts>"), e.g. to take a forgotten member's name out.
+        Only the first message of a post that was split is updated: that is where the name is."""
+        channel, ts = split_target(target)
+        await self.pacer.take("chat.update")
+        payload = render_reply(Reply(reply.text, reply.buttons))[0]
+        await self.sender.client.chat_update(channel=self.channel_id(channel), ts=ts, **payload)
+        return ts
 
     async def _post(self, channel: str, reply: Reply, metadata: dict[str, object] | None) -> str | None:
         parts = len(render_reply(reply)) if reply.text.strip() or not reply.file else 0

@@ -149,7 +149,7 @@ async def test_forget_me_erases_every_table_and_says_what_was_kept(app: App) -> 
 async def test_privacy_notice_in_her_language(app: App) -> None:
     fr = Actor("console", "zoe", "Zoé", platform_locale="fr")
     out = await _text(app, CommandInvoked(fr, "confidentialite"))
-    assert "Ce que j'enregistre à votre sujet" in out and "/forget-me" in out
+    assert "Ce que j'enregistre à votre sujet" in out and "/oubliez-moi" in out  # French names for French readers
 
 
 async def test_export_of_a_member_with_nothing_stored(app: App) -> None:

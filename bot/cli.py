@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from importlib.metadata import PackageNotFoundError, version
 
 from bot.commands import console, db, discord, faq, feedback, peers, run, slack, webinars
 from bot.settings import Settings, SettingsError
@@ -15,10 +16,18 @@ SUBCOMMANDS = (console, db, webinars, slack, discord, run, faq, peers, feedback)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="community-bot", description="The openIMIS community bot")
     parser.add_argument("--env-file", default=".env", help="optional file of settings (default: .env)")
+    parser.add_argument("--version", action="version", version=f"community-bot {installed_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for module in SUBCOMMANDS:
         module.register(subparsers)
     return parser
+
+
+def installed_version() -> str:
+    try:
+        return version("community-bot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

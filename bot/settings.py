@@ -240,6 +240,8 @@ class Settings:
         return tuple(p for p, token in (("slack", self.slack_bot_token), ("discord", self.discord_token)) if token)
 
     def is_configured_admin(self, platform: str, user_id: str, display_name: str = "") -> bool:
-        return f"{platform}:{user_id}" in self.admins or (
-            platform == "console" and f"console:{display_name}" in self.admins
-        )
+        """Listed in BOT_ADMINS; console ids are names, compared without regard to case."""
+        if platform != "console":
+            return f"{platform}:{user_id}" in self.admins
+        names = {a.partition(":")[2].casefold() for a in self.admins if a.partition(":")[0].lower() == "console"}
+        return user_id.casefold() in names or display_name.casefold() in names

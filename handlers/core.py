@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core import values
 from bot.core.context import Ctx
 from bot.core.i18n import SUPPORTED
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Reply
@@ -16,12 +17,25 @@ async def show_help(ctx: Ctx, event: CommandInvoked) -> Reply:
     """The commands this member may use, in their language."""
     lines = [ctx.t("help.title", community=ctx.services.settings.community_name)]
     for command in ctx.routes.commands:
-        if command.admin and not ctx.is_admin:
-            continue
-        usage = ctx.t(command.usage) if command.usage else f"/{command.name}"
-        lines.append(f"• {usage} — {ctx.t(command.summary)}")
+        if not command.admin:
+            usage = ctx.t(command.usage) if command.usage else f"/{command.name}"
+            lines.append(f"• {usage} — {ctx.t(command.summary)}")
+    if ctx.is_admin:
+        lines += admin_help(ctx)
     lines.append(ctx.t("help.footer", channel=ctx.services.settings.help_channel))
     return Reply("\n".join(lines), ephemeral=True)
+
+
+def admin_help(ctx: Ctx) -> list[str]:
+    """The admin-only commands and subcommands, under their own heading."""
+    lines = [ctx.t("help.for_admins")]
+    for command in ctx.routes.commands:
+        if command.admin:
+            usage = ctx.t(command.usage) if command.usage else f"/{command.name}"
+            lines.append(f"• {usage} — {ctx.t(command.summary)}")
+        elif command.admin_usage:
+            lines.append(f"• {ctx.t(command.admin_usage)}")
+    return lines
 
 
 def language_buttons() -> tuple[Button, ...]:
@@ -31,7 +45,8 @@ def language_buttons() -> tuple[Button, ...]:
 async def set_language_command(ctx: Ctx, event: CommandInvoked) -> Reply:
     choice = event.args.strip().lower()
     if not choice:
-        return ctx.reply("language.current", language=LANGUAGE_NAMES[ctx.locale], buttons=language_buttons())
+        return ctx.reply("language.current", language=language_name(ctx.locale, ctx.locale),
+                         buttons=language_buttons())
     return await _set_language(ctx, choice)
 
 
@@ -39,13 +54,20 @@ async def set_language_button(ctx: Ctx, event: ButtonPressed) -> Reply:
     return await _set_language(ctx, event.value)
 
 
+def language_name(code: str, locale: str) -> str:
+    """A language as a sentence names it in `locale` (« en français », "in French")."""
+    return values.label("language", code, locale)
+
+
 async def _set_language(ctx: Ctx, choice: str) -> Reply:
-    if choice not in SUPPORTED:
+    code = values.places.language_code(choice) or choice  # "fr", "français", "French"
+    if code not in SUPPORTED:
         return ctx.reply("language.unknown", choice=choice[:20], options=", ".join(SUPPORTED))
+    choice = code
     async with ctx.services.store.transaction() as db:
         await member_sql.set_locale(db, ctx.member.id, choice)
     ctx.locale = choice
-    return ctx.reply("language.set", language=LANGUAGE_NAMES[choice])
+    return ctx.reply("language.set", language=language_name(choice, choice))
 
 
 ROUTES = Routes(

@@ -148,7 +148,7 @@ async def show_gaps(ctx: Ctx) -> Reply:
 
 
 ROUTES = Routes(
-    commands=(Command("faq", faq_command, "faq.summary", "faq.usage"),),
+    commands=(Command("faq", faq_command, "faq.summary", "faq.usage", admin_usage="faq.admin_usage"),),
     buttons={VOTE: on_vote, PICK: on_pick},
     messages=(on_message,),
     privacy=(FaqPrivacyPart(),),

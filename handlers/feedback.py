@@ -207,7 +207,8 @@ SUBCOMMANDS: dict[str, Sub] = {
 }
 
 ROUTES = Routes(
-    commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", aliases=("avis",)),),
+    commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", aliases=("avis",),
+                      admin_usage="feedback.admin_usage"),),
     buttons={"feedback.new": open_form, "feedback.status": admin.status_button,
              "feedback.change": admin.change_button, "feedback.vote": voting.vote_button},
     forms={FORM_ID: submit_form, admin.CHANGE_FORM_ID: admin.submit_change},

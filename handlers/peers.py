@@ -151,6 +151,8 @@ async def find_member(ctx: Ctx, raw: str) -> Member | None:
 
 
 async def exclude(ctx: Ctx, rest: str) -> Reply:
+    if not rest.strip():
+        return ctx.reply("peers.exclude.usage")
     other = await find_member(ctx, rest)
     if other is None:
         return ctx.reply("peers.exclude.unknown", name=rest[:60] or "?")
@@ -238,7 +240,8 @@ async def resume_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 ROUTES = Routes(
-    commands=(Command("peers", peers_command, "peers.summary", "peers.usage", aliases=("pairs",)),),
+    commands=(Command("peers", peers_command, "peers.summary", "peers.usage", aliases=("pairs",),
+                      admin_usage="peers.admin_usage"),),
     buttons={"peers.checkin": checkin_button, "peers.resume": resume_button},
     forms={peers_join.FORM_ID: peers_join.join_form},
     jobs=(PeersJob(),),

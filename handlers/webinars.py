@@ -179,7 +179,7 @@ SUBCOMMANDS: dict[str, Sub] = {
 
 ROUTES = Routes(
     commands=(Command("webinar", webinar_command, "webinars.summary", "webinars.usage",
-                      aliases=("webinars", "webinaire")),),
+                      aliases=("webinars", "webinaire"), admin_usage="webinars.admin_usage"),),
     buttons={
         "webinar.rsvp": rsvp_pressed,
         "webinar.confirm": forms.confirm_pressed,

@@ -21,7 +21,7 @@ async def test_help_then_language_then_help_in_french(console: ConsoleFactory) -
         assert "[DM ana] Here is what I can do" in english
         assert "/language en|fr — choose the language" in english
         switched = await session.send("/language fr")
-        assert "je vous parlerai désormais en Français" in switched
+        assert "je vous parlerai désormais en français" in switched
         french = await session.send("/help")
         assert "Voici ce que je peux faire" in french
         assert "choisir la langue que j'utilise avec vous" in french
@@ -39,7 +39,7 @@ async def test_buttons_are_listed_and_clickable(console: ConsoleFactory) -> None
     async with console(user="ana") as session:
         shown = await session.send("/language")
         assert "[1] English  [2] Français" in shown
-        assert "Français" in await session.send(":click 2")
+        assert "désormais en français" in await session.send(":click 2")
         assert "Il n'y a pas de bouton 7" in await session.send(":click 7")
 
 

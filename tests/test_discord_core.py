@@ -45,7 +45,7 @@ async def test_help_language_and_help_in_french(fake, tmp_path):
         assert answer["data"]["allowed_mentions"] == {"parse": []}
 
         answer = await fake.interact(p.slash(ANA, "language", "fr"))
-        assert content(answer) == to_markdown(t("fr", "language.set", language="Français"))
+        assert content(answer) == to_markdown(t("fr", "language.set", language="français"))
 
         answer = await fake.interact(p.slash(ANA, "help"))
         assert content(answer).startswith(to_markdown(t("fr", "help.title", community="openIMIS community")))
@@ -86,9 +86,9 @@ async def test_language_button_still_works_after_a_restart(fake, tmp_path):
         assert "language.set|fr" in custom_ids(answer)
     async with app_for(settings) as (app, clock), door(app, clock):  # a new process on the same database
         answer = await fake.interact(p.press(ANA, "language.set|fr"))
-        assert content(answer) == to_markdown(app.services.catalogs.t("fr", "language.set", language="Français"))
+        assert content(answer) == to_markdown(app.services.catalogs.t("fr", "language.set", language="français"))
         answer = await fake.interact(p.press(ANA, "language.set|fr"))  # pressed twice: same answer, no harm
-        assert content(answer) == to_markdown(app.services.catalogs.t("fr", "language.set", language="Français"))
+        assert content(answer) == to_markdown(app.services.catalogs.t("fr", "language.set", language="français"))
         answer = await fake.interact(p.press(ANA, "nothing.here|x"))
         assert content(answer) == to_markdown(app.services.catalogs.t("fr", "errors.stale_button"))
 

@@ -74,7 +74,7 @@ async def test_http_mode_process(tmp_path: Path) -> None:
                 reply = await slack.wait_call("response_url")
         finally:
             await stop(process)
-        assert "Français" in reply.args["text"]
+        assert "désormais en français" in reply.args["text"]
 
 
 async def test_missing_tokens_are_configuration_errors(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ async def test_help_then_language_fr_then_help_in_french(settings: Settings, clo
         assert "/language" in first["text"] and first["blocks"][0]["text"]["verbatim"] is True
 
         await rig.side.command(p.command(rig.slack, "language", "fr"))
-        assert "Français" in (await rig.replies(2))[1]["text"]
+        assert "désormais en français" in (await rig.replies(2))[1]["text"]
 
         await rig.side.command(p.command(rig.slack, "community"))  # Slack-only alias of /help
         french = (await rig.replies(3))[2]["text"]
@@ -39,7 +39,7 @@ async def test_language_buttons_round_trip(settings: Settings, clock: SimClock, 
         assert len(set(action_ids)) == len(action_ids) == 2
         french = next(b for b in buttons if b["value"] == "fr")
         await rig.side.interactive(p.block_action(rig.slack, french["action_id"], french["value"]))
-        assert "Français" in (await rig.replies(2))[1]["text"]
+        assert "désormais en français" in (await rig.replies(2))[1]["text"]
 
 
 async def test_every_command_of_every_feature_answers_through_slack(settings: Settings, clock: SimClock) -> None:

@@ -53,7 +53,7 @@ async def test_bad_or_stale_signatures_get_401_and_change_nothing(settings: Sett
         # the same request, properly signed, is accepted
         status, _ = await rig.http.post(body, form)
         assert status == 200
-        assert "Français" in (await rig.replies(1))[0]["text"]
+        assert "désormais en français" in (await rig.replies(1))[0]["text"]
 
 
 async def test_http_retry_header_with_the_same_event_id_is_processed_once(settings: Settings,

@@ -19,7 +19,9 @@ Handler = Callable[["Ctx", Any], Awaitable[Result]]
 
 @dataclass(frozen=True)
 class Command:
-    """A slash command. `summary` and `usage` are message ids; `admin` refuses non-admins."""
+    """A slash command. `summary` and `usage` are message ids; `admin` refuses non-admins.
+
+    `admin_usage` (a message id) lists the subcommands only admins may use, for their /help."""
 
     name: str
     handler: Handler
@@ -27,6 +29,7 @@ class Command:
     usage: str | None = None
     admin: bool = False
     aliases: tuple[str, ...] = ()
+    admin_usage: str | None = None
 
 
 class DueJob(Protocol):

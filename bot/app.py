@@ -11,6 +11,7 @@ from bot.core.clock import Clock, RealClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.i18n import Catalogs
 from bot.core.routes import Routes
+from bot.platforms.http import WebServer
 from bot.scheduler import Heartbeat
 from bot.services.container import Services
 from bot.services.faq import FaqService
@@ -29,6 +30,7 @@ class App:
     routes: Routes
     dispatcher: Dispatcher
     heartbeat: Heartbeat
+    web: WebServer  # the process's one HTTP server: routes are added by whoever serves something
 
 
 def build_services(*, settings: Settings, store: AnyStore, clock: Clock) -> Services:
@@ -63,13 +65,14 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None,
         services = build_services(settings=settings, store=store, clock=clock or RealClock())
         chosen = routes or all_routes()
         dispatcher = Dispatcher(services, chosen, StoreDirectory(store))
-        app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs))
+        app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs), WebServer())
         await services.outbox.recover()
         webhook = feedback_webhook(services)
         try:
             yield app
         finally:
             app.heartbeat.stop()
+            await app.web.close()
             if webhook is not None:
                 await webhook.close()
     finally:

@@ -185,6 +185,8 @@ class Settings:
     feedback_channel: str = "product"
     feedback_webhook_url: str = ""
     feedback_webhook_secret: str = ""
+    http_host: str = "127.0.0.1"
+    http_port: int | None = None  # None: no HTTP server of its own (Slack HTTP mode may still start one)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
@@ -232,6 +234,8 @@ class Settings:
             welcome_followups=_followups(env.get("BOT_WELCOME_FOLLOWUPS", "faq-tip:3,meet-a-peer:10")),
             **_peers(env),
             **_feedback(env),
+            http_host=env.get("BOT_HTTP_HOST", "").strip() or "127.0.0.1",
+            http_port=_int(env, "BOT_HTTP_PORT", -1) if env.get("BOT_HTTP_PORT", "").strip() else None,
         )
 
     @property

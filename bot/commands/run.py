@@ -100,10 +100,24 @@ async def _all_ready(events: dict[str, asyncio.Event], ready: asyncio.Event | No
         ready.set()
 
 
+async def start_http(app: App) -> None:
+    """With BOT_HTTP_PORT, the HTTP server (dashboard, feeds, Slack HTTP mode) listens from the start."""
+    settings = app.services.settings
+    if settings.http_port is None:
+        return
+    if settings.http_port < 0 or settings.http_port > 65535:
+        raise SettingsError(f"BOT_HTTP_PORT must be a port number (0-65535), got {settings.http_port}")
+    try:
+        await app.web.listen(settings.http_host, settings.http_port)
+    except OSError as exc:
+        raise SettingsError(f"BOT_HTTP_PORT {settings.http_port}: cannot listen ({exc.strerror})") from None
+
+
 async def serve(settings: Settings, doors: dict[str, DoorRunner]) -> None:
     """Open the app once, start the heartbeat, and run the doors until a stop signal."""
     async with lifespan(settings=settings) as app:
         app.heartbeat.start()
+        await start_http(app)
         main = asyncio.ensure_future(run_doors(app, doors))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -114,20 +114,17 @@ class SlackDoor:
             await handler.close_async()
 
     async def _serve_http(self, ready: asyncio.Event | None) -> None:
-        web_app = web.Application()
-        web_app.router.add_post(EVENTS_PATH, self._http_request)
-        runner = web.AppRunner(web_app, access_log=None)
-        await runner.setup()
+        """Slack's events on the process's HTTP server (started on the Slack port unless already listening)."""
+        web_server = self.app.web
+        web_server.add("POST", EVENTS_PATH, self._http_request)
         try:
-            site = web.TCPSite(runner, self.host, self.port)
-            await site.start()
-            self.port = int(runner.addresses[0][1])
-            log.info("Slack: HTTP mode listening on http://%s:%d%s", self.host, self.port, EVENTS_PATH)
+            self.port = await web_server.listen(self.host, self.port)
+            log.info("Slack: HTTP mode listening on http://%s:%d%s", web_server.host, self.port, EVENTS_PATH)
             if ready is not None:
                 ready.set()
             await asyncio.Event().wait()
         finally:
-            await runner.cleanup()
+            web_server.remove(EVENTS_PATH)
 
     async def _http_request(self, request: web.Request) -> web.Response:
         if self.replays is not None and self.replays.replayed(await request.text(), request.headers):

@@ -42,6 +42,7 @@ async def confirm_forget(ctx: Ctx, event: ButtonPressed) -> Reply:
     async with ctx.services.store.transaction() as db:  # channel posts are in the community's language
         kept = await service.erase(db, ctx.member, ctx.routes.privacy, ctx.now, (ctx.services.outbox, redact))
     await ctx.services.store.checkpoint()
+    service.forget_cached(ctx.services.outbox, ctx.member)
     log.info("forget-me: member %s erased", ctx.member.id)
     lines = [ctx.t("privacy.forgotten")]
     lines += [ctx.t(key, count=count) for key, count in kept]

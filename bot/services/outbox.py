@@ -49,7 +49,8 @@ class Messenger(Protocol):
     """What a door provides to deliver proactive messages.
 
     A door may also define `async def already_sent(dest, key) -> str | None`: asked before re-sending a
-    message that a crash left in doubt, it returns the platform's reference if the message is there.
+    message that a crash left in doubt, it returns the platform's reference if the message is there; and
+    `def forget(user_id) -> None`: called after /forget-me, it drops what the door remembers of that member.
     """
 
     platform: str

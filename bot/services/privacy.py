@@ -69,6 +69,13 @@ async def outbox_keys(db: Connection, member: Member, parts: tuple[PrivacyPart, 
     return tuple(keys)
 
 
+def forget_cached(outbox: Outbox, member: Member) -> None:
+    """Ask the member's door to drop what it remembers of them in memory (DM channels, profile facts)."""
+    forget = getattr(outbox.messengers.get(member.platform), "forget", None)
+    if forget is not None:
+        forget(member.user_id)
+
+
 def export_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 

@@ -96,6 +96,10 @@ class DiscordMessenger:
         raise DeliveryError(f"no Discord channel configured for {name!r} (DISCORD_CHANNELS)", permanent=True,
                             code="no_channel")
 
+    def forget(self, user_id: str) -> None:
+        """After /forget-me: the member's DM channel id is no longer remembered."""
+        self.dm_channels.pop(user_id, None)
+
     async def send_dm(self, user_id: str, reply: Reply) -> str | None:
         channel = self.dm_channels.get(user_id)
         if channel is None:

@@ -75,6 +75,7 @@ class SlackDoor:
         self.messenger = SlackMessenger(Sender(self.outbox_client), settings.slack_channels,
                                         rate=settings.slack_api_rate,
                                         burst=settings.slack_api_burst)
+        self.messenger.also_forget.append(self.facts.forget)
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         """Serve until cancelled; `ready` is set once Slack can reach us."""

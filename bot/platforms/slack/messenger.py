@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -63,6 +63,14 @@ class SlackMessenger:
         self.channels = dict(channels)
         self.pacer = Pacer(rate, burst)
         self.dm_channels: dict[str, str] = {}
+        self.also_forget: list[Callable[[str], None]] = []  # the door's other per-member caches
+
+    def forget(self, user_id: str) -> None:
+        """Drop every remembered DM channel that includes the member, and the door's facts about them."""
+        for users in [u for u in self.dm_channels if user_id in u.split(",")]:
+            del self.dm_channels[users]
+        for forget in self.also_forget:
+            forget(user_id)
 
     def channel_id(self, target: str) -> str:
         name = target.lstrip("#")

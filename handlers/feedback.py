@@ -40,6 +40,7 @@ from bot.services.feedback_report import FeedbackPrivacy
 from bot.store import feedback as feedback_sql
 from bot.store.feedback import Item, NewItem, format_ref
 from handlers import feedback_admin as admin
+from handlers import feedback_guard as guard
 from handlers import feedback_votes as voting
 
 FORM_ID = "feedback.item"
@@ -53,9 +54,14 @@ async def feedback_command(ctx: Ctx, event: CommandInvoked) -> Result:
         return module_picker(ctx)
     word, _, rest = args.partition(" ")
     sub = SUBCOMMANDS.get(word.lower())
-    if sub is None:
-        return await file_quick(ctx, args, anonymous=False)
-    return await sub(ctx, rest.strip())
+    if sub is not None:
+        return await sub(ctx, rest.strip())
+    everyone = SUBCOMMANDS.keys() - ADMIN_SUBCOMMANDS
+    language = FRENCH_SUBCOMMANDS if ctx.locale == "fr" else SUBCOMMANDS.keys() - FRENCH_SUBCOMMANDS
+    suggestion = guard.close_subcommand(word, SUBCOMMANDS.keys() if ctx.is_admin else everyone, everyone, language)
+    if suggestion and (len(args.split()) < guard.MIN_WORDS or guard.REF.search(args)):
+        return guard.did_you_mean(ctx, event.name, suggestion, args, anonymous=False)
+    return await file_quick(ctx, args, anonymous=False)
 
 
 def module_picker(ctx: Ctx) -> Reply:
@@ -131,13 +137,16 @@ async def submit_form(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     return filed(ctx, await ctx.services.feedback.submit(ctx.services, new, ctx.member))
 
 
-async def file_quick(ctx: Ctx, text: str, anonymous: bool) -> Reply:
-    """`/feedback <text>`: an item with defaults (category usability, module other, no rating)."""
+async def file_quick(ctx: Ctx, text: str, anonymous: bool, confirmed: bool = False) -> Reply:
+    """`/feedback <text>`: an item with defaults (category usability, module other, no rating).
+    Fewer than three words are filed only once confirmed (the Send button)."""
     text = text.strip()
     if not text:
         return ctx.reply("feedback.errors.quick_empty")
     if len(text) > MAX_DESCRIPTION:
         return ctx.reply("feedback.errors.quick_too_long", length=len(text), limit=MAX_DESCRIPTION, text=text)
+    if not confirmed and len(text.split()) < guard.MIN_WORDS:
+        return guard.confirm_short(ctx, text, anonymous)
     new = NewItem(None if anonymous else ctx.member.id, "quick", QUICK_CATEGORY, OTHER, None, text, None)
     return filed(ctx, await ctx.services.feedback.submit(ctx.services, new, ctx.member))
 
@@ -145,6 +154,12 @@ async def file_quick(ctx: Ctx, text: str, anonymous: bool) -> Reply:
 def filed(ctx: Ctx, item: Item) -> Reply:
     key = "feedback.filed_anonymous" if item.anonymous else "feedback.filed"
     return ctx.reply(key, ref=item.ref)
+
+
+async def send_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """The Send button under a short text: file it (once)."""
+    return (await guard.already_filed(ctx, event)
+            or await file_quick(ctx, event.value, event.action == guard.SEND_ANONYMOUS, confirmed=True))
 
 
 async def quick(ctx: Ctx, rest: str) -> Reply:
@@ -205,12 +220,15 @@ SUBCOMMANDS: dict[str, Sub] = {
     "scope": voting.set_scope, "portee": voting.set_scope, "portée": voting.set_scope,
     "list": admin.list_items, "liste": admin.list_items, "stats": admin.stats, "set": admin.set_status,
 }
+ADMIN_SUBCOMMANDS = frozenset({"list", "liste", "stats", "set", "scope", "portee", "portée"})
+FRENCH_SUBCOMMANDS = frozenset({"rapide", "anonyme", "statut", "mes", "aide", "voter", "portee", "portée", "liste"})
 
 ROUTES = Routes(
     commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", aliases=("avis",),
                       admin_usage="feedback.admin_usage"),),
     buttons={"feedback.new": open_form, "feedback.status": admin.status_button,
-             "feedback.change": admin.change_button, "feedback.vote": voting.vote_button},
+             "feedback.change": admin.change_button, "feedback.vote": voting.vote_button,
+             guard.SEND: send_pressed, guard.SEND_ANONYMOUS: send_pressed},
     forms={FORM_ID: submit_form, admin.CHANGE_FORM_ID: admin.submit_change},
     admin_buttons=frozenset({"feedback.status", "feedback.change"}), admin_forms=frozenset({admin.CHANGE_FORM_ID}),
     privacy=(FeedbackPrivacy(),),

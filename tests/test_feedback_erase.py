@@ -11,8 +11,8 @@ FEEDBACK_DMS = "SELECT idempotency_key, status FROM outbox WHERE target = ? AND 
 
 async def test_erase_member_unlinks_items_changes_and_pending_updates(console: ConsoleFactory) -> None:
     async with console(user="admin") as session:
-        await session.send(":join omar fr", ":as omar", "/feedback premier retour", ":advance 3h",
-                           "/feedback second retour", ":as boss", "/feedback boss writes too")
+        await session.send(":join omar fr", ":as omar", "/feedback premier retour ici", ":advance 3h",
+                           "/feedback second retour ici", ":as boss", "/feedback boss writes too")
         await session.send(":admin omar", ":as omar", "/feedback set FB-0003 triaged")
         services = session.app.services
         async with services.store.transaction() as db:

@@ -22,7 +22,7 @@ async def file_three(console: ConsoleFactory) -> None:
     async with console(user="admin") as session:
         await session.send(":join ines fr", ":as ines", "/feedback", ":click 4")
         await session.send("3", "4", TRICKY, "", "non")
-        await session.send(":advance 10d", "/feedback anonyme traduction manquante", ":advance 1d")
+        await session.send(":advance 10d", "/feedback anonyme traduction manquante", ":click 1", ":advance 1d")
         await session.send("/feedback tout va bien", ":as admin", "/feedback set FB-0003 declined")
 
 

@@ -59,7 +59,7 @@ async def test_export_holds_only_the_members_rows_whatever_others_wrote(console:
     from bot.store import members as member_sql
 
     async with console(user="admin") as session:
-        await session.send(f":join {NAME} en", f":as {NAME}", "/feedback NAMEDX mine")
+        await session.send(f":join {NAME} en", f":as {NAME}", "/feedback NAMEDX mine", ":click 1")
         await session.send(":as admin", f"/feedback forged @:{NAME}| and {NAME} in someone else's text")
         app = session.app
         async with app.services.store.transaction() as db:

@@ -142,17 +142,22 @@ class Dispatcher:
             log.info("refused admin command /%s for member %s", command.name, ctx.member.id)
             return ctx.admin_only()
         if len(event.args) > MAX_TEXT:
-            return ctx.reply("errors.too_long", limit=MAX_TEXT)
+            return self._too_long(ctx, event.args)
         return await command.handler(ctx, event)
 
     async def _message(self, ctx: Ctx, event: MessageReceived) -> Result:
         if len(event.text) > MAX_TEXT:
-            return ctx.reply("errors.too_long", limit=MAX_TEXT)
+            return self._too_long(ctx, event.text)
         for handler in self.routes.messages:
             result = await handler(ctx, event)
             if result is not None:
                 return result
         return ctx.reply("messages.fallback") if event.is_dm else None
+
+    @staticmethod
+    def _too_long(ctx: Ctx, text: str) -> Reply:
+        """Refused for its length, and given back whole so nothing typed is lost."""
+        return ctx.reply("errors.too_long_given_back", limit=MAX_TEXT, length=len(text), text=text)
 
     async def _join(self, ctx: Ctx, event: MemberJoined) -> Result:
         replies: list[Reply] = []

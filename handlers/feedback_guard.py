@@ -1,0 +1,72 @@
+"""Guards on `/feedback TEXT`: a typo of a subcommand or a word or two is not filed before the member says so.
+
+`/feedback stauts FB-0001` answers "did you mean /feedback status FB-0001?"; `/feedback export` (fewer than
+three words) asks for a Send button press. The button carries the text, so nothing typed is lost, and a
+second press of it does not file the same named item twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import timedelta
+
+from bot.core.context import Ctx
+from bot.core.model import Button, ButtonPressed, Reply
+from bot.core.text import inert
+from bot.services.faq.fuzzy import edit_distance
+from bot.store import feedback as feedback_sql
+
+MIN_WORDS = 3
+SEND, SEND_ANONYMOUS = "feedback.send", "feedback.send_anonymous"
+BUTTON_TEXT_LIMIT = 100 - len(SEND_ANONYMOUS) - 1  # Discord custom_id: "action|value", 100 characters
+REF = re.compile(r"\bFB-?[0-9A-Z]{3,}\b", re.IGNORECASE)
+REPEAT_WINDOW = timedelta(hours=1)
+
+
+def close_subcommand(word: str, names: Collection[str], *preferred: Collection[str]) -> str | None:
+    """The subcommand `word` is most likely a typo of (one or two edits away), else None; among equally
+    close ones, those in the `preferred` sets first (e.g. everyone's, then the reader's language)."""
+    word = word.lower()
+    if len(word) < 3 or word in names:
+        return None
+    limit = 1 if len(word) < 6 else 2
+    scored = sorted((edit_distance(word, name, limit), [name not in p for p in preferred],
+                     abs(len(name) - len(word)), name) for name in names)
+    return scored[0][3] if scored and scored[0][0] <= limit else None
+
+
+def needs_asking(text: str) -> bool:
+    """Too short to be filed without a confirmation, or looks like a subcommand with a reference."""
+    return len(text.split()) < MIN_WORDS or REF.search(text) is not None
+
+
+def did_you_mean(ctx: Ctx, command: str, suggestion: str, text: str, anonymous: bool) -> Reply:
+    rest = text.partition(" ")[2].strip()
+    typed = f"/{command} {suggestion} {rest}".strip()
+    return _ask(ctx, "feedback.did_you_mean", text, anonymous, suggestion=typed)
+
+
+def confirm_short(ctx: Ctx, text: str, anonymous: bool) -> Reply:
+    return _ask(ctx, "feedback.short", text, anonymous)
+
+
+def _ask(ctx: Ctx, key: str, text: str, anonymous: bool, **values: str) -> Reply:
+    """The question, with a Send button when the text fits one (else how to write it out in full)."""
+    if len(text) > BUTTON_TEXT_LIMIT:
+        return Reply("\n".join((ctx.t(key, text=text, **values), ctx.t("feedback.short.write_more"))))
+    label = ctx.t("feedback.button.send_anonymous" if anonymous else "feedback.button.send")
+    button = Button(label, SEND_ANONYMOUS if anonymous else SEND, text, style="primary")
+    return Reply("\n".join((ctx.t(key, text=text, **values), ctx.t("feedback.short.press_send"))),
+                 buttons=(button,), ephemeral=True)
+
+
+async def already_filed(ctx: Ctx, event: ButtonPressed) -> Reply | None:
+    """A repeated press of a Send button for a named item: the item it filed (None when there is none)."""
+    if event.action != SEND:
+        return None
+    since = ctx.now - REPEAT_WINDOW
+    async with ctx.services.store.transaction() as db:
+        items = await feedback_sql.search(db, member_id=ctx.member.id, since=since, limit=20)
+    same = next((i for i in items if i.source == "quick" and i.description == inert(event.value.strip())), None)
+    return ctx.reply("feedback.short.already_filed", ref=same.ref) if same else None

@@ -15,6 +15,7 @@ from bot.platforms.http import WebServer
 from bot.scheduler import Heartbeat
 from bot.services.container import Services
 from bot.services.faq import FaqService
+from bot.services.faq_drafts import serve_database_topics
 from bot.services.feedback_webhook import WebhookMessenger
 from bot.services.outbox import Outbox, OutboxPolicy
 from bot.settings import Settings
@@ -63,6 +64,7 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None,
     await store.open()
     try:
         services = build_services(settings=settings, store=store, clock=clock or RealClock())
+        await serve_database_topics(store, services.faq)
         chosen = routes or all_routes()
         dispatcher = Dispatcher(services, chosen, StoreDirectory(store))
         app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs), WebServer())

@@ -7,13 +7,14 @@ import re
 
 from bot.core.context import Ctx
 from bot.core.ids import parse_id
-from bot.core.model import Button, ButtonPressed, CommandInvoked, MessageReceived, Reply
+from bot.core.model import Button, ButtonPressed, CommandInvoked, MessageReceived, Reply, Result
 from bot.core.routes import Command, Routes
 from bot.services.faq.engine import Decision
 from bot.services.faq.privacy import FaqPrivacyPart
 from bot.services.faq.render import answer_text, decision_text, short_label, topic_title
 from bot.services.faq.text import content_words, words
 from bot.store import faq as faq_sql
+from handlers import faq_drafts, faq_help
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@[!&]?[A-Za-z0-9]+>")
@@ -21,8 +22,8 @@ MAX_ERRORS_SHOWN = 5
 VOTE, PICK = "faq.vote", "faq.pick"
 
 
-async def faq_command(ctx: Ctx, event: CommandInvoked) -> Reply:
-    """/faq <question>; /faq reload and /faq gaps for admins."""
+async def faq_command(ctx: Ctx, event: CommandInvoked) -> Result:
+    """/faq <question>; /faq reload, gaps, drafts and draft … for admins."""
     args = event.args.strip()
     if not args:
         return ctx.reply("faq.usage_hint")
@@ -30,6 +31,9 @@ async def faq_command(ctx: Ctx, event: CommandInvoked) -> Reply:
         if not ctx.is_admin:
             return ctx.admin_only()
         return reload_content(ctx) if args.lower() == "reload" else await show_gaps(ctx)
+    drafts = await faq_drafts.subcommand(ctx, args)
+    if drafts is not None:
+        return drafts
     return await answer_question(ctx, args, ephemeral=True)
 
 
@@ -65,7 +69,7 @@ def _buttons(ctx: Ctx, decision: Decision, ask_id: int) -> tuple[Button, ...]:
         faq = ctx.services.faq
         return tuple(Button(short_label(topic_title(faq, topic, decision.lang)), PICK, f"{ask_id}:{topic}")
                      for topic in decision.suggestions)
-    return ()
+    return (faq_help.offer_button(ctx, ask_id, decision.lang),)
 
 
 def vote_buttons(ctx: Ctx, ask_id: int, topic: str, lang: str) -> tuple[Button, ...]:

@@ -62,10 +62,19 @@ def test_a_valid_file_loads(tmp_path):
     assert entry.id == "trees" and entry.versions["fr"].questions[0] == "Comment planter un arbre ?"
 
 
+def test_a_topic_in_one_language_loads_and_is_flagged(tmp_path):
+    entry = load_file(write(tmp_path, "trees", GOOD.format(id="trees").split("[fr]")[0]))
+    assert entry.missing == ("fr",) and not entry.has("fr")
+    assert entry.version("fr").answer == "Dig a hole."  # served in the language it has
+    french = load_file(write(tmp_path, "arbres", 'id = "arbres"\n\n[fr]' + GOOD.split("[fr]")[1]))
+    assert french.missing == ("en",) and french.version("en").answer == "Creusez un trou."
+
+
 @pytest.mark.parametrize(("text", "line", "words"), [
     (GOOD.format(id="trees").replace('answer = "Dig a hole."', 'answer = "Dig a hole'), 5, "not valid TOML"),
     (GOOD.format(id="other"), 1, "id must be 'trees'"),
-    (GOOD.format(id="trees").split("[fr]")[0], 1, "missing table [fr]"),
+    ('id = "trees"\nverify = "x"\n', 1, "missing table [en] or [fr]"),
+    (GOOD.format(id="trees").split("[fr]")[0].replace('"trees"', '"trees"\nfr = 3'), 2, "[fr] must be a table"),
     (GOOD.format(id="trees").replace('links = []', 'links = ["www.example.org"]'), 13, "must start with"),
     (GOOD.format(id="trees").replace('questions = ["Comment planter un arbre ?", "Où poussent les arbres ?"]',
                                      'questions = ["Comment planter un arbre ?"]'), 10, "at least 2"),

@@ -17,6 +17,7 @@ from bot.core.model import (
     FormSubmitted,
     Member,
     MemberJoined,
+    MessageActionInvoked,
     MessageReceived,
     Reply,
     Result,
@@ -121,6 +122,8 @@ class Dispatcher:
             return await self._gated(ctx, event, event.action, self.routes.buttons, self.routes.admin_buttons)
         if isinstance(event, FormSubmitted):
             return await self._gated(ctx, event, event.form_id, self.routes.forms, self.routes.admin_forms)
+        if isinstance(event, MessageActionInvoked):
+            return await self._message_action(ctx, event)
         raise TypeError(f"unknown event {event!r}")
 
     async def _gated(self, ctx: Ctx, event: ButtonPressed | FormSubmitted, name: str,
@@ -144,6 +147,15 @@ class Dispatcher:
         if len(event.args) > MAX_TEXT:
             return self._too_long(ctx, event.args)
         return await command.handler(ctx, event)
+
+    async def _message_action(self, ctx: Ctx, event: MessageActionInvoked) -> Result:
+        action = self.routes.action(event.action)
+        if action is None:
+            return ctx.reply("errors.stale_button")
+        if action.admin and not ctx.is_admin:
+            log.info("refused admin message action %s for member %s", action.name, ctx.member.id)
+            return ctx.admin_only()
+        return await action.handler(ctx, event)
 
     async def _message(self, ctx: Ctx, event: MessageReceived) -> Result:
         if len(event.text) > MAX_TEXT:

@@ -92,7 +92,31 @@ class FormSubmitted:
     event_id: str | None = None
 
 
-Event = CommandInvoked | MessageReceived | MemberJoined | ButtonPressed | FormSubmitted
+@dataclass(frozen=True)
+class QuotedMessage:
+    """A message someone chose in a chat (its text already plain and sanitised by the door)."""
+
+    text: str
+    author_id: str = ""  # the platform user id of its author ("" when unknown)
+    author_name: str = ""
+    by_bot: bool = False  # written by this bot
+
+
+@dataclass(frozen=True)
+class MessageActionInvoked:
+    """A member picked one of the bot's actions on a message (Slack message shortcut, Discord message
+    context command, the console's `:action N NAME`); `thread_root` is the first message of its thread."""
+
+    actor: Actor
+    action: str
+    message: QuotedMessage
+    thread_root: QuotedMessage | None = None
+    channel: str | None = None
+    is_dm: bool = False
+    event_id: str | None = None
+
+
+Event = CommandInvoked | MessageReceived | MemberJoined | ButtonPressed | FormSubmitted | MessageActionInvoked
 
 
 # ---- what the bot answers --------------------------------------------------------------------

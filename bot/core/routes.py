@@ -32,6 +32,21 @@ class Command:
     admin_usage: str | None = None
 
 
+@dataclass(frozen=True)
+class MessageAction:
+    """An action on a chosen message: a Slack message shortcut, a Discord message context command.
+
+    `name` is its stable id (Slack callback_id, console name); `label` and `description` are message ids
+    (the label must fit Discord's 32 characters in every language); `admin` refuses non-admins.
+    """
+
+    name: str
+    handler: Handler
+    label: str
+    description: str
+    admin: bool = False
+
+
 class DueJob(Protocol):
     """Work the scheduler heartbeat runs: the database says what is due."""
 
@@ -76,6 +91,7 @@ class Routes:
     privacy: tuple[PrivacyPart, ...] = ()  # erase/export steps, run by /mydata and /forget-me
     admin_buttons: frozenset[str] = frozenset()  # actions the dispatcher refuses to non-admins
     admin_forms: frozenset[str] = frozenset()  # form ids the dispatcher refuses to non-admins
+    actions: tuple[MessageAction, ...] = ()  # actions on a chosen message
 
     def __post_init__(self) -> None:
         undeclared = (self.admin_buttons - self.buttons.keys()) | (self.admin_forms - self.forms.keys())
@@ -86,6 +102,9 @@ class Routes:
         name = name.lower().lstrip("/")
         return next((c for c in self.commands if name == c.name or name in c.aliases), None)
 
+    def action(self, name: str) -> MessageAction | None:
+        return next((a for a in self.actions if a.name == name), None)
+
 
 def merge(*parts: Routes) -> Routes:
     """Combine feature routes; a name or action defined twice is a programming error."""
@@ -94,6 +113,9 @@ def merge(*parts: Routes) -> Routes:
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
         raise ValueError(f"commands defined twice: {sorted(duplicates)}")
+    actions = tuple(a for p in parts for a in p.actions)
+    if len({a.name for a in actions}) != len(actions):
+        raise ValueError(f"message actions defined twice: {sorted(a.name for a in actions)}")
     buttons: dict[str, Handler] = {}
     forms: dict[str, Handler] = {}
     for part in parts:
@@ -109,6 +131,7 @@ def merge(*parts: Routes) -> Routes:
         privacy=tuple(x for p in parts for x in p.privacy),
         admin_buttons=frozenset().union(*(p.admin_buttons for p in parts)),
         admin_forms=frozenset().union(*(p.admin_forms for p in parts)),
+        actions=actions,
     )
 
 

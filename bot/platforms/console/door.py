@@ -29,10 +29,11 @@ from bot.core.model import (
     Reply,
     Result,
 )
-from bot.core.text import plain
+from bot.core.text import inert, plain
 from bot.platforms.console.files import save_attachment
 from bot.platforms.console.forms import AnswerError, FormFilling
 from bot.platforms.console.render import render_field, render_form_title, render_reply
+from bot.platforms.console.transcript import Transcript
 from bot.store import members as member_sql
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class ConsoleDoor:
         self.seq = 0
         self.form: FormFilling | None = None
         self.locales: dict[str, str] = {}
+        self.transcript = Transcript()
         app.services.outbox.register(ConsoleMessenger(self))
 
     # ---- output ---------------------------------------------------------------------------
@@ -90,6 +92,7 @@ class ConsoleDoor:
     def show(self, where: str, reply: Reply, visible_to: Iterable[str] | None) -> None:
         for line in render_reply(where, reply):
             self.say(line)
+        self.transcript.add(where, "", plain(reply.text))
         if reply.file is not None:
             self.say("  " + self.saved_file_line(reply.file))
         if reply.buttons:
@@ -160,6 +163,7 @@ class ConsoleDoor:
             name, _, args = line[1:].partition(" ")
             await self.dispatch(CommandInvoked(self.actor(), name.lower(), args.strip()))
         else:
+            self.transcript.add(f"DM {self.user}", self.user, line)
             await self.dispatch(MessageReceived(self.actor(), line))
 
     async def dispatch(self, event: Event) -> None:
@@ -223,13 +227,33 @@ class ConsoleDoor:
         args = rest.split()
         handler = {
             "as": self.meta_as, "join": self.meta_join, "admin": self.meta_admin, "click": self.meta_click,
-            "advance": self.meta_advance, "now": self.meta_now,
+            "advance": self.meta_advance, "now": self.meta_now, "messages": self.meta_messages,
+            "reply": lambda _: self.meta_reply(rest), "action": self.meta_action,
         }.get(verb.lower())
         if handler is None:
             self.say("[console] meta commands: :as NAME, :join NAME [en|fr], :admin NAME, :click N, "
-                     ":advance 3d4h, :now")
+                     ":advance 3d4h, :now, :messages, :reply N TEXT, :action N NAME")
             return
         await handler(args)
+
+    async def meta_messages(self, args: list[str]) -> None:
+        shown = self.transcript.recent()
+        self.say("[console] " + ("\n  ".join(m.line() for m in shown) if shown else "no messages yet"))
+
+    async def meta_reply(self, rest: str) -> None:
+        number, _, text = rest.strip().partition(" ")
+        shown = self.transcript.reply(int(number), self.user, inert(text).strip()) if (
+            number.isdigit() and text.strip()) else None
+        self.say(f"[console] {shown.line()}" if shown else "[console] usage: :reply N TEXT (N from :messages)")
+
+    async def meta_action(self, args: list[str]) -> None:
+        names = ", ".join(a.name for a in self.app.routes.actions)
+        event = self.transcript.action(self.actor(), int(args[0]), args[1]) if (
+            len(args) == 2 and args[0].isdigit()) else None
+        if event is None:
+            self.say(f"[console] usage: :action N NAME (N from :messages; NAME one of {names})")
+            return
+        await self.dispatch(event)
 
     async def meta_as(self, args: list[str]) -> None:
         if not args:

@@ -66,6 +66,8 @@ class FormFilling:
         spec = self.current()
         assert spec is not None
         value = parse_answer(spec, text)
+        if value is None and spec.initial:  # Enter keeps the value shown, as a prefilled modal field would
+            value = parse_answer(spec, spec.initial)
         if value is None and spec.required:
             raise AnswerError("console.form_missing")
         self.values[spec.name] = value

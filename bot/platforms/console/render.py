@@ -21,6 +21,8 @@ def render_form_title(where: str, form: Form) -> str:
 def render_field(field: Field, skip_hint: str, required_hint: str) -> list[str]:
     hint = required_hint if field.required else skip_hint
     lines = [f"  {field.label} {hint}"]
+    if field.initial and field.kind in (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT):
+        lines.append("    = " + " | ".join(field.initial.split("\n")))
     if field.kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE):
         lines.append("    " + "  ".join(f"[{i}] {o.label}" for i, o in enumerate(field.options, 1)))
     return lines

@@ -2,7 +2,8 @@
 
 A file `<topic-id>.toml` holds `id` (equal to the file name), an optional `verify` note for
 maintainers, and one table per language (`[en]`, `[fr]`) with `questions` (at least two phrasings),
-`answer`, `tags` and `links`. A malformed file is reported with its name and line.
+`answer`, `tags` and `links`; a topic with one language only is served in it (with a note) and flagged.
+A malformed file is reported with its name and line.
 """
 
 from __future__ import annotations
@@ -44,7 +45,16 @@ class Entry:
     source: str = ""
 
     def version(self, lang: str) -> Version:
-        return self.versions.get(lang) or self.versions["en"]
+        """The topic in `lang`, else in the language it has (a topic may have one language only)."""
+        return self.versions.get(lang) or self.versions.get("en") or next(iter(self.versions.values()))
+
+    def has(self, lang: str) -> bool:
+        return lang in self.versions
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Languages this topic has no version in (flagged to admins; answered in the other with a note)."""
+        return tuple(lang for lang in LANGS if lang not in self.versions)
 
 
 class ContentError(ValueError):
@@ -78,11 +88,16 @@ def load_file(path: Path) -> Entry:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(name, 1, f"cannot read the file ({exc})") from exc
+    return parse_text(name, path.stem, text)
+
+
+def parse_text(name: str, stem: str, text: str) -> Entry:
+    """Validate a topic given as TOML text (a file's, or a draft's before it is published)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(name, _error_line(exc, text), f"not valid TOML: {exc}") from exc
-    return _entry(name, path.stem, text, data)
+    return _entry(name, stem, text, data)
 
 
 def _error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
@@ -111,13 +126,15 @@ def _entry(name: str, stem: str, text: str, data: dict[str, Any]) -> Entry:
     verify = data.get("verify", "")
     if not isinstance(verify, str):
         raise fail(None, "verify", "verify must be text")
-    versions = {lang: _version(data.get(lang), lang, fail) for lang in LANGS}
+    if not any(lang in data for lang in LANGS):
+        raise fail(None, None, f"missing table [{LANGS[0]}] or [{LANGS[1]}] (a topic needs at least one language)")
+    versions = {lang: _version(data[lang], lang, fail) for lang in LANGS if lang in data}
     return Entry(stem, versions, verify.strip(), name)
 
 
 def _version(table: Any, lang: str, fail: Any) -> Version:
     if not isinstance(table, dict):
-        raise fail(None, None, f"missing table [{lang}] (every topic needs English and French)")
+        raise fail(None, lang, f"[{lang}] must be a table")
     unknown = sorted(set(table) - LANG_KEYS)
     if unknown:
         raise fail(lang, unknown[0], f"unknown key {unknown[0]!r} in [{lang}]; expected {sorted(LANG_KEYS)}")

@@ -16,6 +16,7 @@ ANSWER_THRESHOLD = 0.50  # confidence at or above: answer with the top topic
 SUGGEST_THRESHOLD = 0.30  # at or above (and below ANSWER): "did you mean" with up to 3 topics
 MAX_SUGGESTIONS = 3
 SUGGEST_RELATIVE = 0.45  # a suggestion's score must reach this share of the best score
+DATABASE = "database"  # Entry.source of a topic published into the database
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class FaqService:
         self.directory = Path(directory) if directory else DEFAULT_DIR
         self.thresholds = thresholds or Thresholds()
         self._kb: KnowledgeBase | None = None
+        self._extra: dict[str, Entry] = {}  # topics published into the database (content folder read-only)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -80,7 +82,7 @@ class FaqService:
             entries, errors = load_dir(self.directory)
             for error in errors:
                 log.error("FAQ content rejected: %s", error)
-            self._kb = KnowledgeBase.build(entries, errors)
+            self._kb = KnowledgeBase.build(self._with_extra(entries), errors)
             log.info("FAQ loaded: %d topics from %s", len(entries), self.directory)
         return self._kb
 
@@ -95,9 +97,20 @@ class FaqService:
             for error in errors:
                 log.warning("FAQ reload refused: %s", error)
             return ReloadResult(False, len(self.kb.entries), tuple(errors))
-        self._kb = KnowledgeBase.build(entries)
-        log.info("FAQ reloaded: %d topics", len(entries))
-        return ReloadResult(True, len(entries), ())
+        self._kb = KnowledgeBase.build(self._with_extra(entries))
+        log.info("FAQ reloaded: %d topics", len(self._kb.entries))
+        return ReloadResult(True, len(self._kb.entries), ())
+
+    def set_extra(self, entries: list[Entry]) -> None:
+        """Serve these topics beside the folder's (a file of the same id wins); rebuilds the index at once."""
+        self._extra = {e.id: e for e in entries}
+        if self._kb is not None:
+            self._kb = KnowledgeBase.build(self._with_extra(list(self._kb.entries.values())), self._kb.errors)
+
+    def _with_extra(self, entries: list[Entry]) -> list[Entry]:
+        on_disk = [e for e in entries if e.source != DATABASE]
+        ids = {e.id for e in on_disk}
+        return on_disk + [e for topic, e in self._extra.items() if topic not in ids]
 
     def entry(self, topic_id: str) -> Entry | None:
         return self.kb.entries.get(topic_id)

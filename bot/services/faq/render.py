@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.i18n import Catalogs
+from bot.core.values.places import language_name
 from bot.services.faq.engine import Decision, FaqService
 
 LABEL_LIMIT = 75  # Slack button labels hold 75 characters, Discord 80
@@ -24,9 +25,13 @@ def answer_text(catalogs: Catalogs, service: FaqService, topic_id: str, lang: st
     if entry is None:
         return catalogs.t(lang, "faq.topic_gone")
     version = entry.version(lang)
+    answer = version.answer
+    if not entry.has(lang):  # a topic published in one language so far: say so in one line
+        served = next(code for code, v in entry.versions.items() if v is version)
+        answer = catalogs.t(lang, "faq.only_in", language=language_name(served, lang)) + "\n" + answer
     if version.links:
-        return catalogs.t(lang, "faq.answer_links", answer=version.answer, links="  ".join(version.links))
-    return catalogs.t(lang, "faq.answer", answer=version.answer)
+        return catalogs.t(lang, "faq.answer_links", answer=answer, links="  ".join(version.links))
+    return catalogs.t(lang, "faq.answer", answer=answer)
 
 
 def decision_text(catalogs: Catalogs, service: FaqService, decision: Decision, help_channel: str) -> str:

@@ -1,0 +1,79 @@
+"""When the FAQ has no answer: a button to ask the people of the help channel (BOT_HELP_CHANNEL).
+
+The question is posted there through the outbox, in the question's language, as a message whose thread
+people answer in; the asker is mentioned only if they chose "Mention me". The post carries a random code
+(Q-7K2F) so that an admin saving an answer from that thread as an FAQ draft can tell the asker later.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.context import Ctx
+from bot.core.ids import parse_id
+from bot.core.model import Button, ButtonPressed, Destination, Reply
+from bot.core.text import mention
+from bot.store import faq as faq_sql
+from bot.store import faq_drafts as sql
+
+log = logging.getLogger(__name__)
+OFFER, POST = "faq.help", "faq.help.post"
+MENTION, ANONYMOUS = "m", "a"
+
+
+def offer_button(ctx: Ctx, ask_id: int, lang: str) -> Button:
+    """The button under a "no answer" reply."""
+    return Button(ctx.services.catalogs.t(lang, "faq_drafts.help.offer", channel=ctx.services.settings.help_channel),
+                  OFFER, str(ask_id))
+
+
+async def own_unanswered_ask(ctx: Ctx, raw: str) -> faq_sql.Ask | None:
+    """The presser's own question that the FAQ could not answer (whatever a crafted value says)."""
+    ask_id = parse_id(raw)
+    if ask_id is None:
+        return None
+    async with ctx.services.store.transaction() as db:
+        ask = await faq_sql.get_ask(db, ask_id)
+    if ask is None or ask.member_id != ctx.member.id or ask.decision != "none":
+        return None
+    return ask
+
+
+async def on_offer(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """"Ask the help channel": ask whether to mention them."""
+    ask = await own_unanswered_ask(ctx, event.value)
+    if ask is None:
+        return ctx.reply("errors.stale_button")
+    channel = ctx.services.settings.help_channel
+    buttons = (Button(ctx.t("faq_drafts.help.mention_me"), POST, f"{ask.id}:{MENTION}", "primary"),
+               Button(ctx.t("faq_drafts.help.anonymous"), POST, f"{ask.id}:{ANONYMOUS}"))
+    return ctx.reply("faq_drafts.help.how", channel=channel, question=ask.question[:300], buttons=buttons)
+
+
+async def on_post(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Post the question in the help channel (once per question), mentioning the asker only if they agreed."""
+    raw, _, how = event.value.partition(":")
+    ask = await own_unanswered_ask(ctx, raw)
+    if ask is None or how not in (MENTION, ANONYMOUS):
+        return ctx.reply("errors.stale_button")
+    channel = ctx.services.settings.help_channel
+    async with ctx.services.store.transaction() as db:
+        existing = await sql.help_post_for_ask(db, ask.id)
+        if existing is not None:
+            return ctx.reply("faq_drafts.help.already", channel=channel, code=existing.code)
+        post = await sql.add_help_post(db, member_id=ctx.member.id, ask_id=ask.id, question=ask.question,
+                                       lang=ask.lang, mention=how == MENTION, now=ctx.now)
+        text = channel_text(ctx, post.code, ask.question, ask.lang, how == MENTION)
+        dest = Destination.channel(ctx.member.platform, channel)
+        await ctx.services.outbox.enqueue(db, f"faq.help:{post.id}", dest, Reply(text), private=how == ANONYMOUS)
+    log.info("faq ask %d posted to the help channel (%s)", ask.id, "named" if how == MENTION else "anonymous")
+    key = "faq_drafts.help.posted_named" if how == MENTION else "faq_drafts.help.posted_anonymous"
+    return ctx.reply(key, channel=channel, code=post.code)
+
+
+def channel_text(ctx: Ctx, code: str, question: str, lang: str, named: bool) -> str:
+    t = ctx.services.catalogs.t
+    if named:
+        who = mention(ctx.member.user_id, ctx.member.display_name)
+        return t(lang, "faq_drafts.help.post_named", who=who, code=code, question=question)
+    return t(lang, "faq_drafts.help.post_anonymous", code=code, question=question)

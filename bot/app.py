@@ -12,6 +12,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.i18n import Catalogs
 from bot.core.routes import Routes
 from bot.platforms.http import WebServer
+from bot.platforms.http import calendar as calendar_routes
 from bot.scheduler import Heartbeat
 from bot.services.container import Services
 from bot.services.faq import FaqService
@@ -68,6 +69,7 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None,
         chosen = routes or all_routes()
         dispatcher = Dispatcher(services, chosen, StoreDirectory(store))
         app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs), WebServer())
+        calendar_routes.register(app.web, services)  # served whenever the HTTP server listens
         await services.outbox.recover()
         webhook = feedback_webhook(services)
         try:

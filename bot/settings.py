@@ -187,6 +187,7 @@ class Settings:
     feedback_webhook_secret: str = ""
     http_host: str = "127.0.0.1"
     http_port: int | None = None  # None: no HTTP server of its own (Slack HTTP mode may still start one)
+    public_url: str = ""  # where members reach the HTTP server (calendar links); "" = not published
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
@@ -236,6 +237,7 @@ class Settings:
             **_feedback(env),
             http_host=env.get("BOT_HTTP_HOST", "").strip() or "127.0.0.1",
             http_port=_int(env, "BOT_HTTP_PORT", -1) if env.get("BOT_HTTP_PORT", "").strip() else None,
+            public_url=env.get("BOT_PUBLIC_URL", "").strip(),
         )
 
     @property

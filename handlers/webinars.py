@@ -14,6 +14,7 @@ from bot.core.context import Ctx, UserError
 from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, CommandInvoked, Form, Reply
 from bot.core.routes import Command, Routes
+from bot.services import calendar_feeds
 from bot.services import webinar_notify as notify
 from bot.services.webinars import last_started, next_start, parse_inline, parse_link, parse_offsets
 from bot.store import webinars as sql
@@ -167,6 +168,15 @@ async def rsvp_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
     return Reply(text + "\n" + reminders_status(ctx, chosen).text, ephemeral=True)
 
 
+async def calendar(ctx: Ctx, rest: str) -> Reply:
+    """The member's private calendar feed link (made once), and the community's."""
+    url = await calendar_feeds.member_link(ctx.services, ctx.member)
+    if url is None:
+        return ctx.reply("webinars.calendar_unpublished")
+    community = calendar_feeds.public_url(ctx.services, "/webinars.ics")
+    return Reply(ctx.t("webinars.calendar_link", url=url, community_url=community), ephemeral=True)
+
+
 SUBCOMMANDS: dict[str, Sub] = {
     "create": create, "new": create, "creer": create, "créer": create,
     "list": list_upcoming, "liste": list_upcoming,
@@ -175,6 +185,7 @@ SUBCOMMANDS: dict[str, Sub] = {
     "cancel": cancel, "annuler": cancel,
     "reminders": reminders, "rappels": reminders,
     "recording": recording, "enregistrement": recording,
+    "calendar": calendar, "calendrier": calendar, "agenda": calendar,
 }
 
 ROUTES = Routes(

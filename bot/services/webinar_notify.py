@@ -21,7 +21,7 @@ from bot.core.clock import to_iso
 from bot.core.i18n import fmt_datetime, locale_of
 from bot.core.model import Attachment, Button, Destination, Member, Reply
 from bot.core.text import Safe, timestamp
-from bot.services import webinar_ics
+from bot.services import calendar_feeds, webinar_ics
 from bot.services.container import Services
 from bot.services.webinars import LATE_GRACE, Due, Webinar, describe_repeat, due_events, interval_of, next_due
 from bot.store import webinars as sql
@@ -125,9 +125,12 @@ async def announce(services: Services, db: Connection, webinar: Webinar) -> None
     start = webinar.spec.start
     tz = webinar.spec.timezone
 
+    feed = calendar_feeds.public_url(services, "/webinars.ics")
+
     def text(lc: str) -> str:
-        return services.catalogs.t(lc, "webinars.announce", id=webinar.id,
+        body = services.catalogs.t(lc, "webinars.announce", id=webinar.id,
                                    details=details(services, webinar, lc, tz, start))
+        return body + "\n" + services.catalogs.t(lc, "webinars.announce_feed", url=feed) if feed else body
 
     await post_channel(services, db, f"webinar:{webinar.id}:announce", webinar, text, buttons=True, file=True)
 

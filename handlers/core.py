@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.core import values
+from bot.core import usage, values
 from bot.core.context import Ctx
-from bot.core.i18n import SUPPORTED
+from bot.core.i18n import SUPPORTED, normalise_locale
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Reply
-from bot.core.routes import Command, Routes
+from bot.core.routes import Command, Kind, Opt, Routes
 from bot.services.housekeeping import Housekeeping
 from bot.store import members as member_sql
 
@@ -18,8 +18,7 @@ async def show_help(ctx: Ctx, event: CommandInvoked) -> Reply:
     lines = [ctx.t("help.title", community=ctx.services.settings.community_name)]
     for command in ctx.routes.commands:
         if not command.admin:
-            usage = ctx.t(command.usage) if command.usage else f"/{command.name}"
-            lines.append(f"• {usage} — {ctx.t(command.summary)}")
+            lines.append(f"• {command_usage(ctx, command)} — {ctx.t(command.summary)}")
     if ctx.is_admin:
         lines += admin_help(ctx)
     lines.append(ctx.t("help.footer", channel=ctx.services.settings.help_channel))
@@ -31,11 +30,27 @@ def admin_help(ctx: Ctx) -> list[str]:
     lines = [ctx.t("help.for_admins")]
     for command in ctx.routes.commands:
         if command.admin:
-            usage = ctx.t(command.usage) if command.usage else f"/{command.name}"
-            lines.append(f"• {usage} — {ctx.t(command.summary)}")
+            lines.append(f"• {command_usage(ctx, command)} — {ctx.t(command.summary)}")
+        elif any(sub.admin for sub in command.subs):
+            lines.append(f"• {usage.usage(command, names_locale(ctx), admin=True)}")
         elif command.admin_usage:
             lines.append(f"• {ctx.t(command.admin_usage)}")
     return lines
+
+
+def names_locale(ctx: Ctx) -> str:
+    """The language whose command names the member can type: Discord shows each command under the name of
+    the client's language, whatever the member chose; the console and Slack take every name."""
+    if ctx.actor.platform == "discord":
+        return normalise_locale(ctx.actor.platform_locale) or "en"
+    return ctx.locale
+
+
+def command_usage(ctx: Ctx, command: Command) -> str:
+    """A command's usage in the reader's language: generated from its declaration, else its usage message."""
+    if usage.declared(command):
+        return usage.usage(command, names_locale(ctx))
+    return ctx.t(command.usage) if command.usage else f"/{command.name_in(names_locale(ctx))}"
 
 
 def language_buttons() -> tuple[Button, ...]:
@@ -72,8 +87,10 @@ async def _set_language(ctx: Ctx, choice: str) -> Reply:
 
 ROUTES = Routes(
     commands=(
-        Command("help", show_help, "help.summary", aliases=("aide",)),
-        Command("language", set_language_command, "language.summary", "language.usage", aliases=("langue",)),
+        Command("help", show_help, "help.summary", names={"fr": "aide"}),
+        Command("language", set_language_command, "language.summary", "language.usage", names={"fr": "langue"},
+                options=(Opt("language", "language.option", Kind.CHOICE, choices=SUPPORTED, vocabulary="language",
+                             invalid="language.unknown", names={"fr": "langue"}),)),
     ),
     buttons={"language.set": set_language_button},
     jobs=(Housekeeping(),),

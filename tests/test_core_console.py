@@ -19,12 +19,13 @@ async def test_help_then_language_then_help_in_french(console: ConsoleFactory) -
     async with console(user="ana") as session:
         english = await session.send("/help")
         assert "[DM ana] Here is what I can do" in english
-        assert "/language en|fr — choose the language" in english
+        assert "/language [en|fr] — choose the language" in english
         switched = await session.send("/language fr")
         assert "je vous parlerai désormais en français" in switched
         french = await session.send("/help")
         assert "Voici ce que je peux faire" in french
-        assert "choisir la langue que j'utilise avec vous" in french
+        assert "• /langue [en|fr] — choisir la langue que j'utilise avec vous" in french
+        assert "• /aide — afficher" in french  # the French names, generated from the declarations
         assert "Here is" not in french
 
 

@@ -46,7 +46,7 @@ async def test_every_command_of_every_feature_answers_through_slack(settings: Se
     """Route-driven: each command and alias in handlers.all_routes() gets an answer (message or modal)."""
     from handlers import all_routes
 
-    names = [n for c in all_routes().commands for n in (c.name, *c.aliases)]
+    names = [n for c in all_routes().commands for n in c.all_names()]
     async with slack_rig(settings, clock, "http") as rig:
         for index, name in enumerate(names, 1):
             await rig.side.command(p.command(rig.slack, name))

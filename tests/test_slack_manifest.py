@@ -53,7 +53,7 @@ def test_http_mode_manifest_sends_everything_to_the_url() -> None:
 def test_manifest_commands_are_every_route_name_and_alias() -> None:
     text = MANIFEST.read_text(encoding="utf-8")
     routes = all_routes()
-    names = {"/" + n for c in routes.commands for n in (c.name, *c.aliases, *EXTRA_ALIASES.get(c.name, ()))}
+    names = {"/" + n for c in routes.commands for n in (*c.all_names(), *EXTRA_ALIASES.get(c.name, ()))}
     assert set(section(text, "slash_commands")) == names
     assert len(names) <= 50  # Slack's limit of slash commands per app
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.context import Ctx, UserError
 from bot.core.i18n import resolve_locale
+from bot.core.invocation import bind, locate
 from bot.core.model import (
     Actor,
     ButtonPressed,
@@ -146,7 +147,12 @@ class Dispatcher:
             return ctx.admin_only()
         if len(event.args) > MAX_TEXT:
             return self._too_long(ctx, event.args)
-        return await command.handler(ctx, event)
+        target = locate(command, event)
+        if target.sub is not None and target.sub.admin and not ctx.is_admin:
+            log.info("refused admin subcommand /%s %s for member %s", command.name, target.sub.name, ctx.member.id)
+            return ctx.admin_only()
+        handler, ctx.event = bind(command, target, event, ctx)
+        return await handler(ctx, ctx.event)
 
     async def _message_action(self, ctx: Ctx, event: MessageActionInvoked) -> Result:
         action = self.routes.action(event.action)

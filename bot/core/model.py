@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import enum
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -44,12 +45,21 @@ class Member:
 
 @dataclass(frozen=True)
 class CommandInvoked:
+    """A slash command. Text doors give `args`; Discord gives the subcommand `path` and raw `options`.
+
+    The dispatcher hands the handler a copy with `path` (English names), `values` (options converted to
+    their declared types) and `args` (the text after the subcommand's name) filled in.
+    """
+
     actor: Actor
     name: str
     args: str = ""
     channel: str | None = None
     is_dm: bool = True
     event_id: str | None = None  # the platform's id of this delivery: the dispatcher handles it once
+    path: tuple[str, ...] = ()
+    options: Mapping[str, str | int | float | bool] | None = None
+    values: Mapping[str, str | int | bool | datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

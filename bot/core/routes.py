@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.core.model import Member, Result
+from bot.core.commands import Handler, Kind, Opt, Sub, check_options, find_sub
+from bot.core.model import Member
 
 if TYPE_CHECKING:
-    from bot.core.context import Ctx
     from bot.services.container import Services
     from bot.store.db import Connection
 
-Handler = Callable[["Ctx", Any], Awaitable[Result]]
+__all__ = ["Command", "DueJob", "Handler", "Kind", "Opt", "PrivacyPart", "Routes", "Sub", "merge"]
 
 
 @dataclass(frozen=True)
 class Command:
     """A slash command. `summary` and `usage` are message ids; `admin` refuses non-admins.
 
-    `admin_usage` (a message id) lists the subcommands only admins may use, for their /help."""
+    `admin_usage` (a message id) lists the subcommands only admins may use, for their /help (commands
+    without declared subcommands).
+
+    Declared commands (bot/core/commands.py) give `names` per language, typed `options` for the bare
+    command, and `subs`: a typed word naming a subcommand runs its handler with the options read (see
+    bot/core/invocation.py); other text goes to `handler` as typed. `default` is how Discord, which cannot
+    call a command that has subcommands bare, reaches `handler` (a subcommand whose handler is ignored).
+    """
 
     name: str
     handler: Handler
@@ -30,6 +37,25 @@ class Command:
     admin: bool = False
     aliases: tuple[str, ...] = ()
     admin_usage: str | None = None
+    names: Mapping[str, str] = field(default_factory=dict)
+    options: tuple[Opt, ...] = ()
+    subs: tuple[Sub, ...] = ()
+    default: Sub | None = None
+
+    def __post_init__(self) -> None:
+        check_options(self.name, self.options)
+        if self.subs and self.options:
+            raise ValueError(f"/{self.name}: options of the bare command go on `default` when it has subcommands")
+
+    def name_in(self, locale: str) -> str:
+        return self.names.get(locale, self.name)
+
+    def all_names(self) -> tuple[str, ...]:
+        """Every name the command answers to: English, each language's, the aliases."""
+        return tuple(dict.fromkeys((self.name, *self.names.values(), *self.aliases)))
+
+    def sub(self, word: str) -> Sub | None:
+        return find_sub(self.subs, word)
 
 
 @dataclass(frozen=True)
@@ -100,7 +126,7 @@ class Routes:
 
     def command(self, name: str) -> Command | None:
         name = name.lower().lstrip("/")
-        return next((c for c in self.commands if name == c.name or name in c.aliases), None)
+        return next((c for c in self.commands if name in c.all_names()), None)
 
     def action(self, name: str) -> MessageAction | None:
         return next((a for a in self.actions if a.name == name), None)
@@ -109,7 +135,7 @@ class Routes:
 def merge(*parts: Routes) -> Routes:
     """Combine feature routes; a name or action defined twice is a programming error."""
     commands = tuple(c for p in parts for c in p.commands)
-    names = [n for c in commands for n in (c.name, *c.aliases)]
+    names = [n for c in commands for n in c.all_names()]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
         raise ValueError(f"commands defined twice: {sorted(duplicates)}")

@@ -56,7 +56,7 @@ def slash_commands(routes: Routes) -> dict[str, str]:
     """'/name' -> route command name, for every command, alias and Slack-only alias."""
     names: dict[str, str] = {}
     for command in routes.commands:
-        for name in (command.name, *command.aliases, *EXTRA_ALIASES.get(command.name, ())):
+        for name in (*command.all_names(), *EXTRA_ALIASES.get(command.name, ())):
             names["/" + name.lower()] = command.name
     return names
 

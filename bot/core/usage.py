@@ -1,0 +1,27 @@
+"""Usage lines generated from command declarations, in the reader's language (for /help and the manifest)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.commands import option_usage, sub_usage
+
+if TYPE_CHECKING:
+    from bot.core.routes import Command
+
+
+def declared(command: Command) -> bool:
+    """Whether the command declares subcommands or options (else its `usage` message is shown)."""
+    return bool(command.subs or command.options or command.default)
+
+
+def usage(command: Command, locale: str, admin: bool = False) -> str:
+    """`/name sub <option> | sub [option]` in `locale`: the member's subcommands, or only the admin ones."""
+    subs = [s for s in command.subs if s.admin == admin]
+    parts = [sub_usage(s, locale) for s in subs]
+    bare = command.default.options if command.default else command.options
+    if not admin and bare:
+        parts.insert(0, " ".join(option_usage(o, locale) for o in bare))
+    head = "/" + command.name_in(locale)
+    return f"{head} {' | '.join(parts)}" if parts else head
+

@@ -26,7 +26,7 @@ async def test_community_bot_discord_answers_and_stops_cleanly(tmp_path):
     try:
         await fake.connected()
         answer = await fake.interact(p.slash(p.user("900000000000006001", "Ana"), "help", locale="fr"))
-        assert answer["type"] == 4 and "/aide" not in answer["data"]["content"]
+        assert answer["type"] == 4 and "• /aide — " in answer["data"]["content"]  # the French client's name
         assert answer["data"]["content"].startswith("Voici")
         newcomer = p.user("900000000000006002", "Chidi")
         assert await fake.member_joins(newcomer)  # welcomed by DM through the outbox, on the next heartbeat

@@ -35,12 +35,13 @@ class App:
     web: WebServer  # the process's one HTTP server: routes are added by whoever serves something
 
 
-def build_services(*, settings: Settings, store: AnyStore, clock: Clock) -> Services:
+def build_services(*, settings: Settings, store: AnyStore, clock: Clock, load_faq: bool = True) -> Services:
     policy = OutboxPolicy(max_attempts=settings.outbox_max_attempts,
                           base_delay=float(settings.outbox_base_delay_seconds),
                           concurrency=settings.outbox_concurrency)
     faq = FaqService(settings.faq_dir or None)
-    faq.load()  # now, so a malformed file is logged at start rather than at the first question
+    if load_faq:
+        faq.load()  # now, so a malformed file is logged at start rather than at the first question
     return Services(settings=settings, store=store, clock=clock, catalogs=Catalogs(),
                     outbox=Outbox(store, clock, policy), faq=faq)
 

@@ -120,6 +120,27 @@ def _peers(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def _weekly(env: Mapping[str, str], keys: tuple[str, str], weekday: str, time_of_day: str) -> tuple[int, str]:
+    """A weekly moment from a day-name variable and an HH:MM variable: (weekday index, "HH:MM")."""
+    day_key, time_key = keys
+    day = env.get(day_key, "").strip().lower() or weekday
+    if day not in WEEKDAYS:
+        raise SettingsError(f"{day_key} must be a day name such as monday, got {day!r}")
+    raw = env.get(time_key, "").strip() or time_of_day
+    hour, _, minute = raw.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise SettingsError(f"{time_key} must be HH:MM, got {raw!r}")
+    return WEEKDAYS.index(day), f"{int(hour):02d}:{int(minute):02d}"
+
+
+def _desk(env: Mapping[str, str]) -> dict[str, Any]:
+    """The coordination desk (issue 21): the weekly digest and the dashboard's secret."""
+    weekday, time_of_day = _weekly(env, ("BOT_DIGEST_WEEKDAY", "BOT_DIGEST_TIME"), "monday", "08:00")
+    return {"digest_channel": env.get("BOT_DIGEST_CHANNEL", "").strip().lstrip("#") or "coordination",
+            "digest_weekday": weekday, "digest_time": time_of_day,
+            "dashboard_secret": env.get("BOT_DASHBOARD_SECRET", "").strip()}
+
+
 class _FeedbackSettings(TypedDict):
     feedback_channel: str
     feedback_webhook_url: str
@@ -188,6 +209,10 @@ class Settings:
     http_host: str = "127.0.0.1"
     http_port: int | None = None  # None: no HTTP server of its own (Slack HTTP mode may still start one)
     public_url: str = ""  # where members reach the HTTP server (calendar links); "" = not published
+    digest_channel: str = "coordination"
+    digest_weekday: int = 0  # Monday
+    digest_time: str = "08:00"
+    dashboard_secret: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
@@ -235,6 +260,7 @@ class Settings:
             welcome_followups=_followups(env.get("BOT_WELCOME_FOLLOWUPS", "faq-tip:3,meet-a-peer:10")),
             **_peers(env),
             **_feedback(env),
+            **_desk(env),
             http_host=env.get("BOT_HTTP_HOST", "").strip() or "127.0.0.1",
             http_port=_int(env, "BOT_HTTP_PORT", -1) if env.get("BOT_HTTP_PORT", "").strip() else None,
             public_url=env.get("BOT_PUBLIC_URL", "").strip(),

@@ -1,11 +1,11 @@
 """Every feature's routes, listed explicitly."""
 
 from bot.core.routes import Routes, merge
-from handlers import core, faq, faq_drafts, feedback, message_actions, peers, privacy, profile, webinars, welcome
+from handlers import core, digest, faq, faq_drafts, feedback, message_actions, peers, privacy, profile, webinars, welcome
 
 
 def all_routes() -> Routes:
     # faq last: its message route answers every DM and mention the other features leave alone
     return merge(core.ROUTES, webinars.ROUTES, welcome.ROUTES, profile.ROUTES, privacy.ROUTES, peers.ROUTES,
-                 feedback.ROUTES, faq.ROUTES, faq_drafts.ROUTES,
+                 feedback.ROUTES, digest.ROUTES, faq.ROUTES, faq_drafts.ROUTES,
                  message_actions.ROUTES)

@@ -1,0 +1,91 @@
+"""The weekly digest's schedule: a due job posting to BOT_DIGEST_CHANNEL once per weekly slot.
+
+A slot is BOT_DIGEST_WEEKDAY at BOT_DIGEST_TIME in BOT_TIMEZONE. The last slot posted is kept in the kv table
+in the same transaction as the outbox rows, whose keys name the slot: a restart, a second process or a
+heartbeat that runs late posts each week once. After a long stop, only the latest missed slot is posted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from bot.core.clock import from_iso, to_iso
+from bot.core.i18n import zone
+from bot.core.model import Attachment, Destination, Reply
+from bot.services.digest import Digest, collect
+from bot.services.digest_charts import Chart, ChartMaker
+from bot.services.digest_text import DigestWriter
+from bot.store import members as member_sql
+
+if TYPE_CHECKING:
+    from bot.services.container import Services
+
+log = logging.getLogger(__name__)
+LAST_SLOT_KEY = "digest.last_slot"
+WEEK = timedelta(days=7)
+
+
+def latest_slot(services: Services, now: datetime) -> datetime:
+    """The most recent weekly slot at or before `now` (wall-clock time in the community's zone)."""
+    settings = services.settings
+    tz = zone(settings.community_timezone)
+    local = now.astimezone(tz)
+    hour, minute = (int(x) for x in settings.digest_time.split(":"))
+    day = local.date() - timedelta(days=(local.weekday() - settings.digest_weekday) % 7)
+    slot = datetime.combine(day, time(hour, minute), tz)
+    if slot > now:
+        slot = datetime.combine(day - WEEK, time(hour, minute), tz)
+    return slot.astimezone(now.tzinfo)
+
+
+def slot_after(services: Services, slot: datetime) -> datetime:
+    """The next week's slot, on the same wall-clock time (so a DST change keeps 08:00 at 08:00)."""
+    tz = zone(services.settings.community_timezone)
+    local = slot.astimezone(tz)
+    return datetime.combine(local.date() + WEEK, local.time().replace(tzinfo=None), tz).astimezone(slot.tzinfo)
+
+
+def render(services: Services, digest: Digest, locale: str, names: bool) -> tuple[DigestWriter, list[Chart]]:
+    """The words and the charts (CPU work: call it in a thread)."""
+    writer = DigestWriter(services.catalogs, locale, digest, services.feedback, names=names,
+                          tz=services.settings.community_timezone)
+    return writer, ChartMaker(writer).all()
+
+
+def replies(writer: DigestWriter, charts: list[Chart], ephemeral: bool = False) -> list[Reply]:
+    """The summary, then one image per chart with its caption."""
+    return [Reply(writer.summary(), ephemeral=ephemeral),
+            *(Reply(chart.caption, ephemeral=ephemeral, file=Attachment(chart.name, chart.png, "image/png"))
+              for chart in charts)]
+
+
+class DigestJob:
+    name = "digest.weekly"
+
+    async def run(self, services: Services, now: datetime) -> None:
+        due = await self.next_due(services, now)
+        if due is None or due > now:
+            return
+        slot = latest_slot(services, now)
+        digest = await collect(services, slot)
+        writer, charts = await asyncio.to_thread(render, services, digest, services.settings.default_locale, False)
+        channel = services.settings.digest_channel
+        platforms = services.outbox.channel_platforms(services.settings.configured_platforms)
+        async with services.store.transaction() as db:
+            for platform in platforms:
+                for n, reply in enumerate(replies(writer, charts)):
+                    await services.outbox.enqueue(db, f"digest:{to_iso(slot)}:{platform}:{n}",
+                                                  Destination.channel(platform, channel), reply)
+            await member_sql.kv_set(db, LAST_SLOT_KEY, to_iso(slot))
+        log.info("digest for the week to %s queued for %s on %s", to_iso(slot), channel, ", ".join(platforms) or "-")
+
+    async def next_due(self, services: Services, now: datetime) -> datetime | None:
+        async with services.store.transaction() as db:
+            last = await member_sql.kv_get(db, LAST_SLOT_KEY)
+            if last is None:  # first start: the week in progress is posted at its slot, nothing earlier
+                last = to_iso(latest_slot(services, now))
+                await member_sql.kv_set(db, LAST_SLOT_KEY, last)
+        return slot_after(services, from_iso(last))

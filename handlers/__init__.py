@@ -1,7 +1,19 @@
 """Every feature's routes, listed explicitly."""
 
 from bot.core.routes import Routes, merge
-from handlers import core, digest, faq, faq_drafts, feedback, message_actions, peers, privacy, profile, webinars, welcome
+from handlers import (
+    core,
+    digest,
+    faq,
+    faq_drafts,
+    feedback,
+    message_actions,
+    peers,
+    privacy,
+    profile,
+    webinars,
+    welcome,
+)
 
 
 def all_routes() -> Routes:

@@ -28,6 +28,6 @@ async def digest_command(ctx: Ctx, event: CommandInvoked) -> list[Reply] | Reply
 
 ROUTES = Routes(
     commands=(Command("digest", digest_command, "digest.summary", "digest.usage", admin=True,
-                      aliases=("synthese",)),),
+                      names={"fr": "synthese"}),),
     jobs=(DigestJob(),),
 )

@@ -18,7 +18,7 @@ FIELD_ALIASES = {
     "organization": "organisation", "org": "organisation", "stage": "stage", "etape": "stage", "languages": "languages",
     "langues": "languages", "interests": "interests", "interets": "interests", "modules": "interests",
     "timezone": "timezone", "tz": "timezone", "fuseau": "timezone", "consent": "consent", "consentement": "consent",
-    "matching": "consent", "tips": "tips", "astuces": "tips",
+    "matching": "consent", "tips": "tips", "astuces": "tips", "conseils": "tips",
 }
 QUESTIONS = {
     "role": "profile.ask.role", "country": "profile.ask.country", "organisation": "profile.ask.organisation",
@@ -29,8 +29,9 @@ INTERESTS = {code: f"profile.interest.{code}" for code in ob.INTERESTS}
 TEXT_STEPS = {"role": "role", "stage": "stage", "consent": "yes_no"}  # step -> kind of value
 
 
-def resolve(ctx: Ctx, step: str, text: str) -> object:
-    """The stored value for a typed or pressed answer; UserError (listing the choices) when it is not valid."""
+def resolve(ctx: Ctx, step: str, text: str, country: str | None = None) -> object:
+    """The stored value for a typed or pressed answer; UserError (listing the choices) when it is not valid.
+    A timezone typed as an offset ("UTC+1") becomes a zone of `country` with that offset, if it has one."""
     text = text.strip()[: ob.MAX_INPUT]
     if step in TEXT_STEPS:
         code = values.parse(TEXT_STEPS[step], text, ctx.locale)
@@ -44,8 +45,17 @@ def resolve(ctx: Ctx, step: str, text: str) -> object:
     if step == "interests":
         return values.parse_list("interest", text, ctx.locale, len(ob.INTERESTS))
     if step == "timezone":
-        return ob.timezone_name(text)
+        return values.parse_zone(text, ctx.locale, ctx.now, country).zone
     raise UserError("profile.stale")
+
+
+def zone_note(ctx: Ctx, text: str, country: str | None) -> str:
+    """"UTC+01:00, for example Africa/Lagos" and a new line when an offset was typed, else ""."""
+    try:
+        stated = values.zone_stated(values.parse_zone(text, ctx.locale, ctx.now, country), ctx.locale, ctx.now)
+    except values.BadValue:
+        return ""
+    return ctx.t("profile.zone_read", stated=stated) + "\n" if stated else ""
 
 
 async def save_field(ctx: Ctx, step: str, value: object) -> None:
@@ -74,7 +84,7 @@ async def show_profile(ctx: Ctx) -> str:
         languages=", ".join(values.label("language", c, ctx.locale) for c in profile.languages) or none,
         interests=", ".join(values.label("interest", i, ctx.locale) for i in profile.interests if i in INTERESTS)
         or none,
-        timezone=(member.timezone if member else None) or none,
+        timezone=values.zone_label(member.timezone if member else None, ctx.now) or none,
         consent=values.label("yes_no", profile.peer_consent, ctx.locale),
     )
 

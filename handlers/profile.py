@@ -8,6 +8,7 @@ still works after a restart, and pressing an old one again sets the same value a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.core import values
 from bot.core.context import Ctx, UserError
@@ -34,6 +35,7 @@ from handlers.onboarding_steps import (
     show_profile,
     step_reply,
     stop_tips,
+    zone_note,
 )
 
 MULTI = ("languages", "interests")
@@ -138,7 +140,7 @@ async def typed(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     if step not in TYPED or not isinstance(text, str):
         return ctx.reply("profile.stale")
     try:
-        value = resolve(ctx, step, text)
+        value = resolve(ctx, step, text, (await _profile(ctx)).country)
     except UserError as exc:
         return FormErrors({step: ctx.t(exc.key, **exc.values)})
     if step == "languages":  # typed languages add to the ones pressed
@@ -148,7 +150,9 @@ async def typed(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
         await save_field(ctx, step, value)
         return step_reply(ctx, step, await _profile(ctx))
     await save_field(ctx, step, value)
-    return await ask_step(ctx, ob.next_step(step))
+    following = await ask_step(ctx, ob.next_step(step))
+    note = zone_note(ctx, text, (await _profile(ctx)).country) if step == "timezone" else ""
+    return replace(following, text=note + following.text)
 
 
 def profile_form(ctx: Ctx, profile: profile_sql.Profile) -> Form:
@@ -176,13 +180,14 @@ async def submit_form(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     """Validate every answered field first; save only when all are valid. Skipped fields are kept."""
     values: dict[str, object] = {}
     errors: dict[str, str] = {}
+    country = (await _profile(ctx)).country
     for step in ("role", "country", "organisation", "stage", "timezone"):
         raw = event.values.get(step)
         text = raw[0] if isinstance(raw, list) and raw else raw
         if not isinstance(text, str) or not text.strip():
             continue
         try:
-            values[step] = resolve(ctx, step, text)
+            values[step] = resolve(ctx, step, text, str(values.get("country") or country or "") or None)
         except UserError as exc:
             errors[step] = ctx.t(exc.key, **exc.values)
     if errors:
@@ -208,8 +213,10 @@ async def profile_command(ctx: Ctx, event: CommandInvoked) -> Reply | Form:
         return await stop_tips(ctx, rest)
     if not rest.strip():
         return step_reply(ctx, field, await _profile(ctx))
-    await save_field(ctx, field, resolve(ctx, field, rest))
-    return Reply(ctx.t("profile.saved") + "\n\n" + await show_profile(ctx), ephemeral=True)
+    country = (await _profile(ctx)).country
+    await save_field(ctx, field, resolve(ctx, field, rest, country))
+    note = zone_note(ctx, rest, country) if field == "timezone" else ""
+    return Reply(note + ctx.t("profile.saved") + "\n\n" + await show_profile(ctx), ephemeral=True)
 
 
 ROUTES = Routes(

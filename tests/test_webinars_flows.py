@@ -89,7 +89,7 @@ async def created(s: Session, command: str = CREATE) -> str:
 async def test_bad_input_gets_clear_messages_and_saves_nothing(session: Session) -> None:
     cases = {
         f'/webinar create title="Call" start="yesterday 10:00" link={LINK}': "is in the past",
-        f'/webinar create title="Call" start="next tuesday 14:00" tz=Paris link={LINK}': "Did you mean: Europe/Paris",
+        f'/webinar create title="Call" start="next tuesday 14:00" tz=Pariss link={LINK}': "Did you mean: Europe/Paris",
         f'/webinar create title="Call" start="2027-03-28 02:30" tz=Europe/Paris link={LINK}': "clocks jump forward",
         f'/webinar create title="Call" start="2027-10-31 02:30" tz=Europe/Paris link={LINK}': "happens twice",
         f'/webinar create title="{"x" * 130}" start="next tuesday 14:00" link={LINK}': "130 characters long",

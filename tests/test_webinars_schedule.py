@@ -24,7 +24,6 @@ from bot.services.webinars import (
     parse_offsets,
     parse_repeat,
     parse_start,
-    parse_timezone,
 )
 
 NOW = datetime(2027, 3, 20, 9, 0, tzinfo=UTC)  # Saturday 20 March 2027, 10:00 in Paris
@@ -68,15 +67,16 @@ def test_bad_dates_are_refused(text: str, key: str) -> None:
 
 
 def test_unknown_timezones_get_suggestions() -> None:
-    assert parse_timezone("Africa/Douala") == "Africa/Douala"
-    with pytest.raises(UserError) as caught:
-        parse_timezone("Kathmandu")
-    assert caught.value.key == "webinars.error_timezone_suggest"
-    assert "Asia/Kathmandu" in caught.value.values["suggestion"]
-    with pytest.raises(UserError) as caught:
-        parse_timezone("Europe/Pari")
-    assert "Europe/Paris" in caught.value.values["suggestion"]
-    assert key_of(parse_timezone, "zzzz") == "webinars.error_timezone"
+    spec = build_spec(Raw(values={"title": "T", "start": "2027-12-10 10:00", "timezone": "Katmandou",
+                                  "link": "https://x.org/a"}),
+                      base=None, organiser_tz=None, default_language="fr", now=NOW, locale="fr")
+    assert spec.timezone == "Asia/Kathmandu"
+    with pytest.raises(SpecErrors) as caught:
+        build_spec(Raw(values={"title": "T", "start": "2027-12-10 10:00", "timezone": "Europe/Pari",
+                               "link": "https://x.org/a"}),
+                   base=None, organiser_tz=None, default_language="en", now=NOW)
+    error = caught.value.errors["timezone"]
+    assert error.key == "values.zone.suggest" and "Europe/Paris" in error.values["suggestions"]
 
 
 def test_durations_and_offsets() -> None:

@@ -42,7 +42,7 @@ def test_every_message_id_used_exists() -> None:
         source = (ROOT / module).read_text(encoding="utf-8")
         used |= set(USE.findall(source)) | set(KEPT.findall(source))
     used |= set(onboarding_steps.QUESTIONS.values()) | set(onboarding_steps.INTERESTS.values())
-    assert {"profile.view", "welcome.language_set", "privacy.notice", "profile.timezone_suggest"} <= used
+    assert {"profile.view", "welcome.language_set", "privacy.notice", "profile.zone_read"} <= used
     missing = sorted(k for k in used if k not in en or k not in fr)
     assert missing == []
 

@@ -57,9 +57,11 @@ class Dispatcher:
                    event=event, services=self.services, routes=self.routes, now=self.services.clock.now())
 
     def locale_of(self, member: Member | None, actor: Actor) -> str:
-        """The member's choice, else the platform's locale, else the community default."""
+        """The member's choice, else the event's platform locale, else the platform locale stored when the
+        member was first seen (a Slack button or a console restart carries none), else the community default."""
         chosen = member.locale if member else None
-        return resolve_locale(chosen, actor.platform_locale, self.services.settings.default_locale)
+        stored = resolve_locale(None, member.platform_locale if member else None, self.services.settings.default_locale)
+        return resolve_locale(chosen, actor.platform_locale, stored)
 
     async def locale_for(self, actor: Actor) -> str:
         """The language of a door's own words for `actor`, outside an event."""

@@ -1,19 +1,15 @@
 """Onboarding profile input: the steps, free text, timezones; countries and languages come from bot.core.values.
 
-Timezones are IANA names. Unknown input raises a UserError carrying close suggestions (difflib).
+Timezones are IANA names; what members type is read by bot.core.values.zones.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from functools import cache
-from importlib.resources import files
-from zoneinfo import available_timezones
 
 from bot.core import values
-from bot.core.context import UserError
 from bot.core.text import inert
+from bot.core.values import zones
 from bot.core.values.places import COMMUNITY_COUNTRIES, SPOKEN, country_name, iso_countries, language_name
 from bot.core.values.vocab import INTERESTS, fold
 
@@ -52,47 +48,14 @@ def language_codes(text: str, locale: str) -> tuple[str, ...]:
 # ---- timezones ---------------------------------------------------------------------------------
 
 
-@cache
-def _zone_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for name in sorted(available_timezones()):
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/")):
-            index.setdefault(fold(name.rsplit("/", 1)[1]), name)
-        index[fold(name)] = name
-    return index
-
-
-@cache
-def _zones_by_country() -> dict[str, tuple[str, ...]]:
-    text = files("tzdata").joinpath("zoneinfo/zone.tab").read_text(encoding="utf-8")
-    zones: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            code, _, name = line.split("\t")[:3]
-            zones.setdefault(code, []).append(name)
-    return {code: tuple(names) for code, names in zones.items()}
-
-
 def country_zones(code: str | None) -> tuple[str, ...]:
-    return _zones_by_country().get(code or "", ())
-
-
-def timezone_name(text: str) -> str:
-    """IANA name for a zone or city name ("Africa/Douala", "douala"); UserError with suggestions otherwise."""
-    wanted = fold(text[:MAX_INPUT])
-    index = _zone_index()
-    if wanted in index:
-        return index[wanted]
-    close = difflib.get_close_matches(wanted, list(index), n=6, cutoff=0.6)
-    names = list(dict.fromkeys(index[c] for c in close))[:3]
-    if names:
-        raise UserError("profile.timezone_suggest", value=text[:40], suggestions=", ".join(names))
-    raise UserError("profile.timezone_unknown", value=text[:40])
+    return zones.country_zones(code or "")
 
 
 def guess_timezone(platform_zone: str | None, country: str | None, default: str) -> str:
     """The platform's zone, else the country's first zone, else the community's."""
-    if platform_zone and fold(platform_zone) in _zone_index():
-        return _zone_index()[fold(platform_zone)]
-    zones = country_zones(country)
-    return zones[0] if zones else default
+    index = zones.name_index()
+    if platform_zone and fold(platform_zone) in index:
+        return index[fold(platform_zone)]
+    found = country_zones(country)
+    return found[0] if found else default

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
+from bot.core import values
 from bot.core.context import UserError
 from bot.core.i18n import is_timezone
 from bot.services.webinars import (
@@ -22,7 +23,6 @@ from bot.services.webinars import (
     parse_repeat,
     parse_rrule,
     parse_start,
-    parse_timezone,
 )
 
 T = TypeVar("T")
@@ -51,7 +51,7 @@ def build_spec(raw: Raw, *, base: Spec | None, organiser_tz: str | None, default
     description = raw.get("description") or (base.description if base else "")
     if len(description) > MAX_DESCRIPTION:
         c.errors["description"] = UserError("webinars.error_description_long", limit=MAX_DESCRIPTION)
-    tz = _timezone(c, raw, base, organiser_tz)
+    tz = _timezone(c, raw, base, organiser_tz, now, locale)
     start = _start(c, raw, base, tz, now, locale) if tz else None
     duration = c.attempt("duration", lambda: parse_duration(raw.get("duration") or "")) \
         if raw.get("duration") else (base.duration_min if base else DEFAULT_DURATION)
@@ -74,10 +74,11 @@ def _title(value: str | None) -> str:
     return value
 
 
-def _timezone(c: _Collector, raw: Raw, base: Spec | None, organiser_tz: str | None) -> str | None:
+def _timezone(c: _Collector, raw: Raw, base: Spec | None, organiser_tz: str | None, now: datetime,
+              locale: str) -> str | None:
     text = raw.get("timezone")
     if text:
-        return c.attempt("timezone", lambda: parse_timezone(text))
+        return c.attempt("timezone", lambda: values.parse_zone(text, locale, now).zone)
     if base:
         return base.timezone
     return organiser_tz if organiser_tz and is_timezone(organiser_tz) else "UTC"

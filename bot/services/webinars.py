@@ -8,20 +8,18 @@ Occurrences are expanded lazily from the rule, never stored.
 
 from __future__ import annotations
 
-import difflib
 import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
 from bot.core import values
 from bot.core.context import UserError
-from bot.core.i18n import is_timezone, spell_day
+from bot.core.i18n import spell_day
 from bot.core.values import dates, durations
 
 MAX_TITLE = 120
@@ -136,31 +134,6 @@ def parse_inline(text: str) -> tuple[list[str], Raw]:
 
 
 # ---- single fields --------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
-
-
-def suggest_timezone(text: str) -> str:
-    """The closest IANA names to what was typed ('' if nothing is close)."""
-    wanted = text.strip().replace(" ", "_").lower()
-    by_city = [z for z in _zones() if z.lower().rsplit("/", 1)[-1] == wanted.rsplit("/", 1)[-1]]
-    lowered = {z.lower(): z for z in _zones()}
-    close = [lowered[z] for z in difflib.get_close_matches(wanted, list(lowered), n=3, cutoff=0.6)]
-    return ", ".join(dict.fromkeys(by_city + close))
-
-
-def parse_timezone(text: str) -> str:
-    """An IANA timezone name, or a UserError with close suggestions."""
-    name = text.strip()
-    if is_timezone(name) and "/" in name or name == "UTC":
-        return name
-    suggestion = suggest_timezone(name)
-    if suggestion:
-        raise UserError("webinars.error_timezone_suggest", tz=name[:60], suggestion=suggestion)
-    raise UserError("webinars.error_timezone", tz=name[:60])
 
 
 def parse_start(text: str, tz: str, now: datetime, locale: str = "en") -> datetime:

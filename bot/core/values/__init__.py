@@ -5,20 +5,22 @@
     choices(kind, locale)       -> the Options a form or a button row shows (each label is accepted back)
 
 Kinds: stage, role, interest, session_language, yes_no, switch (on/off/default), country, language.
-Lists (interests, languages) go through `parse_list`.
+Lists (interests, languages) go through `parse_list`; timezones through `parse_zone` (they need the time).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from bot.core.context import UserError
 from bot.core.model import Option
-from bot.core.values import places
+from bot.core.values import places, zones
 from bot.core.values.vocab import VOCABULARIES, catalogs, fold
 
-__all__ = ["BadValue", "KINDS", "choices", "fold", "label", "lookup", "parse", "parse_list", "parse_yes_no"]
+__all__ = ["BadValue", "KINDS", "choices", "fold", "label", "lookup", "parse", "parse_list", "parse_yes_no",
+           "parse_zone", "zone_label", "zone_stated"]
 KINDS = (*VOCABULARIES, "country", "language")
 MAX_INPUT = 200
 SEPARATOR = " · "
@@ -114,3 +116,27 @@ def _language(text: str, locale: str) -> str:
         return code
     names = places.close_languages(text, locale) or [o.label for o in choices("language", locale)]
     raise BadValue("values.bad.language", locale, value=text[:40], suggestions=SEPARATOR.join(names))
+
+
+def parse_zone(text: str, locale: str, now: datetime, country: str | None = None) -> zones.Reading:
+    """The IANA zone `text` names (a city, a country, "UTC+1", "WAT"...); BadValue saying what to type."""
+    try:
+        return zones.read(text, now, country)
+    except zones.ZoneError as exc:
+        raise BadValue(exc.key, locale, **{k: v[:40] if k == "value" else v for k, v in exc.values.items()}) from None
+
+
+def zone_label(zone: str | None, now: datetime) -> str:
+    """"Africa/Douala (UTC+01:00)"; an unknown or empty zone as it is."""
+    try:
+        return zones.label(zone, now) if zone else ""
+    except (ValueError, KeyError):
+        return zone or ""
+
+
+def zone_stated(reading: zones.Reading, locale: str, now: datetime) -> str | None:
+    """What an offset or an abbreviation was read as ("UTC+01:00, for example Africa/Lagos"), else None."""
+    if not reading.by_offset or reading.zone == "UTC":
+        return None
+    offset = zones.offset_text(zones.offset_minutes(reading.zone, now))
+    return catalogs().t(locale, "values.zone.stated", offset=offset, zone=reading.zone)

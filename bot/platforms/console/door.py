@@ -12,7 +12,6 @@ from typing import TextIO
 
 from bot.app import App
 from bot.core.clock import SimClock, from_iso, to_iso
-from bot.core.i18n import resolve_locale
 from bot.core.model import (
     Actor,
     Attachment,
@@ -115,11 +114,9 @@ class ConsoleDoor:
         return self.app.services.catalogs.t(locale, key, **values)
 
     async def refresh_locale(self) -> None:
-        async with self.app.services.store.transaction() as db:
-            member = await member_sql.by_platform_id(db, PLATFORM, self.user)
-        default = self.app.services.settings.default_locale
-        chosen = member.locale if member else None
-        self.locales[self.user] = resolve_locale(chosen, self.langs.get(self.user), default)
+        """The acting member's language as the dispatcher resolves it (their choice, else the language they
+        joined with, kept in the database across restarts)."""
+        self.locales[self.user] = await self.app.dispatcher.locale_for(self.actor())
 
     # ---- the clock --------------------------------------------------------------------------
 

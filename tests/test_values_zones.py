@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core import values
@@ -86,6 +86,7 @@ def test_what_names_no_zone_is_refused_in_the_readers_language(typed: str, key: 
     assert french.value.text != english.value.text
 
 
+@settings(deadline=None)
 @given(st.sampled_from(["UTC", "GMT", "utc", "gmt ", ""]), st.sampled_from(["+", "-", "−"]),
        st.integers(0, 14), st.sampled_from(["", ":00", ":30", ":45", "h", "00"]),
        st.sampled_from([None, "CM", "NP", "CD", "FR", "US"]), st.sampled_from([WINTER, SUMMER]))
@@ -102,6 +103,7 @@ def test_an_offset_never_gives_an_etc_zone_and_has_that_offset(prefix: str, sign
     assert zones.offset_minutes(reading.zone, now) == (minutes if sign == "+" else -minutes)
 
 
+@settings(deadline=None)
 @given(st.text(max_size=30))
 def test_whatever_is_typed_no_etc_zone_is_given_or_suggested(typed: str) -> None:
     try:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -138,8 +138,9 @@ def _zone_at(offset: int, now: datetime, country: str | None, raw: str, usual: s
     if not same and usual and offset_minutes(usual, now) == offset:
         same = [usual]
     if not same:
-        steady = [z for z in all_country_zones() if offset_minutes(z, now) == offset and not _has_dst(z, now)]
-        same = steady or [z for z in all_country_zones() if offset_minutes(z, now) == offset]
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        anywhere = [z for z, minutes in _offsets_at(hour).items() if minutes == offset]
+        same = [z for z in anywhere if z in _steady(now.year)] or anywhere
     if not same:
         raise ZoneError("values.zone.no_offset", value=raw, offset=offset_text(offset))
     return same[0]
@@ -155,9 +156,16 @@ def offset_text(minutes: int) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _has_dst(zone: str, at: datetime) -> bool:
-    january, july = at.replace(month=1, day=15), at.replace(month=7, day=15)
-    return offset_minutes(zone, january) != offset_minutes(zone, july)
+@lru_cache(maxsize=4)
+def _offsets_at(hour: datetime) -> dict[str, int]:
+    return {zone: offset_minutes(zone, hour) for zone in all_country_zones()}
+
+
+@lru_cache(maxsize=2)
+def _steady(year: int) -> frozenset[str]:
+    """The zones without daylight saving time in `year`."""
+    january, july = datetime(year, 1, 15, tzinfo=UTC), datetime(year, 7, 15, tzinfo=UTC)
+    return frozenset(z for z in all_country_zones() if offset_minutes(z, january) == offset_minutes(z, july))
 
 
 def label(zone: str, now: datetime) -> str:

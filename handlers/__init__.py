@@ -7,6 +7,7 @@ from handlers import (
     faq,
     faq_drafts,
     feedback,
+    home,
     message_actions,
     peers,
     privacy,
@@ -20,4 +21,4 @@ def all_routes() -> Routes:
     # faq last: its message route answers every DM and mention the other features leave alone
     return merge(core.ROUTES, webinars.ROUTES, welcome.ROUTES, profile.ROUTES, privacy.ROUTES, peers.ROUTES,
                  feedback.ROUTES, digest.ROUTES, faq.ROUTES, faq_drafts.ROUTES,
-                 message_actions.ROUTES)
+                 message_actions.ROUTES, home.ROUTES)

@@ -76,7 +76,7 @@ async def test_a_members_private_feed_holds_what_they_answered(console: ConsoleF
         assert status == 200 and titles(body) == ["Implementers call"]
         await session.send(":join awa fr", ":as awa")
         french = await session.send("/webinaire calendrier")
-        assert "Votre agenda personnel" in french and "« J'y serai »" in french
+        assert "Votre agenda personnel" in french and "«\u00a0J'y serai\u00a0»" in french
         [awa_link] = re.findall(rf"{PUBLIC}/calendar/[\w-]+\.ics", french)
         assert awa_link != link and titles((await get(session, awa_link.removeprefix(PUBLIC)))[2]) == []
         await session.send(":as ana", "/forget-me", ":click 1")

@@ -62,7 +62,7 @@ def test_manifest_events_and_scopes() -> None:
     text = MANIFEST.read_text(encoding="utf-8")
     assert section(text, "bot_events") == sorted(BOT_EVENTS) == sorted(EVENT_SCOPES)
     assert section(text, "bot") == bot_scopes()
-    used = {s for s in METHOD_SCOPES.values() if s} | set(EXTRA_SCOPES) | set(EVENT_SCOPES.values())
+    used = {s for s in METHOD_SCOPES.values() if s} | set(EXTRA_SCOPES) | {s for s in EVENT_SCOPES.values() if s}
     assert set(bot_scopes()) == used
 
 

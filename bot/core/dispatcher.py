@@ -16,6 +16,7 @@ from bot.core.model import (
     CommandInvoked,
     Event,
     FormSubmitted,
+    HomeOpened,
     Member,
     MemberJoined,
     MessageActionInvoked,
@@ -127,6 +128,8 @@ class Dispatcher:
             return await self._gated(ctx, event, event.form_id, self.routes.forms, self.routes.admin_forms)
         if isinstance(event, MessageActionInvoked):
             return await self._message_action(ctx, event)
+        if isinstance(event, HomeOpened):
+            return await self._home(ctx, event)
         raise TypeError(f"unknown event {event!r}")
 
     async def _gated(self, ctx: Ctx, event: ButtonPressed | FormSubmitted, name: str,
@@ -178,6 +181,12 @@ class Dispatcher:
     def _too_long(ctx: Ctx, text: str) -> Reply:
         """Refused for its length, and given back whole so nothing typed is lost."""
         return ctx.reply("errors.too_long_given_back", limit=MAX_TEXT, length=len(text), text=text)
+
+    async def _home(self, ctx: Ctx, event: HomeOpened) -> Result:
+        sections: list[Reply] = []
+        for handler in self.routes.home:
+            sections.extend(as_replies(await handler(ctx, event)))
+        return sections
 
     async def _join(self, ctx: Ctx, event: MemberJoined) -> Result:
         replies: list[Reply] = []

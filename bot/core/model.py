@@ -126,7 +126,16 @@ class MessageActionInvoked:
     event_id: str | None = None
 
 
-Event = CommandInvoked | MessageReceived | MemberJoined | ButtonPressed | FormSubmitted | MessageActionInvoked
+@dataclass(frozen=True)
+class HomeOpened:
+    """A member opened the bot's home (Slack's App Home tab): the answer is the home's sections, as replies."""
+
+    actor: Actor
+    event_id: str | None = None
+
+
+Event = (CommandInvoked | MessageReceived | MemberJoined | ButtonPressed | FormSubmitted | MessageActionInvoked
+         | HomeOpened)
 
 
 # ---- what the bot answers --------------------------------------------------------------------

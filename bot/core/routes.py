@@ -118,6 +118,7 @@ class Routes:
     admin_buttons: frozenset[str] = frozenset()  # actions the dispatcher refuses to non-admins
     admin_forms: frozenset[str] = frozenset()  # form ids the dispatcher refuses to non-admins
     actions: tuple[MessageAction, ...] = ()  # actions on a chosen message
+    home: tuple[Handler, ...] = ()  # sections of a member's home (Slack App Home), each a list of replies
 
     def __post_init__(self) -> None:
         undeclared = (self.admin_buttons - self.buttons.keys()) | (self.admin_forms - self.forms.keys())
@@ -158,6 +159,7 @@ def merge(*parts: Routes) -> Routes:
         admin_buttons=frozenset().union(*(p.admin_buttons for p in parts)),
         admin_forms=frozenset().union(*(p.admin_forms for p in parts)),
         actions=actions,
+        home=tuple(h for p in parts for h in p.home),
     )
 
 

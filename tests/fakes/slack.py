@@ -61,6 +61,7 @@ class FakeSlack:
         self.post_delay = 0.0  # seconds between keeping a posted message and answering (a crash lands there)
         self.counts: Counter[str] = Counter()  # calls per method, also when not recording them
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages posted, newest first
+        self.homes: dict[str, dict[str, Any]] = {}  # user -> the App Home view last published
         self.faults: dict[str, list[Fault]] = {}
         self.sockets: list[web.WebSocketResponse] = []
         self.connections = 0
@@ -207,6 +208,18 @@ class FakeSlack:
                 return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
         return {"ok": False, "error": "message_not_found"}
 
+    def _publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        """views.publish of a Home tab: refused like Slack does when it is not a valid home view."""
+        view, user = _as_dict(args.get("view")), str(args.get("user_id", ""))
+        blocks = view.get("blocks") or []
+        if user not in self.users or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        too_long = any(len((b.get("text") or {}).get("text", "")) > 3000 for b in blocks)
+        if len(blocks) > 100 or too_long:
+            return {"ok": False, "error": "invalid_blocks"}
+        self.homes[user] = view
+        return {"ok": True, "view": {"id": f"V{next(self._ids)}", **view}}
+
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
         """Newest first; metadata only with include_all_metadata (as Slack does)."""
         with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
@@ -239,6 +252,8 @@ class FakeSlack:
         if method == "chat.postEphemeral":
             ts = f"1700000000.{next(self._ids):06d}"
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "views.publish":
+            return self._publish(args)
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ids)}", **_as_dict(args.get("view"))}}
         if method == "files.getUploadURLExternal":

@@ -133,3 +133,20 @@ class SocketSide:
 
     async def event(self, payload: dict[str, Any], retry: int = 0) -> dict[str, Any]:
         return await self.slack.request("events_api", payload, retry_attempt=retry)
+
+
+def home_action(action_id: str, value: str | None, *, user: str = "U1") -> dict[str, Any]:
+    """A button pressed on the App Home tab: a view container, no channel and no response_url."""
+    action: dict[str, Any] = {"action_id": action_id, "block_id": "h1", "type": "button", "action_ts": "1.2"}
+    if value is not None:
+        action["value"] = value
+    view = {"id": "VHOME", "type": "home", "blocks": [], "private_metadata": "", "callback_id": ""}
+    return {"type": "block_actions", "team": {"id": "T1", "domain": "openimis"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
+            "api_app_id": "A1", "token": "legacy", "trigger_id": f"trigger-{next(_ids)}",
+            "container": {"type": "view", "view_id": "VHOME"}, "view": view, "actions": [action]}
+
+
+def home_opened(user: str = "U1") -> dict[str, Any]:
+    return event_callback({"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home",
+                           "event_ts": "1700000000.000100"})

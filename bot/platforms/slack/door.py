@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
 from bot.platforms.slack.facts import MemberFacts
+from bot.platforms.slack.home import HomeTab
 from bot.platforms.slack.journal import Journal
 from bot.platforms.slack.listeners import Listeners
 from bot.platforms.slack.messenger import PLATFORM, SlackMessenger
@@ -67,6 +68,7 @@ class SlackDoor:
         self.facts = MemberFacts(self.client, app.services.clock,
                                  timedelta(seconds=settings.slack_member_cache_seconds))
         self.listeners = Listeners(app, self.sender, self.facts, self.journal)
+        self.home = self.listeners.home = HomeTab(app.dispatcher, self.client, self.facts)
         self.listeners.register(self.bolt)
         # The outbox's own client does not retry by itself: slack_sdk would resend a chat.postMessage whose
         # connection dropped, maybe after Slack posted it; the outbox checks (already_sent) before resending.
@@ -75,7 +77,16 @@ class SlackDoor:
         self.messenger = SlackMessenger(Sender(self.outbox_client), settings.slack_channels,
                                         rate=settings.slack_api_rate,
                                         burst=settings.slack_api_burst)
-        self.messenger.also_forget.append(self.facts.forget)
+        self.messenger.also_forget += [self.facts.forget, self.home.forget]
+        self.messenger.delivered_to.append(self.refresh_home_later)
+        self.refreshing: set[asyncio.Task[None]] = set()
+
+    def refresh_home_later(self, user_id: str) -> None:
+        """A DM reached a member: re-publish their home in the background (the outbox does not wait)."""
+        if user_id in self.home.opened:
+            task = asyncio.create_task(self.home.refresh(user_id))
+            self.refreshing.add(task)
+            task.add_done_callback(self.refreshing.discard)
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         """Serve until cancelled; `ready` is set once Slack can reach us."""

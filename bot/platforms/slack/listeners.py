@@ -37,6 +37,7 @@ from bot.core.model import (
 from bot.core.routes import Routes
 from bot.core.text import inert, plain
 from bot.platforms.slack.facts import MemberFacts, actor_from_user
+from bot.platforms.slack.home import HomeTab, acting_user
 from bot.platforms.slack.journal import Journal
 from bot.platforms.slack.messenger import PLATFORM, delivery_error
 from bot.platforms.slack.modals import CALLBACK_PREFIX, field_kinds, form_view, read_values
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 # Slack-only aliases (Slack reserves some names, and the issue asks for /community as help).
 EXTRA_ALIASES = {"help": ("community",)}
 # The Events API subscriptions the listeners below handle (manifest names).
-BOT_EVENTS = ("app_mention", "member_joined_channel", "message.im", "team_join")
+BOT_EVENTS = ("app_home_opened", "app_mention", "member_joined_channel", "message.im", "team_join")
 MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 INTRODUCTIONS = "introductions"
 
@@ -86,6 +87,7 @@ class Listeners:
         self.commands = slash_commands(app.routes)
         self.inflight: set[asyncio.Task[Any]] = set()
         self.bot_user = ""  # set by the door from auth.test
+        self.home: HomeTab | None = None  # the App Home tab, set by the door before `register`
 
     async def drain(self, grace: float = 10.0) -> None:
         """Let listeners that already acknowledged their request finish (at shutdown)."""
@@ -104,6 +106,8 @@ class Listeners:
         bolt.event("message")(self._tracked(self.on_message))
         bolt.event("team_join")(self._tracked(self.on_team_join))
         bolt.event("member_joined_channel")(self._tracked(self.on_channel_join))
+        if self.home is not None:
+            bolt.event("app_home_opened")(self._tracked(self.home.on_opened))
 
     def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """Log failures (the member already got the ack) and deliver the outbox after each event."""
@@ -119,6 +123,7 @@ class Listeners:
             except Exception:
                 log.exception("slack listener %s failed", listener.__name__)
                 self.journal.record("failed", listener.__name__)
+            await self.refresh_home(listener, kwargs.get("body") or {})
             try:
                 await self.services.outbox.deliver_due()
             except Exception:
@@ -126,6 +131,12 @@ class Listeners:
             self.journal.record("done", listener.__name__)
 
         return run
+
+    async def refresh_home(self, listener: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        """What the member just did may change their home: re-publish it (the home's own listeners publish)."""
+        from_home = (body.get("view") or {}).get("type") == "home"
+        if self.home is not None and not from_home and listener != self.home.on_opened:
+            await self.home.refresh(acting_user(body))
 
     def repeated(self, outcome: Outcome, body: dict[str, Any]) -> bool:
         """True for an event the dispatcher saw before (Slack's retry, or the same event twice)."""
@@ -153,7 +164,12 @@ class Listeners:
         route = decode_action(str(action.get("action_id", "")))
         value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
         event = ButtonPressed(actor, route, value, channel, str(channel or "").startswith("D"))
-        await self.answer(await self.app.dispatcher.dispatch(event), actor, body, respond, channel)
+        outcome = await self.app.dispatcher.dispatch(event)
+        if self.home is not None and (body.get("view") or {}).get("type") == "home" \
+                and not isinstance(outcome.result, Form | FormErrors):
+            await self.home.publish(actor, as_replies(outcome.result))  # answered on the home itself
+        else:
+            await self.answer(outcome, actor, body, respond, channel)
         self.journal.record("action", route)
 
     async def answer(self, outcome: Outcome, actor: Actor, body: dict[str, Any], respond: Any,

@@ -24,10 +24,12 @@ METHOD_SCOPES = {
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
     "views.open": "",
+    "views.publish": "",  # the App Home tab
 }
 # Scopes beyond single methods: slash commands, group DMs (conversations.open with several users), events.
 EXTRA_SCOPES = ("commands", "mpim:write")
 EVENT_SCOPES = {
+    "app_home_opened": "",  # needs no scope; the Home tab is enabled in `features.app_home`
     "app_mention": "app_mentions:read",
     "member_joined_channel": "channels:read",
     "message.im": "im:history",
@@ -37,7 +39,7 @@ DESCRIPTION_LIMIT = 100
 
 
 def bot_scopes() -> list[str]:
-    scopes = {s for s in METHOD_SCOPES.values() if s} | set(EXTRA_SCOPES) | set(EVENT_SCOPES.values())
+    scopes = {s for s in METHOD_SCOPES.values() if s} | set(EXTRA_SCOPES) | {s for s in EVENT_SCOPES.values() if s}
     return sorted(scopes)
 
 
@@ -58,7 +60,7 @@ def manifest(routes: Routes, catalogs: Catalogs, url: str | None = None, name: s
         f"  description: {_q('Answers, welcomes, webinars, peers and feedback for the openIMIS community')}",
         "features:",
         "  app_home:",
-        "    home_tab_enabled: false",
+        "    home_tab_enabled: true",
         "    messages_tab_enabled: true",
         "    messages_tab_read_only_enabled: false",
         "  bot_user:",

@@ -64,6 +64,7 @@ class SlackMessenger:
         self.pacer = Pacer(rate, burst)
         self.dm_channels: dict[str, str] = {}
         self.also_forget: list[Callable[[str], None]] = []  # the door's other per-member caches
+        self.delivered_to: list[Callable[[str], None]] = []  # told of each member a DM reached
 
     def forget(self, user_id: str) -> None:
         """Drop every remembered DM channel that includes the member, and the door's facts about them."""
@@ -104,9 +105,13 @@ class SlackMessenger:
         """One DM, a group DM (up to 8 people, Slack's limit), or one DM each for a larger group."""
         users = [u.strip() for u in target.split(",") if u.strip()]
         if len(users) <= GROUP_DM_LIMIT:
-            return await self._post(await self.dm_channel(",".join(users)), reply, metadata)
-        refs = [await self._post(await self.dm_channel(user), reply, metadata) for user in users]
-        return refs[0]
+            ref = await self._post(await self.dm_channel(",".join(users)), reply, metadata)
+        else:
+            ref = [await self._post(await self.dm_channel(user), reply, metadata) for user in users][0]
+        for user in users:
+            for notify in self.delivered_to:
+                notify(user)
+        return ref
 
     async def dm_channel(self, users: str) -> str:
         """The DM (or group DM) channel id: opened once, then remembered."""

@@ -28,6 +28,8 @@ from tests.fakes.slack_harness import SlackRig, slack_rig
 INTRODUCTIONS = "C0INTRO"
 USERS = (("U1", "Ana", "en-US"), ("U5", "Eve", "fr-FR"))
 EVENTS: dict[str, Callable[[FakeSlack], dict[str, Any]]] = {
+    "app_home_opened": lambda slack: {"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home",
+                                      "event_ts": "1700000002.000100"},
     "app_mention": lambda slack: {"type": "app_mention", "user": "U1", "channel": "C0GENERAL",
                                   "text": "<@UBOT> how do I install openIMIS?", "ts": "1700000002.000100",
                                   "event_ts": "1700000002.000100"},

@@ -68,7 +68,7 @@ class SlackDoor:
         self.facts = MemberFacts(self.client, app.services.clock,
                                  timedelta(seconds=settings.slack_member_cache_seconds))
         self.listeners = Listeners(app, self.sender, self.facts, self.journal)
-        self.home = self.listeners.home = HomeTab(app.dispatcher, self.client, self.facts)
+        self.home = self.listeners.home = HomeTab(app.dispatcher, self.client, self.facts, self.journal)
         self.listeners.register(self.bolt)
         # The outbox's own client does not retry by itself: slack_sdk would resend a chat.postMessage whose
         # connection dropped, maybe after Slack posted it; the outbox checks (already_sent) before resending.

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import Actor, HomeOpened, Reply, as_replies
 from bot.platforms.slack.facts import MemberFacts
+from bot.platforms.slack.journal import Journal
 from bot.platforms.slack.render import render_reply
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,11 @@ def acting_user(body: dict[str, Any]) -> str | None:
 
 
 class HomeTab:
-    def __init__(self, dispatcher: Dispatcher, client: AsyncWebClient, facts: MemberFacts) -> None:
+    def __init__(self, dispatcher: Dispatcher, client: AsyncWebClient, facts: MemberFacts, journal: Journal) -> None:
         self.dispatcher = dispatcher
         self.client = client
         self.facts = facts
+        self.journal = journal
         self.opened: set[str] = set()  # members who opened the home since this process started
 
     async def on_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -56,11 +58,14 @@ class HomeTab:
             return
         user = str(event["user"])
         self.opened.add(user)
-        await self.publish(await self.facts.actor(user))
+        await self.publish(await self.facts.actor(user), event_id=str(body.get("event_id") or "") or None)
 
-    async def publish(self, actor: Actor, notice: Sequence[Reply] = ()) -> None:
+    async def publish(self, actor: Actor, notice: Sequence[Reply] = (), event_id: str | None = None) -> None:
         """Build the member's home in their language and publish it; a refusal is logged, never raised."""
-        outcome = await self.dispatcher.dispatch(HomeOpened(actor))
+        outcome = await self.dispatcher.dispatch(HomeOpened(actor, event_id=event_id))
+        if outcome.duplicate:  # the same app_home_opened delivered again: the home is already there
+            self.journal.record("duplicate", str(event_id))
+            return
         view = home_view(as_replies(outcome.result), notice)
         try:
             await self.client.views_publish(user_id=actor.user_id, view=view)

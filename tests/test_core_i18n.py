@@ -90,3 +90,10 @@ def test_locale_of_member() -> None:
 
     member = Member(1, "console", "a", "a", None, "fr", None, False, None, datetime.now(UTC))
     assert locale_of(member, "en") == "fr"
+
+
+def test_a_timezone_name_too_long_for_a_file_is_just_unknown() -> None:
+    from bot.core.i18n import is_timezone, zone
+
+    name = "Africa/" + "Ṱ̺̺̕o͞" * 60  # longer than a file name may be: zoneinfo raises OSError for it
+    assert not is_timezone(name) and zone(name, "Africa/Douala").key == "Africa/Douala"

@@ -87,14 +87,14 @@ def zone(name: str | None, default: str = "UTC") -> ZoneInfo:
     """A ZoneInfo for `name`, or for `default` when the name is unknown or empty."""
     try:
         return ZoneInfo(name or default)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
         return ZoneInfo(default)
 
 
 def is_timezone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
         return False
     return True
 

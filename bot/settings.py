@@ -14,6 +14,10 @@ class SettingsError(ValueError):
     """A setting has a value we cannot use; the message names the variable."""
 
 
+class StartupError(RuntimeError):
+    """A door cannot start for a reason outside the settings (the network, a port in use); one line says which."""
+
+
 def read_env_file(path: Path) -> dict[str, str]:
     """KEY=VALUE lines; blank lines and # comments ignored; optional quotes stripped."""
     values: dict[str, str] = {}

@@ -14,8 +14,10 @@ from typing import Any
 
 from bot.app import App, lifespan
 from bot.commands.options import with_db
-from bot.settings import Settings, SettingsError
+from bot.core.i18n import Catalogs
+from bot.settings import Settings, SettingsError, StartupError
 from bot.store.db import StoreError
+from bot.store.pg import redact
 
 log = logging.getLogger(__name__)
 DoorRunner = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
@@ -40,8 +42,13 @@ def launch(settings: Settings, pick: DoorPicker) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    except StoreError as exc:
+    except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        path = redact(settings.db_path)
+        print(Catalogs().t(settings.default_locale, "errors.database_open", path=path), file=sys.stderr)
+        print(f"({exc})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

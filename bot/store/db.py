@@ -87,9 +87,16 @@ class Store:
             if self.path != ":memory:":
                 await self._db.execute("PRAGMA journal_mode = WAL")
             await self.migrate()
+            await self._check_writable()
         except (sqlite3.Error, OSError) as exc:
             await self.close()
             raise StoreError(f"cannot use database {self.path!r}: {exc}") from exc
+
+    async def _check_writable(self) -> None:
+        """Write once (changing nothing) so a read-only file fails here, at start, not at the first event."""
+        async with self.transaction() as db:
+            await db.execute("UPDATE schema_migrations SET name = name"
+                             " WHERE version = (SELECT min(version) FROM schema_migrations)")
 
     async def close(self) -> None:
         if self._db is not None:

@@ -11,9 +11,12 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.app import App
+from bot.platforms.slack import shape
 from bot.platforms.slack.facts import MemberFacts
 from bot.platforms.slack.home import HomeTab
 from bot.platforms.slack.journal import Journal
@@ -21,7 +24,7 @@ from bot.platforms.slack.listeners import Listeners
 from bot.platforms.slack.messenger import PLATFORM, SlackMessenger
 from bot.platforms.slack.replay import ReplayGuard
 from bot.platforms.slack.send import Sender
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, StartupError
 
 log = logging.getLogger(__name__)
 BOLT_LOGGER = "bot.platforms.slack.bolt"
@@ -29,6 +32,7 @@ BOLT_LOGGER = "bot.platforms.slack.bolt"
 # profile, message texts next to their author. Kept at INFO whatever BOT_LOG_LEVEL says (issue 15 #3).
 for _name in ("slack_sdk", "slack_bolt", BOLT_LOGGER):
     logging.getLogger(_name).setLevel(logging.INFO)
+NETWORK_ERRORS = (aiohttp.ClientError, OSError, asyncio.TimeoutError)
 EVENTS_PATH = "/slack/events"
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -36,6 +40,17 @@ DEFAULT_API_URL = "https://slack.com/api/"
 def api_url(settings: Settings) -> str:
     url = settings.slack_api_url or DEFAULT_API_URL
     return url if url.endswith("/") else url + "/"
+
+
+class OurClientOnPurpose(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN (read from the environment) goes unused when given a client: we give
+    our own client (its base URL, shared session) on purpose, so that line only alarms whoever reads the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger(BOLT_LOGGER).addFilter(OurClientOnPurpose())
 
 
 def check_settings(settings: Settings) -> None:
@@ -98,8 +113,19 @@ class SlackDoor:
             self.client.session = self.outbox_client.session = self.sender.session = None
             await session.close()
 
+    async def _identify(self) -> AsyncSlackResponse:
+        """auth.test: a refused token or an unreachable Slack stops the start with one line saying which."""
+        try:
+            return await self.client.auth_test()
+        except SlackApiError as exc:
+            raise SettingsError(f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}); copy the Bot User "
+                                "OAuth Token (xoxb-…) again from your app's OAuth & Permissions page") from None
+        except NETWORK_ERRORS as exc:
+            raise StartupError(f"cannot reach Slack at {self.client.base_url} ({type(exc).__name__}: {exc}); "
+                               "check the network or proxy, or SLACK_API_URL") from None
+
     async def _run(self, ready: asyncio.Event | None) -> None:
-        identity = await self.client.auth_test()
+        identity = await self._identify()
         log.info("Slack: connected as %s in team %s", identity.get("user"), identity.get("team"))
         self.listeners.bot_user = str(identity.get("user_id") or "")
         self.app.services.outbox.register(self.messenger)
@@ -114,8 +140,10 @@ class SlackDoor:
                 del self.app.services.outbox.messengers[PLATFORM]
 
     async def _serve_socket_mode(self, ready: asyncio.Event | None) -> None:
-        handler = AsyncSocketModeHandler(self.bolt, self.app.services.settings.slack_app_token,
-                                         web_client=self.client, ping_interval=self.ping_interval)
+        app_token = self.app.services.settings.slack_app_token
+        await self._check_app_token(app_token)
+        handler = AsyncSocketModeHandler(self.bolt, app_token, web_client=self.client,
+                                         ping_interval=self.ping_interval)
         await handler.connect_async()
         log.info("Slack: Socket Mode connected")
         try:
@@ -125,12 +153,27 @@ class SlackDoor:
         finally:
             await handler.close_async()
 
+    async def _check_app_token(self, app_token: str) -> None:
+        """Ask for a Socket Mode URL once: slack_sdk's own connect retries a refused token forever."""
+        try:
+            await self.client.apps_connections_open(app_token=app_token)
+        except SlackApiError as exc:
+            raise SettingsError(f"Slack refused SLACK_APP_TOKEN ({exc.response.get('error')}); create an app-level "
+                                "token (xapp-…) with connections:write under Basic Information") from None
+        except NETWORK_ERRORS as exc:
+            raise StartupError(f"cannot reach Slack at {self.client.base_url} ({type(exc).__name__}: {exc}); "
+                               "check the network or proxy, or SLACK_API_URL") from None
+
     async def _serve_http(self, ready: asyncio.Event | None) -> None:
         """Slack's events on the process's HTTP server (started on the Slack port unless already listening)."""
         web_server = self.app.web
         web_server.add("POST", EVENTS_PATH, self._http_request)
         try:
-            self.port = await web_server.listen(self.host, self.port)
+            try:
+                self.port = await web_server.listen(self.host, self.port)
+            except OSError as exc:
+                raise StartupError(f"cannot listen on {self.host}:{self.port} ({exc.strerror or exc}); choose "
+                                   "another port with SLACK_PORT or --port") from None
             log.info("Slack: HTTP mode listening on http://%s:%d%s", web_server.host, self.port, EVENTS_PATH)
             if ready is not None:
                 ready.set()
@@ -139,10 +182,18 @@ class SlackDoor:
             web_server.remove(EVENTS_PATH)
 
     async def _http_request(self, request: web.Request) -> web.Response:
-        if self.replays is not None and self.replays.replayed(await request.text(), request.headers):
+        body = await request.text()
+        if self.replays is not None and self.replays.replayed(body, request.headers):
             log.warning("Slack: refused a replayed request (a signature already used)")
             self.journal.record("replayed", request.headers.get("X-Slack-Request-Timestamp", ""))
             return web.Response(status=401, text="replayed request")
+        if self.replays is not None and not self.replays.signed(body, request.headers):
+            return web.Response(status=401, text="invalid signature")  # before Bolt, which reads the body first
+        wrong = shape.problem(body, request.content_type) if self.replays is not None else None
+        if wrong:
+            log.warning("Slack: refused a signed request of the wrong shape: %s", wrong)
+            self.journal.record("malformed", wrong)
+            return web.Response(status=400, text="malformed request")
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 

@@ -25,13 +25,18 @@ class ReplayGuard:
         self.now = now
         self.seen: OrderedDict[str, float] = OrderedDict()
 
-    def replayed(self, body: str, headers: Mapping[str, str]) -> bool:
-        """True if this correctly signed request was accepted before (invalid ones are left to bolt)."""
+    def signed(self, body: str, headers: Mapping[str, str]) -> bool:
+        """A correct, recent signature (bolt checks it again and refuses the others)."""
         signature = headers.get("X-Slack-Signature", "")
         timestamp = headers.get("X-Slack-Request-Timestamp", "")
-        if not signature or not timestamp.isdigit() or not self.verifier.is_valid(body=body, timestamp=timestamp,
-                                                                                  signature=signature):
+        return bool(signature) and timestamp.isdigit() and self.verifier.is_valid(body=body, timestamp=timestamp,
+                                                                                  signature=signature)
+
+    def replayed(self, body: str, headers: Mapping[str, str]) -> bool:
+        """True if this correctly signed request was accepted before (invalid ones are left to bolt)."""
+        if not self.signed(body, headers):
             return False
+        signature = headers.get("X-Slack-Signature", "")
         self._forget_old()
         if signature in self.seen:
             is_event_retry = "X-Slack-Retry-Num" in headers and headers.get("Content-Type", "").startswith(

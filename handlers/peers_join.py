@@ -80,7 +80,7 @@ def form(ctx: Ctx, gaps: list[str], mentor: bool) -> Form:
         "stage": Field("stage", FieldKind.CHOICE, ctx.t("peers.join.field_stage"), True, stages),
         "languages": Field("languages", FieldKind.MULTI_CHOICE, ctx.t("peers.join.field_languages"), True, langs),
         "country": Field("country", FieldKind.SHORT_TEXT, ctx.t("peers.join.field_country"), True,
-                         max_length=80, placeholder=values.label("country", "CM", ctx.locale)),
+                         max_length=80, placeholder=values.label("country", "CM", ctx.locale), check="country"),
         "interests": Field("interests", FieldKind.MULTI_CHOICE, ctx.t("peers.join.field_interests"), True,
                            interests),
         "consent": Field("consent", FieldKind.YES_NO, ctx.t("peers.join.field_consent"), True),

@@ -128,7 +128,8 @@ async def type_in(ctx: Ctx, event: ButtonPressed) -> Form | Reply:
     label = {"country": ctx.t("profile.label.country"), "organisation": ctx.t("profile.label.organisation"),
              "languages": ctx.t("profile.label.languages"), "timezone": ctx.t("profile.label.timezone")}
     field = Field(event.value, FieldKind.SHORT_TEXT, label[event.value], required=True,
-                  max_length=ob.MAX_ORGANISATION if event.value == "organisation" else 80)
+                  max_length=ob.MAX_ORGANISATION if event.value == "organisation" else 80,
+                  check=event.value if event.value in ("country", "timezone") else "")
     return Form("profile.text", ctx.t("profile.form_title"), (field,), ctx.t("profile.form_submit"),
                 state=event.value)
 
@@ -162,11 +163,11 @@ def profile_form(ctx: Ctx, profile: profile_sql.Profile) -> Form:
     fields = (  # free-text fields start empty: a door may keep the form (Discord does), and /forget-me
         # cannot find personal values there; an empty answer keeps the stored value
         Field("role", FieldKind.CHOICE, ctx.t("profile.label.role"), options=roles, initial=profile.role),
-        Field("country", FieldKind.SHORT_TEXT, ctx.t("profile.label.country"), max_length=80),
+        Field("country", FieldKind.SHORT_TEXT, ctx.t("profile.label.country"), max_length=80, check="country"),
         Field("organisation", FieldKind.SHORT_TEXT, ctx.t("profile.label.organisation"),
               max_length=ob.MAX_ORGANISATION),
         Field("stage", FieldKind.CHOICE, ctx.t("profile.label.stage"), options=stages, initial=profile.stage),
-        Field("timezone", FieldKind.SHORT_TEXT, ctx.t("profile.label.timezone"), max_length=80),
+        Field("timezone", FieldKind.SHORT_TEXT, ctx.t("profile.label.timezone"), max_length=80, check="timezone"),
     )
     return Form("profile.main", ctx.t("profile.form_title"), fields, ctx.t("profile.form_submit"))
 

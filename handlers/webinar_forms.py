@@ -59,9 +59,9 @@ def main_form(ctx: Ctx, form_id: str, state: str = "", base: Spec | None = None)
         Field("start", FieldKind.DATETIME, ctx.t("webinars.field_start"), base is None, initial=start,
               placeholder=ctx.t("webinars.field_start_hint")),
         Field("timezone", FieldKind.SHORT_TEXT, ctx.t("webinars.field_timezone", tz=organiser_tz(ctx)),
-              initial=base.timezone if base else organiser_tz(ctx), max_length=64),
+              initial=base.timezone if base else organiser_tz(ctx), max_length=64, check="webinar_timezone"),
         Field("link", FieldKind.SHORT_TEXT, ctx.t("webinars.field_link"), base is None,
-              initial=base.link if base else None, max_length=MAX_LINK),
+              initial=base.link if base else None, max_length=MAX_LINK, check="link"),
         Field("description", FieldKind.LONG_TEXT, ctx.t("webinars.field_description"),
               initial=base.description if base else None, max_length=MAX_DESCRIPTION),
     )

@@ -1,9 +1,14 @@
-"""`community-bot console`: the whole bot on stdin/stdout with a simulated clock."""
+"""`community-bot console`: the whole bot on stdin/stdout with a simulated clock.
+
+Lines are read in the main thread between turns of the event loop (an `asyncio.Runner`), so in a terminal
+`readline` gives line editing and history, and Ctrl-C leaves at once instead of waiting for Enter.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 
 from bot.app import lifespan
@@ -26,30 +31,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     settings = with_db(args, settings)
     try:
-        asyncio.run(console(settings, args.user, args.lang))
+        with asyncio.Runner() as runner:
+            console(runner, settings, args.user, args.lang)
     except StoreError as exc:
         locale = args.lang or settings.default_locale
         print(Catalogs().t(locale, "errors.database_open", path=settings.db_path), file=sys.stderr)
         print(f"({exc})", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C: leave, without a traceback
+        print(file=sys.stderr)
         return 130
     return 0
 
 
-async def console(settings: Settings, user: str, lang: str | None) -> None:
+def console(runner: asyncio.Runner, settings: Settings, user: str, lang: str | None) -> None:
+    """Open the app, then read and answer lines until end of input, :quit or Ctrl-C."""
     clock = SimClock()
-    async with lifespan(settings=settings, clock=clock) as app:
+    stack = contextlib.AsyncExitStack()
+    app = runner.run(stack.enter_async_context(lifespan(settings=settings, clock=clock)))
+    try:
         door = ConsoleDoor(app, clock, sys.stdout, user, lang)
-        await door.restore_clock()
+        runner.run(door.restore_clock())
         interactive = sys.stdin.isatty()
         if interactive:
-            door.say("[console] community-bot console: type /help, or :as, :join, :click, :advance, :now")
-        while True:
-            line = await asyncio.to_thread(read_line, interactive, door.user)
+            enable_line_editing()
+            runner.run(door.refresh_locale())
+            door.say(door.t("console.banner"))
+        while not door.quitting:
+            line = read_line(interactive, door.user)
             if line is None:
                 break
-            await door.handle_line(line)
+            runner.run(door.handle_line(line))
+    finally:
+        runner.run(stack.aclose())
+
+
+def enable_line_editing() -> None:
+    """Arrow keys, editing and history for input() (GNU readline or libedit, where Python has it)."""
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (importing it is what turns line editing on)
 
 
 def read_line(interactive: bool, user: str) -> str | None:

@@ -210,6 +210,7 @@ class Field:
     initial: str | None = None
     max_length: int = 500
     placeholder: str | None = None
+    check: str = ""  # a named check (bot/services/field_checks.py) run as the answer is typed, where a door can
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,16 @@ from bot.platforms.console.files import save_attachment
 from bot.platforms.console.forms import AnswerError, FormFilling
 from bot.platforms.console.render import render_field, render_form_title, render_reply
 from bot.platforms.console.transcript import Transcript
+from bot.services import field_checks
 from bot.store import members as member_sql
 
 log = logging.getLogger(__name__)
 PLATFORM = "console"
 CLOCK_KEY = "console.clock"
 DURATION = re.compile(r"(\d+)\s*([wdhms])")
+CANCEL_WORDS = frozenset({"cancel", "annuler"})  # :cancel, and /cancel while a form is open or set aside
+META_HELP = ("[console] meta commands: :as NAME, :join NAME [en|fr], :admin NAME, :click N, :advance 3d4h, :now, "
+             ":messages, :reply N TEXT, :action N NAME, :cancel, :resume (a form set aside), :quit")
 UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
@@ -79,6 +83,8 @@ class ConsoleDoor:
         self.buttons: dict[str, tuple[int, tuple[Button, ...]]] = {}  # recipient -> (seq, buttons)
         self.seq = 0
         self.form: FormFilling | None = None
+        self.set_aside: dict[str, FormFilling] = {}  # member -> the form a / or : line left, kept to resume
+        self.quitting = False
         self.locales: dict[str, str] = {}
         self.transcript = Transcript()
         app.services.outbox.register(ConsoleMessenger(self))
@@ -152,13 +158,18 @@ class ConsoleDoor:
             self.say(f"[DM {self.user}] {self.t('errors.storage')}")
 
     async def _handle(self, line: str) -> None:
-        if line.startswith(":"):
-            await self.meta(line[1:].strip())
+        command = line.strip()
+        if command[:1] in ("/", ":") and command[1:].strip().lower() in CANCEL_WORDS:
+            self.cancel_form()
+        elif command[:1] in ("/", ":"):
+            self.leave_form()
+            if command.startswith(":"):
+                await self.meta(command[1:].strip())
+            else:
+                name, _, args = command[1:].partition(" ")
+                await self.dispatch(CommandInvoked(self.actor(), name.lower(), args.strip()))
         elif self.form is not None:
             await self.answer_form(line)
-        elif line.startswith("/"):
-            name, _, args = line[1:].partition(" ")
-            await self.dispatch(CommandInvoked(self.actor(), name.lower(), args.strip()))
         else:
             self.transcript.add(f"DM {self.user}", self.user, line)
             await self.dispatch(MessageReceived(self.actor(), line))
@@ -171,9 +182,7 @@ class ConsoleDoor:
     def show_result(self, result: Result) -> None:
         where = f"DM {self.user}"
         if isinstance(result, Form):
-            self.form = FormFilling(result)
-            self.say(render_form_title(where, result))
-            self.prompt_field()
+            self.open_form(FormFilling(result))
         elif isinstance(result, FormErrors):
             self.show_form_errors(result)
         elif isinstance(result, Reply):
@@ -184,23 +193,58 @@ class ConsoleDoor:
 
     # ---- forms ------------------------------------------------------------------------------
 
+    def open_form(self, filling: FormFilling) -> None:
+        dropped = self.set_aside.pop(self.user, None)
+        if dropped is not None:
+            self.say(f"[DM {self.user}] {self.t('console.form_replaced', title=dropped.form.title)}")
+        self.form = filling
+        self.say(render_form_title(f"DM {self.user}", filling.form))
+        self.say(f"  {self.t('console.form_how_to_leave')}")
+        self.prompt_field()
+
+    def leave_form(self) -> None:
+        """A / or : line while a form is open: the form is set aside with its answers, to resume later."""
+        if self.form is None:
+            return
+        self.set_aside[self.user], self.form = self.form, None
+        self.say(f"[DM {self.user}] {self.t('console.form_set_aside', title=self.set_aside[self.user].form.title)}")
+
+    def cancel_form(self) -> None:
+        """:cancel (or /cancel): drop the open form, else the one set aside."""
+        if self.form is None and self.set_aside.pop(self.user, None) is None:
+            self.say(f"[DM {self.user}] {self.t('console.no_form')}")
+            return
+        self.form = None
+        self.say(f"[DM {self.user}] {self.t('console.form_cancelled')}")
+
     def prompt_field(self) -> None:
         assert self.form is not None
         spec = self.form.current()
         if spec is not None:
-            for line in render_field(spec, self.t("console.form_skip"), self.t("console.form_required")):
+            yes_no = (self.t("console.yes"), self.t("console.no"))
+            for line in render_field(spec, self.t("console.form_skip"), self.t("console.form_required"), yes_no):
                 self.say(line)
+
+    def field_problem(self, line: str) -> str | None:
+        """What is wrong with this answer to the current field (checked now, not when the form is sent)."""
+        assert self.form is not None
+        spec = self.form.current()
+        locale = self.locales.get(self.user) or self.app.services.settings.default_locale
+        try:
+            self.form.check(line)
+        except AnswerError as exc:
+            return self.t(exc.key, **exc.values)
+        if spec is None or not spec.check:
+            return None
+        return field_checks.problem(spec.check, line, locale, self.app.services.catalogs)
 
     async def answer_form(self, line: str) -> None:
         assert self.form is not None
-        if line.strip().lower() in {":cancel", "/cancel"}:
-            self.form = None
-            self.say(f"[DM {self.user}] {self.t('console.form_cancelled')}")
-            return
-        try:
+        problem = self.field_problem(line)
+        if problem is not None:
+            self.say(f"[DM {self.user}] {plain(problem)}")
+        else:
             self.form.answer(line)
-        except AnswerError as exc:
-            self.say(f"[DM {self.user}] {self.t(exc.key)}")
         if self.form.current() is not None:
             self.prompt_field()
             return
@@ -225,11 +269,11 @@ class ConsoleDoor:
         handler = {
             "as": self.meta_as, "join": self.meta_join, "admin": self.meta_admin, "click": self.meta_click,
             "advance": self.meta_advance, "now": self.meta_now, "messages": self.meta_messages,
-            "reply": lambda _: self.meta_reply(rest), "action": self.meta_action,
+            "reply": lambda _: self.meta_reply(rest), "action": self.meta_action, "resume": self.meta_resume,
+            "reprendre": self.meta_resume, "quit": self.meta_quit, "quitter": self.meta_quit, "exit": self.meta_quit,
         }.get(verb.lower())
         if handler is None:
-            self.say("[console] meta commands: :as NAME, :join NAME [en|fr], :admin NAME, :click N, "
-                     ":advance 3d4h, :now, :messages, :reply N TEXT, :action N NAME")
+            self.say(META_HELP)
             return
         await handler(args)
 
@@ -252,12 +296,23 @@ class ConsoleDoor:
             return
         await self.dispatch(event)
 
+    async def meta_quit(self, args: list[str]) -> None:
+        self.quitting = True
+
+    async def meta_resume(self, args: list[str]) -> None:
+        filling = self.set_aside.pop(self.user, None)
+        if filling is None:
+            self.say(f"[DM {self.user}] {self.t('console.no_form')}")
+            return
+        self.form = filling
+        self.say(render_form_title(f"DM {self.user}", filling.form))
+        self.prompt_field()
+
     async def meta_as(self, args: list[str]) -> None:
         if not args:
             self.say("[console] usage: :as NAME")
             return
         self.user = args[0].lower()
-        self.form = None
         self.say(f"[console] acting as {self.user}")
 
     async def meta_join(self, args: list[str]) -> None:

@@ -11,9 +11,10 @@ from bot.core.model import Field, FieldKind, Form, FormValue
 class AnswerError(ValueError):
     """The answer does not fit the field; `key` is the message id that says what to do."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, **values: object) -> None:
         super().__init__(key)
         self.key = key
+        self.values = values
 
 
 def parse_answer(spec: Field, text: str) -> FormValue:
@@ -26,11 +27,13 @@ def parse_answer(spec: Field, text: str) -> FormValue:
     if spec.kind is FieldKind.MULTI_CHOICE:
         return _choices(spec, text)
     if spec.kind is FieldKind.YES_NO:
-        answer = values.lookup("yes_no", "no" if text == "2" else text)  # 1/2 as for the other choices
+        answer = values.lookup("yes_no", {"1": "yes", "2": "no"}.get(text, text))  # [1] yes [2] no, as shown
         if answer is None:
             raise AnswerError("console.form_invalid_yes_no")
         return answer == "yes"
-    return text[: spec.max_length]
+    if len(text) > spec.max_length:  # refused, never cut: the member shortens it
+        raise AnswerError("console.form_too_long", length=len(text), limit=spec.max_length)
+    return text
 
 
 def _choices(spec: Field, text: str) -> list[str]:
@@ -62,7 +65,8 @@ class FormFilling:
         fields = self.fields()
         return fields[self.position] if self.position < len(fields) else None
 
-    def answer(self, text: str) -> None:
+    def check(self, text: str) -> FormValue:
+        """The current field's value for `text`; AnswerError saying what to do when it does not fit."""
         spec = self.current()
         assert spec is not None
         value = parse_answer(spec, text)
@@ -70,5 +74,10 @@ class FormFilling:
             value = parse_answer(spec, spec.initial)
         if value is None and spec.required:
             raise AnswerError("console.form_missing")
-        self.values[spec.name] = value
+        return value
+
+    def answer(self, text: str) -> None:
+        spec = self.current()
+        assert spec is not None
+        self.values[spec.name] = self.check(text)
         self.position += 1

@@ -18,11 +18,15 @@ def render_form_title(where: str, form: Form) -> str:
     return f"[{where}] == {form.title} =="
 
 
-def render_field(field: Field, skip_hint: str, required_hint: str) -> list[str]:
+def render_field(field: Field, skip_hint: str, required_hint: str,
+                 yes_no: tuple[str, str] = ("yes", "no")) -> list[str]:
+    """The question, whether it may be skipped, and the answers it takes (numbered choices, yes / no)."""
     hint = required_hint if field.required else skip_hint
     lines = [f"  {field.label} {hint}"]
     if field.initial and field.kind in (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT):
         lines.append("    = " + " | ".join(field.initial.split("\n")))
     if field.kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE):
         lines.append("    " + "  ".join(f"[{i}] {o.label}" for i, o in enumerate(field.options, 1)))
+    elif field.kind is FieldKind.YES_NO:
+        lines.append(f"    [1] {yes_no[0]}  [2] {yes_no[1]}")
     return lines

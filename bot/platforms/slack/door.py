@@ -141,9 +141,10 @@ class SlackDoor:
 
     async def _serve_socket_mode(self, ready: asyncio.Event | None) -> None:
         app_token = self.app.services.settings.slack_app_token
-        await self._check_app_token(app_token)
+        url = await self._socket_mode_url(app_token)
         handler = AsyncSocketModeHandler(self.bolt, app_token, web_client=self.client,
                                          ping_interval=self.ping_interval)
+        handler.client.wss_uri = url  # connect uses the URL just issued instead of asking for another
         await handler.connect_async()
         log.info("Slack: Socket Mode connected")
         try:
@@ -153,10 +154,11 @@ class SlackDoor:
         finally:
             await handler.close_async()
 
-    async def _check_app_token(self, app_token: str) -> None:
-        """Ask for a Socket Mode URL once: slack_sdk's own connect retries a refused token forever."""
+    async def _socket_mode_url(self, app_token: str) -> str:
+        """The first Socket Mode URL, asked here: slack_sdk's own connect retries a refused token forever."""
         try:
-            await self.client.apps_connections_open(app_token=app_token)
+            response = await self.client.apps_connections_open(app_token=app_token)
+            return str(response["url"])
         except SlackApiError as exc:
             raise SettingsError(f"Slack refused SLACK_APP_TOKEN ({exc.response.get('error')}); create an app-level "
                                 "token (xapp-…) with connections:write under Basic Information") from None

@@ -16,12 +16,12 @@ from bot.core.text import Safe, mention
 from bot.core.values import dates
 from bot.services import matching
 from bot.services import peers_text as text
-from bot.services.peers import candidate, load_pool, next_scheduled, plan_pool, run_round
+from bot.services.peers import candidate, load_pool, next_scheduled
 from bot.services.peers_job import PeersJob, stats
 from bot.store import members as member_sql
 from bot.store import peers as sql
 from bot.store import profiles as profile_sql
-from handlers import peers_join
+from handlers import peers_join, peers_round
 
 VERBS = {"join": "join", "rejoindre": "join", "leave": "leave", "quitter": "leave", "snooze": "snooze",
          "pause": "snooze", "status": "status", "statut": "status", "suggest": "suggest",
@@ -40,7 +40,7 @@ async def peers_command(ctx: Ctx, event: CommandInvoked) -> Reply | list[Reply] 
     if action in ("stats", "round") and not ctx.is_admin:
         return ctx.admin_only()
     handlers = {"leave": leave, "snooze": snooze, "status": status, "suggest": suggest, "exclude": exclude,
-                "stats": show_stats, "round": round_command}
+                "stats": show_stats, "round": peers_round.round_command}
     handler = handlers.get(action)
     if handler is None:
         return ctx.reply("peers.usage_hint", verb=verb[:30])
@@ -120,7 +120,7 @@ async def suggest(ctx: Ctx, rest: str) -> Reply:
     async with ctx.services.store.transaction() as db:
         profile = await profile_sql.get(db, ctx.member.id)
         me = await sql.participant(db, ctx.member.id)
-        pool = await load_pool(db, settings, ctx.now)
+        pool = await load_pool(db, settings, ctx.now, skip_busy=False)  # someone in a round can still be contacted
         excluded = (await sql.exclusions(db)).get(ctx.member.id, set())
     if peers_join.missing(profile):
         return ctx.reply("peers.suggest.need_profile")
@@ -184,38 +184,6 @@ async def show_stats(ctx: Ctx, rest: str) -> Reply:
     return Reply("\n".join(lines), ephemeral=True)
 
 
-async def round_command(ctx: Ctx, rest: str) -> Reply:
-    """`round now` plans and sends a round; `round preview` shows what a round would be, sending nothing."""
-    choice = rest.lower().split()[0] if rest else ""
-    if choice in ("now", "maintenant"):
-        summary = await run_round(ctx.services, "manual", ctx.now)
-        if summary is None:
-            return ctx.reply("peers.round.already")
-        return ctx.reply("peers.round.done", number=summary.round_id, groups=summary.groups,
-                         unmatched=summary.unmatched)
-    if choice in ("preview", "apercu", "aperçu"):
-        return await preview(ctx)
-    return ctx.reply("peers.round.usage")
-
-
-async def preview(ctx: Ctx) -> Reply:
-    async with ctx.services.store.transaction() as db:
-        pool = await load_pool(db, ctx.services.settings, ctx.now)
-    plans = plan_pool(pool, ctx.services.settings)
-    lines = [ctx.t("peers.preview.title")]
-    for platform, plan in plans.items():
-        for group in plan.groups:
-            names = [pool.members[int(i)].display_name for i in group]
-            lines.append(f"• {platform}: {', '.join(names)}")
-        for lone in plan.unmatched:
-            reason = ctx.t(text.REASON_KEYS.get(lone.reason, "peers.unmatched.no_partner_available"))
-            lines.append(ctx.t("peers.preview.unmatched", name=pool.members[int(lone.id)].display_name,
-                               reason=reason))
-    if len(lines) == 1:
-        lines.append(ctx.t("peers.preview.empty"))
-    return Reply("\n".join(lines), ephemeral=True)
-
-
 async def checkin_button(ctx: Ctx, event: ButtonPressed) -> Reply:
     """'Did you meet?' answered: value is 'GROUP:ANSWER'; pressing again only repeats the answer."""
     group_text, _, answer = event.value.partition(":")
@@ -242,7 +210,9 @@ async def resume_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 ROUTES = Routes(
     commands=(Command("peers", peers_command, "peers.summary", "peers.usage", aliases=("pairs",),
                       admin_usage="peers.admin_usage"),),
-    buttons={"peers.checkin": checkin_button, "peers.resume": resume_button},
+    buttons={"peers.checkin": checkin_button, "peers.resume": resume_button,
+             peers_round.START: peers_round.start_pressed, peers_round.NOT_NOW: peers_round.not_now_pressed},
+    admin_buttons=frozenset({peers_round.START}),
     forms={peers_join.FORM_ID: peers_join.join_form},
     jobs=(PeersJob(),),
 )

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from bot.core import values
 from bot.core.context import Ctx, UserError
 from bot.core.ids import parse_id
-from bot.core.model import ButtonPressed, CommandInvoked, Form, Reply
+from bot.core.model import Button, ButtonPressed, CommandInvoked, Form, Reply
 from bot.core.routes import Command, Routes
 from bot.services import calendar_feeds
 from bot.services import webinar_notify as notify
@@ -57,10 +57,25 @@ async def edit(ctx: Ctx, rest: str) -> Reply | Form:
 
 
 async def cancel(ctx: Ctx, rest: str) -> Reply:
-    """Cancel a webinar (the whole series); Going/Maybe members and the channel hear it once."""
+    """Ask first: cancelling tells every Going/Maybe member and the channel, and cannot be taken back."""
     if not ctx.is_admin:
         return ctx.admin_only()
     webinar = await forms.editable(ctx, rest)
+    async with ctx.services.store.transaction() as db:
+        told = len(await sql.attendees(db, webinar.id))
+    buttons = (Button(ctx.t("webinars.button_cancel_confirm"), "webinar.cancel", str(webinar.id), "danger"),
+               Button(ctx.t("webinars.button_cancel_keep"), "webinar.keep", str(webinar.id)))
+    return ctx.reply("webinars.cancel_ask", id=webinar.id, title=webinar.spec.title, count=told,
+                     channel=ctx.services.settings.webinar_channel, buttons=buttons)
+
+
+async def keep_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
+    return ctx.reply("webinars.cancel_kept", id=event.value[:12])
+
+
+async def cancel_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Cancel a webinar (the whole series); Going/Maybe members and the channel hear it once."""
+    webinar = await forms.editable(ctx, event.value)
     async with ctx.services.store.transaction() as db:
         if not await sql.cancel(db, webinar.id, ctx.now):
             raise UserError("webinars.already_cancelled", id=webinar.id)
@@ -196,7 +211,10 @@ ROUTES = Routes(
         "webinar.confirm": forms.confirm_pressed,
         "webinar.more": forms.more_pressed,
         "webinar.discard": forms.discard_pressed,
+        "webinar.cancel": cancel_pressed,
+        "webinar.keep": keep_pressed,
     },
+    admin_buttons=frozenset({"webinar.cancel"}),
     forms={"webinar.create": forms.create_submitted, "webinar.edit": forms.edit_submitted,
            "webinar.more": forms.more_submitted},
     admin_forms=frozenset({"webinar.create", "webinar.edit"}),

@@ -178,8 +178,12 @@ async def test_peers_join_by_modal_then_a_round_introduces_each_group_in_its_lan
             expected = to_markdown(t(lang, "peers.join.done", when="WHEN")).split("WHEN")[0] + "<t:"
             assert joined["data"]["content"].startswith(expected), joined["data"]["content"]
 
-        done = await fake.interact(p.slash(ADMIN, "peers", "round now", admin=True))
-        assert done["type"] == 4
+        asked = await fake.interact(p.slash(ADMIN, "peers", "round now", admin=True))
+        assert "4 participant(s) will hear from me: 2 group(s) introduced" in asked["data"]["content"]
+        await app.heartbeat.tick()
+        assert not fake.find("POST", rf"/channels/{p.dm_channel_id(PEERS[0][0]['id'])}/messages")  # asked first
+        done = await fake.interact(p.press(ADMIN, "peers.round_start|", admin=True))
+        assert "Round 1 planned: 2 group(s)" in done["data"]["content"]
         await app.heartbeat.tick()
         ana, bea, cai, dan = (who for who, _, _ in PEERS)
         [to_ana] = await fake.messages_to(p.dm_channel_id(ana["id"]))

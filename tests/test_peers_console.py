@@ -87,13 +87,16 @@ async def test_unmatched_members_are_told_why(console: ConsoleFactory) -> None:
     async with console(user="admin") as session:
         await join_all(session, [*PEOPLE[:2], nepali])
         preview = await session.send("/peers round preview")
-        assert "• not matched: ram (nobody else in this round speaks one of your languages" in preview
+        assert "• not matched: ram (nobody else available speaks one of their languages)" in preview
         assert "[group" not in preview  # a preview sends nothing
-        out = await session.send("/peers round now")
+        asked = await session.send("/peers round now")
+        assert "3 participant(s) will hear from me: 1 group(s) introduced, 1 member(s) told why" in asked
+        out = await session.send(":click 1")
         assert "Round 1 planned: 1 group(s), 1 member(s) not matched." in out
         assert "[DM ram] I could not match you in this round: nobody else in this round speaks" in out
         assert "[group ana, bea] Hello @ana, @bea!" in out  # both speak English; ana's language first
-        assert "A round already started" in await session.send("/peers round now")
+        again = await session.send("/peers round now")  # ana and bea are in round 1; ram alone: no group
+        assert "No round started: the 1 participant(s) available cannot form a group (2 other(s)" in again
 
 
 async def test_exclude_by_name_snooze_and_leave(console: ConsoleFactory) -> None:
@@ -154,7 +157,7 @@ async def test_a_member_asking_for_a_mentor_is_introduced_to_someone_further_alo
               ("hal", "en", "stage=scale-up languages=en country=NP interests=mobile consent=yes")]
     async with console(user="admin") as session:
         await join_all(session, people)
-        out = await session.send("/peers round now")
+        out = await session.send("/peers round now", ":click 1")
         intro = next(part for part in out.split("[group ")[1:] if "eve" in part.split("]")[0])
         assert "a mentor was asked for, one step further along: Pilot, Scale-up" in intro
         assert intro.split("]")[0] in ("eve, fay", "eve, hal")
@@ -179,5 +182,5 @@ async def test_yes_to_peer_introductions_in_onboarding_is_enough_to_take_part(co
         out = await session.send(":as lou", "/peers status")
         assert "You take part in peer matching." in out
         assert "You left peer matching" in await session.send("/peers leave")
-        out = await session.send(":as admin", "/peers round now")
+        out = await session.send(":as admin", "/peers round now", ":click 1")
         assert "[group bea, kim]" in out and "lou" not in out and "mia" not in out

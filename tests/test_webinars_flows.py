@@ -179,7 +179,9 @@ async def test_reschedule_and_cancel_notify_going_and_maybe_once(session: Sessio
     out = await session.send(":advance 5d")
     assert out.count("[DM ram] ⏰ Reminder") == 2 and "Wednesday 24 March 2027, 20:45" in out
     assert "23 March" not in out
-    out = await session.send("/webinar cancel 1")
+    asked = await session.send("/webinar cancel 1")
+    assert "2 member(s) who said Going or Maybe will be told by DM" in asked and "❌" not in asked
+    out = await session.send(":click 1")
     assert "Webinar #1 is cancelled; 2 member(s)" in out
     assert out.count("[DM ram] ❌ Cancelled") == 1 and out.count("[DM awa] ❌ Annulé") == 1 and "[DM bob]" not in out
     assert "is cancelled; it cannot be changed" in await session.send("/webinar cancel 1")
@@ -276,7 +278,7 @@ async def test_list_show_ics_and_cli(session: Session, tmp_path: Path) -> None:
     first = events["webinar-1@community-bot.openimis.org"]
     assert first["sequence"] == 1 and first.decoded("duration") == timedelta(minutes=45)
     assert first["rrule"].to_ical() == b"FREQ=MONTHLY;BYDAY=4TU"
-    await session.send("/webinar cancel 2")
+    await session.send("/webinar cancel 2", ":click 1")
     assert await asyncio.to_thread(main, cli_args) == 0
     assert len(list(Calendar.from_ical(feed_path.read_bytes()).walk("VEVENT"))) == 1
 

@@ -65,13 +65,19 @@ def latest_slot_until(settings: Settings, now: datetime, due: datetime) -> datet
 
 
 async def next_scheduled(db: Connection, settings: Settings) -> datetime | None:
-    """When the next scheduled round is due: the cadence runs from the first scheduled round, or starts
-    at the first round weekday after the first member joined (None while nobody has joined)."""
-    anchor, last = await sql.first_slot(db), await sql.last_slot(db)
-    if anchor is None or last is None:
+    """When the next scheduled round is due: a cadence after the latest round, scheduled or manual (a
+    manual round resets the cadence), or at the first round weekday after the first member joined (None
+    while nobody has joined)."""
+    latest = await sql.latest_start(db)
+    if latest is None:
         first = await sql.first_join(db)
         return first_weekday_slot(settings, first) if first else None
-    return slot_after(settings, anchor, last)
+    return next_after(settings, latest)
+
+
+def next_after(settings: Settings, start: datetime) -> datetime:
+    """The round time on the day a cadence after `start` (a round at 08:00 is not followed at 09:00)."""
+    return slot_after(settings, start, start + timedelta(days=settings.peers_cadence_days - 1))
 
 
 def round_times(settings: Settings, start: datetime) -> tuple[datetime, datetime]:
@@ -94,6 +100,7 @@ class Pool:
     history: dict[str, list[list[list[str]]]] = field(default_factory=dict)
 
     by_id: dict[int, Candidate] = field(default_factory=dict)
+    busy: dict[int, tuple[int, datetime]] = field(default_factory=dict)  # member -> (open round, its end)
 
 
 def candidate(member: Member, profile: Profile, wants_mentor: bool, excluded: set[int], at: datetime,
@@ -105,13 +112,18 @@ def candidate(member: Member, profile: Profile, wants_mentor: bool, excluded: se
         exclude=tuple(str(x) for x in excluded), wants_mentor=wants_mentor)
 
 
-async def load_pool(db: Connection, settings: Settings, at: datetime) -> Pool:
+async def load_pool(db: Connection, settings: Settings, at: datetime, skip_busy: bool = True) -> Pool:
+    """Who a round at `at` can match; with `skip_busy`, not those in a group of a round still open."""
     await sql.enrol_consenting(db, at)
+    busy = await sql.busy(db, at) if skip_busy else {}
     participants = await sql.available(db, at)
     ids = [p.member_id for p in participants]
     pool = Pool(await sql.members(db, ids), await profile_sql.get_many(db, ids))
+    pool.busy = {p.member_id: busy[p.member_id] for p in participants if p.member_id in busy}
     excluded = await sql.exclusions(db)
     for p in participants:
+        if p.member_id in busy:
+            continue
         member, profile = pool.members.get(p.member_id), pool.profiles.get(p.member_id)
         if member is None or profile is None or not profile.peer_consent or not profile.languages:
             continue  # consent withdrawn (e.g. with /profile), or nothing to match a language on

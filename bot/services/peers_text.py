@@ -21,6 +21,8 @@ REASON_KEYS = {
     "alone": "peers.unmatched.alone",
     "no_partner_available": "peers.unmatched.no_partner_available",
 }
+PREVIEW_REASON_KEYS = {  # the same reasons, about a member the admin reads of (not "you")
+    reason: key.replace("peers.unmatched.", "peers.preview.reason.") for reason, key in REASON_KEYS.items()}
 ANSWER_KEYS = {"yes": "peers.answer.yes", "not_yet": "peers.answer.not_yet", "no": "peers.answer.no"}
 INTERESTS = {  # the same codes as onboarding (bot.services.onboarding.INTERESTS), labelled here
     "enrolment": "peers.interest.enrolment", "claims": "peers.interest.claims",

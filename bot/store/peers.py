@@ -118,14 +118,18 @@ async def set_score(db: Connection, round_id: int, score: int) -> None:
     await db.execute("UPDATE peer_rounds SET score = score + ? WHERE id = ?", (score, round_id))
 
 
-async def last_slot(db: Connection, kind: str = "scheduled") -> datetime | None:
-    rows = list(await db.execute_fetchall("SELECT MAX(slot) FROM peer_rounds WHERE kind = ?", (kind,)))
+async def latest_start(db: Connection) -> datetime | None:
+    """The slot of the latest round, scheduled or manual (the cadence runs on from it)."""
+    rows = list(await db.execute_fetchall("SELECT MAX(slot) FROM peer_rounds"))
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
 
 
-async def first_slot(db: Connection, kind: str = "scheduled") -> datetime | None:
-    rows = list(await db.execute_fetchall("SELECT MIN(slot) FROM peer_rounds WHERE kind = ?", (kind,)))
-    return from_iso(rows[0][0]) if rows and rows[0][0] else None
+async def busy(db: Connection, at: datetime) -> dict[int, tuple[int, datetime]]:
+    """member -> (round id, end) for everyone in a group of a round still open at `at`."""
+    sql = """SELECT m.member_id, r.id, r.ends_at FROM peer_group_members m
+             JOIN peer_groups g ON g.id = m.group_id JOIN peer_rounds r ON r.id = g.round_id
+             WHERE r.closed = 0 AND r.ends_at > ? ORDER BY r.id"""
+    return {row[0]: (row[1], from_iso(row[2])) for row in await db.execute_fetchall(sql, (to_iso(at),))}
 
 
 async def rounds_due(db: Connection, now: datetime) -> tuple[list[Round], list[Round]]:

@@ -36,7 +36,7 @@ async def test_admin_help_lists_admin_commands_in_both_languages(console: Consol
         for usage in ("/webinar create", "/welcome preview", "/peers round now", "/feedback list", "/faq reload"):
             assert usage in admins
         await session.send("/language fr")
-        french = (await session.send("/aide")).split("Pour les admins :")[1]
+        french = (await session.send("/aide")).split("Pour les admins\u00a0:")[1]
         assert "/webinaire créer" in french and "/pairs tour maintenant" in french and "/avis liste" in french
     async with console(user="bob") as session:
         member = await session.send("/help")

@@ -42,10 +42,10 @@ async def test_a_typo_of_a_subcommand_is_answered_did_you_mean(console: ConsoleF
         assert "Did you mean /feedback status FB-0001? Nothing was filed." in answer
         assert "Did you mean /feedback mine?" in await session.send("/feedback mien")
         await session.send("/language fr")
-        assert "Vouliez-vous dire /avis statut FB-0001 ? Rien n'a été enregistré." in await session.send(
+        assert "Vouliez-vous dire /avis statut FB-0001\u00a0? Rien n'a été enregistré." in await session.send(
             "/avis statu FB-0001")
         short = await session.send("/avis anonyme lent")
-        assert "« lent », c'est bien court" in short and "[1] Envoyer anonymement" in short
+        assert "«\u00a0lent\u00a0», c'est bien court" in short and "[1] Envoyer anonymement" in short
         assert await items(session) == []
         assert "enregistré anonymement" in await session.send(":click 1")
         assert await items(session) == ["lent"]
@@ -102,7 +102,7 @@ async def test_overlong_feedback_is_given_back_whole(console: ConsoleFactory) ->
     text = " ".join(f"mot{i}" for i in range(1200))  # 8,489 characters: over the 4,000 any command takes
     async with console(user="ana", lang="fr") as session:
         answer = await session.send(f"/avis {text}")
-        assert "C'est trop long pour moi : 8489 caractères, pour une limite de 4000." in answer
+        assert "C'est trop long pour moi\u00a0: 8489 caractères, pour une limite de 4000." in answer
         assert text in answer
         middle = " ".join(f"mot{i}" for i in range(400))  # 2,000 < length <= 4,000: the feedback limit
         assert middle in await session.send(f"/avis {middle}")

@@ -15,7 +15,7 @@ async def test_a_slash_line_sets_the_form_aside_and_resume_brings_it_back(consol
         opened = await session.send("/profile edit")
         assert ":cancel abandonne ce formulaire" in opened  # the form says how to leave it
         aside = await session.send("1", "/aide")
-        assert "Le formulaire « Votre profil » est mis de côté" in aside and ":resume" in aside
+        assert "Le formulaire «\u00a0Votre profil\u00a0» est mis de côté" in aside and ":resume" in aside
         assert "Voici ce que je peux faire" in aside and "Je ne connais pas le pays" not in aside
         resumed = await session.send(":resume")
         assert "Pays" in resumed and "Rôle" not in resumed  # back where it stopped, the role kept

@@ -236,7 +236,7 @@ class ConsoleDoor:
             return self.t(exc.key, **exc.values)
         if spec is None or not spec.check:
             return None
-        return field_checks.problem(spec.check, line, locale, self.app.services.catalogs)
+        return field_checks.problem(spec.check, line, locale, self.clock.now(), self.app.services.catalogs)
 
     async def answer_form(self, line: str) -> None:
         assert self.form is not None

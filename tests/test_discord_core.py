@@ -44,7 +44,7 @@ async def test_help_language_and_help_in_french(fake, tmp_path):
         assert answer["data"]["flags"] & 64  # ephemeral
         assert answer["data"]["allowed_mentions"] == {"parse": []}
 
-        answer = await fake.interact(p.slash(ANA, "language", "fr"))
+        answer = await fake.interact(p.command(ANA, "language", options={"language": "fr"}))
         assert content(answer) == to_markdown(t("fr", "language.set", language="français"))
 
         answer = await fake.interact(p.slash(ANA, "help"))
@@ -76,7 +76,12 @@ async def test_slash_commands_synced_with_french_localizations(fake, tmp_path):
         assert help_command["name_localizations"] == {"fr": "aide"}
         assert help_command["description"] == app.services.catalogs.t("en", "help.summary")
         assert help_command["description_localizations"]["fr"] == app.services.catalogs.t("fr", "help.summary")
-        assert help_command["options"][0]["name"] == "args" and not help_command["options"][0]["required"]
+        assert help_command["options"] == []  # declared: it takes nothing
+        [language] = commands["language"]["options"]
+        assert (language["name"], language["type"], language["required"]) == ("language", 3, False)
+        assert language["name_localizations"] == {"fr": "langue"}
+        assert [(c["value"], c["name"], c["name_localizations"]["fr"]) for c in language["choices"]] == \
+            [("en", "English", "anglais"), ("fr", "French", "français")]
 
 
 async def test_language_button_still_works_after_a_restart(fake, tmp_path):

@@ -268,7 +268,8 @@ async def test_the_door_speaks_the_language_the_member_chose_over_the_discord_lo
     recorder = Recorder()
     async with app_for(door_settings(fake, tmp_path / "bot.db"), recorder.routes()) as (app, clock), \
             door(app, clock):
-        await fake.interact(p.slash(ANA, "language", "fr"))  # her Discord client stays in English
+        # her Discord client stays in English
+        await fake.interact(p.command(ANA, "language", options={"language": "fr"}))
         modal = (await fake.interact(p.slash(ANA, "signup")))["data"]
         consent = next(c for c in labels(modal) if c["custom_id"] == "consent")
         assert [o["label"] for o in consent["options"]] == ["Oui", "Non"]

@@ -95,7 +95,7 @@ async def test_discord_gateway_events_delivered_twice_are_processed_once(fake: F
         message = dp.message(dm, ANA, "how do I install openIMIS?")
         await fake.dispatch("MESSAGE_CREATE", message)
         await fake.dispatch("MESSAGE_CREATE", message)  # replayed after a resume
-        slash = dp.slash(ANA, "language", "fr")
+        slash = dp.command(ANA, "language", options={"language": "fr"})
         await fake.dispatch("INTERACTION_CREATE", slash)
         await fake.dispatch("INTERACTION_CREATE", slash)
         assert await fake.member_joins(BEA)

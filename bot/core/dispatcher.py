@@ -21,12 +21,14 @@ from bot.core.model import (
     MemberJoined,
     MessageActionInvoked,
     MessageReceived,
+    Option,
     Reply,
     Result,
     as_replies,
 )
 from bot.core.ports import MemberDirectory
 from bot.core.routes import Handler, Routes
+from bot.core.suggest import suggest
 from bot.core.text import MAX_TEXT
 
 if TYPE_CHECKING:
@@ -167,6 +169,27 @@ class Dispatcher:
             log.info("refused admin message action %s for member %s", action.name, ctx.member.id)
             return ctx.admin_only()
         return await action.handler(ctx, event)
+
+    async def suggest(self, event: CommandInvoked, option_name: str, typed: str) -> list[Option]:
+        """Autocomplete: what to offer for option `option_name` of the (sub)command `event` names. Read
+        only; nothing for an admin subcommand asked by a non-admin, nor when anything fails."""
+        command = self.routes.command(event.name)
+        try:
+            target = locate(command, event) if command else None
+            member = await self.members.find(event.actor) or await self.members.arrive(
+                event.actor, None, self.services.clock.now())
+            if command is None or target is None or member is None:
+                return []
+            ctx = self.context_for(member, event)
+            if (command.admin or (target.sub is not None and target.sub.admin)) and not ctx.is_admin:
+                return []
+            options = target.sub.options if target.sub else command.default.options if command.default \
+                else command.options
+            option = next((o for o in options if o.name == option_name), None)
+            return await suggest(ctx, option, typed, self.routes.suggestions) if option else []
+        except Exception:
+            log.exception("suggestions failed for /%s %s", event.name, option_name)
+            return []
 
     async def _message(self, ctx: Ctx, event: MessageReceived) -> Result:
         if len(event.text) > MAX_TEXT:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.core.commands import Handler, Kind, Opt, Sub, check_options, find_sub
 from bot.core.model import Member
+from bot.core.suggest import Suggest
 
 if TYPE_CHECKING:
     from bot.services.container import Services
@@ -117,6 +118,7 @@ class Routes:
     privacy: tuple[PrivacyPart, ...] = ()  # erase/export steps, run by /mydata and /forget-me
     admin_buttons: frozenset[str] = frozenset()  # actions the dispatcher refuses to non-admins
     admin_forms: frozenset[str] = frozenset()  # form ids the dispatcher refuses to non-admins
+    suggestions: dict[str, Suggest] = field(default_factory=dict)  # autocomplete source name -> source
     actions: tuple[MessageAction, ...] = ()  # actions on a chosen message
     home: tuple[Handler, ...] = ()  # sections of a member's home (Slack App Home), each a list of replies
 
@@ -160,6 +162,7 @@ def merge(*parts: Routes) -> Routes:
         admin_forms=frozenset().union(*(p.admin_forms for p in parts)),
         actions=actions,
         home=tuple(h for p in parts for h in p.home),
+        suggestions=_unique_sources(parts),
     )
 
 
@@ -168,3 +171,13 @@ def _add_unique(target: dict[str, Handler], extra: dict[str, Handler], what: str
     if clash:
         raise ValueError(f"{what} defined twice: {sorted(clash)}")
     target.update(extra)
+
+
+def _unique_sources(parts: tuple[Routes, ...]) -> dict[str, Suggest]:
+    sources: dict[str, Suggest] = {}
+    for part in parts:
+        clash = sources.keys() & part.suggestions.keys()
+        if clash:
+            raise ValueError(f"suggestion source defined twice: {sorted(clash)}")
+        sources.update(part.suggestions)
+    return sources

@@ -11,8 +11,9 @@ if TYPE_CHECKING:
 
 
 def declared(command: Command) -> bool:
-    """Whether the command declares subcommands or options (else its `usage` message is shown)."""
-    return bool(command.subs or command.options or command.default)
+    """Whether the command is declared (names per language, subcommands or options): then what it declares is
+    all it takes. An undeclared one shows its `usage` message and takes free text (Discord: one "args")."""
+    return bool(command.names or command.subs or command.options or command.default)
 
 
 def usage(command: Command, locale: str, admin: bool = False) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.fakes import discord_payloads as p
+from tests.fakes.discord_commands import autocomplete_problem, command_problem
 from tests.fakes.limits import Chaos
 
 WAIT = 10.0  # seconds before a wait for something that never comes fails the test
@@ -81,6 +82,7 @@ class FakeDiscord:
         self.privileged_allowed = privileged_allowed
         self.guild_locale = guild_locale
         self.calls: list[Call] = []
+        self.commands: dict[str, dict[str, Any]] = {}  # the application commands last registered, by name
         self.faults: list[Fault] = []
         self.closed_dms: set[str] = set()
         self.identifies: list[int] = []  # intents of each IDENTIFY
@@ -233,7 +235,11 @@ class FakeDiscord:
                 return json_response(result)
         return json_response({"message": "404: Not Found", "code": 0}, status=404)
 
-    def _commands(self, match: re.Match[str], call: Call) -> list[dict[str, Any]]:
+    def _commands(self, match: re.Match[str], call: Call) -> Any:
+        problem = command_problem(call.body or [])
+        if problem:
+            return json_response({"message": f"Invalid Form Body ({problem})", "code": 50035}, status=400)
+        self.commands = {c["name"]: c for c in call.body or []}
         return [{**c, "id": p.snowflake(), "application_id": p.APP_ID, "version": "1"} for c in call.body or []]
 
     def _callback(self, match: re.Match[str], call: Call) -> Any:
@@ -251,6 +257,12 @@ class FakeDiscord:
             return 40060, "Interaction has already been acknowledged."
         if kind == 9 and self.interaction_types.get(interaction_id) == 5:
             return 50035, "Invalid Form Body (a modal cannot answer a modal submission)"
+        autocompleting = self.interaction_types.get(interaction_id) == 4
+        if autocompleting != (kind == 8):
+            return 50035, "Invalid Form Body (autocomplete answers autocomplete requests only)"
+        if kind == 8:
+            problem = autocomplete_problem(data)
+            return (50035, f"Invalid Form Body ({problem})") if problem else None
         return message_problem(data) if kind == 4 else None
 
     def _followup(self, match: re.Match[str], call: Call) -> Any:

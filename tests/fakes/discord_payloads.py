@@ -88,6 +88,22 @@ def slash(who: dict[str, Any], name: str, args: str | None = None, **kwargs: Any
     return interaction(2, who, data, **kwargs)
 
 
+def command(who: dict[str, Any], name: str, *path: str, options: dict[str, Any] | None = None,
+            focused: str | None = None, **kwargs: Any) -> dict[str, Any]:
+    """A native slash command (or, with `focused`, the autocomplete request while that option is typed):
+    `path` is the subcommand (group, subcommand); option types follow the Python values."""
+    def option(key: str, value: Any) -> dict[str, Any]:
+        kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
+        return {"name": key, "type": kind, "value": value, **({"focused": True} if key == focused else {})}
+
+    leaf: list[dict[str, Any]] = [option(k, v) for k, v in (options or {}).items()]
+    for depth, sub in reversed(list(enumerate(path))):
+        kind = 2 if depth < len(path) - 1 else 1
+        leaf = [{"name": sub, "type": kind, "options": leaf}]
+    data = {"id": snowflake(), "name": name, "type": 1, "options": leaf}
+    return interaction(4 if focused else 2, who, data, **kwargs)
+
+
 def press(who: dict[str, Any], custom_id: str, **kwargs: Any) -> dict[str, Any]:
     return interaction(3, who, {"custom_id": custom_id, "component_type": 2}, **kwargs)
 

@@ -1,107 +1,112 @@
-"""Application (slash) commands built from the routes, with French localizations from the catalogs.
+"""Discord application commands generated from the command declarations (bot/core/commands.py).
 
-Each route command becomes a slash command with one optional text argument "args"; the handler parses
-it as the console's `/name args` line. Descriptions are the command's summary message id; a French
-command name may be given in a catalog as "discord.command.<name>".
+A declared command becomes a native command: its subcommands (and groups) as Discord subcommands, each
+option with its Discord type, few choices as choices, autocomplete where declared (or where a vocabulary
+is too long for choices), and French names and descriptions as localizations. A command that declares
+nothing keeps one optional free-text option, "args", read by the same text parser as the console's.
+Discord cannot call a command that has subcommands bare: its `default` subcommand stands for that.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
 from typing import Any
 
-import discord
-from discord import app_commands
-from discord.app_commands import locale_str
-
-from bot.core.i18n import Catalogs, normalise_locale
+from bot.core.commands import Kind, Opt, Sub
+from bot.core.i18n import SUPPORTED, Catalogs
+from bot.core.invocation import choice_label
 from bot.core.routes import Command
+from bot.core.usage import declared
 
-log = logging.getLogger(__name__)
 NAME_RE = re.compile(r"^[-_\w]{1,32}$")
-OnCommand = Callable[[discord.Interaction, str, str], Awaitable[None]]
+LIMIT = 100  # descriptions and choice names
+MAX_CHOICES = 25
+ARGS = "args"
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+OPTION_TYPES = {Kind.TEXT: 3, Kind.INTEGER: 4, Kind.BOOLEAN: 5, Kind.MEMBER: 6, Kind.CHOICE: 3, Kind.DATE: 3,
+                Kind.DURATION: 3}
+DISCORD_LOCALES = {"fr": "fr"}  # our language -> Discord's locale code
 
 
-class CatalogTranslator(app_commands.Translator):
-    """Looks locale_str keys up in the gettext catalogs (the English text is the default)."""
-
-    def __init__(self, catalogs: Catalogs) -> None:
-        self.catalogs = catalogs
-
-    async def translate(self, string: locale_str, locale: discord.Locale,
-                        context: app_commands.TranslationContextTypes) -> str | None:
-        lang = normalise_locale(locale.value)
-        key = string.extras.get("key")
-        if lang is None or lang == "en" or not key:
-            return None
-        text = self.catalogs.messages.get(lang, {}).get(key)
-        if not text:
-            return None
-        if string.extras.get("kind") == "name":
-            text = text.strip().lower()
-            return text if NAME_RE.match(text) else None
-        return text[:100]
+def command_payloads(commands: tuple[Command, ...], catalogs: Catalogs) -> list[dict[str, Any]]:
+    """The JSON body of Discord's bulk overwrite: one chat-input command per route command."""
+    return [command_payload(command, catalogs) for command in commands]
 
 
-class DoorTree(app_commands.CommandTree[discord.Client]):
-    """A command tree that still answers a slash command it does not know (e.g. left over from an older
-    version of the bot): the dispatcher says it is unknown, instead of Discord's "interaction failed"."""
-
-    def __init__(self, client: discord.Client, on_command: OnCommand) -> None:
-        super().__init__(client)
-        self.on_command = on_command
-
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
-        if isinstance(error, app_commands.CommandNotFound) and not interaction.response.is_done():
-            data: dict[str, Any] = dict(interaction.data or {})
-            args = next((str(o.get("value", "")) for o in data.get("options", []) if o.get("name") == "args"), "")
-            await self.on_command(interaction, str(data.get("name", "")), args)
-            return
-        log.error("discord: application command failed", exc_info=error)
+def command_payload(command: Command, catalogs: Catalogs) -> dict[str, Any]:
+    payload = _named(command.name, command.names, command.summary, catalogs)
+    payload["type"] = 1
+    if not declared(command):
+        hint = catalogs.t("en", command.usage) if command.usage else "/" + command.name
+        payload["options"] = [{"type": 3, "name": ARGS, "description": hint[:LIMIT], "required": False}]
+        return payload
+    if command.subs:
+        leaves = (*([command.default] if command.default else []), *command.subs)
+        payload["options"] = [_sub_payload(sub, catalogs) for sub in leaves]
+    else:
+        payload["options"] = [_option_payload(o, catalogs) for o in command.options]
+    return payload
 
 
-def english(catalogs: Catalogs, key: str | None, fallback: str) -> str:
-    text = catalogs.messages.get("en", {}).get(key or "", "") or fallback
-    return text[:100]
+def _sub_payload(sub: Sub, catalogs: Catalogs) -> dict[str, Any]:
+    payload = _named(sub.name, sub.names, sub.summary, catalogs)
+    if sub.subs:
+        payload.update(type=SUB_COMMAND_GROUP, options=[_sub_payload(s, catalogs) for s in sub.subs])
+    else:
+        payload.update(type=SUB_COMMAND, options=[_option_payload(o, catalogs) for o in sub.options])
+    return payload
 
 
-def build_command(command: Command, catalogs: Catalogs, on_command: OnCommand) -> app_commands.Command[
-        app_commands.Group, ..., None]:
-    """One slash command for a route command."""
-    name = command.name
-
-    async def callback(interaction: discord.Interaction, args: str | None = None) -> None:
-        await on_command(interaction, name, args or "")
-
-    arg_text = english(catalogs, command.usage, "/" + name)
-    described = app_commands.describe(args=locale_str(arg_text, key=command.usage or ""))(callback)
-    return app_commands.Command(
-        name=locale_str(name, key=f"discord.command.{name}", kind="name"),
-        description=locale_str(english(catalogs, command.summary, name), key=command.summary),
-        callback=described,
-    )
+def _option_payload(option: Opt, catalogs: Catalogs) -> dict[str, Any]:
+    payload = _named(option.name, option.names, option.description, catalogs)
+    payload.update(type=OPTION_TYPES[option.kind], required=option.required)
+    if option.kind is Kind.CHOICE and option.choices and len(option.choices) <= MAX_CHOICES \
+            and not option.autocomplete:
+        payload["choices"] = [_choice(option, code) for code in option.choices]
+    elif option.autocomplete or option.kind is Kind.CHOICE:
+        payload["autocomplete"] = True
+    if option.kind is Kind.INTEGER:
+        payload["min_value"] = 0
+    return payload
 
 
-def build_tree(client: discord.Client, commands: tuple[Command, ...], catalogs: Catalogs,
-               on_command: OnCommand) -> app_commands.CommandTree[discord.Client]:
-    """A command tree holding every route command (names Discord refuses are skipped with a warning)."""
-    tree = DoorTree(client, on_command)
-    for command in commands:
-        if not NAME_RE.match(command.name) or command.name != command.name.lower():
-            log.warning("discord: command /%s cannot be a slash command name; skipped", command.name)
-            continue
-        tree.add_command(build_command(command, catalogs, on_command))
-    return tree
+def _choice(option: Opt, code: str) -> dict[str, Any]:
+    choice: dict[str, Any] = {"name": choice_label(option, code, "en")[:LIMIT], "value": code}
+    localized = {DISCORD_LOCALES[lang]: choice_label(option, code, lang)[:LIMIT] for lang in SUPPORTED
+                 if lang in DISCORD_LOCALES}
+    if any(text != choice["name"] for text in localized.values()):
+        choice["name_localizations"] = localized
+    return choice
 
 
-async def sync(tree: app_commands.CommandTree[discord.Client], guild_ids: tuple[int, ...]) -> int:
-    """Register the commands with Discord: per guild (instant) when guild ids are given, else globally."""
-    if not guild_ids:
-        return len(await tree.sync())
-    for guild_id in guild_ids:
-        guild = discord.Object(id=guild_id)
-        tree.copy_global_to(guild=guild)
-        await tree.sync(guild=guild)
-    return len(tree.get_commands())
+def _named(name: str, names: Mapping[str, str], description: str, catalogs: Catalogs) -> dict[str, Any]:
+    """Name and description in English, with the other languages as localizations."""
+    if not NAME_RE.match(name) or name != name.lower():
+        raise ValueError(f"{name!r} cannot be a Discord command or option name")
+    payload: dict[str, Any] = {"name": name, "description": catalogs.t("en", description)[:LIMIT] or name}
+    names_out, descriptions = {}, {}
+    for lang, discord_locale in DISCORD_LOCALES.items():
+        local = names.get(lang, "").lower()
+        if local and local != name and NAME_RE.match(local):
+            names_out[discord_locale] = local
+        text = catalogs.messages.get(lang, {}).get(description)
+        if text:
+            descriptions[discord_locale] = text[:LIMIT]
+    if names_out:
+        payload["name_localizations"] = names_out
+    if descriptions:
+        payload["description_localizations"] = descriptions
+    return payload
+
+
+def read_options(data: Mapping[str, Any]) -> tuple[tuple[str, ...], dict[str, Any], str | None]:
+    """An interaction's subcommand path, option values, and the name of the option being typed (autocomplete)."""
+    path: list[str] = []
+    options: list[Mapping[str, Any]] = list(data.get("options") or [])
+    while len(options) == 1 and options[0].get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
+        path.append(str(options[0]["name"]))
+        options = list(options[0].get("options") or [])
+    values = {str(o["name"]): o.get("value") for o in options if o.get("value") is not None}
+    focused = next((str(o["name"]) for o in options if o.get("focused")), None)
+    return tuple(path), values, focused

@@ -20,7 +20,7 @@ import yarl
 from bot.app import App
 from bot.core.model import Actor, Form, MemberJoined, MessageReceived, Reply, Result
 from bot.core.text import inert
-from bot.platforms.discord.commands import CatalogTranslator, build_tree, sync
+from bot.platforms.discord.commands import command_payloads
 from bot.platforms.discord.interactions import Interactions
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, to_messages
@@ -74,16 +74,25 @@ class DoorClient(discord.Client):
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, chunk_guilds_at_startup=False,
                          guild_ready_timeout=guild_ready_timeout)
         self.door = door
-        self.tree = build_tree(self, door.app.routes.commands, door.app.services.catalogs,
-                               door.interactions.on_command)
 
     async def setup_hook(self) -> None:
-        await self.tree.set_translator(CatalogTranslator(self.door.app.services.catalogs))
         try:
-            count = await sync(self.tree, self.door.app.services.settings.discord_guild_ids)
+            count = await self.sync_commands()
             log.info("discord: %d application command(s) synced", count)
-        except discord.HTTPException:
+        except (discord.HTTPException, ValueError):
             log.exception("discord: could not sync application commands; the previous ones stay in place")
+
+    async def sync_commands(self) -> int:
+        """Register the declared commands: per guild (instant) when guild ids are given, else globally."""
+        app = self.door.app
+        payload = command_payloads(app.routes.commands, app.services.catalogs)
+        if self.application_id is None:
+            raise ValueError("no application id after login")
+        for guild_id in app.services.settings.discord_guild_ids:
+            await self.http.bulk_upsert_guild_commands(self.application_id, guild_id, payload)
+        if not app.services.settings.discord_guild_ids:
+            await self.http.bulk_upsert_global_commands(self.application_id, payload)
+        return len(payload)
 
     async def on_ready(self) -> None:
         log.info("discord: connected as %s (%d server(s))", self.user, len(self.guilds))
@@ -91,7 +100,11 @@ class DoorClient(discord.Client):
             self.door.ready.set()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is discord.InteractionType.component:
+        if interaction.type is discord.InteractionType.application_command:
+            await self.door.interactions.on_command(interaction)
+        elif interaction.type is discord.InteractionType.autocomplete:
+            await self.door.interactions.on_autocomplete(interaction)
+        elif interaction.type is discord.InteractionType.component:
             await self.door.interactions.on_component(interaction)
         elif interaction.type is discord.InteractionType.modal_submit:
             await self.door.interactions.on_modal(interaction)

@@ -14,6 +14,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 import discord
+from discord import app_commands
 
 from bot.app import App
 from bot.core.i18n import normalise_locale
@@ -31,7 +32,9 @@ from bot.core.model import (
     Result,
 )
 from bot.core.text import inert
+from bot.core.usage import declared
 from bot.platforms.discord import forms
+from bot.platforms.discord.commands import ARGS, LIMIT, read_options
 from bot.platforms.discord.render import INTERNAL, PLATFORM, parse_button_id, to_messages
 from bot.store import discord as sql
 
@@ -81,12 +84,36 @@ class Interactions:
             log.info("discord: interaction %s seen before; ignored", interaction.id)
         return fresh
 
-    async def on_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
+    async def on_command(self, interaction: discord.Interaction) -> None:
         if not await self.fresh(interaction):
             return
-        event = CommandInvoked(interaction_actor(interaction), name, inert(args).strip(),
-                               channel=str(interaction.channel_id), is_dm=interaction.guild_id is None)
-        await self.answer(interaction, self.app.dispatcher.handle(event))
+        await self.answer(interaction, self.app.dispatcher.handle(self.command_event(interaction)))
+
+    def command_event(self, interaction: discord.Interaction) -> CommandInvoked:
+        """A slash command as the neutral event: the subcommand path and option values of a declared
+        command, or the free text of one that declares nothing (its "args" option)."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        name = str(data.get("name", ""))
+        path, raw, _ = read_options(data)
+        options = {key: inert(value) if isinstance(value, str) else value for key, value in raw.items()
+                   if isinstance(value, str | int | float | bool)}
+        command = self.app.routes.command(name)
+        where: dict[str, Any] = {"channel": str(interaction.channel_id), "is_dm": interaction.guild_id is None}
+        if command is None or not declared(command):
+            return CommandInvoked(interaction_actor(interaction), name, str(options.get(ARGS, "")).strip(), **where)
+        return CommandInvoked(interaction_actor(interaction), name, path=path, options=options, **where)
+
+    async def on_autocomplete(self, interaction: discord.Interaction) -> None:
+        """Offer what fits what the member is typing (no event id: suggestions change nothing)."""
+        event = self.command_event(interaction)
+        _, raw, focused = read_options(dict(interaction.data or {}))
+        typed = inert(str(raw.get(focused or "", "")))
+        offered = await self.app.dispatcher.suggest(event, focused or "", typed) if focused else []
+        choices = [app_commands.Choice(name=o.label[:LIMIT] or o.value, value=o.value[:LIMIT]) for o in offered]
+        try:
+            await interaction.response.autocomplete(choices)
+        except discord.HTTPException as exc:  # the member typed on: Discord dropped this request
+            log.info("discord: autocomplete answer refused (%s %s)", exc.status, exc.code)
 
     async def on_component(self, interaction: discord.Interaction) -> None:
         if not await self.fresh(interaction):

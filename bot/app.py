@@ -78,6 +78,7 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None,
         finally:
             app.heartbeat.stop()
             await app.web.close()
+            await app.heartbeat.leader.close()
             if webhook is not None:
                 await webhook.close()
     finally:

@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.core.clock import SimClock
 from bot.core.routes import DueJob
 from bot.services.container import Services
+from bot.services.leader import Leadership
 
 log = logging.getLogger(__name__)
 MAX_STEPS = 100_000
@@ -23,12 +24,13 @@ class Heartbeat:
     def __init__(self, services: Services, jobs: tuple[DueJob, ...]) -> None:
         self.services = services
         self.jobs = jobs
+        self.leader = Leadership(services.store)  # replicas on PostgreSQL: one runs the jobs
         self._scheduler: AsyncIOScheduler | None = None
 
     async def tick(self) -> int:
         """Run every job for the current time, then deliver what the outbox holds; returns messages sent."""
         now = self.services.clock.now()
-        for job in self.jobs:
+        for job in self.jobs if await self.leader.leads() else ():
             try:
                 await job.run(self.services, now)
             except Exception:

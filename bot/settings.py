@@ -145,6 +145,13 @@ def _desk(env: Mapping[str, str]) -> dict[str, Any]:
             "dashboard_secret": env.get("BOT_DASHBOARD_SECRET", "").strip()}
 
 
+def _replicas(env: Mapping[str, str]) -> int:
+    replicas = _int(env, "BOT_REPLICAS", 1)
+    if replicas < 1:
+        raise SettingsError(f"BOT_REPLICAS must be at least 1, got {replicas}")
+    return replicas
+
+
 class _FeedbackSettings(TypedDict):
     feedback_channel: str
     feedback_webhook_url: str
@@ -175,6 +182,7 @@ class Settings:
     outbox_max_attempts: int = 8
     outbox_base_delay_seconds: int = 2
     outbox_concurrency: int = 8
+    replicas: int = 1  # processes sharing the database and the platforms' rate limits (BOT_REPLICAS)
     log_level: str = "INFO"
     faq_dir: str = ""
     console_files: str = "console-files"
@@ -236,6 +244,7 @@ class Settings:
             outbox_max_attempts=_int(env, "BOT_OUTBOX_MAX_ATTEMPTS", 8),
             outbox_base_delay_seconds=_int(env, "BOT_OUTBOX_BASE_DELAY_SECONDS", 2),
             outbox_concurrency=max(_int(env, "BOT_OUTBOX_CONCURRENCY", 8), 1),
+            replicas=_replicas(env),
             log_level=env.get("BOT_LOG_LEVEL", "").strip().upper() or "INFO",
             faq_dir=env.get("BOT_FAQ_DIR", "").strip(),
             console_files=env.get("BOT_CONSOLE_FILES", "").strip() or "console-files",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +19,8 @@ from bot.core.clock import SimClock
 from bot.core.routes import merge
 from bot.platforms.slack.replay import WINDOW_SECONDS, ReplayGuard
 from bot.settings import Settings
+from bot.store.db import Store
+from bot.store.directory import StoreDirectory
 from handlers import core
 from tests.fakes import slack_demo
 from tests.fakes import slack_payloads as p
@@ -100,14 +103,17 @@ async def test_slacks_own_event_retry_with_the_same_signature_is_acknowledged_on
         assert [c.args["text"] for c in rig.slack.calls_to("chat.postMessage")] == ["You said: once"]
 
 
-def test_the_replay_guard_forgets_signatures_after_the_window() -> None:
-    now = [time.time()]
-    guard = ReplayGuard("s", now=lambda: now[0])
-    body = "token=x"
-    headers = p.signed_headers(body, FORM, secret="s", timestamp=int(now[0]))
-    assert not guard.replayed(body, headers)
-    assert guard.replayed(body, headers)
-    assert not guard.replayed(body, p.signed_headers(body, FORM, secret="wrong"))  # invalid: left to bolt
-    now[0] += WINDOW_SECONDS + 1  # bolt refuses the stale timestamp by now; the guard need not keep it
-    guard._forget_old()
-    assert guard.seen == {}
+async def test_the_replay_guard_forgets_signatures_once_stale(tmp_path: Path) -> None:
+    async with Store(str(tmp_path / "bot.db")) as store:
+        directory = StoreDirectory(store)
+        guard = ReplayGuard("s", directory.first_request)
+        body, now = "token=x", int(time.time())
+        headers = p.signed_headers(body, FORM, secret="s", timestamp=now)
+        assert not await guard.replayed(body, headers)
+        assert await guard.replayed(body, headers)
+        assert not await guard.replayed(body, p.signed_headers(body, FORM, secret="wrong"))  # invalid: left to bolt
+        assert await directory.first_request("v0=stale", now - 1)  # bolt refuses its timestamp by now
+        assert not await guard.replayed("token=y", p.signed_headers("token=y", FORM, secret="s", timestamp=now))
+        rows = await store.fetch_all("SELECT signature, expires_at FROM seen_signatures ORDER BY signature")
+        assert "v0=stale" not in [r[0] for r in rows]  # forgotten at the next request
+        assert len(rows) == 2 and {r[1] for r in rows} == {now + WINDOW_SECONDS}

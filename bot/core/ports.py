@@ -26,3 +26,8 @@ class MemberDirectory(Protocol):
     async def record(self, platform: str, event_id: str, now: datetime) -> bool:
         """Remember an event id a door handles itself; False if it was processed before."""
         ...
+
+    async def first_request(self, signature: str, expires_at: int) -> bool:
+        """Remember a signed request's signature until `expires_at` (epoch seconds), for every replica on the
+        database; False if it was remembered already (a replay)."""
+        ...

@@ -11,6 +11,13 @@ import time
 from collections.abc import Awaitable, Callable
 
 
+def replica_share(rate: float, burst: int, replicas: int) -> tuple[float, int]:
+    """One replica's part of a platform's allowance when `replicas` processes share it (BOT_REPLICAS): Slack
+    rates a method and Discord its global limit per app or bot, not per process, so each takes 1/N."""
+    count = max(replicas, 1)
+    return rate / count, max(burst // count, 1)
+
+
 class TokenBucket:
     """At most `rate` requests per second on average, `burst` at once; `rate <= 0` means no pacing."""
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from bot.core.model import Actor, Member
 from bot.store import members as member_sql
+from bot.store import signatures as signature_sql
 from bot.store.backends import AnyStore
 
 
@@ -31,3 +33,9 @@ class StoreDirectory:
     async def record(self, platform: str, event_id: str, now: datetime) -> bool:
         async with self.store.transaction() as db:
             return await member_sql.first_time_seen(db, platform, event_id, now)
+
+    async def first_request(self, signature: str, expires_at: int) -> bool:
+        """Remember a signed request until `expires_at` (epoch seconds), forgetting the expired ones."""
+        async with self.store.transaction() as db:
+            await signature_sql.forget_expired(db, int(time.time()))
+            return await signature_sql.first_use(db, signature, expires_at)

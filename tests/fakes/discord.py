@@ -394,6 +394,15 @@ class FakeDiscord:
         """Send a DISPATCH event to the live client connection."""
         await self.dispatch_on(await self.connected(), event, data)
 
+    async def broadcast(self, event: str, data: dict[str, Any], sessions: int = 2) -> None:
+        """Send a DISPATCH event to every live session once `sessions` are connected (replicas sharing one
+        token each receive every event, as Discord does without sharding)."""
+        await self.wait_until(lambda: len([ws for ws in self.sockets if not ws.closed]) >= sessions)
+        if event == "INTERACTION_CREATE":
+            self.interaction_types[data["id"]] = data["type"]
+        for ws in [ws for ws in self.sockets if not ws.closed]:
+            await self.dispatch_on(ws, event, data)
+
     async def interact(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Deliver an INTERACTION_CREATE and return the callback body the bot answered with."""
         self.interaction_types[payload["id"]] = payload["type"]

@@ -24,6 +24,7 @@ from bot.platforms.discord.commands import command_payloads
 from bot.platforms.discord.interactions import Interactions
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, to_messages
+from bot.services.pacing import replica_share
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -180,8 +181,8 @@ async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_
         raise SettingsError("DISCORD_TOKEN is required for the Discord door")
     api = configure_endpoints(settings)
     quiet_voice_warnings()
-    messenger = DiscordMessenger(settings.discord_token, api, settings.discord_channels,
-                                 rate=settings.discord_api_rate, burst=settings.discord_api_burst)
+    rate, burst = replica_share(settings.discord_api_rate, settings.discord_api_burst, settings.replicas)
+    messenger = DiscordMessenger(settings.discord_token, api, settings.discord_channels, rate=rate, burst=burst)
     await messenger.start()
     app.services.outbox.register(messenger)
     door = DiscordDoor(app, ready, answer_within)

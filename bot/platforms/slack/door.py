@@ -24,6 +24,7 @@ from bot.platforms.slack.listeners import Listeners
 from bot.platforms.slack.messenger import PLATFORM, SlackMessenger
 from bot.platforms.slack.replay import ReplayGuard
 from bot.platforms.slack.send import Sender
+from bot.services.pacing import replica_share
 from bot.settings import Settings, SettingsError, StartupError
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ class SlackDoor:
                              logger=logging.getLogger(BOLT_LOGGER))
         self.sender = Sender(self.client)
         self.journal = Journal()
-        self.replays = None if self.socket_mode else ReplayGuard(settings.slack_signing_secret)
+        self.replays = None if self.socket_mode else ReplayGuard(settings.slack_signing_secret,
+                                                                 app.dispatcher.members.first_request)
         self.facts = MemberFacts(self.client, app.services.clock,
                                  timedelta(seconds=settings.slack_member_cache_seconds))
         self.listeners = Listeners(app, self.sender, self.facts, self.journal)
@@ -89,9 +91,8 @@ class SlackDoor:
         # connection dropped, maybe after Slack posted it; the outbox checks (already_sent) before resending.
         self.outbox_client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_url(settings),
                                             retry_handlers=[])
-        self.messenger = SlackMessenger(Sender(self.outbox_client), settings.slack_channels,
-                                        rate=settings.slack_api_rate,
-                                        burst=settings.slack_api_burst)
+        rate, burst = replica_share(settings.slack_api_rate, settings.slack_api_burst, settings.replicas)
+        self.messenger = SlackMessenger(Sender(self.outbox_client), settings.slack_channels, rate=rate, burst=burst)
         self.messenger.also_forget += [self.facts.forget, self.home.forget]
         self.messenger.delivered_to.append(self.refresh_home_later)
         self.refreshing: set[asyncio.Task[None]] = set()
@@ -185,7 +186,7 @@ class SlackDoor:
 
     async def _http_request(self, request: web.Request) -> web.Response:
         body = await request.text()
-        if self.replays is not None and self.replays.replayed(body, request.headers):
+        if self.replays is not None and await self.replays.replayed(body, request.headers):
             log.warning("Slack: refused a replayed request (a signature already used)")
             self.journal.record("replayed", request.headers.get("X-Slack-Request-Timestamp", ""))
             return web.Response(status=401, text="replayed request")

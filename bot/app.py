@@ -11,6 +11,7 @@ from bot.core.clock import Clock, RealClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.i18n import Catalogs
 from bot.core.routes import Routes
+from bot.dashboard import web as dashboard_web
 from bot.platforms.http import WebServer
 from bot.platforms.http import calendar as calendar_routes
 from bot.scheduler import Heartbeat
@@ -71,6 +72,7 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None,
         dispatcher = Dispatcher(services, chosen, StoreDirectory(store))
         app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs), WebServer())
         calendar_routes.register(app.web, services)  # served whenever the HTTP server listens
+        dashboard_web.register(app.web, services)  # when BOT_DASHBOARD_SECRET is set
         await services.outbox.recover()
         webhook = feedback_webhook(services)
         try:

@@ -3,6 +3,7 @@
 from bot.core.routes import Routes, merge
 from handlers import (
     core,
+    dashboard,
     digest,
     faq,
     faq_drafts,
@@ -20,5 +21,5 @@ from handlers import (
 def all_routes() -> Routes:
     # faq last: its message route answers every DM and mention the other features leave alone
     return merge(core.ROUTES, webinars.ROUTES, welcome.ROUTES, profile.ROUTES, privacy.ROUTES, peers.ROUTES,
-                 feedback.ROUTES, digest.ROUTES, faq.ROUTES, faq_drafts.ROUTES,
+                 feedback.ROUTES, digest.ROUTES, dashboard.ROUTES, faq.ROUTES, faq_drafts.ROUTES,
                  message_actions.ROUTES, home.ROUTES)

@@ -33,7 +33,7 @@ ADMIN_CALLS: list[tuple[str, str]] = [
     ("peers", "stats"), ("peers", "round"),
     ("faq", "reload"), ("faq", "gaps"),
     ("feedback", "list"), ("feedback", "stats"), ("feedback", "set FB-0001 planned"),
-    ("feedback", "scope FB-0001 core"), ("digest", ""),
+    ("feedback", "scope FB-0001 core"), ("digest", ""), ("dashboard", ""),
 ]
 ADMIN_BUTTONS = [("feedback.status", "1:planned"), ("feedback.change", "1")]
 ADMIN_FORMS = ["webinar.create", "webinar.edit", "feedback.change"]

@@ -7,35 +7,26 @@ lang=fr link=https://meet.example.org/abc repeat=weekly desc="..."`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from bot.core import values
+from bot.core.commands import on_text
 from bot.core.context import Ctx, UserError
+from bot.core.i18n import fmt_datetime
 from bot.core.ids import parse_id
-from bot.core.model import Button, ButtonPressed, CommandInvoked, Form, Reply
-from bot.core.routes import Command, Routes
+from bot.core.model import Button, ButtonPressed, CommandInvoked, Form, Option, Reply
+from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.services import calendar_feeds
 from bot.services import webinar_notify as notify
 from bot.services.webinars import last_started, next_start, parse_inline, parse_link, parse_offsets
 from bot.store import webinars as sql
 from handlers import webinar_forms as forms
 
-Sub = Callable[[Ctx, str], Awaitable[Reply | Form]]
 
-
-async def webinar_command(ctx: Ctx, event: CommandInvoked) -> Reply | Form:
-    """Route `/webinar <subcommand> ...`."""
-    sub, _, rest = event.args.strip().partition(" ")
-    handler = SUBCOMMANDS.get(sub.lower())
-    if handler is None:
-        key = "webinars.help_admin" if ctx.is_admin else "webinars.help"
-        return ctx.reply(key)
-    return await handler(ctx, rest.strip())
+async def webinar_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """`/webinar` without a known subcommand (those are declared below): what it can do."""
+    return ctx.reply("webinars.help_admin" if ctx.is_admin else "webinars.help")
 
 
 async def create(ctx: Ctx, rest: str) -> Reply | Form:
-    if not ctx.is_admin:
-        return ctx.admin_only()
     if not rest:
         return forms.main_form(ctx, "webinar.create")
     positional, raw = parse_inline(rest)
@@ -45,8 +36,6 @@ async def create(ctx: Ctx, rest: str) -> Reply | Form:
 
 
 async def edit(ctx: Ctx, rest: str) -> Reply | Form:
-    if not ctx.is_admin:
-        return ctx.admin_only()
     positional, raw = parse_inline(rest)
     if len(positional) != 1:
         raise UserError("webinars.usage_edit")
@@ -58,8 +47,6 @@ async def edit(ctx: Ctx, rest: str) -> Reply | Form:
 
 async def cancel(ctx: Ctx, rest: str) -> Reply:
     """Ask first: cancelling tells every Going/Maybe member and the channel, and cannot be taken back."""
-    if not ctx.is_admin:
-        return ctx.admin_only()
     webinar = await forms.editable(ctx, rest)
     async with ctx.services.store.transaction() as db:
         told = len(await sql.attendees(db, webinar.id))
@@ -146,8 +133,6 @@ def reminders_status(ctx: Ctx, chosen: list[int] | None, changed: bool = False) 
 
 async def recording(ctx: Ctx, rest: str) -> Reply:
     """Set the recording link of the latest session; RSVPed members get it by DM once it has ended."""
-    if not ctx.is_admin:
-        return ctx.admin_only()
     ident, _, url = rest.partition(" ")
     webinar = await forms.editable(ctx, ident)
     link = parse_link(url)
@@ -192,20 +177,39 @@ async def calendar(ctx: Ctx, rest: str) -> Reply:
     return Reply(ctx.t("webinars.calendar_link", url=url, community_url=community), ephemeral=True)
 
 
-SUBCOMMANDS: dict[str, Sub] = {
-    "create": create, "new": create, "creer": create, "créer": create,
-    "list": list_upcoming, "liste": list_upcoming,
-    "show": show, "voir": show, "info": show,
-    "edit": edit, "modifier": edit,
-    "cancel": cancel, "annuler": cancel,
-    "reminders": reminders, "rappels": reminders,
-    "recording": recording, "enregistrement": recording,
-    "calendar": calendar, "calendrier": calendar, "agenda": calendar,
-}
+WEBINAR_ID = Opt("id", "webinars.option.id", Kind.INTEGER, required=True, autocomplete="webinars",
+                 invalid="webinars.error_id", names={"fr": "numero"})
+DETAILS = Opt("details", "webinars.option.details", names={"fr": "details"})
+SUBCOMMANDS = (
+    Sub("list", "webinars.sub.list", on_text(list_upcoming), names={"fr": "liste"}),
+    Sub("show", "webinars.sub.show", on_text(show), (WEBINAR_ID,), names={"fr": "voir"}, aliases=("info",)),
+    Sub("reminders", "webinars.sub.reminders", on_text(reminders),
+        (Opt("offsets", "webinars.option.offsets", names={"fr": "delais"}),), names={"fr": "rappels"}),
+    Sub("calendar", "webinars.sub.calendar", on_text(calendar), names={"fr": "calendrier"}, aliases=("agenda",)),
+    Sub("create", "webinars.sub.create", on_text(create), (DETAILS,), admin=True, names={"fr": "créer"},
+        aliases=("new",)),
+    Sub("edit", "webinars.sub.edit", on_text(edit), (WEBINAR_ID, DETAILS), admin=True, names={"fr": "modifier"}),
+    Sub("cancel", "webinars.sub.cancel", on_text(cancel), (WEBINAR_ID,), admin=True, names={"fr": "annuler"}),
+    Sub("recording", "webinars.sub.recording", on_text(recording),
+        (WEBINAR_ID, Opt("link", "webinars.option.link", required=True, names={"fr": "lien"})), admin=True,
+        names={"fr": "enregistrement"}),
+)
+
+
+async def upcoming_ids(ctx: Ctx, typed: str) -> list[Option]:
+    """Autocomplete: the scheduled webinars, "#12 Title — date" in the reader's zone and language."""
+    async with ctx.services.store.transaction() as db:
+        webinars = await sql.scheduled(db)
+    tz = ctx.member.timezone or ctx.services.settings.community_timezone
+    found = sorted((start, w) for w in webinars if (start := next_start(w.spec, ctx.now)) is not None)
+    return [Option(str(w.id), f"#{w.id} {w.spec.title} — {fmt_datetime(start, ctx.locale, tz)}")
+            for start, w in found]
+
 
 ROUTES = Routes(
-    commands=(Command("webinar", webinar_command, "webinars.summary", "webinars.usage",
-                      aliases=("webinars", "webinaire"), admin_usage="webinars.admin_usage"),),
+    commands=(Command("webinar", webinar_command, "webinars.summary", "webinars.usage", names={"fr": "webinaire"},
+                      aliases=("webinars",), subs=SUBCOMMANDS),),
+    suggestions={"webinars": upcoming_ids},
     buttons={
         "webinar.rsvp": rsvp_pressed,
         "webinar.confirm": forms.confirm_pressed,

@@ -15,7 +15,7 @@ from handlers import all_routes
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord_commands import command_problem
-from tests.fakes.discord_harness import app_for, door, door_settings
+from tests.fakes.discord_harness import app_for, door, door_settings, typed
 from tests.test_core_commands import THING
 
 ANA = p.user("900000000000008001", "Ana")
@@ -105,3 +105,26 @@ async def test_an_admin_subcommand_suggests_nothing_to_others(fake, tmp_path):
     async with app_for(door_settings(fake, tmp_path / "bot.db"), ROUTES) as (app, clock), door(app, clock):
         asked = await fake.interact(p.command(ANA, "thing", "create", options={"title": ""}, focused="title"))
         assert asked["data"]["choices"] == []
+
+
+async def test_webinar_ids_are_offered_and_french_subcommands_work(fake, tmp_path):
+    admin = p.user("900000000000008003", "Admin")
+    create = ('create title="Implementers call" start="2027-03-23 14:00" tz=Europe/Paris duration=60 lang=en '
+              'link=https://meet.example.org/imp')
+    settings = door_settings(fake, tmp_path / "bot.db", community_timezone="Europe/Paris")
+    async with app_for(settings) as (app, clock), door(app, clock):
+        confirm = await fake.interact(typed(app.routes, admin, "webinar", create, admin=True))
+        [button] = [c["custom_id"] for row in confirm["data"]["components"] for c in row["components"]
+                    if c["custom_id"].startswith("webinar.confirm|")]
+        await fake.interact(p.press(admin, button, admin=True))
+        offered = await fake.interact(p.command(ANA, "webinar", "show", options={"id": "impl"}, focused="id",
+                                                locale="fr"))
+        [choice] = offered["data"]["choices"]
+        assert choice["value"] == "1" and choice["name"].startswith("#1 Implementers call — ")
+        assert "mars" in choice["name"]  # the date in the reader's language
+        shown = await fake.interact(p.command(ANA, "webinar", "show", options={"id": 1}, locale="fr"))
+        assert "Implementers call" in text(shown)
+        french = await fake.interact(typed(app.routes, ANA, "webinaire", "voir 1", locale="fr"))
+        assert french["data"]["content"] == shown["data"]["content"]
+        refused = await fake.interact(typed(app.routes, ANA, "webinaire", "annuler 1"))
+        assert "only community admins" in text(refused)

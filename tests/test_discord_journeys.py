@@ -41,7 +41,7 @@ async def test_webinar_created_in_a_modal_announced_rsvped_and_reminded(fake, tm
     settings = door_settings(fake, tmp_path / "bot.db")
     async with app_for(settings, clock=SimClock(SATURDAY)) as (app, clock), door(app, clock):
         t = app.services.catalogs.t
-        modal = (await fake.interact(p.slash(ADMIN, "webinar", "create", admin=True)))["data"]
+        modal = (await fake.interact(p.command(ADMIN, "webinar", "create", admin=True)))["data"]
         assert fields_of(modal) == ["title", "start", "timezone", "link", "description"]
         bad = {"title": "Implementers call", "start": "someday", "timezone": "Europe/Paris",
                "link": "https://meet.example.org/imp", "description": ""}

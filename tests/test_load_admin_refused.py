@@ -21,7 +21,7 @@ from tests.conftest import ConsoleFactory
 from tests.fakes import discord_payloads as dp
 from tests.fakes import slack_payloads as p
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.discord_harness import app_for, door, door_settings
+from tests.fakes.discord_harness import app_for, door, door_settings, typed
 from tests.fakes.slack_harness import slack_rig
 
 CREATE = ('create title="Implementers call" start="2027-03-23 14:00" tz=Europe/Paris duration=60 lang=en '
@@ -95,7 +95,7 @@ async def test_discord_refuses_every_admin_call(fake: FakeDiscord, tmp_path) -> 
         await fake.interact(dp.slash(member, "help"))
         before = await snapshot(app)
         for name, args in ADMIN_CALLS:
-            answer: dict[str, Any] = await fake.interact(dp.slash(member, name, args or None, admin=False))
+            answer: dict[str, Any] = await fake.interact(typed(app.routes, member, name, args, admin=False))
             assert refusal(app) in answer["data"]["content"], (name, args, answer)
         assert await snapshot(app) == before
 

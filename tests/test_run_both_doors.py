@@ -15,6 +15,7 @@ from bot.core.clock import SimClock
 from bot.settings import Settings
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import WAIT, FakeDiscord
+from tests.fakes.discord_harness import typed
 from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ async def test_one_webinar_is_announced_on_slack_and_discord(tmp_path: Path) -> 
                 try:
                     async with asyncio.timeout(WAIT):
                         await ready.wait()
-                    confirm = await discord.interact(p.slash(ADMIN, "webinar", CREATE, admin=True))
+                    confirm = await discord.interact(typed(app.routes, ADMIN, "webinar", CREATE, admin=True))
                     [confirm_id] = [b for b in buttons_of(confirm["data"]) if b.startswith("webinar.confirm|")]
                     await discord.interact(p.press(ADMIN, confirm_id, admin=True))
                     await app.heartbeat.tick()

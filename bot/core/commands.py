@@ -84,6 +84,16 @@ class Sub:
         return frozenset(fold(w) for w in (self.name, *self.names.values(), *self.aliases))
 
 
+def on_text(handler: Callable[[Ctx, str], Awaitable[Result]]) -> Handler:
+    """A subcommand handler that reads the text after the subcommand's name (console and Slack as typed;
+    Discord: the option values joined in declared order), for handlers that parse it themselves."""
+    async def run(ctx: Ctx, event: Any) -> Result:
+        return await handler(ctx, str(event.args))
+
+    run.__name__ = run.__qualname__ = getattr(handler, "__name__", "run")
+    return run
+
+
 def check_options(owner: str, options: tuple[Opt, ...]) -> None:
     """Discord's rules, checked at start-up: required options first, unique names, choices where needed."""
     seen_optional = False

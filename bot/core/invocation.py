@@ -156,7 +156,7 @@ def convert(option: Opt, raw: RawValue, ctx: Ctx) -> Value:
 
 def _bad(option: Opt, ctx: Ctx, text: str, key: str, **more: str) -> UserError:
     return UserError(option.invalid or key, option=option.name_in(ctx.locale), value=text[:40], choice=text[:20],
-                     **more)
+                     text=text[:20], **more)
 
 
 def choice_label(option: Opt, code: str, locale: str) -> str:

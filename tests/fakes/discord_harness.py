@@ -12,9 +12,13 @@ from typing import Any
 
 from bot.app import App, lifespan
 from bot.core.clock import SimClock
+from bot.core.invocation import locate
+from bot.core.model import Actor, CommandInvoked
 from bot.core.routes import Routes
+from bot.core.usage import declared
 from bot.platforms.discord import run_door
 from bot.settings import Settings
+from tests.fakes import discord_payloads as p
 from tests.fakes.discord import WAIT, FakeDiscord
 
 ANNOUNCEMENTS = "900000000000000300"
@@ -93,3 +97,14 @@ class Handled(Calls):
 
     async def wait(self, kind: Any = object, count: int = 1, match: Any = None) -> None:  # type: ignore[override]
         await super().wait(count, lambda args: isinstance(args[0], kind))
+
+
+def typed(routes: Routes, who: dict[str, Any], name: str, text: str = "", **kwargs: Any) -> dict[str, Any]:
+    """The native slash command a member fills in on Discord for what a console member types as
+    `/name text`: the same subcommand and option values (an undeclared command gets its one "args")."""
+    command = routes.command(name)
+    if command is None or not declared(command):
+        return p.slash(who, name, text or None, **kwargs)
+    target = locate(command, CommandInvoked(Actor("discord", who["id"], who["username"]), name, text))
+    path = target.path or ((command.default.name,) if command.default else ())
+    return p.command(who, command.name, *path, options=dict(target.raw), **kwargs)

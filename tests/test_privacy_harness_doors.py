@@ -21,7 +21,7 @@ from bot.settings import Settings
 from tests.fakes import discord_payloads as dp
 from tests.fakes import slack_payloads as sp
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.discord_harness import app_for, door, door_settings
+from tests.fakes.discord_harness import app_for, door, door_settings, typed
 from tests.fakes.slack_harness import slack_rig
 
 NAME, ORGANISATION, QUESTION = "Zorblaxq", "Qwyrtz Clinic", "blorptastic question how do I install with docker"
@@ -79,7 +79,7 @@ async def test_discord_member_forgotten_leaves_nothing(tmp_path: Path, caplog: p
             await fake.interact(dp.slash(zorblax, "profile", f"organisation {ORGANISATION}"))
             answer = (await fake.interact(dp.slash(zorblax, "faq", QUESTION)))["data"]
             await fake.interact(dp.press(zorblax, buttons_of(answer)[0]))  # a vote on the answer
-            confirm = (await fake.interact(dp.slash(admin, "webinar", WEBINAR, admin=True)))["data"]
+            confirm = (await fake.interact(typed(app.routes, admin, "webinar", WEBINAR, admin=True)))["data"]
             [save] = [b for b in buttons_of(confirm) if b.startswith("webinar.confirm|")]
             await fake.interact(dp.press(admin, save, admin=True))
             await fake.interact(dp.press(zorblax, "webinar.rsvp|1:going"))

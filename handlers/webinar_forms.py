@@ -57,7 +57,7 @@ def main_form(ctx: Ctx, form_id: str, state: str = "", base: Spec | None = None)
         Field("title", FieldKind.SHORT_TEXT, ctx.t("webinars.field_title"), base is None,
               initial=base.title if base else None, max_length=MAX_TITLE),
         Field("start", FieldKind.DATETIME, ctx.t("webinars.field_start"), base is None, initial=start,
-              placeholder=ctx.t("webinars.field_start_hint")),
+              placeholder=ctx.t("webinars.field_start_hint"), check="start"),
         Field("timezone", FieldKind.SHORT_TEXT, ctx.t("webinars.field_timezone", tz=organiser_tz(ctx)),
               initial=base.timezone if base else organiser_tz(ctx), max_length=64, check="webinar_timezone"),
         Field("link", FieldKind.SHORT_TEXT, ctx.t("webinars.field_link"), base is None,
@@ -74,7 +74,7 @@ def more_form(ctx: Ctx, draft_id: int, spec: Spec) -> Form:
     languages = tuple(Option(code, ctx.t(f"webinars.lang_{code}")) for code in ("en", "fr", "bilingual"))
     fields = (
         Field("duration", FieldKind.SHORT_TEXT, ctx.t("webinars.field_duration"), initial=str(spec.duration_min),
-              max_length=10),
+              max_length=10, check="duration"),
         Field("language", FieldKind.CHOICE, ctx.t("webinars.field_language"), options=languages,
               initial=spec.language),
         Field("repeat", FieldKind.SHORT_TEXT, ctx.t("webinars.field_repeat"), max_length=200,

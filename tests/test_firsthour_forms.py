@@ -83,3 +83,19 @@ async def test_quit_ends_the_console(console: ConsoleFactory) -> None:
     async with console(user="ana") as session:
         await session.send(":quitter")
         assert session.door.quitting
+
+
+async def test_webinar_start_and_duration_are_checked_as_typed(console: ConsoleFactory) -> None:
+    async with console(user="admin") as session:
+        await session.send("/webinar create", "Implementers call")
+        unreadable = await session.send("someday soonish")
+        assert "someday soonish" in unreadable and unreadable.splitlines()[-1].strip().startswith("Start")
+        no_time = await session.send("2026-12-10")
+        assert no_time.splitlines()[-1].strip().startswith("Start") and "[DM admin]" in no_time
+        # 07:00 is past in UTC but not for an organiser far west: only the webinar's timezone decides
+        ahead = await session.send("2026-12-01 07:00")
+        assert "Timezone" in ahead and "in the past" not in ahead
+        done = await session.send("America/Los_Angeles", "https://meet.example.org/a", "")
+        assert "Please check before I save" in done
+        more = await session.send(":click 2", "forever")
+        assert "between 5 and 720" in more and more.splitlines()[-2].strip().startswith("Duration")

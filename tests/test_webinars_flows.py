@@ -110,11 +110,11 @@ async def test_bad_input_gets_clear_messages_and_saves_nothing(session: Session)
 async def test_form_with_errors_then_more_options_then_confirm(session: Session) -> None:
     out = await session.send("/webinar create")
     assert "== New webinar ==" in out
-    out = await session.send("Implementers call", "last monday 10:00", "", "not a link")
-    assert "is not a web link" in out and out.splitlines()[-1].strip().startswith("Join link")  # checked as typed
+    out = await session.send("Implementers call", "last monday 10:00")
+    assert "is in the past" in out and out.splitlines()[-1].strip().startswith("Start")  # checked as typed
+    out = await session.send("next tuesday 14:00", "", "not a link")
+    assert "is not a web link" in out and out.splitlines()[-1].strip().startswith("Join link")
     out = await session.send(LINK, "")
-    assert "is in the past" in out  # the start, checked with the whole form, is asked again alone
-    out = await session.send("next tuesday 14:00")
     assert "Please check before I save" in out and "Start in UTC: Tuesday 23 March 2027, 14:00 (UTC)." in out
     out = await session.send(":click 2")
     assert "== Duration, language, repeat ==" in out

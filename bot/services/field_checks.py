@@ -4,18 +4,23 @@ time (the console): the same parsers the form's handler uses, so an answer accep
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core import values
 from bot.core.context import UserError
 from bot.core.i18n import Catalogs
-from bot.services.webinars import parse_link
+from bot.services.webinars import parse_duration, parse_link, parse_start
+
+WIDEST_OFFSET = timedelta(hours=14)  # a start read in UTC this much before now is past in every timezone
 
 CHECKS: dict[str, Callable[[str, str, datetime], object]] = {
     "country": lambda text, locale, now: values.parse("country", text, locale),
     "timezone": lambda text, locale, now: values.parse_zone(text, locale, now),  # a city, country, UTC+1...
     "webinar_timezone": lambda text, locale, now: values.parse_zone(text, locale, now),
     "link": lambda text, locale, now: parse_link(text),
+    # the form's timezone comes after its start: here only what no timezone can save (unreadable, no time, past)
+    "start": lambda text, locale, now: parse_start(text, "UTC", now - WIDEST_OFFSET, locale),
+    "duration": lambda text, locale, now: parse_duration(text),
 }
 
 

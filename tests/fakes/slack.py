@@ -220,6 +220,26 @@ class FakeSlack:
         self.homes[user] = view
         return {"ok": True, "view": {"id": f"V{next(self._ids)}", **view}}
 
+    def add_message(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> dict[str, Any]:
+        """A member's message in a channel (e.g. a reply in a thread), as Slack would store it."""
+        ts = f"1700000000.{next(self._ids):06d}"
+        message = {"type": "message", "user": user, "ts": ts, "text": text}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.history.setdefault(channel, []).insert(0, message)
+        return message
+
+    def _replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """conversations.replies: the thread's first message, then its replies (oldest first)."""
+        root = str(args.get("ts"))
+        found = [m for m in reversed(self.history.get(str(args.get("channel")), []))
+                 if m["ts"] == root or m.get("thread_ts") == root]
+        if not found:
+            return {"ok": False, "error": "thread_not_found"}
+        if "thread_ts" not in found[0]:
+            found[0] = {**found[0], "thread_ts": root}
+        return {"ok": True, "messages": found[: int(args.get("limit") or 1000)], "has_more": False}
+
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
         """Newest first; metadata only with include_all_metadata (as Slack does)."""
         with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
@@ -249,6 +269,8 @@ class FakeSlack:
             return self._update(args)
         if method == "conversations.history":
             return self._history(args)
+        if method == "conversations.replies":
+            return self._replies(args)
         if method == "chat.postEphemeral":
             ts = f"1700000000.{next(self._ids):06d}"
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}

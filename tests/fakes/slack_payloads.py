@@ -39,6 +39,17 @@ def block_action(slack: FakeSlack, action_id: str, value: str | None, *, user: s
             "actions": [action]}
 
 
+def message_action(slack: FakeSlack, callback_id: str, message: dict[str, Any], *, user: str = "U1",
+                   channel: str = "C0HELP") -> dict[str, Any]:
+    """A message shortcut on `message` (a dict as Slack stores it: user, text, ts, thread_ts)."""
+    return {"type": "message_action", "callback_id": callback_id, "trigger_id": f"trigger-{next(_ids)}",
+            "team": {"id": "T1", "domain": "openimis"}, "token": "legacy", "action_ts": "1.3",
+            "message_ts": message["ts"], "user": {"id": user, "username": user.lower(), "name": user.lower(),
+                                                  "team_id": "T1"},
+            "channel": {"id": channel, "name": "ask-openimis"}, "message": message,
+            "response_url": slack.response_url()}
+
+
 def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """view.state.values for a modal as if the member typed/picked `answers` (field name -> value)."""
     values: dict[str, Any] = {}

@@ -43,6 +43,7 @@ from bot.platforms.slack.messenger import PLATFORM, delivery_error
 from bot.platforms.slack.modals import CALLBACK_PREFIX, field_kinds, form_view, read_values
 from bot.platforms.slack.render import decode_action, read_metadata
 from bot.platforms.slack.send import Sender
+from bot.platforms.slack.shortcuts import register_shortcuts
 
 log = logging.getLogger(__name__)
 # Slack-only aliases (Slack reserves some names, and the issue asks for /community as help).
@@ -108,6 +109,7 @@ class Listeners:
         bolt.event("member_joined_channel")(self._tracked(self.on_channel_join))
         if self.home is not None:
             bolt.event("app_home_opened")(self._tracked(self.home.on_opened))
+        register_shortcuts(bolt, self, self.app.routes)
 
     def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """Log failures (the member already got the ack) and deliver the outbox after each event."""

@@ -11,6 +11,8 @@ import json
 from bot.core.i18n import Catalogs
 from bot.core.routes import Routes
 from bot.platforms.slack.listeners import BOT_EVENTS, slash_commands
+from bot.platforms.slack.shortcuts import DESCRIPTION_LIMIT as SHORTCUT_ABOUT_LIMIT
+from bot.platforms.slack.shortcuts import NAME_LIMIT
 
 # Web API methods the door calls -> the bot scope each needs ("" = none).
 METHOD_SCOPES = {
@@ -23,11 +25,12 @@ METHOD_SCOPES = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
+    "conversations.replies": "channels:history",  # a thread's first message, for "Save as FAQ draft"
     "views.open": "",
     "views.publish": "",  # the App Home tab
 }
 # Scopes beyond single methods: slash commands, group DMs (conversations.open with several users), events.
-EXTRA_SCOPES = ("commands", "mpim:write")
+EXTRA_SCOPES = ("commands", "mpim:write", "groups:history")  # groups:history: replies in private channels
 EVENT_SCOPES = {
     "app_home_opened": "",  # needs no scope; the Home tab is enabled in `features.app_home`
     "app_mention": "app_mentions:read",
@@ -46,6 +49,16 @@ def bot_scopes() -> list[str]:
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def shortcut_lines(routes: Routes, catalogs: Catalogs) -> list[str]:
+    """Message shortcuts, one per route message action (Slack shows one name: English, the description in both)."""
+    lines = ["  shortcuts:"] if routes.actions else []
+    for action in routes.actions:
+        about = " / ".join(catalogs.t(lang, action.description) for lang in ("en", "fr"))
+        lines += [f"    - name: {_q(catalogs.t('en', action.label)[:NAME_LIMIT])}", "      type: message",
+                  f"      callback_id: {action.name}", f"      description: {_q(about[:SHORTCUT_ABOUT_LIMIT])}"]
+    return lines
 
 
 def manifest(routes: Routes, catalogs: Catalogs, url: str | None = None, name: str = "community-bot") -> str:
@@ -79,6 +92,7 @@ def manifest(routes: Routes, catalogs: Catalogs, url: str | None = None, name: s
             if hint:
                 lines.append(f"      usage_hint: {_q(hint[:DESCRIPTION_LIMIT])}")
         lines.append("      should_escape: false")
+    lines += shortcut_lines(routes, catalogs)
     lines += ["oauth_config:", "  scopes:", "    bot:"] + [f"      - {s}" for s in bot_scopes()]
     lines += ["settings:", "  event_subscriptions:"] + ([f"    request_url: {url}"] if url else [])
     lines += ["    bot_events:"] + [f"      - {e}" for e in sorted(BOT_EVENTS)]

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from bot.commands import faq_drafts
 from bot.core.i18n import Catalogs
 from bot.services.faq import FaqService
 from bot.services.faq.engine import Decision
@@ -31,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ev.add_argument("--json", action="store_true", help="print the summary as JSON instead of text")
     ev.add_argument("--dir", help="FAQ content folder (default: BOT_FAQ_DIR or content/faq)")
     ev.set_defaults(run=run_eval)
+    faq_drafts.register(actions)
 
 
 def _service(args: argparse.Namespace, settings: Settings) -> FaqService | None:

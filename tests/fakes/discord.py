@@ -225,6 +225,7 @@ class FakeDiscord:
             ("POST", r"/users/@me/channels", self._dm_channel),
             ("POST", r"/channels/(\d+)/messages", self._channel_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
+            ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
         ]
         for verb, pattern, handler in routes:
             match = re.fullmatch(pattern, path)
@@ -240,7 +241,9 @@ class FakeDiscord:
         if problem:
             return json_response({"message": f"Invalid Form Body ({problem})", "code": 50035}, status=400)
         self.commands = {c["name"]: c for c in call.body or []}
-        return [{**c, "id": p.snowflake(), "application_id": p.APP_ID, "version": "1"} for c in call.body or []]
+        # as Discord answers: message context commands come back with an empty description
+        return [{"description": "", **c, "id": p.snowflake(), "application_id": p.APP_ID, "version": "1"}
+                for c in call.body or []]
 
     def _callback(self, match: re.Match[str], call: Call) -> Any:
         kind = (call.body or {}).get("type", 0)
@@ -308,6 +311,20 @@ class FakeDiscord:
                                components=(call.body or {}).get("components", []), edited=True)
                 return message
         return json_response({"message": "Unknown Message", "code": 10008}, status=404)
+
+    def _get_message(self, match: re.Match[str], call: Call) -> Any:
+        """A message by id: one the bot created, or one a member wrote (add_message)."""
+        channel, message_id = match.groups()
+        for message in self.created.get(channel, []):
+            if str(message["id"]) == message_id:
+                return message
+        return json_response({"message": "Unknown Message", "code": 10008}, status=404)
+
+    def add_message(self, channel_id: str, author: dict[str, Any], content: str) -> dict[str, Any]:
+        """A member's message (e.g. in a thread), as the channel would hold it."""
+        message = p.message(channel_id, author, content, guild=True)
+        self.created.setdefault(channel_id, []).append(message)
+        return message
 
     # ---- recorded answers --------------------------------------------------------------------
 

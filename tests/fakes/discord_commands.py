@@ -14,6 +14,9 @@ SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 VALUE_TYPES = {3, 4, 5, 6, 7, 8, 9, 10, 11}
 
 
+USER_MENU, MESSAGE_MENU = 2, 3
+
+
 def command_problem(commands: list[dict[str, Any]]) -> str | None:
     """Why Discord would refuse this bulk overwrite (50035 Invalid Form Body), or None."""
     if len(commands) > 100:
@@ -22,9 +25,25 @@ def command_problem(commands: list[dict[str, Any]]) -> str | None:
     if len(names) != len(set(names)):
         return "command names repeated"
     for command in commands:
-        problem = _named_problem(command) or _options_problem(command.get("options") or [], depth=0)
+        if command.get("type") in (USER_MENU, MESSAGE_MENU):
+            problem = _menu_problem(command)
+        else:
+            problem = _named_problem(command) or _options_problem(command.get("options") or [], depth=0)
         if problem:
             return f"/{command.get('name')}: {problem}"
+    return None
+
+
+def _menu_problem(menu: dict[str, Any]) -> str | None:
+    """A user or message context command: a name of 1-32 characters (spaces and capitals allowed), no description,
+    no options."""
+    names = [menu.get("name") or "", *(menu.get("name_localizations") or {}).values()]
+    if not all(1 <= len(name) <= 32 for name in names):
+        return f"bad context menu name in {names!r}"
+    if any(locale not in LOCALES for locale in menu.get("name_localizations") or {}):
+        return "unknown locale in a context menu name"
+    if menu.get("description") or menu.get("options"):
+        return "a context menu has no description and no options"
     return None
 
 

@@ -133,3 +133,22 @@ def message(channel_id: str, author: dict[str, Any], content: str, *, guild: boo
     if guild:
         data.update(guild_id=GUILD_ID, member=member(author))
     return data
+
+
+def thread(thread_id: str, parent_id: str) -> dict[str, Any]:
+    """A public thread started from message `thread_id` of channel `parent_id`."""
+    return {"id": thread_id, "type": 11, "guild_id": GUILD_ID, "parent_id": parent_id, "name": "question",
+            "owner_id": OWNER_ID, "message_count": 1, "member_count": 1, "rate_limit_per_user": 0,
+            "thread_metadata": {"archived": False, "auto_archive_duration": 1440, "locked": False,
+                                "archive_timestamp": "2026-11-25T10:00:00+00:00"}}
+
+
+def message_command(who: dict[str, Any], name: str, target: dict[str, Any], *, channel: dict[str, Any] | None = None,
+                    **kwargs: Any) -> dict[str, Any]:
+    """A message context command (type 3) on `target`, in the guild channel or in `channel` (e.g. a thread)."""
+    data = {"id": snowflake(), "name": name, "type": 3, "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}}}
+    payload = interaction(2, who, data, **kwargs)
+    if channel is not None:
+        payload.update(channel_id=channel["id"], channel=channel)
+    return payload

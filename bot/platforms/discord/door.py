@@ -21,6 +21,7 @@ from bot.app import App
 from bot.core.model import Actor, Form, MemberJoined, MessageReceived, Reply, Result
 from bot.core.text import inert
 from bot.platforms.discord.commands import command_payloads
+from bot.platforms.discord.context_menus import MessageActions, is_message_menu, menu_payloads
 from bot.platforms.discord.interactions import Interactions
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, to_messages
@@ -87,6 +88,7 @@ class DoorClient(discord.Client):
         """Register the declared commands: per guild (instant) when guild ids are given, else globally."""
         app = self.door.app
         payload = command_payloads(app.routes.commands, app.services.catalogs)
+        payload += menu_payloads(app.routes.actions, app.services.catalogs)
         if self.application_id is None:
             raise ValueError("no application id after login")
         for guild_id in app.services.settings.discord_guild_ids:
@@ -101,7 +103,9 @@ class DoorClient(discord.Client):
             self.door.ready.set()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is discord.InteractionType.application_command:
+        if interaction.type is discord.InteractionType.application_command and is_message_menu(interaction):
+            await self.door.message_actions.on_action(interaction)
+        elif interaction.type is discord.InteractionType.application_command:
             await self.door.interactions.on_command(interaction)
         elif interaction.type is discord.InteractionType.autocomplete:
             await self.door.interactions.on_autocomplete(interaction)
@@ -123,6 +127,7 @@ class DiscordDoor:
         self.app = app
         self.ready = ready
         self.interactions = Interactions(app, answer_within)
+        self.message_actions = MessageActions(app, self.interactions)
 
     async def member_joined(self, member: discord.Member) -> None:
         """A new member (members intent): welcome them once, even if Discord repeats the event."""

@@ -55,9 +55,9 @@ async def cancel_forget(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 ROUTES = Routes(
     commands=(
-        Command("privacy", privacy, "privacy.summary", aliases=("confidentialite",)),
-        Command("mydata", my_data, "privacy.mydata_summary", aliases=("mesdonnees",)),
-        Command("forget-me", forget_me, "privacy.forget_summary", aliases=("oubliez-moi",)),
+        Command("privacy", privacy, "privacy.summary", names={"fr": "confidentialite"}),
+        Command("mydata", my_data, "privacy.mydata_summary", names={"fr": "mesdonnees"}),
+        Command("forget-me", forget_me, "privacy.forget_summary", names={"fr": "oubliez-moi"}),
     ),
     buttons={"privacy.forget": confirm_forget, "privacy.cancel": cancel_forget},
 )

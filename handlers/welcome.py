@@ -10,7 +10,7 @@ from typing import Any
 from bot.core.context import Ctx
 from bot.core.i18n import SUPPORTED
 from bot.core.model import ButtonPressed, CommandInvoked, Member, MemberJoined, Reply
-from bot.core.routes import Command, Routes
+from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.services import welcome as service
 from bot.services.onboarding import language_name
 from bot.services.privacy import ProfilePart
@@ -53,14 +53,17 @@ async def stop_tips(ctx: Ctx, event: ButtonPressed) -> Reply:
     return ctx.reply("welcome.tips_stopped" if stopped else "welcome.tips_not_running")
 
 
-async def welcome_command(ctx: Ctx, event: CommandInvoked) -> Reply | list[Reply]:
-    """/welcome preview [en|fr] | /welcome failures (admins)."""
-    word, _, rest = event.args.strip().lower().partition(" ")
-    if word in ("preview", "apercu", "aperçu"):
-        return preview(ctx, rest.strip() or ctx.locale)
-    if word in ("failures", "echecs", "échecs"):
-        return await failures(ctx)
+async def welcome_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/welcome without a known subcommand (those are declared below): how to use it."""
     return ctx.reply("welcome.usage_hint")
+
+
+async def preview_command(ctx: Ctx, event: CommandInvoked) -> list[Reply]:
+    return preview(ctx, str(event.values.get("language") or ctx.locale))
+
+
+async def failures_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    return await failures(ctx)
 
 
 def preview(ctx: Ctx, locale: str) -> list[Reply]:
@@ -114,7 +117,11 @@ class FollowUpPart:
 
 ROUTES = Routes(
     commands=(Command("welcome", welcome_command, "welcome.summary", "welcome.usage", admin=True,
-                      aliases=("bienvenue",)),),
+                      names={"fr": "bienvenue"}, subs=(
+                          Sub("preview", "welcome.sub.preview", preview_command, names={"fr": "apercu"},
+                              options=(Opt("language", "welcome.option.language", Kind.CHOICE, choices=SUPPORTED,
+                                           invalid="welcome.preview_unknown", names={"fr": "langue"}),)),
+                          Sub("failures", "welcome.sub.failures", failures_command, names={"fr": "echecs"}))),),
     buttons={"welcome.lang": choose_language, "welcome.stop": stop_tips},
     joins=(on_join,),
     jobs=(service.FollowUpJob(),),

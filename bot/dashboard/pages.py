@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from bot.services.container import Services
 
 DIGEST_TTL = 300.0  # seconds a rendered digest (summary and charts) is reused; a status change drops it
-BOARD_LIMIT = 200
+BOARD_LIMIT = 50
+PEERS_TTL = 60.0  # seconds the peer statistics are reused (they read every group seat)
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,25 @@ def draft_question(content: Content, locale: str) -> str:
     return ""
 
 
-async def peers(services: Services, locale: str) -> dict[str, Any]:
+class PeersCache:
+    """The peer-matching statistics, computed at most every PEERS_TTL seconds."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.at: float | None = None
+        self.stats: Any = None
+        self.lock = asyncio.Lock()
+
+    async def get(self) -> Any:
+        async with self.lock:
+            if self.at is None or time.monotonic() - self.at > PEERS_TTL:
+                self.stats, self.at = await peers_stats(self.services), time.monotonic()
+            return self.stats
+
+
+async def peers(cache: PeersCache, locale: str) -> dict[str, Any]:
     """The peer-matching statistics, with stages and languages labelled in `locale`."""
-    stats = await peers_stats(services)
+    stats = await cache.get()
     return {"stats": stats,
             "by_language": [(_label("language", code, locale), rate) for code, rate in stats.by_language.items()],
             "by_stage": [(_label("stage", code, locale), rate) for code, rate in stats.by_stage.items()]}

@@ -47,6 +47,7 @@ class Dashboard:
         self.services = services
         self.auth = Auth(services)
         self.digests = pages.DigestCache(services)
+        self.peer_stats = pages.PeersCache(services)
 
     def register(self, server: WebServer) -> None:
         server.add("GET", f"{PREFIX}/login", self.login_page)
@@ -165,7 +166,8 @@ class Dashboard:
         return self.html("faq.html", session, page="faq", **await pages.faq(self.services, self.locale(session)))
 
     async def peers(self, request: web.Request, session: Session) -> web.StreamResponse:
-        return self.html("peers.html", session, page="peers", **await pages.peers(self.services, self.locale(session)))
+        figures = await pages.peers(self.peer_stats, self.locale(session))
+        return self.html("peers.html", session, page="peers", **figures)
 
 
 def register(server: WebServer, services: Services) -> Dashboard | None:

@@ -34,17 +34,28 @@ def plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+def short(label: str, limit: int = 34) -> str:
+    """An axis label that fits the left margin."""
+    return plain(label if len(label) <= limit else label[: limit - 1] + "…")
+
+
 def _png(figure: Figure) -> bytes:
+    """Fixed margins in inches (matplotlib's layout engines cost more than the drawing itself)."""
     FigureCanvasAgg(figure)
+    height = figure.get_figheight()
+    top, bottom = 1 - 0.4 / height, 0.55 / height
+    rows = len(figure.axes)
+    figure.subplots_adjust(left=0.33, right=0.95, top=top, bottom=bottom,
+                           hspace=0.8 * rows / max(height * (top - bottom), 0.1))
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})  # the layout is constrained
     return buffer.getvalue()
 
 
 def _barh(ax: Axes, labels: list[str], counts: list[int], title: str, colour: str = COLOURS[0]) -> None:
     positions = list(range(len(labels)))[::-1]  # the first label on top
     ax.barh(positions, counts, color=colour)
-    ax.set_yticks(positions, [plain(label) for label in labels])
+    ax.set_yticks(positions, [short(label) for label in labels])
     ax.set_title(plain(title))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for y, count in zip(positions, counts, strict=True):
@@ -58,7 +69,7 @@ def _grouped(ax: Axes, labels: list[str], series: dict[str, list[float]], title:
     for i, (name, values) in enumerate(series.items()):
         ax.barh([y + (len(series) / 2 - i - 0.5) * height for y in base], values, height=height,
                 color=COLOURS[i % len(COLOURS)], label=plain(name))
-    ax.set_yticks(base, [plain(label) for label in labels])
+    ax.set_yticks(base, [short(label) for label in labels])
     ax.set_title(plain(title))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="lower right", fontsize="small")
@@ -77,7 +88,7 @@ class ChartMaker:
         return [chart for make in makers if (chart := make()) is not None]
 
     def _figure(self, rows: int, height: float) -> Figure:
-        figure = Figure(figsize=(8, max(height, 2.2)), layout="constrained")
+        figure = Figure(figsize=(8, max(height, 2.2)))
         figure.subplots(rows, 1) if rows > 1 else figure.add_subplot()
         return figure
 

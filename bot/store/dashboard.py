@@ -51,11 +51,16 @@ async def board(db: Connection, *, status: str | None, module: str | None, scope
         if value:
             where.append(f"i.{column} = ?")
             params.append(value)
-    sql = f"""SELECT i.*, COALESCE(v.votes, 0) AS votes FROM feedback_items i
+    sql = f"""SELECT i.id, COALESCE(v.votes, 0) AS votes FROM feedback_items i
               LEFT JOIN (SELECT item_id, COUNT(*) AS votes FROM feedback_votes GROUP BY item_id) v ON v.item_id = i.id
               WHERE {' AND '.join(where)} ORDER BY votes DESC, i.created_at DESC, i.id LIMIT ?"""
-    rows = await db.execute_fetchall(sql, (*params, limit))
-    return [(_item(row), int(row["votes"])) for row in rows]
+    ranked = [(int(r[0]), int(r[1])) for r in await db.execute_fetchall(sql, (*params, limit))]
+    if not ranked:
+        return []
+    marks = ", ".join("?" for _ in ranked)
+    rows = await db.execute_fetchall(f"SELECT * FROM feedback_items WHERE id IN ({marks})", [i for i, _ in ranked])
+    items = {int(row["id"]): _item(row) for row in rows}
+    return [(items[item_id], votes) for item_id, votes in ranked if item_id in items]
 
 
 async def webinars(db: Connection, now: datetime, limit: int) -> list[tuple[int, str, str, str, dict[str, int]]]:

@@ -22,10 +22,12 @@ import discord
 from discord.http import handle_message_parameters
 
 from bot.core.model import Destination, Reply
+from bot.platforms.discord import events
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, Outgoing, to_messages
 from bot.services.outbox import DeliveryError, current_key
 from bot.services.pacing import Pacer
 from bot.services.privacy_posts import EDIT, split_target
+from bot.services.webinar_events import KIND as SCHEDULED_EVENT
 
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
@@ -51,6 +53,7 @@ class DiscordMessenger:
         self.dm_channels: dict[str, str] = {}
         self.group_done: set[tuple[str, str]] = set()  # (message, user) already sent within a group
         self.session: aiohttp.ClientSession | None = None
+        self.guild_id: str | None = None  # the server webinars are mirrored on (the door sets it)
 
     async def start(self) -> None:
         self.session = aiohttp.ClientSession(headers={"Authorization": f"Bot {self.token}",
@@ -71,6 +74,8 @@ class DiscordMessenger:
             return await self.send_group(dest, reply)
         if dest.kind == EDIT:
             return await self.edit(dest.target, reply)
+        if dest.kind == SCHEDULED_EVENT:
+            return await events.sync(self, reply)
         raise DeliveryError(f"unknown destination kind {dest.kind!r}", permanent=True)
 
     async def edit(self, target: str, reply: Reply) -> str:

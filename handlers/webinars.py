@@ -197,16 +197,6 @@ async def interested(ctx: Ctx, event: ButtonPressed) -> Reply | None:
     return None
 
 
-SUBCOMMANDS: dict[str, Sub] = {
-    "create": create, "new": create, "creer": create, "créer": create,
-    "list": list_upcoming, "liste": list_upcoming,
-    "show": show, "voir": show, "info": show,
-    "edit": edit, "modifier": edit,
-    "cancel": cancel, "annuler": cancel,
-    "reminders": reminders, "rappels": reminders,
-    "recording": recording, "enregistrement": recording,
-    "calendar": calendar, "calendrier": calendar, "agenda": calendar,
-}
 WEBINAR_ID = Opt("id", "webinars.option.id", Kind.INTEGER, required=True, autocomplete="webinars",
                  invalid="webinars.error_id", names={"fr": "numero"})
 DETAILS = Opt("details", "webinars.option.details", names={"fr": "details"})

@@ -42,6 +42,18 @@ def _mapping(value: str) -> dict[str, str]:
     return {name.strip().lstrip("#"): target.strip() for name, target in pairs}
 
 
+def _roles(env: Mapping[str, str], name: str) -> dict[str, str]:
+    """DISCORD_ROLES / SLACK_USERGROUPS: "lang:fr=123,country:TD=456,stage:pilot=789" (bot/services/roles.py)."""
+    from bot.services.roles import key_problem
+
+    mapping = _mapping(env.get(name, ""))
+    for key, target in mapping.items():
+        problem = key_problem(key) or ("" if re.fullmatch(r"[A-Za-z0-9]+", target) else f"{key}: no id")
+        if problem:
+            raise SettingsError(f"{name}: {problem}, e.g. lang:fr=<id>,country:TD=<id>,stage:pilot=<id>")
+    return mapping
+
+
 def _followups(value: str) -> tuple[tuple[str, int], ...]:
     """"faq-tip:3,meet-a-peer:10" -> (("faq-tip", 3), ("meet-a-peer", 10)), sorted by day."""
     steps = []
@@ -196,6 +208,7 @@ class Settings:
     slack_member_cache_seconds: int = 3600
     slack_api_rate: float = 1.0
     slack_api_burst: int = 20
+    slack_usergroups: dict[str, str] = field(default_factory=dict)  # SLACK_USERGROUPS, see bot/services/roles.py
     discord_token: str = ""
     discord_api_url: str = ""
     discord_gateway_url: str = ""
@@ -203,6 +216,7 @@ class Settings:
     discord_channels: dict[str, str] = field(default_factory=dict)
     discord_api_rate: float = 45.0
     discord_api_burst: int = 10
+    discord_roles: dict[str, str] = field(default_factory=dict)  # DISCORD_ROLES, see bot/services/roles.py
     webinar_reminders: tuple[int, ...] = (1440, 60)
     webinar_channel: str = "announcements"
     webinar_uid_domain: str = "community-bot.openimis.org"
@@ -258,6 +272,7 @@ class Settings:
             slack_member_cache_seconds=_int(env, "SLACK_MEMBER_CACHE_SECONDS", 3600),
             slack_api_rate=_float(env, "SLACK_API_RATE", 1.0),
             slack_api_burst=max(_int(env, "SLACK_API_BURST", 20), 1),
+            slack_usergroups=_roles(env, "SLACK_USERGROUPS"),
             discord_token=env.get("DISCORD_TOKEN", "").strip(),
             discord_api_url=env.get("DISCORD_API_URL", "").strip(),
             discord_gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip(),
@@ -265,6 +280,7 @@ class Settings:
             discord_channels=_mapping(env.get("DISCORD_CHANNELS", "")),
             discord_api_rate=_float(env, "DISCORD_API_RATE", 45.0),
             discord_api_burst=max(_int(env, "DISCORD_API_BURST", 10), 1),
+            discord_roles=_roles(env, "DISCORD_ROLES"),
             webinar_reminders=_offsets(env, "WEBINAR_REMINDERS", (1440, 60)),
             webinar_channel=env.get("WEBINAR_CHANNEL", "").strip().lstrip("#") or "announcements",
             webinar_uid_domain=env.get("WEBINAR_UID_DOMAIN", "").strip() or "community-bot.openimis.org",

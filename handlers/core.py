@@ -7,6 +7,7 @@ from bot.core.context import Ctx
 from bot.core.i18n import SUPPORTED, normalise_locale
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Reply
 from bot.core.routes import Command, Kind, Opt, Routes
+from bot.services import roles
 from bot.services.housekeeping import Housekeeping
 from bot.store import members as member_sql
 
@@ -79,7 +80,7 @@ async def _set_language(ctx: Ctx, choice: str) -> Reply:
     if code not in SUPPORTED:
         return ctx.reply("language.unknown", choice=choice[:20], options=", ".join(SUPPORTED))
     choice = code
-    async with ctx.services.store.transaction() as db:
+    async with ctx.services.store.transaction() as db, roles.kept_in_step(ctx.services, db, ctx.member.id, ctx.now):
         await member_sql.set_locale(db, ctx.member.id, choice)
     ctx.locale = choice
     return ctx.reply("language.set", language=language_name(choice, choice))

@@ -9,6 +9,7 @@ from bot.core import values
 from bot.core.context import Ctx, UserError
 from bot.core.model import Button, Reply
 from bot.services import onboarding as ob
+from bot.services import roles
 from bot.store import members as member_sql
 from bot.store import profiles as profile_sql
 from bot.store import welcome as welcome_sql
@@ -60,7 +61,7 @@ def zone_note(ctx: Ctx, text: str, country: str | None) -> str:
 
 async def save_field(ctx: Ctx, step: str, value: object) -> None:
     """Store one answer (the timezone lives on the member, the rest in the profile)."""
-    async with ctx.services.store.transaction() as db:
+    async with ctx.services.store.transaction() as db, roles.kept_in_step(ctx.services, db, ctx.member.id, ctx.now):
         if step == "timezone":
             await member_sql.set_timezone(db, ctx.member.id, str(value) if value else None)
             return

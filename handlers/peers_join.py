@@ -14,6 +14,7 @@ from bot.core.context import Ctx
 from bot.core.model import Field, FieldKind, Form, FormErrors, FormSubmitted, FormValue, Reply
 from bot.core.taxonomy import STAGES
 from bot.core.values import fold
+from bot.services import roles
 from bot.services.peers import next_scheduled
 from bot.store import peers as sql
 from bot.store import profiles as profile_sql
@@ -135,7 +136,8 @@ async def _join_with(ctx: Ctx, given: dict[str, FormValue], mentor: bool) -> Rep
     refused = given.get("consent") is not None and not profile.peer_consent
     gaps = missing(profile)
     async with ctx.services.store.transaction() as db:
-        await profile_sql.save(db, profile, ctx.now)  # what was given is kept, even without consent
+        async with roles.kept_in_step(ctx.services, db, ctx.member.id, ctx.now):
+            await profile_sql.save(db, profile, ctx.now)  # what was given is kept, even without consent
         if refused:
             return ctx.reply("peers.join.no_consent")
         if not gaps:

@@ -9,6 +9,7 @@ from bot.core.context import Ctx
 from bot.core.model import Attachment, Button, ButtonPressed, CommandInvoked, Reply
 from bot.core.routes import Command, Routes
 from bot.services import privacy as service
+from bot.services import roles
 from bot.services.privacy_posts import redactor
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ async def confirm_forget(ctx: Ctx, event: ButtonPressed) -> Reply:
     settings = ctx.services.settings
     redact = redactor(ctx.member, ctx.routes.privacy, ctx.services.catalogs, settings.default_locale)
     async with ctx.services.store.transaction() as db:  # channel posts are in the community's language
+        await roles.forget(ctx.services, db, ctx.member)  # a private outbox row: gone once delivered
         kept = await service.erase(db, ctx.member, ctx.routes.privacy, ctx.now, (ctx.services.outbox, redact))
     await ctx.services.store.checkpoint()
     service.forget_cached(ctx.services.outbox, ctx.member)

@@ -11,6 +11,7 @@ from bot.core.context import Ctx
 from bot.core.i18n import SUPPORTED
 from bot.core.model import ButtonPressed, CommandInvoked, Member, MemberJoined, Reply
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
+from bot.services import roles
 from bot.services import welcome as service
 from bot.services.onboarding import language_name
 from bot.services.privacy import ProfilePart
@@ -32,6 +33,8 @@ async def on_join(ctx: Ctx, event: MemberJoined) -> None:
         return None
     async with ctx.services.store.transaction() as db:
         queued = await service.queue_welcome(ctx.services, db, ctx.member, ctx.now)
+        if queued:  # the platform's language may already name a role
+            await roles.sync(ctx.services, db, ctx.member.id)
     log.info("welcome: member %s %s", ctx.member.id, "welcomed" if queued else "was welcomed before")
     return None
 
@@ -40,7 +43,7 @@ async def choose_language(ctx: Ctx, event: ButtonPressed) -> list[Reply] | Reply
     """English / Français on the welcome DM: store the choice, then ask the first profile question."""
     if event.value not in SUPPORTED:
         return ctx.reply("profile.stale")
-    async with ctx.services.store.transaction() as db:
+    async with ctx.services.store.transaction() as db, roles.kept_in_step(ctx.services, db, ctx.member.id, ctx.now):
         await member_sql.set_locale(db, ctx.member.id, event.value)
     ctx.locale = event.value
     intro = ctx.reply("welcome.language_set", language=language_name(event.value, event.value))

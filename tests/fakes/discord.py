@@ -68,21 +68,6 @@ def message_problem(body: dict[str, Any]) -> tuple[int, str] | None:
     return None
 
 
-def event_problem(body: dict[str, Any]) -> str | None:
-    """What Discord refuses in an external scheduled event."""
-    if not 1 <= len(str(body.get("name") or "")) <= 100 or len(str(body.get("description") or "")) > 1000:
-        return "Invalid Form Body (name or description length)"
-    if body.get("entity_type") != 3 or not (body.get("entity_metadata") or {}).get("location"):
-        return "Invalid Form Body (an external event needs entity_type 3 and a location)"
-    if not body.get("scheduled_start_time") or not body.get("scheduled_end_time") or body.get("privacy_level") != 2:
-        return "Invalid Form Body (start, end and privacy_level 2 are required)"
-    rule = body.get("recurrence_rule")
-    if rule and (rule.get("frequency") not in (0, 1, 2, 3) or (rule.get("frequency") == 2
-                                                               and rule.get("interval") not in (1, 2))):
-        return "Invalid Form Body (recurrence_rule)"
-    return None
-
-
 class FakeDiscord:
     def __init__(self, *, privileged_allowed: int = p.PRIVILEGED, guild_locale: str = "en-US",
                  token: str = "fake-token", chaos: Chaos | None = None, record: bool = True,
@@ -93,8 +78,6 @@ class FakeDiscord:
         self.nonce_window = nonce_window
         self.post_delay = 0.0  # seconds between creating a message and answering (a crash lands there)
         self.created: dict[str, list[dict[str, Any]]] = {}  # channel id -> messages, oldest first
-        self.scheduled_events: dict[str, dict[str, Any]] = {}  # event id -> guild scheduled event
-        self.known_users: dict[str, dict[str, Any]] = {}  # user id -> user object, for GET /users/<id>
         self.nonces: dict[str, tuple[float, dict[str, Any]]] = {}
         self.privileged_allowed = privileged_allowed
         self.guild_locale = guild_locale
@@ -102,6 +85,8 @@ class FakeDiscord:
         self.commands: dict[str, dict[str, Any]] = {}  # the application commands last registered, by name
         self.faults: list[Fault] = []
         self.closed_dms: set[str] = set()
+        self.guild_roles: set[str] = set()  # role ids of the guild the bot may manage (add_role)
+        self.member_roles: dict[str, set[str]] = {}  # user id -> role ids, for the members it knows
         self.identifies: list[int] = []  # intents of each IDENTIFY
         self.resumes = 0
         self.heartbeats = 0
@@ -243,11 +228,9 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", self._channel_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
-            ("GET", r"/users/(\d+)", lambda m, c: self.known_users.get(m.group(1)) or p.user(m.group(1), "member")),
-            ("GET", r"/guilds/(\d+)/scheduled-events", self._list_events),
-            ("POST", r"/guilds/(\d+)/scheduled-events", self._create_event),
-            ("GET", r"/guilds/(\d+)/scheduled-events/(\d+)", self._get_event),
-            ("PATCH", r"/guilds/(\d+)/scheduled-events/(\d+)", self._edit_event),
+            ("GET", r"/guilds/(\d+)/members/(\d+)", self._guild_member),
+            ("PUT", r"/guilds/(\d+)/members/(\d+)/roles/(\d+)", self._member_role),
+            ("DELETE", r"/guilds/(\d+)/members/(\d+)/roles/(\d+)", self._member_role),
         ]
         for verb, pattern, handler in routes:
             match = re.fullmatch(pattern, path)
@@ -334,6 +317,31 @@ class FakeDiscord:
                 return message
         return json_response({"message": "Unknown Message", "code": 10008}, status=404)
 
+    def add_role(self, role_id: str, *members: str) -> None:
+        """A role the bot may give (below its own), and members of the guild (with no role yet)."""
+        self.guild_roles.add(role_id)
+        for member in members:
+            self.member_roles.setdefault(member, set())
+
+    def _guild_member(self, match: re.Match[str], call: Call) -> Any:
+        guild, user = match.groups()
+        if guild != p.GUILD_ID or user not in self.member_roles:
+            return json_response({"message": "Unknown Member", "code": 10007}, status=404)
+        return {"user": p.user(user, "member"), "roles": sorted(self.member_roles[user]), "nick": None}
+
+    def _member_role(self, match: re.Match[str], call: Call) -> Any:
+        """Add (PUT) or remove (DELETE) a member's role: 204, or Discord's refusal of an unknown member or role."""
+        guild, user, role = match.groups()
+        if guild != p.GUILD_ID or user not in self.member_roles:
+            return json_response({"message": "Unknown Member", "code": 10007}, status=404)
+        if role not in self.guild_roles:
+            return json_response({"message": "Unknown Role", "code": 10011}, status=404)
+        if call.method == "PUT":
+            self.member_roles[user].add(role)
+        else:
+            self.member_roles[user].discard(role)
+        return web.Response(status=204)
+
     def _get_message(self, match: re.Match[str], call: Call) -> Any:
         """A message by id: one the bot created, or one a member wrote (add_message)."""
         channel, message_id = match.groups()
@@ -347,45 +355,6 @@ class FakeDiscord:
         message = p.message(channel_id, author, content, guild=True)
         self.created.setdefault(channel_id, []).append(message)
         return message
-    # ---- guild scheduled events (external ones, as the bot makes them) ---------------------------
-
-    def _list_events(self, match: re.Match[str], call: Call) -> list[dict[str, Any]]:
-        return [e for e in self.scheduled_events.values() if e["guild_id"] == match.group(1)]
-
-    def _get_event(self, match: re.Match[str], call: Call) -> Any:
-        found = self.scheduled_events.get(match.group(2))
-        return found or json_response({"message": "Unknown Guild Scheduled Event", "code": 10070}, status=404)
-
-    def _create_event(self, match: re.Match[str], call: Call) -> Any:
-        body = dict(call.body or {})
-        problem = event_problem(body)
-        if problem:
-            return json_response({"message": problem, "code": 50035}, status=400)
-        event = {**body, "id": p.snowflake(), "guild_id": match.group(1), "status": 1, "creator_id": p.BOT_ID,
-                 "user_count": 0}
-        self.scheduled_events[event["id"]] = event
-        return event
-
-    def _edit_event(self, match: re.Match[str], call: Call) -> Any:
-        event = self.scheduled_events.get(match.group(2))
-        if event is None:
-            return json_response({"message": "Unknown Guild Scheduled Event", "code": 10070}, status=404)
-        body = dict(call.body or {})
-        if event["status"] != 1 and body.get("status") is not None:
-            return json_response({"message": "Cannot change the status of a finished event", "code": 180000},
-                                 status=400)
-        problem = event_problem({**event, **body})
-        if problem:
-            return json_response({"message": problem, "code": 50035}, status=400)
-        event.update(body)
-        return event
-
-    async def scheduled_event_user(self, event_id: str, who: dict[str, Any], added: bool) -> None:
-        """A member presses (or un-presses) "Interested" on an event: the gateway event Discord sends."""
-        self.known_users[who["id"]] = who
-        kind = "GUILD_SCHEDULED_EVENT_USER_ADD" if added else "GUILD_SCHEDULED_EVENT_USER_REMOVE"
-        await self.dispatch(kind, {"guild_scheduled_event_id": event_id, "user_id": who["id"],
-                                   "guild_id": p.GUILD_ID})
 
     # ---- recorded answers --------------------------------------------------------------------
 

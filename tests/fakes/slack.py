@@ -62,6 +62,7 @@ class FakeSlack:
         self.counts: Counter[str] = Counter()  # calls per method, also when not recording them
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages posted, newest first
         self.homes: dict[str, dict[str, Any]] = {}  # user -> the App Home view last published
+        self.usergroups: dict[str, list[str]] = {}  # user group id -> its members (add_usergroup)
         self.faults: dict[str, list[Fault]] = {}
         self.sockets: list[web.WebSocketResponse] = []
         self.connections = 0
@@ -108,6 +109,10 @@ class FakeSlack:
                 "is_admin": admin, "is_owner": False, "is_bot": bot, "profile": {"display_name": name}}
         self.users[user_id] = user
         return user
+
+    def add_usergroup(self, group_id: str, *users: str) -> None:
+        """A user group (Slack keeps at least one member in each)."""
+        self.usergroups[group_id] = list(users)
 
     def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None,
              disconnect: bool = False, times: int = 1, after: bool = False) -> None:
@@ -240,6 +245,22 @@ class FakeSlack:
             found[0] = {**found[0], "thread_ts": root}
         return {"ok": True, "messages": found[: int(args.get("limit") or 1000)], "has_more": False}
 
+    def _usergroup(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """A group's members, or all of them replaced; an unknown group or an empty list refused as Slack does."""
+        group = str(args.get("usergroup", ""))
+        if group not in self.usergroups:
+            return {"ok": False, "error": "no_such_subteam"}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": list(self.usergroups[group])}
+        raw = args.get("users")
+        users = [u for u in (raw.split(",") if isinstance(raw, str) else raw or []) if u]
+        if not users:
+            return {"ok": False, "error": "invalid_users"}
+        if any(u not in self.users for u in users):
+            return {"ok": False, "error": "invalid_users"}
+        self.usergroups[group] = users
+        return {"ok": True, "usergroup": {"id": group, "users": users, "user_count": len(users)}}
+
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
         """Newest first; metadata only with include_all_metadata (as Slack does)."""
         with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
@@ -276,6 +297,8 @@ class FakeSlack:
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
         if method == "views.publish":
             return self._publish(args)
+        if method in ("usergroups.users.list", "usergroups.users.update"):
+            return self._usergroup(method, args)
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ids)}", **_as_dict(args.get("view"))}}
         if method == "files.getUploadURLExternal":

@@ -28,6 +28,8 @@ METHOD_SCOPES = {
     "conversations.replies": "channels:history",  # a thread's first message, for "Save as FAQ draft"
     "views.open": "",
     "views.publish": "",  # the App Home tab
+    "usergroups.users.list": "usergroups:read",  # SLACK_USERGROUPS kept in step with profiles
+    "usergroups.users.update": "usergroups:write",
 }
 # Scopes beyond single methods: slash commands, group DMs (conversations.open with several users), events.
 EXTRA_SCOPES = ("commands", "mpim:write", "groups:history")  # groups:history: replies in private channels

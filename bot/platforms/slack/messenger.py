@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Mapping
 
@@ -9,11 +10,13 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.core.model import Destination, Reply
+from bot.platforms.slack import roles
 from bot.platforms.slack.render import render_reply
 from bot.platforms.slack.send import Sender
 from bot.services.outbox import DeliveryError, current_key
 from bot.services.pacing import Pacer
 from bot.services.privacy_posts import EDIT, split_target
+from bot.services.roles import ROLES
 
 PLATFORM = "slack"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -65,6 +68,7 @@ class SlackMessenger:
         self.dm_channels: dict[str, str] = {}
         self.also_forget: list[Callable[[str], None]] = []  # the door's other per-member caches
         self.delivered_to: list[Callable[[str], None]] = []  # told of each member a DM reached
+        self.groups_lock = asyncio.Lock()  # user groups are rewritten whole: one member's update at a time
 
     def forget(self, user_id: str) -> None:
         """Drop every remembered DM channel that includes the member, and the door's facts about them."""
@@ -94,6 +98,9 @@ class SlackMessenger:
                 return await self._to_people(dest.target, reply, metadata)
             if dest.kind == EDIT:
                 return await self._update(dest.target, reply)
+            if dest.kind == ROLES:
+                await roles.sync(self, self.groups_lock, dest.target, reply)
+                return None
         except SlackApiError as exc:
             raise self._held(delivery_error(exc)) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -140,6 +147,10 @@ class SlackMessenger:
         parts = len(render_reply(reply)) if reply.text.strip() or not reply.file else 0
         await self.pacer.take("chat.postMessage", max(parts, 1))
         return await self.sender.post(channel, reply, metadata=metadata)
+
+    def held(self, exc: SlackApiError) -> DeliveryError:
+        """A Slack error as the outbox's DeliveryError, pausing every method after a 429."""
+        return self._held(delivery_error(exc))
 
     def _held(self, error: DeliveryError) -> DeliveryError:
         """After a 429, no request of any method before Retry-After."""

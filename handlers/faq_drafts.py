@@ -32,6 +32,7 @@ from bot.services import faq_drafts as loop
 from bot.services.faq.content import MAX_ANSWER, ContentError
 from bot.services.faq.render import answer_text
 from bot.services.faq.text import LANGS
+from bot.services.faq_gaps import draft_gaps
 from bot.store import faq_drafts as sql
 from bot.store import members as member_sql
 from bot.store.db import Connection
@@ -67,7 +68,7 @@ async def subcommand(ctx: Ctx, args: str) -> Result | None:
 async def list_drafts(ctx: Ctx) -> Reply:
     """Open drafts (after gathering questions asked 3+ times without an answer), missing languages flagged."""
     async with ctx.services.store.transaction() as db:
-        added = await loop.draft_gaps(db, ctx.now)
+        added = await draft_gaps(db, ctx.now)
         drafts = await sql.open_drafts(db, LIST_LIMIT)
     if added:
         log.info("faq drafts: %d made from unanswered questions", added)

@@ -14,7 +14,7 @@ from bot.core.i18n import fmt_datetime
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Form, Option, Reply
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
-from bot.services import calendar_feeds
+from bot.services import calendar_feeds, webinar_events
 from bot.services import webinar_notify as notify
 from bot.services.webinars import last_started, next_start, parse_inline, parse_link, parse_offsets
 from bot.store import webinars as sql
@@ -142,6 +142,7 @@ async def recording(ctx: Ctx, rest: str) -> Reply:
     end = occurrence.timestamp() + webinar.spec.duration_min * 60
     async with ctx.services.store.transaction() as db:
         await sql.set_recording(db, webinar.id, occurrence, link, ctx.now)
+        await webinar_events.mirror(ctx.services, db, webinar, f"recording:{occurrence:%Y%m%dT%H%M}", recording=link)
         if ctx.now.timestamp() >= end:
             count = await notify.send_recording(ctx.services, db, webinar, occurrence, link)
             return ctx.reply("webinars.recording_sent", count=count, when=ctx.when(occurrence))
@@ -175,6 +176,25 @@ async def calendar(ctx: Ctx, rest: str) -> Reply:
         return ctx.reply("webinars.calendar_unpublished")
     community = calendar_feeds.public_url(ctx.services, "/webinars.ics")
     return Reply(ctx.t("webinars.calendar_link", url=url, community_url=community), ephemeral=True)
+
+
+async def interested(ctx: Ctx, event: ButtonPressed) -> Reply | None:
+    """"Interested" pressed (value "<id>:add") or un-pressed ("<id>:remove") on the webinar's Discord event:
+    recorded as Maybe, never lowering a Going; un-pressing removes a Maybe (and nothing else)."""
+    ident, _, change = event.value.partition(":")
+    webinar_id = parse_id(ident)
+    if webinar_id is None or change not in ("add", "remove"):
+        return None
+    async with ctx.services.store.transaction() as db:
+        current = await sql.rsvp_of(db, webinar_id, ctx.member.id)
+        webinar = await sql.get(db, webinar_id)
+        if webinar is None or webinar.status != "scheduled":
+            return None
+        if change == "add" and current in (None, "no"):
+            await sql.set_rsvp(db, webinar_id, ctx.member.id, "maybe", ctx.now)
+        elif change == "remove" and current == "maybe":
+            await sql.drop_rsvp(db, webinar_id, ctx.member.id)
+    return None
 
 
 WEBINAR_ID = Opt("id", "webinars.option.id", Kind.INTEGER, required=True, autocomplete="webinars",
@@ -217,6 +237,7 @@ ROUTES = Routes(
         "webinar.discard": forms.discard_pressed,
         "webinar.cancel": cancel_pressed,
         "webinar.keep": keep_pressed,
+        "webinar.interested": interested,
     },
     admin_buttons=frozenset({"webinar.cancel"}),
     forms={"webinar.create": forms.create_submitted, "webinar.edit": forms.edit_submitted,

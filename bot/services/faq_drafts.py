@@ -1,8 +1,5 @@
 """The FAQ learning loop: drafts become topics (validated like content files), stored in content/faq when
-the folder is writable, else in the database, and served at once.
-
-Unanswered questions are grouped by a key: until the FAQ engine offers a similarity of meaning, the key is
-the question's stemmed content words, sorted (so "install docker how" and "How do I install Docker?" meet).
+the folder is writable, else in the database, and served at once (unanswered questions: faq_gaps.py).
 """
 
 from __future__ import annotations
@@ -20,15 +17,13 @@ import tomli_w
 from bot.core.model import Member
 from bot.services.faq.content import ID_RE, MAX_ANSWER, ContentError, Entry, parse_text
 from bot.services.faq.engine import DATABASE, FaqService
-from bot.services.faq.text import LANGS, content_words, detect_language, fold, stem, words
+from bot.services.faq.text import LANGS, content_words, detect_language, fold, words
 from bot.store import faq_drafts as sql
 from bot.store.backends import AnyStore
 from bot.store.db import Connection
 from bot.store.faq_drafts import Content, Draft
 
 log = logging.getLogger(__name__)
-GAP_THRESHOLD = 3  # questions asked this many times without an answer become a draft
-MAX_GROUP_QUESTIONS = 6
 SLUG_WORDS = 6
 LINK_RE = re.compile(r"^(https?://\S+|mailto:\S+@\S+)$")
 
@@ -170,58 +165,6 @@ async def database_topics(db: Connection) -> list[Entry]:
             continue
         entries.append(Entry(entry.id, entry.versions, entry.verify, DATABASE))
     return entries
-
-
-# ---- unanswered questions ------------------------------------------------------------------------
-
-
-def group_key(question: str) -> str:
-    """Questions with the same key are the same question (stemmed content words, sorted)."""
-    tokens = content_words(words(question))
-    lang = guess_lang(question, "en")
-    return " ".join(sorted({stem(t, lang) for t in tokens}))
-
-
-@dataclass(frozen=True)
-class Gap:
-    key: str
-    questions: tuple[tuple[str, str], ...]  # (language, question), oldest first
-    people: tuple[str, ...]  # askers, first asker first
-    times: int
-
-
-def gap_groups(rows: list[Any], known: set[str]) -> list[Gap]:
-    """Groups of unanswered questions asked GAP_THRESHOLD times or more and not yet drafted."""
-    groups: dict[str, list[Any]] = {}
-    for row in rows:
-        key = group_key(str(row["question"]))
-        if key and key not in known:
-            groups.setdefault(key, []).append(row)
-    found = []
-    for key, members in groups.items():
-        if len(members) < GAP_THRESHOLD:
-            continue
-        people = tuple(dict.fromkeys(sql.person(r["platform"], r["user_id"]) for r in members if r["platform"]))
-        questions = tuple(dict.fromkeys((str(r["lang"]), str(r["question"])) for r in members))
-        found.append(Gap(key, questions[:MAX_GROUP_QUESTIONS], people, len(members)))
-    return found
-
-
-def gap_content(gap: Gap) -> Content:
-    content: Content = {}
-    for lang, question in gap.questions:
-        content.setdefault(lang, empty_version())["questions"].append(question)
-    return content
-
-
-async def draft_gaps(db: Connection, now: datetime) -> int:
-    """Turn every group of questions asked 3+ times without an answer into a draft (once per group)."""
-    gaps = gap_groups(await sql.unanswered_asks(db), await sql.group_keys(db))
-    for gap in gaps:
-        first_lang = gap.questions[0][0]
-        await sql.create(db, origin="gaps", content=gap_content(gap), now=now, group_key=gap.key,
-                         asker=gap.people[0] if gap.people else None, asker_lang=first_lang, people=gap.people)
-    return len(gaps)
 
 
 class DraftsPrivacyPart:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from babel import Locale
 from babel.lists import format_list
@@ -21,7 +21,7 @@ from bot.core.clock import to_iso
 from bot.core.i18n import fmt_datetime, locale_of
 from bot.core.model import Attachment, Button, Destination, Member, Reply
 from bot.core.text import Safe, timestamp
-from bot.services import calendar_feeds, webinar_ics
+from bot.services import calendar_feeds, webinar_events, webinar_ics
 from bot.services.container import Services
 from bot.services.webinars import LATE_GRACE, Due, Webinar, describe_repeat, due_events, interval_of, next_due
 from bot.store import webinars as sql
@@ -133,6 +133,7 @@ async def announce(services: Services, db: Connection, webinar: Webinar) -> None
         return body + "\n" + services.catalogs.t(lc, "webinars.announce_feed", url=feed) if feed else body
 
     await post_channel(services, db, f"webinar:{webinar.id}:announce", webinar, text, buttons=True, file=True)
+    await webinar_events.mirror(services, db, webinar, "announce")
 
 
 async def notify_change(services: Services, db: Connection, webinar: Webinar, kind: str,
@@ -151,6 +152,7 @@ async def notify_change(services: Services, db: Connection, webinar: Webinar, ki
                                    details=details(services, webinar, lc, webinar.spec.timezone, start))
 
     await post_channel(services, db, key, webinar, post, buttons=kind == "changed")
+    await webinar_events.mirror(services, db, webinar, kind)
     return len(people)
 
 
@@ -252,3 +254,6 @@ async def _starting(services: Services, db: Connection, webinar: Webinar, due: D
         return services.catalogs.t(lc, "webinars.starting_now", title=webinar.spec.title, link=webinar.spec.link)
 
     await post_channel(services, db, f"webinar:{webinar.id}:{to_iso(due.occurrence)}:start", webinar, text)
+    if webinar_events.follows_sessions(webinar):  # Discord's event moves on to the next session
+        await webinar_events.mirror(services, db, webinar, f"after-{to_iso(due.occurrence)}",
+                                    after=due.occurrence + timedelta(seconds=1))

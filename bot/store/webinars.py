@@ -82,6 +82,10 @@ async def set_rsvp(db: Connection, webinar_id: int, member_id: int, answer: str,
     await db.execute(sql, (webinar_id, member_id, answer, to_iso(now)))
 
 
+async def drop_rsvp(db: Connection, webinar_id: int, member_id: int) -> None:
+    await db.execute("DELETE FROM webinar_rsvps WHERE webinar_id = ? AND member_id = ?", (webinar_id, member_id))
+
+
 async def rsvp_of(db: Connection, webinar_id: int, member_id: int) -> str | None:
     sql = "SELECT answer FROM webinar_rsvps WHERE webinar_id = ? AND member_id = ?"
     rows = list(await db.execute_fetchall(sql, (webinar_id, member_id)))

@@ -68,6 +68,21 @@ def message_problem(body: dict[str, Any]) -> tuple[int, str] | None:
     return None
 
 
+def event_problem(body: dict[str, Any]) -> str | None:
+    """What Discord refuses in an external scheduled event."""
+    if not 1 <= len(str(body.get("name") or "")) <= 100 or len(str(body.get("description") or "")) > 1000:
+        return "Invalid Form Body (name or description length)"
+    if body.get("entity_type") != 3 or not (body.get("entity_metadata") or {}).get("location"):
+        return "Invalid Form Body (an external event needs entity_type 3 and a location)"
+    if not body.get("scheduled_start_time") or not body.get("scheduled_end_time") or body.get("privacy_level") != 2:
+        return "Invalid Form Body (start, end and privacy_level 2 are required)"
+    rule = body.get("recurrence_rule")
+    if rule and (rule.get("frequency") not in (0, 1, 2, 3) or (rule.get("frequency") == 2
+                                                               and rule.get("interval") not in (1, 2))):
+        return "Invalid Form Body (recurrence_rule)"
+    return None
+
+
 class FakeDiscord:
     def __init__(self, *, privileged_allowed: int = p.PRIVILEGED, guild_locale: str = "en-US",
                  token: str = "fake-token", chaos: Chaos | None = None, record: bool = True,
@@ -78,6 +93,8 @@ class FakeDiscord:
         self.nonce_window = nonce_window
         self.post_delay = 0.0  # seconds between creating a message and answering (a crash lands there)
         self.created: dict[str, list[dict[str, Any]]] = {}  # channel id -> messages, oldest first
+        self.scheduled_events: dict[str, dict[str, Any]] = {}  # event id -> guild scheduled event
+        self.known_users: dict[str, dict[str, Any]] = {}  # user id -> user object, for GET /users/<id>
         self.nonces: dict[str, tuple[float, dict[str, Any]]] = {}
         self.privileged_allowed = privileged_allowed
         self.guild_locale = guild_locale
@@ -228,6 +245,11 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", self._channel_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
+            ("GET", r"/users/(\d+)", lambda m, c: self.known_users.get(m.group(1)) or p.user(m.group(1), "member")),
+            ("GET", r"/guilds/(\d+)/scheduled-events", self._list_events),
+            ("POST", r"/guilds/(\d+)/scheduled-events", self._create_event),
+            ("GET", r"/guilds/(\d+)/scheduled-events/(\d+)", self._get_event),
+            ("PATCH", r"/guilds/(\d+)/scheduled-events/(\d+)", self._edit_event),
             ("GET", r"/guilds/(\d+)/members/(\d+)", self._guild_member),
             ("PUT", r"/guilds/(\d+)/members/(\d+)/roles/(\d+)", self._member_role),
             ("DELETE", r"/guilds/(\d+)/members/(\d+)/roles/(\d+)", self._member_role),
@@ -355,6 +377,45 @@ class FakeDiscord:
         message = p.message(channel_id, author, content, guild=True)
         self.created.setdefault(channel_id, []).append(message)
         return message
+    # ---- guild scheduled events (external ones, as the bot makes them) ---------------------------
+
+    def _list_events(self, match: re.Match[str], call: Call) -> list[dict[str, Any]]:
+        return [e for e in self.scheduled_events.values() if e["guild_id"] == match.group(1)]
+
+    def _get_event(self, match: re.Match[str], call: Call) -> Any:
+        found = self.scheduled_events.get(match.group(2))
+        return found or json_response({"message": "Unknown Guild Scheduled Event", "code": 10070}, status=404)
+
+    def _create_event(self, match: re.Match[str], call: Call) -> Any:
+        body = dict(call.body or {})
+        problem = event_problem(body)
+        if problem:
+            return json_response({"message": problem, "code": 50035}, status=400)
+        event = {**body, "id": p.snowflake(), "guild_id": match.group(1), "status": 1, "creator_id": p.BOT_ID,
+                 "user_count": 0}
+        self.scheduled_events[event["id"]] = event
+        return event
+
+    def _edit_event(self, match: re.Match[str], call: Call) -> Any:
+        event = self.scheduled_events.get(match.group(2))
+        if event is None:
+            return json_response({"message": "Unknown Guild Scheduled Event", "code": 10070}, status=404)
+        body = dict(call.body or {})
+        if event["status"] != 1 and body.get("status") is not None:
+            return json_response({"message": "Cannot change the status of a finished event", "code": 180000},
+                                 status=400)
+        problem = event_problem({**event, **body})
+        if problem:
+            return json_response({"message": problem, "code": 50035}, status=400)
+        event.update(body)
+        return event
+
+    async def scheduled_event_user(self, event_id: str, who: dict[str, Any], added: bool) -> None:
+        """A member presses (or un-presses) "Interested" on an event: the gateway event Discord sends."""
+        self.known_users[who["id"]] = who
+        kind = "GUILD_SCHEDULED_EVENT_USER_ADD" if added else "GUILD_SCHEDULED_EVENT_USER_REMOVE"
+        await self.dispatch(kind, {"guild_scheduled_event_id": event_id, "user_id": who["id"],
+                                   "guild_id": p.GUILD_ID})
 
     # ---- recorded answers --------------------------------------------------------------------
 

@@ -10,21 +10,25 @@ without it.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
+from typing import Any
 
 import aiohttp
 import discord
 import yarl
 
 from bot.app import App
-from bot.core.model import Actor, Form, MemberJoined, MessageReceived, Reply, Result
+from bot.core.model import Actor, ButtonPressed, Form, MemberJoined, MessageReceived, Reply, Result
 from bot.core.text import inert
 from bot.platforms.discord.commands import command_payloads
 from bot.platforms.discord.context_menus import MessageActions, is_message_menu, menu_payloads
+from bot.platforms.discord.events import webinar_of
 from bot.platforms.discord.interactions import Interactions
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, to_messages
+from bot.services.outbox import DeliveryError
 from bot.services.pacing import replica_share
 from bot.settings import Settings, SettingsError
 
@@ -33,6 +37,7 @@ log = logging.getLogger(__name__)
 # form texts): kept at INFO whatever BOT_LOG_LEVEL says (issue 15 #3).
 logging.getLogger("discord").setLevel(logging.INFO)
 DEFAULT_API = "https://discord.com/api/v10"
+INTEREST_EVENTS = ("GUILD_SCHEDULED_EVENT_USER_ADD", "GUILD_SCHEDULED_EVENT_USER_REMOVE")
 RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # seconds between attempts to reach Discord at start
 MEMBERS_MISSING = (
     "Discord refused the gateway connection (close code 4014, disallowed intents): the SERVER MEMBERS "
@@ -74,7 +79,7 @@ class DoorClient(discord.Client):
 
     def __init__(self, door: DiscordDoor, intents: discord.Intents, guild_ready_timeout: float) -> None:
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, chunk_guilds_at_startup=False,
-                         guild_ready_timeout=guild_ready_timeout)
+                         guild_ready_timeout=guild_ready_timeout, enable_debug_events=True)
         self.door = door
 
     async def setup_hook(self) -> None:
@@ -116,6 +121,15 @@ class DoorClient(discord.Client):
         elif interaction.type is discord.InteractionType.modal_submit:
             await self.door.interactions.on_modal(interaction)
 
+    async def on_socket_raw_receive(self, raw: str) -> None:
+        """"Interested" on a scheduled event: read from the raw gateway event (discord.py drops it unless the
+        event and the member are in its cache)."""
+        if INTEREST_EVENTS[0][:-4] not in raw:
+            return
+        data = json.loads(raw)
+        if data.get("t") in INTEREST_EVENTS:
+            await self.door.interest(data["d"], data["t"] == INTEREST_EVENTS[0], data.get("s"), self)
+
     async def on_member_join(self, member: discord.Member) -> None:
         await self.door.member_joined(member)
 
@@ -131,6 +145,25 @@ class DiscordDoor:
         self.interactions = Interactions(app, answer_within)
         self.message_actions = MessageActions(app, self.interactions)
         self.messenger: DiscordMessenger | None = None
+
+    async def interest(self, data: dict[str, Any], added: bool, seq: object, client: discord.Client) -> None:
+        """A member pressed or un-pressed "Interested" on a webinar's event: Maybe, or that Maybe removed."""
+        if self.messenger is None:
+            return
+        user_id, event_id = str(data.get("user_id")), str(data.get("guild_scheduled_event_id"))
+        try:
+            event = await self.messenger.request("GET", f"/guilds/{data.get('guild_id')}/scheduled-events/{event_id}")
+            user = client.get_user(int(user_id)) or await client.fetch_user(int(user_id))
+        except (DeliveryError, discord.HTTPException, ValueError) as exc:
+            log.warning("discord: an Interested press could not be read: %s", exc)
+            return
+        webinar = webinar_of(event) if isinstance(event, dict) else None
+        if webinar is None or user.bot:
+            return
+        change = "add" if added else "remove"
+        actor = Actor(PLATFORM, user_id, user.display_name)
+        await self.app.dispatcher.dispatch(ButtonPressed(actor, "webinar.interested", f"{webinar}:{change}",
+                                                         event_id=f"interest:{event_id}:{user_id}:{change}:{seq}"))
 
     async def member_joined(self, member: discord.Member) -> None:
         """A new member (members intent): welcome them once, even if Discord repeats the event."""

@@ -22,12 +22,13 @@ import discord
 from discord.http import handle_message_parameters
 
 from bot.core.model import Destination, Reply
-from bot.platforms.discord import roles
+from bot.platforms.discord import events, roles
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, Outgoing, to_messages
 from bot.services.outbox import DeliveryError, current_key
 from bot.services.pacing import Pacer
 from bot.services.privacy_posts import EDIT, split_target
 from bot.services.roles import ROLES
+from bot.services.webinar_events import KIND as SCHEDULED_EVENT
 
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
@@ -74,6 +75,8 @@ class DiscordMessenger:
             return await self.send_group(dest, reply)
         if dest.kind == EDIT:
             return await self.edit(dest.target, reply)
+        if dest.kind == SCHEDULED_EVENT:
+            return await events.sync(self, reply)
         if dest.kind == ROLES:
             return await roles.sync(self, dest.target, reply)
         raise DeliveryError(f"unknown destination kind {dest.kind!r}", permanent=True)

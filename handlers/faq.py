@@ -11,7 +11,8 @@ from bot.core.model import Button, ButtonPressed, CommandInvoked, MessageReceive
 from bot.core.routes import Command, Routes
 from bot.services.faq.engine import Decision
 from bot.services.faq.privacy import FaqPrivacyPart
-from bot.services.faq.render import answer_text, decision_text, short_label, topic_title
+from bot.services.faq.render import answer_text, decision_text, short_label, small_talk_text, topic_title
+from bot.services.faq.smalltalk import SmallTalk, recognise
 from bot.services.faq.text import content_words, words
 from bot.store import faq as faq_sql
 from handlers import faq_drafts, faq_help
@@ -42,13 +43,28 @@ async def on_message(ctx: Ctx, event: MessageReceived) -> Reply | None:
     if not (event.is_dm or event.mentions_bot):
         return None
     text = MENTION.sub(" ", event.text).strip()
+    chat = recognise(text)
+    if chat is not None:
+        return small_talk_reply(ctx, chat, ephemeral=not event.mentions_bot)
     if not content_words(words(text)):
-        return None  # a greeting or an empty mention: nothing to look up; other handlers or the fallback answer
+        return None  # an empty mention or bare punctuation: nothing to look up; the fallback answers
     return await answer_question(ctx, text, ephemeral=not event.mentions_bot)
+
+
+def small_talk_reply(ctx: Ctx, chat: SmallTalk, ephemeral: bool) -> Reply:
+    """Greetings, thanks, "who are you", "help": what the bot can do, in the message's language (else the
+    member's). Not recorded as an FAQ question."""
+    settings = ctx.services.settings
+    text = small_talk_text(ctx.services.catalogs, chat.kind, chat.lang or ctx.locale, settings.community_name,
+                           settings.help_channel)
+    return Reply(text, ephemeral=ephemeral)
 
 
 async def answer_question(ctx: Ctx, question: str, ephemeral: bool) -> Reply:
     """Decide, record the question (gaps come from here), and reply in the question's language."""
+    chat = recognise(question)
+    if chat is not None:
+        return small_talk_reply(ctx, chat, ephemeral)
     if not content_words(words(question)):
         return ctx.reply("faq.usage_hint")
     decision = ctx.services.faq.ask(question, "auto", fallback=ctx.locale)
@@ -58,7 +74,9 @@ async def answer_question(ctx: Ctx, question: str, ephemeral: bool) -> Reply:
             decision=decision.decision, answer_id=decision.answer_id, suggestions=decision.suggestions,
             confidence=decision.confidence, now=ctx.now)
     log.info("faq ask %d: %s %s (%.2f)", ask_id, decision.decision, decision.answer_id, decision.confidence)
-    text = decision_text(ctx.services.catalogs, ctx.services.faq, decision, ctx.services.settings.help_channel)
+    settings = ctx.services.settings
+    text = decision_text(ctx.services.catalogs, ctx.services.faq, decision, settings.help_channel,
+                         settings.community_name)
     return Reply(text, buttons=_buttons(ctx, decision, ask_id), ephemeral=ephemeral)
 
 

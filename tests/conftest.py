@@ -19,6 +19,12 @@ from bot.settings import Settings
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
+# The FAQ's semantic model is loaded from its package, never downloaded; its embeddings of the shipped content
+# are cached in the checkout so the suite embeds them once per machine (not once per test).
+for _name, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
+                      ("BOT_FAQ_CACHE", str(Path(__file__).resolve().parents[1] / ".cache" / "faq"))):
+    os.environ.setdefault(_name, _value)
+
 
 BACKEND = os.environ.get("BOT_TEST_BACKEND", "")  # "postgres": every store-backed test on PostgreSQL only
 # test modules whose tests run on both backends (each test twice: sqlite, then postgres)

@@ -14,13 +14,17 @@ from bot.services.faq import FaqService
 from bot.services.faq.evaluation import evaluate, read_cases
 
 DATA = Path(__file__).parent / "data"
-EVAL, HOLDOUT = DATA / "faq_eval.tsv", DATA / "faq_holdout.tsv"
+EVAL, HOLDOUT, HOLDOUT2 = DATA / "faq_eval.tsv", DATA / "faq_holdout.tsv", DATA / "faq_holdout2.tsv"
+MAIN = ("en", "fr")
 
-# The bar (README, "FAQ"): a wrong confident answer misleads, a suggestion costs one click.
-MIN_ACCURACY = 0.85  # answered directly with the right topic, per language
-MIN_TOP3 = 0.92  # right topic answered or among the "did you mean" buttons, per language
+# The bar on the tuning set (README, "FAQ"): a wrong confident answer misleads, a suggestion costs one click.
+MIN_ACCURACY = 0.95  # answered directly with the right topic, per language
+MIN_TOP3 = 0.95  # right topic answered or among the "did you mean" buttons, per language
 MAX_WRONG = 0.02  # confident answers with the wrong topic, per language
-MIN_ABSTENTION = 0.90  # out-of-scope questions not answered with a topic
+MIN_ABSTENTION = 0.95  # out-of-scope questions not answered with a topic
+MIN_OTHER = 0.60  # third languages (sw, pt, ne, es) answered right, all together
+# The lexical engine alone (no model): the bar it met before issue 14.
+LEXICAL_ACCURACY, LEXICAL_TOP3, LEXICAL_ABSTENTION = 0.85, 0.92, 0.90
 
 
 @pytest.fixture(scope="module")
@@ -40,20 +44,33 @@ def test_eval_file_is_big_enough_and_covers_every_topic_in_both_languages(faq):
 
 def test_eval_meets_the_bar(faq):
     report = evaluate(faq, read_cases(EVAL))
-    assert set(report.by_lang) == {"en", "fr"}
-    for lang, stats in report.by_lang.items():
+    for lang in MAIN:
+        stats = report.by_lang[lang]
         assert stats.accuracy >= MIN_ACCURACY, (lang, stats)
         assert stats.useful >= MIN_TOP3, (lang, stats)
         assert stats.wrong_rate <= MAX_WRONG, (lang, stats)
+    others = [s for lang, s in report.by_lang.items() if lang not in MAIN]
+    assert sum(s.answered_right for s in others) >= MIN_OTHER * sum(s.total for s in others)
     assert report.abstention >= MIN_ABSTENTION
 
 
-def test_held_out_questions_stay_above_a_regression_floor(faq):
-    """Never used for tuning; its figures are in the README. A floor, not the bar."""
-    report = evaluate(faq, read_cases(HOLDOUT))
-    for stats in report.by_lang.values():
-        assert stats.useful >= 0.85 and stats.accuracy >= 0.70
-    assert report.abstention >= MIN_ABSTENTION
+def test_without_the_model_the_lexical_engine_still_meets_its_old_bar():
+    report = evaluate(FaqService(model="none"), read_cases(EVAL))
+    for lang in MAIN:
+        stats = report.by_lang[lang]
+        assert stats.accuracy >= LEXICAL_ACCURACY and stats.useful >= LEXICAL_TOP3, (lang, stats)
+    assert report.abstention >= LEXICAL_ABSTENTION
+
+
+@pytest.mark.parametrize(("path", "accuracy", "top3", "abstention"), [(HOLDOUT, 0.85, 0.90, 0.85),
+                                                                      (HOLDOUT2, 0.85, 0.90, 0.90)])
+def test_held_out_questions_stay_above_a_regression_floor(faq, path, accuracy, top3, abstention):
+    """Never used for tuning; their figures are in the README. A floor under the measured figures, not the bar."""
+    report = evaluate(faq, read_cases(path))
+    for lang in MAIN:
+        stats = report.by_lang[lang]
+        assert stats.useful >= top3 and stats.accuracy >= accuracy, (lang, stats)
+    assert report.abstention >= abstention
 
 
 def test_cli_ask_json_one_object_per_question(capsys):

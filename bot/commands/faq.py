@@ -69,7 +69,7 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     catalogs = Catalogs()
     for question in _questions(args):
         decision = service.ask(question, args.lang, fallback=settings.default_locale)
-        text = decision_text(catalogs, service, decision, settings.help_channel)
+        text = decision_text(catalogs, service, decision, settings.help_channel, settings.community_name)
         if args.json:
             print(json.dumps(as_json(decision, text), ensure_ascii=False), flush=True)
         else:
@@ -89,7 +89,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     report = evaluate(service, cases)
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2))
+        print(json.dumps({"engine": service.mode, **report.as_dict()}, indent=2))
     else:
-        print("\n".join(format_report(report)))
+        print("\n".join([f"engine: {service.mode}", *format_report(report)]))
     return 0

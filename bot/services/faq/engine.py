@@ -1,28 +1,45 @@
-"""The FAQ engine: a knowledge base, its index, and the answer / suggest / none decision."""
+"""The FAQ engine: a knowledge base, its two indexes, and the answer / suggest / none decision.
+
+Small talk is recognised first. Then the lexical index (BM25) and, when the model loaded, the semantic
+index rank the topics; their scores are fused and the confidence decides between answering, suggesting
+up to three topics, and saying none. Without the model the lexical engine decides alone, with its own
+thresholds.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.services.faq.content import DEFAULT_DIR, ContentError, Entry, load_dir
+from bot.services.faq.fusion import Calibration, confidence, decide, fuse, lexical_ranking, semantic_signal
 from bot.services.faq.index import Hit, Index
+from bot.services.faq.semantic import Embedder, SemanticIndex, configured_model, default_cache_dir, load_model
+from bot.services.faq.smalltalk import recognise
 from bot.services.faq.text import LANGS, detect_language
 
 log = logging.getLogger(__name__)
 
-ANSWER_THRESHOLD = 0.50  # confidence at or above: answer with the top topic
-SUGGEST_THRESHOLD = 0.30  # at or above (and below ANSWER): "did you mean" with up to 3 topics
-MAX_SUGGESTIONS = 3
-SUGGEST_RELATIVE = 0.45  # a suggestion's score must reach this share of the best score
 DATABASE = "database"  # Entry.source of a topic published into the database
+FUSED_CANDIDATES = 10  # lexical topics handed to the fusion (the semantic side scores every topic)
+# The lexical engine alone (the fallback when no model loads): its thresholds from before issue 14.
+LEXICAL_ONLY = Calibration(lexical_weight=1.0, floors=(), weights=(), answer=0.50, suggest=0.30)
+# Per model, chosen by bench/faq_tune.py on the tuning set (tests/data/faq_eval.tsv) only.
+CALIBRATIONS: dict[str, Calibration] = {
+    "e5": Calibration(lexical_weight=0.3, floors=(0.75,), answer=0.25, suggest=0.08, veto=0.02, weights=(
+        3.3323, -0.0972, 1.756, 1.6343, 2.25, 4.06, 2.5187, 1.6489, -2.3342, -6.0567)),
+    "wordllama": Calibration(lexical_weight=0.6, floors=(0.2,), answer=0.62, suggest=0.51, weights=(
+        0.7862, 0.5824, 5.3157, 0.0477, 2.4583, 1.894, 1.5165, 2.6395, -2.5285, -3.9292)),
+}
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = ANSWER_THRESHOLD
-    suggest: float = SUGGEST_THRESHOLD
+    """Overrides of the calibrated answer / suggest thresholds (tests and experiments)."""
+
+    answer: float = LEXICAL_ONLY.answer
+    suggest: float = LEXICAL_ONLY.suggest
 
 
 @dataclass(frozen=True)
@@ -32,14 +49,15 @@ class Decision:
     question: str
     lang: str  # the language to answer in
     detected: str | None  # the language the question seems to be in
-    decision: str  # "answer" | "suggest" | "none"
+    decision: str  # "answer" | "suggest" | "none" | "smalltalk"
     answer_id: str | None
     suggestions: tuple[str, ...]
     confidence: float
     hits: tuple[Hit, ...] = ()
+    small_talk: str | None = None  # "greeting" | "thanks" | "about" | "help" when decision is "smalltalk"
 
 
-def confidence(hits: list[Hit]) -> float:
+def lexical_confidence(hits: list[Hit]) -> float:
     """0..1 from how much of the question the best topic covers and how clearly it beats the next one."""
     if not hits:
         return 0.0
@@ -54,10 +72,13 @@ class KnowledgeBase:
     entries: dict[str, Entry]
     index: Index
     errors: list[ContentError] = field(default_factory=list)
+    semantic: SemanticIndex | None = None
 
     @classmethod
-    def build(cls, entries: list[Entry], errors: list[ContentError] | None = None) -> KnowledgeBase:
-        return cls({e.id: e for e in entries}, Index(entries), list(errors or []))
+    def build(cls, entries: list[Entry], errors: list[ContentError] | None = None,
+              embedder: Embedder | None = None, cache_dir: Path | None = None) -> KnowledgeBase:
+        semantic = SemanticIndex(entries, embedder, cache_dir) if embedder is not None else None
+        return cls({e.id: e for e in entries}, Index(entries), list(errors or []), semantic)
 
 
 @dataclass(frozen=True)
@@ -70,11 +91,17 @@ class ReloadResult:
 class FaqService:
     """Holds the knowledge base in service; loads lazily, reloads all-or-nothing."""
 
-    def __init__(self, directory: Path | str | None = None, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, directory: Path | str | None = None, thresholds: Thresholds | None = None,
+                 model: str | None = None, cache_dir: Path | None = None) -> None:
         self.directory = Path(directory) if directory else DEFAULT_DIR
-        self.thresholds = thresholds or Thresholds()
+        self.overrides = thresholds
+        self.model = model if model is not None else configured_model()
+        self.cache_dir = cache_dir or default_cache_dir()
         self._kb: KnowledgeBase | None = None
         self._extra: dict[str, Entry] = {}  # topics published into the database (content folder read-only)
+
+    def _build(self, entries: list[Entry], errors: list[ContentError] | None = None) -> KnowledgeBase:
+        return KnowledgeBase.build(entries, errors, load_model(self.model), self.cache_dir)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -82,9 +109,15 @@ class FaqService:
             entries, errors = load_dir(self.directory)
             for error in errors:
                 log.error("FAQ content rejected: %s", error)
-            self._kb = KnowledgeBase.build(self._with_extra(entries), errors)
-            log.info("FAQ loaded: %d topics from %s", len(entries), self.directory)
+            self._kb = self._build(self._with_extra(entries), errors)
+            log.info("FAQ loaded: %d topics from %s (%s)", len(entries), self.directory, self.mode)
         return self._kb
+
+    @property
+    def mode(self) -> str:
+        """"lexical+<model>" when the semantic index is in service, else "lexical"."""
+        kb = self._kb
+        return f"lexical+{self.model}" if kb is not None and kb.semantic is not None else "lexical"
 
     def load(self) -> KnowledgeBase:
         """The knowledge base in service (loaded on first use)."""
@@ -97,7 +130,7 @@ class FaqService:
             for error in errors:
                 log.warning("FAQ reload refused: %s", error)
             return ReloadResult(False, len(self.kb.entries), tuple(errors))
-        self._kb = KnowledgeBase.build(self._with_extra(entries))
+        self._kb = self._build(self._with_extra(entries))
         log.info("FAQ reloaded: %d topics", len(self._kb.entries))
         return ReloadResult(True, len(self._kb.entries), ())
 
@@ -105,7 +138,7 @@ class FaqService:
         """Serve these topics beside the folder's (a file of the same id wins); rebuilds the index at once."""
         self._extra = {e.id: e for e in entries}
         if self._kb is not None:
-            self._kb = KnowledgeBase.build(self._with_extra(list(self._kb.entries.values())), self._kb.errors)
+            self._kb = self._build(self._with_extra(list(self._kb.entries.values())), self._kb.errors)
 
     def _with_extra(self, entries: list[Entry]) -> list[Entry]:
         on_disk = [e for e in entries if e.source != DATABASE]
@@ -115,16 +148,37 @@ class FaqService:
     def entry(self, topic_id: str) -> Entry | None:
         return self.kb.entries.get(topic_id)
 
+    def calibration(self) -> Calibration:
+        """The fusion parameters and thresholds in service (the lexical engine's own without a model)."""
+        base = CALIBRATIONS.get(self.model, LEXICAL_ONLY) if self.kb.semantic is not None else LEXICAL_ONLY
+        if self.overrides is None:
+            return base
+        return replace(base, answer=self.overrides.answer, suggest=self.overrides.suggest)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        cal = self.calibration()
+        return Thresholds(cal.answer, cal.suggest)
+
     def ask(self, question: str, lang: str = "auto", fallback: str = "en") -> Decision:
         """Rank the topics for `question` and decide; `lang` forces the answer language unless 'auto'."""
         detected = detect_language(question)
         answer_lang = lang if lang in LANGS else (detected or (fallback if fallback in LANGS else "en"))
-        hits, _ = self.kb.index.search(question, detected or answer_lang)
-        conf = confidence(hits)
-        if hits and conf >= self.thresholds.answer:
-            return Decision(question, answer_lang, detected, "answer", hits[0].topic, (), conf, tuple(hits))
-        if hits and conf >= self.thresholds.suggest:
-            floor = hits[0].score * SUGGEST_RELATIVE
-            picks = tuple(h.topic for h in hits[:MAX_SUGGESTIONS] if h.score >= floor)
-            return Decision(question, answer_lang, detected, "suggest", None, picks, conf, tuple(hits))
-        return Decision(question, answer_lang, detected, "none", None, (), conf, tuple(hits))
+        chat = recognise(question)
+        if chat is not None:
+            chat_lang = lang if lang in LANGS else (chat.lang or answer_lang)
+            return Decision(question, chat_lang, chat.lang, "smalltalk", None, (), 1.0, small_talk=chat.kind)
+        kb, cal = self.kb, self.calibration()
+        hits, _ = kb.index.search(question, detected or answer_lang, limit=FUSED_CANDIDATES)
+        if kb.semantic is None:
+            ranked, conf = lexical_ranking(hits[:4]), lexical_confidence(hits)
+        else:
+            cosines, off_topic = kb.semantic.scores(question)
+            signal = semantic_signal([cosines], cal.floors)
+            fused = fuse(hits, kb.semantic.ids, signal, cal.lexical_weight,  # type: ignore[arg-type]
+                         off_topic - float(cosines.max()))
+            ranked, conf = fused.ranked, confidence(fused.features, cal.weights, cal.veto)
+        decision, topics = decide(ranked, conf, cal.answer, cal.suggest)
+        answer_id = topics[0] if decision == "answer" else None
+        suggestions = topics if decision == "suggest" else ()
+        return Decision(question, answer_lang, detected, decision, answer_id, suggestions, conf, tuple(hits[:4]))

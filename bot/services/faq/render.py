@@ -34,8 +34,16 @@ def answer_text(catalogs: Catalogs, service: FaqService, topic_id: str, lang: st
     return catalogs.t(lang, "faq.answer", answer=answer)
 
 
-def decision_text(catalogs: Catalogs, service: FaqService, decision: Decision, help_channel: str) -> str:
-    """The whole reply text for a decision: an answer, a "did you mean" list, or where to ask."""
+def small_talk_text(catalogs: Catalogs, kind: str, lang: str, community: str, help_channel: str) -> str:
+    """A short friendly reply to a greeting, thanks, "who are you" or "help": what the bot can do."""
+    return catalogs.t(lang, f"smalltalk.{kind}", community=community, channel=help_channel)
+
+
+def decision_text(catalogs: Catalogs, service: FaqService, decision: Decision, help_channel: str,
+                  community: str = "openIMIS community") -> str:
+    """The whole reply text for a decision: small talk, an answer, a "did you mean" list, or where to ask."""
+    if decision.decision == "smalltalk" and decision.small_talk:
+        return small_talk_text(catalogs, decision.small_talk, decision.lang, community, help_channel)
     if decision.decision == "answer" and decision.answer_id:
         return answer_text(catalogs, service, decision.answer_id, decision.lang)
     if decision.decision == "suggest":

@@ -35,6 +35,14 @@ BOTH_BACKENDS = frozenset({
 _database_numbers = itertools.count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _faq_embeddings_cached() -> None:
+    """Embed the shipped FAQ content once (cached on disk) before any test starts a bot process."""
+    from bot.services.faq import FaqService
+
+    FaqService().load()
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_path" not in metafunc.fixturenames or BACKEND:
         return

@@ -37,6 +37,8 @@ SAME_QUESTION = 0.92
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
 CACHE_ENV = "BOT_FAQ_CACHE"
 MODEL_ENV = "BOT_FAQ_MODEL"
+BATCH = 64  # texts embedded at once (bounds the model's working memory when a whole content is new)
+MAX_CACHED = 60_000  # vectors kept on disk (about 90 MB with e5); past it, only the content in service
 
 
 class Embedder(Protocol):
@@ -147,20 +149,23 @@ class EmbeddingCache:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def lookup(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for `texts`: cached ones reused, the others embedded and saved."""
+        """Vectors for `texts`: cached ones reused, the others embedded (a batch at a time) and saved."""
         keys = [self.key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items())
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start:start + BATCH]
+            fresh = embedder.encode([t for _, t in batch])
+            self.vectors.update((k, row) for (k, _), row in zip(batch, fresh, strict=True))
         if missing:
-            fresh = embedder.encode([t for _, t in missing])
-            self.vectors.update((k, row) for (k, _), row in zip(missing, fresh, strict=True))
             self._save(set(keys))
         return np.stack([self.vectors[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
 
-    def _save(self, keep: set[str]) -> None:
-        """Write the vectors in use now (what older content needed is dropped); a read-only disk is fine."""
+    def _save(self, in_use: set[str]) -> None:
+        """Write the vectors (other content's too, up to MAX_CACHED; then only those in use now).
+        A read-only disk is fine: the vectors are then embedded again at the next start."""
         if self.path is None:
             return
-        kept = sorted(keep)
+        kept = sorted(self.vectors if len(self.vectors) <= MAX_CACHED else in_use)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp.npz")

@@ -41,7 +41,8 @@ def test_small_talk_kinds(text, kind):
 
 
 @pytest.mark.parametrize("text", ["hi, how do I install openIMIS?", "bonjour, c'est gratuit ?", "need help with claims",
-                                  "thanks, and where is the demo?", "docker", "who are the partners", "", "!!!"])
+                                  "thanks, and where is the demo?", "docker", "who are the partners", "", "!!!", "A",
+                                  "ok okay", "the bot"])
 def test_questions_are_not_small_talk(text):
     assert small_talk(text) is None
 

@@ -77,6 +77,8 @@ def recognise(text: str) -> SmallTalk | None:
             i += 1
         else:
             return None
+    if not found:
+        return None  # filler words alone ("ok", "a"): not small talk
     kind = next(k for k in PRIORITY if k in found)
     return SmallTalk(kind, found[kind] or (langs[0] if langs else None))
 

@@ -29,7 +29,7 @@ LEXICAL_ONLY = Calibration(lexical_weight=1.0, floors=(), weights=(), answer=0.5
 CALIBRATIONS: dict[str, Calibration] = {
     "e5": Calibration(lexical_weight=0.3, floors=(0.75,), answer=0.25, suggest=0.21, veto=0.02, weights=(
         3.3319, -0.0967, 1.7559, 1.6336, 2.2506, 4.0597, 2.5186, 1.6487, -2.3342, -6.0563)),
-    "wordllama": Calibration(lexical_weight=0.6, floors=(0.2,), answer=0.62, suggest=0.51, weights=(
+    "wordllama": Calibration(lexical_weight=0.6, floors=(0.2,), answer=0.62, suggest=0.62, weights=(
         0.7862, 0.5824, 5.3157, 0.0477, 2.4583, 1.894, 1.5165, 2.6395, -2.5285, -3.9292)),
 }
 

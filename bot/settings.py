@@ -187,6 +187,7 @@ class Settings:
     db_path: str = "community-bot.db"
     default_locale: str = "en"
     community_name: str = "openIMIS community"
+    community_name_fr: str = "communauté openIMIS"
     community_timezone: str = "UTC"
     admins: frozenset[str] = frozenset()
     help_channel: str = "ask-openimis"
@@ -251,6 +252,7 @@ class Settings:
             db_path=env.get("BOT_DB", "").strip() or "community-bot.db",
             default_locale=locale,
             community_name=env.get("BOT_COMMUNITY_NAME", "").strip() or "openIMIS community",
+            community_name_fr=env.get("BOT_COMMUNITY_NAME_FR", "").strip() or "communauté openIMIS",
             community_timezone=env.get("BOT_TIMEZONE", "").strip() or "UTC",
             admins=frozenset(_csv(env.get("BOT_ADMINS", ""))),
             help_channel=env.get("BOT_HELP_CHANNEL", "").strip().lstrip("#") or "ask-openimis",
@@ -299,6 +301,10 @@ class Settings:
     def configured_platforms(self) -> tuple[str, ...]:
         """Chat platforms with credentials: channel posts are queued for them even while their door is down."""
         return tuple(p for p, token in (("slack", self.slack_bot_token), ("discord", self.discord_token)) if token)
+
+    def community(self, locale: str) -> str:
+        """The community's name as a sentence in `locale` writes it."""
+        return self.community_name_fr if locale == "fr" else self.community_name
 
     def is_configured_admin(self, platform: str, user_id: str, display_name: str = "") -> bool:
         """Listed in BOT_ADMINS; console ids are names, compared without regard to case."""

@@ -16,7 +16,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 async def show_help(ctx: Ctx, event: CommandInvoked) -> Reply:
     """The commands this member may use, in their language."""
-    lines = [ctx.t("help.title", community=ctx.services.settings.community_name)]
+    lines = [ctx.t("help.title", community=ctx.services.settings.community(ctx.locale))]
     for command in ctx.routes.commands:
         if not command.admin:
             lines.append(f"• {command_usage(ctx, command)} — {ctx.t(command.summary)}")

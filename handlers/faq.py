@@ -23,15 +23,19 @@ MAX_ERRORS_SHOWN = 5
 VOTE, PICK = "faq.vote", "faq.pick"
 
 
+ADMIN_WORDS = {"reload": "reload", "recharger": "reload", "gaps": "gaps", "lacunes": "gaps"}
+
+
 async def faq_command(ctx: Ctx, event: CommandInvoked) -> Result:
     """/faq <question>; /faq reload, gaps, drafts and draft … for admins."""
     args = event.args.strip()
     if not args:
         return ctx.reply("faq.usage_hint")
-    if args.lower() in ("reload", "gaps"):
+    admin_word = ADMIN_WORDS.get(args.lower())
+    if admin_word:
         if not ctx.is_admin:
             return ctx.admin_only()
-        return reload_content(ctx) if args.lower() == "reload" else await show_gaps(ctx)
+        return reload_content(ctx) if admin_word == "reload" else await show_gaps(ctx)
     drafts = await faq_drafts.subcommand(ctx, args)
     if drafts is not None:
         return drafts

@@ -219,12 +219,14 @@ SUBCOMMANDS: dict[str, Sub] = {
     "vote": voting.vote_command, "voter": voting.vote_command, "top": voting.top,
     "scope": voting.set_scope, "portee": voting.set_scope, "portée": voting.set_scope,
     "list": admin.list_items, "liste": admin.list_items, "stats": admin.stats, "set": admin.set_status,
+    "changer": admin.set_status,
 }
-ADMIN_SUBCOMMANDS = frozenset({"list", "liste", "stats", "set", "scope", "portee", "portée"})
-FRENCH_SUBCOMMANDS = frozenset({"rapide", "anonyme", "statut", "mes", "aide", "voter", "portee", "portée", "liste"})
+ADMIN_SUBCOMMANDS = frozenset({"list", "liste", "stats", "set", "changer", "scope", "portee", "portée"})
+FRENCH_SUBCOMMANDS = frozenset({"rapide", "anonyme", "statut", "mes", "aide", "voter", "portee", "portée", "liste",
+                                "changer"})
 
 ROUTES = Routes(
-    commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", aliases=("avis",),
+    commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", names={"fr": "avis"},
                       admin_usage="feedback.admin_usage"),),
     buttons={"feedback.new": open_form, "feedback.status": admin.status_button,
              "feedback.change": admin.change_button, "feedback.vote": voting.vote_button,

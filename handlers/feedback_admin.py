@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core.context import Ctx, UserError
-from bot.core.i18n import fmt_datetime, fmt_number
+from bot.core.i18n import SUPPORTED, Catalogs, fmt_datetime, fmt_number
 from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, Field, FieldKind, Form, FormErrors, FormSubmitted, Option, Reply
+from bot.core.values import fold
 from bot.services.feedback import (
     CATEGORIES,
     MAX_NOTE,
@@ -24,19 +27,28 @@ TREND_WEEKS = 8
 CHANGE_FORM_ID = "feedback.change"
 
 
+def named(ctx: Ctx, codes: tuple[str, ...], label: Callable[[Catalogs, str, str], str], word: str) -> str | None:
+    """The status or category `word` names: its code or its label in English or French ("doublon", "Réalisé")."""
+    wanted = fold(word)
+    return next((code for code in codes if wanted in {fold(code), *(fold(label(ctx.services.catalogs, lang, code))
+                                                                   for lang in SUPPORTED)}), None)
+
+
 async def list_items(ctx: Ctx, rest: str) -> Reply:
     """`/feedback list [status] [category]`, newest first."""
     if not ctx.is_admin:
         return ctx.admin_only()
     status = category = None
-    for word in rest.lower().split():
-        if word in STATUSES and status is None:
-            status = word
-        elif word in CATEGORIES and category is None:
-            category = word
+    for word in rest.split():
+        if named(ctx, STATUSES, status_label, word) and status is None:
+            status = named(ctx, STATUSES, status_label, word)
+        elif named(ctx, CATEGORIES, category_label, word) and category is None:
+            category = named(ctx, CATEGORIES, category_label, word)
         else:
-            return ctx.reply("feedback.errors.bad_filter", word=word[:30], statuses=", ".join(STATUSES),
-                             categories=", ".join(CATEGORIES))
+            labels = ctx.services.catalogs, ctx.locale
+            return ctx.reply("feedback.errors.bad_filter", word=word[:30],
+                             statuses=", ".join(status_label(*labels, s) for s in STATUSES),
+                             categories=", ".join(category_label(*labels, c) for c in CATEGORIES))
     async with ctx.services.store.transaction() as db:
         items = await feedback_sql.search(db, status=status, category=category, limit=LIST_LIMIT + 1)
     if not items:
@@ -92,7 +104,8 @@ async def set_status(ctx: Ctx, rest: str) -> Reply:
     parts = rest.split(maxsplit=2)
     if len(parts) < 2:
         return ctx.reply("feedback.errors.set_usage")
-    item_id, status, note = parse_ref(parts[0]), parts[1].lower(), parts[2] if len(parts) > 2 else ""
+    item_id, note = parse_ref(parts[0]), parts[2] if len(parts) > 2 else ""
+    status = named(ctx, STATUSES, status_label, parts[1]) or parts[1].lower()
     if item_id is None:
         return ctx.reply("feedback.errors.bad_ref", text=parts[0][:30])
     duplicate_of = None

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.core import values
 from bot.core.context import Ctx
@@ -25,7 +25,7 @@ from handlers import peers_join, peers_round
 
 VERBS = {"join": "join", "rejoindre": "join", "leave": "leave", "quitter": "leave", "snooze": "snooze",
          "pause": "snooze", "status": "status", "statut": "status", "suggest": "suggest",
-         "suggerer": "suggest", "exclude": "exclude", "exclure": "exclude", "stats": "stats",
+         "suggerer": "suggest", "suggestion": "suggest", "exclude": "exclude", "exclure": "exclude", "stats": "stats",
          "round": "round", "tour": "round"}
 STATUS_KEYS = {"active": "peers.status.active", "paused": "peers.status.paused", "left": "peers.status.left"}
 
@@ -33,7 +33,7 @@ STATUS_KEYS = {"active": "peers.status.active", "paused": "peers.status.paused",
 async def peers_command(ctx: Ctx, event: CommandInvoked) -> Reply | list[Reply] | Form | FormErrors:
     """Route `/peers VERB ...` to its subcommand; no verb shows the status."""
     verb, _, rest = event.args.strip().partition(" ")
-    action = VERBS.get(verb.lower(), "status" if not verb else "")
+    action = VERBS.get(values.fold(verb), "status" if not verb else "")
     rest = rest.strip()
     if action == "join":
         return await peers_join.join(ctx, rest)
@@ -76,12 +76,18 @@ def parse_day(raw: str, now: datetime, tz: str, locale: str = "en") -> datetime 
     return datetime.combine(day, time(0, 0), tzinfo=zone(tz)).astimezone(now.tzinfo)
 
 
+def example_day(day: date, locale: str) -> str:
+    """A date as the reader types it: day first in French (31/12/2026), ISO in English."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if locale == "fr" else day.isoformat()
+
+
 async def snooze(ctx: Ctx, rest: str) -> Reply:
     tz = ctx.member.timezone or ctx.services.settings.community_timezone
     clear = values.lookup("switch", rest) == "off" or values.fold(rest) == "fin"
     until = None if clear else parse_day(rest, ctx.now, tz, ctx.locale)
     if not clear and (until is None or until <= ctx.now or until > ctx.now + timedelta(days=366)):
-        return ctx.reply("peers.snooze.bad_date", example=(ctx.now + timedelta(days=30)).date().isoformat())
+        example = example_day((ctx.now + timedelta(days=30)).date(), ctx.locale)
+        return ctx.reply("peers.snooze.bad_date", example=example)
     async with ctx.services.store.transaction() as db:
         await sql.enrol_consenting(db, ctx.now)
         changed = await sql.snooze(db, ctx.member.id, until, ctx.now)
@@ -208,7 +214,7 @@ async def resume_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 ROUTES = Routes(
-    commands=(Command("peers", peers_command, "peers.summary", "peers.usage", aliases=("pairs",),
+    commands=(Command("peers", peers_command, "peers.summary", "peers.usage", names={"fr": "pairs"},
                       admin_usage="peers.admin_usage"),),
     buttons={"peers.checkin": checkin_button, "peers.resume": resume_button,
              peers_round.START: peers_round.start_pressed, peers_round.NOT_NOW: peers_round.not_now_pressed},

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 async def privacy(ctx: Ctx, event: CommandInvoked) -> Reply:
-    return ctx.reply("privacy.notice", community=ctx.services.settings.community_name,
+    return ctx.reply("privacy.notice", community=ctx.services.settings.community(ctx.locale),
                      channel=ctx.services.settings.help_channel)
 
 

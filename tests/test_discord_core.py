@@ -48,13 +48,13 @@ async def test_help_language_and_help_in_french(fake, tmp_path):
         assert content(answer) == to_markdown(t("fr", "language.set", language="français"))
 
         answer = await fake.interact(p.slash(ANA, "help"))
-        assert content(answer).startswith(to_markdown(t("fr", "help.title", community="openIMIS community")))
+        assert content(answer).startswith(to_markdown(t("fr", "help.title", community="communauté openIMIS")))
         assert to_markdown(t("fr", "help.summary")) in content(answer)
 
 
 async def test_french_member_by_discord_locale_then_guild_locale(fake, tmp_path):
     async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
-        french_title = to_markdown(app.services.catalogs.t("fr", "help.title", community="openIMIS community"))
+        french_title = to_markdown(app.services.catalogs.t("fr", "help.title", community="communauté openIMIS"))
         answer = await fake.interact(p.slash(BEA, "help", locale="fr"))
         assert content(answer).startswith(french_title)
         other = p.user("900000000000001003", "Dieter")

@@ -109,7 +109,7 @@ async def test_consent_is_off_unless_yes(app: App) -> None:
     await press(app, "onb.next", "role")
     assert "Mise en relation avec des pairs : non" in await command(app, "")
     hint = await press(app, "onb.set", "consent:yes")
-    assert "/peers join" in hint  # consent given, but matching still needs stage, languages, country...
+    assert "/pairs rejoindre" in hint  # consent given, but matching still needs stage, languages, country...
     assert "Mise en relation avec des pairs : oui" in await command(app, "")
     assert await app.services.store.fetch_all("SELECT * FROM peer_participants") == []
     await command(app, "consent non")

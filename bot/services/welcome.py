@@ -71,7 +71,7 @@ class WelcomeContent:
 
 def _values(services: Services, content: WelcomeContent, locale: str, name: str) -> dict[str, str]:
     settings = services.settings
-    return {"name": name, "community": settings.community_name, "links": content.links(locale),
+    return {"name": name, "community": settings.community(locale), "links": content.links(locale),
             "help_channel": settings.help_channel}
 
 

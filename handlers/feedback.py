@@ -226,7 +226,7 @@ FRENCH_SUBCOMMANDS = frozenset({"rapide", "anonyme", "statut", "mes", "aide", "v
                                 "changer"})
 
 ROUTES = Routes(
-    commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", names={"fr": "avis"},
+    commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", aliases=("avis",),
                       admin_usage="feedback.admin_usage"),),
     buttons={"feedback.new": open_form, "feedback.status": admin.status_button,
              "feedback.change": admin.change_button, "feedback.vote": voting.vote_button,

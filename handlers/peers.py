@@ -214,7 +214,7 @@ async def resume_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 ROUTES = Routes(
-    commands=(Command("peers", peers_command, "peers.summary", "peers.usage", names={"fr": "pairs"},
+    commands=(Command("peers", peers_command, "peers.summary", "peers.usage", aliases=("pairs",),
                       admin_usage="peers.admin_usage"),),
     buttons={"peers.checkin": checkin_button, "peers.resume": resume_button,
              peers_round.START: peers_round.start_pressed, peers_round.NOT_NOW: peers_round.not_now_pressed},

@@ -221,7 +221,7 @@ async def profile_command(ctx: Ctx, event: CommandInvoked) -> Reply | Form:
 
 
 ROUTES = Routes(
-    commands=(Command("profile", profile_command, "profile.summary", "profile.usage", names={"fr": "profil"}),),
+    commands=(Command("profile", profile_command, "profile.summary", "profile.usage", aliases=("profil",)),),
     buttons={"onb.start": start, "onb.set": set_value, "onb.add": toggle, "onb.del": toggle, "onb.next": skip,
              "onb.type": type_in, "profile.form": open_form},
     forms={"profile.text": typed, "profile.main": submit_form},

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from bot.core.model import MemberJoined
 from bot.platforms.discord.render import to_markdown
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.discord_harness import app_for, door, door_settings
+from tests.fakes.discord_harness import Handled, app_for, door, door_settings
 
 AWA = p.user("900000000000001011", "Awa")
 RAM = p.user("900000000000001012", "Ram")
@@ -92,3 +93,19 @@ async def test_a_rate_limit_is_retried_after_retry_after(fake, tmp_path):
         clock.advance(timedelta(seconds=1))
         await app.services.outbox.deliver_due()
         assert fake.member_roles[RAM["id"]] == {EN, TD}
+
+
+async def test_a_newcomer_gets_the_servers_language_then_chooses_french_and_a_stage_by_buttons(fake, tmp_path):
+    newcomer = p.user("900000000000001013", "Zoé")
+    fake.add_role(FR, newcomer["id"])
+    async with app_for(settings(fake, tmp_path)) as (app, clock), door(app, clock):
+        handled = Handled(app)
+        assert await fake.member_joins(newcomer)
+        await handled.wait(MemberJoined)
+        await app.services.outbox.deliver_due()
+        assert fake.member_roles[newcomer["id"]] == {EN}  # the server's language (en-US)
+
+        await fake.interact(p.press(newcomer, "welcome.lang|fr", in_guild=False, locale="fr"))
+        await fake.interact(p.press(newcomer, "onb.set|stage:pilot", in_guild=False, locale="fr"))
+        await app.services.outbox.deliver_due()
+        assert fake.member_roles[newcomer["id"]] == {FR, PILOT}

@@ -20,6 +20,7 @@ from bot.services.faq import FaqService
 from bot.services.faq_drafts import serve_database_topics
 from bot.services.feedback_webhook import WebhookMessenger
 from bot.services.outbox import Outbox, OutboxPolicy
+from bot.services.outbox_loop import DeliveryLoop
 from bot.settings import Settings
 from bot.store.backends import AnyStore, make_store
 from bot.store.directory import StoreDirectory
@@ -34,12 +35,14 @@ class App:
     dispatcher: Dispatcher
     heartbeat: Heartbeat
     web: WebServer  # the process's one HTTP server: routes are added by whoever serves something
+    delivery: DeliveryLoop
 
 
 def build_services(*, settings: Settings, store: AnyStore, clock: Clock, load_faq: bool = True) -> Services:
     policy = OutboxPolicy(max_attempts=settings.outbox_max_attempts,
                           base_delay=float(settings.outbox_base_delay_seconds),
-                          concurrency=settings.outbox_concurrency)
+                          concurrency=settings.outbox_concurrency,
+                          lease_seconds=settings.outbox_lease_seconds)
     faq = FaqService(settings.faq_dir or None)
     if load_faq:
         faq.load()  # now, so a malformed file is logged at start rather than at the first question
@@ -58,9 +61,10 @@ def feedback_webhook(services: Services) -> WebhookMessenger | None:
 
 
 @asynccontextmanager
-async def lifespan(*, settings: Settings, clock: Clock | None = None,
-                   routes: Routes | None = None) -> AsyncIterator[App]:
-    """Open the database (migrating it), build everything, and close it all on exit."""
+async def lifespan(*, settings: Settings, clock: Clock | None = None, routes: Routes | None = None,
+                   deliver: bool = False) -> AsyncIterator[App]:
+    """Open the database (migrating it), build everything, and close it all on exit. With `deliver`, the
+    outbox's delivery loop runs for the whole lifespan (tests without it deliver by hand)."""
     from handlers import all_routes  # handlers import services; keep the root's imports one-way
 
     store = make_store(settings.db_path)
@@ -70,15 +74,18 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None,
         await serve_database_topics(store, services.faq)
         chosen = routes or all_routes()
         dispatcher = Dispatcher(services, chosen, StoreDirectory(store))
-        app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs), WebServer())
+        delivery = DeliveryLoop(services.outbox, settings.outbox_poll_seconds)
+        app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs, delivery), WebServer(), delivery)
         calendar_routes.register(app.web, services)  # served whenever the HTTP server listens
         dashboard_web.register(app.web, services)  # when BOT_DASHBOARD_SECRET is set
-        await services.outbox.recover()
         webhook = feedback_webhook(services)
+        if deliver:
+            delivery.start()
         try:
             yield app
         finally:
-            app.heartbeat.stop()
+            await app.heartbeat.stop()
+            await delivery.stop()
             await app.web.close()
             await app.heartbeat.leader.close()
             if webhook is not None:

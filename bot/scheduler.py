@@ -1,48 +1,63 @@
-"""The heartbeat: asks every job "what is due now?" and delivers the outbox.
+"""The heartbeat: asks every job "what is due now?" every `heartbeat_seconds`.
 
-The database holds what is due, so the heartbeat can stop and start without losing anything; with a
-simulated clock, `advance_to` jumps from one due time to the next and replays weeks in seconds.
+The database holds what is due, so the heartbeat can stop and start without losing anything. It sleeps on
+monotonic time (the event loop's clock) and gives the jobs the outbox's steady clock, so a wall-clock jump
+neither stalls it nor runs anything twice. The outbox has its own delivery loop; `tick` (jobs, then the
+outbox brought to rest) and `advance_to` drive a simulated clock in the console and in tests.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from datetime import datetime
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.clock import SimClock
 from bot.core.routes import DueJob
 from bot.services.container import Services
 from bot.services.leader import Leadership
+from bot.services.outbox_loop import DeliveryLoop
 
 log = logging.getLogger(__name__)
 MAX_STEPS = 100_000
 
 
 class Heartbeat:
-    def __init__(self, services: Services, jobs: tuple[DueJob, ...]) -> None:
+    def __init__(self, services: Services, jobs: tuple[DueJob, ...], delivery: DeliveryLoop | None = None) -> None:
         self.services = services
         self.jobs = jobs
+        self.delivery = delivery
         self.leader = Leadership(services.store)  # replicas on PostgreSQL: one runs the jobs
-        self._scheduler: AsyncIOScheduler | None = None
+        self.clock = services.outbox.clock  # steady: never runs backward
+        self._task: asyncio.Task[None] | None = None
 
-    async def tick(self) -> int:
-        """Run every job for the current time, then deliver what the outbox holds; returns messages sent."""
-        now = self.services.clock.now()
+    async def run_jobs(self) -> None:
+        """One beat: every job for the current time (on the leading replica only)."""
+        now = self.clock.now()
         for job in self.jobs if await self.leader.leads() else ():
             try:
                 await job.run(self.services, now)
             except Exception:
                 log.exception("due job %s failed; it will be asked again at the next beat", job.name)
+
+    async def tick(self) -> int:
+        """Run every job for the current time, then bring the outbox to rest (the delivery loop when it
+        runs, else a delivery here); returns the messages sent meanwhile."""
+        await self.run_jobs()
+        outbox = self.services.outbox
+        before = outbox.sent
         try:
-            return await self.services.outbox.deliver_due()
+            if self.delivery is not None and self.delivery.running:
+                await self.delivery.settle()
+            else:
+                await outbox.deliver_due()
         except Exception:
-            log.exception("outbox delivery failed; undelivered messages stay queued for the next beat")
-            return 0
+            log.exception("outbox delivery failed; undelivered messages stay queued")
+        return outbox.sent - before
 
     async def next_due(self) -> datetime | None:
-        now = self.services.clock.now()
+        now = self.clock.now()
         try:
             candidates = [await self.services.outbox.next_due()]
         except Exception:
@@ -72,13 +87,18 @@ class Heartbeat:
         return sent + await self.tick()
 
     def start(self) -> None:
-        """Beat every `heartbeat_seconds` on the running event loop."""
-        self._scheduler = AsyncIOScheduler(timezone="UTC")
-        self._scheduler.add_job(self.tick, "interval", seconds=self.services.settings.heartbeat_seconds,
-                                max_instances=1, coalesce=True, id="heartbeat")
-        self._scheduler.start()
+        """Beat now and every `heartbeat_seconds` on the running event loop."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._beat_forever(), name="heartbeat")
 
-    def stop(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+    async def _beat_forever(self) -> None:
+        while True:
+            await self.run_jobs()
+            await asyncio.sleep(self.services.settings.heartbeat_seconds)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

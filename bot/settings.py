@@ -196,6 +196,8 @@ class Settings:
     outbox_base_delay_seconds: int = 2
     outbox_concurrency: int = 8
     replicas: int = 1  # processes sharing the database and the platforms' rate limits (BOT_REPLICAS)
+    outbox_lease_seconds: float = 30.0
+    outbox_poll_seconds: float = 5.0
     log_level: str = "INFO"
     faq_dir: str = ""
     console_files: str = "console-files"
@@ -261,6 +263,8 @@ class Settings:
             outbox_base_delay_seconds=_int(env, "BOT_OUTBOX_BASE_DELAY_SECONDS", 2),
             outbox_concurrency=max(_int(env, "BOT_OUTBOX_CONCURRENCY", 8), 1),
             replicas=_replicas(env),
+            outbox_lease_seconds=max(_float(env, "BOT_OUTBOX_LEASE_SECONDS", 30.0), 0.1),
+            outbox_poll_seconds=max(_float(env, "BOT_OUTBOX_POLL_SECONDS", 5.0), 0.05),
             log_level=env.get("BOT_LOG_LEVEL", "").strip().upper() or "INFO",
             faq_dir=env.get("BOT_FAQ_DIR", "").strip(),
             console_files=env.get("BOT_CONSOLE_FILES", "").strip() or "console-files",

@@ -30,7 +30,7 @@ BACKEND = os.environ.get("BOT_TEST_BACKEND", "")  # "postgres": every store-back
 # test modules whose tests run on both backends (each test twice: sqlite, then postgres)
 BOTH_BACKENDS = frozenset({
     "test_core_outbox", "test_core_dispatcher", "test_core_console", "test_peers_console",
-    "test_webinars_journey", "test_welcome_journey", "test_feedback_journey",
+    "test_webinars_journey", "test_welcome_journey", "test_feedback_journey", "test_outbox_leases",
 })
 _database_numbers = itertools.count(1)
 
@@ -137,7 +137,7 @@ def console(settings: Settings, clock: SimClock, tmp_path: Path) -> ConsoleFacto
     @asynccontextmanager
     async def open_console(user: str = "ana", lang: str | None = None,
                            app_settings: Settings | None = None) -> AsyncIterator[ConsoleSession]:
-        async with lifespan(settings=app_settings or settings, clock=clock) as app:
+        async with lifespan(settings=app_settings or settings, clock=clock, deliver=True) as app:
             buffer = io.StringIO()
             door = ConsoleDoor(app, clock, buffer, user, lang, files=tmp_path / "console-files")
             await door.restore_clock()

@@ -42,11 +42,39 @@ async def store(tmp_path: Path):
         yield opened
 
 
-def make_outbox(store: Store, messenger: FakeMessenger, clock: SimClock, concurrency: int = 1) -> Outbox:
+class Monotonic:
+    """A monotonic clock that moves when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_outbox(store: Store, messenger: FakeMessenger, clock: SimClock, concurrency: int = 1,
+                monotonic: Monotonic | None = None) -> Outbox:
     """One worker by default, so the order of sends is deterministic (test_outbox_pacing covers more)."""
-    outbox = Outbox(store, clock, OutboxPolicy(max_attempts=4, base_delay=2.0, concurrency=concurrency))
+    policy = OutboxPolicy(max_attempts=4, base_delay=2.0, concurrency=concurrency, lease_seconds=30)
+    outbox = Outbox(store, clock, policy, monotonic=monotonic or Monotonic())
     outbox.register(messenger)
     return outbox
+
+
+async def crashed_mid_send(store: Store, clock: SimClock) -> list[outbox_sql.OutboxRow]:
+    """Another process claims every due row, then dies (its lease is never renewed)."""
+    async with store.transaction() as db:
+        return await outbox_sql.claim_due(db, ["fake"], clock.now(), 10, "elsewhere:42:dead",
+                                          clock.now() + timedelta(seconds=30))
+
+
+async def expire_leases(outbox: Outbox, monotonic: Monotonic) -> int:
+    """Watch the dead process's leases stand still for a whole lease length, then take them back."""
+    assert await outbox.recover_expired() == 0  # first seen now
+    monotonic.now += 29.9
+    assert await outbox.recover_expired() == 0  # not a whole lease yet
+    monotonic.now += 0.1
+    return await outbox.recover_expired()
 
 
 async def test_same_key_is_queued_and_sent_once(store: Store) -> None:
@@ -143,15 +171,13 @@ async def test_a_bug_in_a_door_does_not_lose_the_message(store: Store) -> None:
     assert await outbox.deliver_due() == 1
 
 
-async def test_interrupted_sends_are_queued_again_at_start(store: Store) -> None:
-    clock, messenger = SimClock(START), FakeMessenger()
-    outbox = make_outbox(store, messenger, clock)
+async def test_a_crashed_process_rows_are_queued_again_once_its_lease_expires(store: Store) -> None:
+    clock, messenger, monotonic = SimClock(START), FakeMessenger(), Monotonic()
+    outbox = make_outbox(store, messenger, clock, monotonic=monotonic)
     await outbox.send("k", DEST, Reply("x"))
-    async with store.transaction() as db:
-        claimed = await outbox_sql.claim_due(db, ["fake"], clock.now(), 10)
-    assert len(claimed) == 1  # a crash here leaves the row 'sending'
+    assert len(await crashed_mid_send(store, clock)) == 1  # a crash here leaves the row 'sending'
     assert await outbox.deliver_due() == 0
-    assert await outbox.recover() == 1
+    assert await expire_leases(outbox, monotonic) == 1
     assert await outbox.deliver_due() == 1
 
 
@@ -181,16 +207,15 @@ async def test_in_doubt_messages_are_checked_with_the_platform_before_resending(
         async def already_sent(self, dest: Destination, key: str) -> str | None:
             return self.by_key.get(key)
 
-    clock, messenger = SimClock(START), Remembering()
-    outbox = make_outbox(store, messenger, clock)
+    clock, messenger, monotonic = SimClock(START), Remembering(), Monotonic()
+    outbox = make_outbox(store, messenger, clock, monotonic=monotonic)
     await outbox.send("k1", DEST, Reply("one"))
     await outbox.send("k2", DEST, Reply("two"))
-    async with store.transaction() as db:
-        claimed = await outbox_sql.claim_due(db, ["fake"], clock.now(), 10)
+    claimed = await crashed_mid_send(store, clock)
     from bot.services.outbox import current_key
 
     current_key.set("k1")
     await messenger.send(DEST, claimed[0].reply)  # k1 reached the platform, then the process died
-    assert await outbox.recover() == 2
+    assert await expire_leases(outbox, monotonic) == 2
     assert await outbox.deliver_due() == 2
     assert [text for _, text in messenger.sent] == ["one", "two"]  # k1 not sent twice

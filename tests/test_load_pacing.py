@@ -117,7 +117,7 @@ async def test_workers_send_side_by_side_and_a_5xx_reschedules_only_its_message(
     assert outbox.paused_until == {}  # a 5xx does not pause the platform
 
 
-async def test_a_crash_leaves_at_most_concurrency_messages_in_doubt(store: Store) -> None:
+async def test_a_stop_leaves_at_most_concurrency_messages_in_doubt(store: Store) -> None:
     messenger = SlowMessenger(free=1, busy_at=3)
     outbox = Outbox(store, SimClock(START), OutboxPolicy(concurrency=3))
     outbox.register(messenger)
@@ -126,8 +126,7 @@ async def test_a_crash_leaves_at_most_concurrency_messages_in_doubt(store: Store
     delivery = asyncio.create_task(outbox.deliver_due())
     async with asyncio.timeout(10):
         await messenger.busy.wait()  # the first message went alone, then three workers are mid-send
-    delivery.cancel()  # the process dies with three sends in flight
+    delivery.cancel()  # the process stops with three sends in flight: they go back to the queue, in doubt
     await asyncio.gather(delivery, return_exceptions=True)
-    rows = await store.fetch_all("SELECT status, count(*) FROM outbox GROUP BY status")
-    assert {r[0]: r[1] for r in rows} == {"sent": 1, "pending": 46, "sending": 3}
-    assert await outbox.recover() == 3
+    rows = await store.fetch_all("SELECT status, in_doubt, count(*) FROM outbox GROUP BY status, in_doubt")
+    assert {(r[0], r[1]): r[2] for r in rows} == {("sent", 0): 1, ("pending", 0): 46, ("pending", 1): 3}

@@ -3,6 +3,7 @@ dropped connections, permanent errors, logical channels, group DMs and long mess
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -136,9 +137,11 @@ async def test_dm_left_in_doubt_by_a_crash_is_found_and_not_sent_again(settings:
         assert posted[0].args["metadata"] == {"event_type": "community_bot_outbox",
                                               "event_payload": {"key": "sent-before-crash"}}
         rig.slack.history["DU1"].pop(0)  # "second" never reached Slack
-        async with store.transaction() as db:  # both were mid-send when we stopped
-            await db.execute("UPDATE outbox SET status = 'sending'")
-        assert await outbox.recover() == 2
+        async with store.transaction() as db:  # both were mid-send when another process stopped
+            await db.execute("UPDATE outbox SET status = 'sending', lease_owner = 'crashed:1:dead'")
+        assert await outbox.recover_expired() == 0  # its lease is watched for a whole lease length first
+        outbox.leases.monotonic = lambda: time.monotonic() + outbox.policy.lease_seconds
+        assert await outbox.recover_expired() == 2
         assert await outbox.deliver_due() == 2
         texts = [c.args["text"] for c in rig.slack.calls_to("chat.postMessage")]
         assert texts == ["hello", "second", "second"]

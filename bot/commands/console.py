@@ -48,7 +48,7 @@ def console(runner: asyncio.Runner, settings: Settings, user: str, lang: str | N
     """Open the app, then read and answer lines until end of input, :quit or Ctrl-C."""
     clock = SimClock()
     stack = contextlib.AsyncExitStack()
-    app = runner.run(stack.enter_async_context(lifespan(settings=settings, clock=clock)))
+    app = runner.run(stack.enter_async_context(lifespan(settings=settings, clock=clock, deliver=True)))
     try:
         door = ConsoleDoor(app, clock, sys.stdout, user, lang)
         runner.run(door.restore_clock())

@@ -121,8 +121,8 @@ async def start_http(app: App) -> None:
 
 
 async def serve(settings: Settings, doors: dict[str, DoorRunner]) -> None:
-    """Open the app once, start the heartbeat, and run the doors until a stop signal."""
-    async with lifespan(settings=settings) as app:
+    """Open the app once (with its delivery loop), start the heartbeat, and run the doors until a stop signal."""
+    async with lifespan(settings=settings, deliver=True) as app:
         app.heartbeat.start()
         await start_http(app)
         main = asyncio.ensure_future(run_doors(app, doors))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -54,6 +55,39 @@ class Connection(Protocol):
     def execute_fetchall(self, sql: str, parameters: Iterable[Any] = ..., /) -> Awaitable[Iterable[Any]]: ...
 
     def executemany(self, sql: str, parameters: Iterable[Iterable[Any]], /) -> Awaitable[Any]: ...
+
+
+# What to do once the current transaction commits (the outbox's wake-up when it queued messages).
+_on_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar("on_commit",
+                                                                                              default=None)
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Call `callback` once the current transaction commits (never if it rolls back; at once outside one)."""
+    pending = _on_commit.get()
+    if pending is None:
+        callback()
+    elif callback not in pending:
+        pending.append(callback)
+
+
+@asynccontextmanager
+async def commit_hooks() -> AsyncIterator[list[Callable[[], None]]]:
+    """Collect `after_commit` callbacks for one transaction; the backend calls them after its COMMIT."""
+    hooks: list[Callable[[], None]] = []
+    token = _on_commit.set(hooks)
+    try:
+        yield hooks
+    finally:
+        _on_commit.reset(token)
+
+
+def run_hooks(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("a commit hook failed")
 
 
 class StoreError(RuntimeError):
@@ -142,7 +176,7 @@ class Store:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """One unit of work: committed on success, rolled back on any error."""
-        async with self._lock:
+        async with self._lock, commit_hooks() as hooks:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
@@ -151,6 +185,7 @@ class Store:
                 if self.db.in_transaction:
                     await self.db.execute("ROLLBACK")
                 raise
+        run_hooks(hooks)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self._lock:

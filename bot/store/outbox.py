@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.clock import from_iso, to_iso
+from bot.core.clock import from_iso, utc
 from bot.core.model import Destination, Reply
 from bot.store.db import Connection, Row
 
@@ -57,7 +57,7 @@ async def insert(
     columns = "idempotency_key, platform, kind, target, payload, fallback, next_attempt_at, created_at"
     payload = json.dumps(reply.to_json(), ensure_ascii=False)
     params: tuple[object, ...] = (key, dest.platform, dest.kind, dest.target, payload, _encode_fallback(fallback),
-                                  to_iso(not_before), to_iso(now))
+                                  stamp(not_before), stamp(now))
     if private:
         columns, params = f"id, private, {columns}", (-1 - secrets.randbelow(2**62), 1, *params)
     marks = ", ".join("?" for _ in params)
@@ -66,57 +66,103 @@ async def insert(
     return cursor.rowcount == 1
 
 
-async def claim_due(db: Connection, platforms: list[str], now: datetime, limit: int) -> list[OutboxRow]:
-    """Mark up to `limit` due rows of these platforms as 'sending' and return them, oldest first."""
+CLAIMED = "id, idempotency_key, platform, kind, target, payload, fallback, attempts, in_doubt"
+
+
+def stamp(dt: datetime) -> str:
+    """An outbox time to the millisecond (Retry-After is often a fraction of a second), whole seconds as
+    before. Both sort together: '08:00:00+00:00' < '08:00:00.500+00:00' < '08:00:01+00:00'."""
+    dt = utc(dt)
+    return dt.isoformat(timespec="milliseconds" if dt.microsecond >= 1000 else "seconds")
+
+
+async def claim_due(db: Connection, platforms: list[str], now: datetime, limit: int,
+                    owner: str, lease_until: datetime) -> list[OutboxRow]:
+    """Lease up to `limit` due rows of these platforms to `owner` ('sending') and return them, oldest first.
+
+    The one claim query (a PostgreSQL `FOR UPDATE SKIP LOCKED` variant belongs here). The outer
+    `status = 'pending'` is checked again on the row itself: on PostgreSQL, a second process whose subquery
+    saw the same row waits for the first one's commit and then skips it, so a row is leased once.
+    """
     if not platforms:
         return []
     marks = ",".join("?" for _ in platforms)
-    sql = f"""UPDATE outbox SET status = 'sending' WHERE id IN (
+    sql = f"""UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, lease_beats = lease_beats + 1
+              WHERE status = 'pending' AND id IN (
                  SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
                  AND platform IN ({marks}) ORDER BY id LIMIT ?)
-              RETURNING id, idempotency_key, platform, kind, target, payload, fallback, attempts, in_doubt"""
-    rows = await db.execute_fetchall(sql, (to_iso(now), *platforms, limit))
-    claimed = [
-        OutboxRow(
-            id=r["id"],
-            key=r["idempotency_key"],
-            destination=Destination(r["platform"], r["kind"], r["target"]),
-            reply=Reply.from_json(json.loads(r["payload"])),
-            fallback=_decode_fallback(r["fallback"]),
-            attempts=r["attempts"],
-            in_doubt=bool(r["in_doubt"]),
-        )
-        for r in rows
-    ]
-    return sorted(claimed, key=lambda row: row.id)
+              RETURNING {CLAIMED}"""
+    rows = await db.execute_fetchall(sql, (owner, stamp(lease_until), stamp(now), *platforms, limit))
+    return sorted((_claimed(r) for r in rows), key=lambda row: row.id)
+
+
+def _claimed(r: Row) -> OutboxRow:
+    return OutboxRow(
+        id=r["id"],
+        key=r["idempotency_key"],
+        destination=Destination(r["platform"], r["kind"], r["target"]),
+        reply=Reply.from_json(json.loads(r["payload"])),
+        fallback=_decode_fallback(r["fallback"]),
+        attempts=r["attempts"],
+        in_doubt=bool(r["in_doubt"]),
+    )
+
+
+async def renew_leases(db: Connection, owner: str, lease_until: datetime) -> int:
+    """Push back the lease of every row `owner` holds; returns how many it still holds."""
+    sql = """UPDATE outbox SET lease_until = ?, lease_beats = lease_beats + 1
+             WHERE status = 'sending' AND lease_owner = ?"""
+    cursor = await db.execute(sql, (stamp(lease_until), owner))
+    return cursor.rowcount
+
+
+async def leased_by_others(db: Connection, owner: str) -> list[tuple[int, str, int]]:
+    """(id, holder, beats) of the rows other processes hold (a row left 'sending' before leases: holder '')."""
+    sql = """SELECT id, lease_owner, lease_beats FROM outbox
+             WHERE status = 'sending' AND (lease_owner IS NULL OR lease_owner <> ?)"""
+    rows = await db.execute_fetchall(sql, (owner,))
+    return [(int(r[0]), str(r[1] or ""), int(r[2])) for r in rows]
+
+
+async def take_back(db: Connection, row_id: int, holder: str, beats: int) -> bool:
+    """Queue again, in doubt, a row whose lease expired, unless it changed hands or was renewed meanwhile."""
+    sql = """UPDATE outbox SET status = 'pending', in_doubt = 1, lease_owner = NULL, lease_until = NULL
+             WHERE id = ? AND status = 'sending' AND COALESCE(lease_owner, '') = ? AND lease_beats = ?"""
+    cursor = await db.execute(sql, (row_id, holder, beats))
+    return cursor.rowcount == 1
+
+
+async def release_in_doubt(db: Connection, row_id: int, owner: str, next_at: datetime) -> bool:
+    """Our own row whose outcome we could not record: back to the queue, to be looked up before a resend."""
+    sql = """UPDATE outbox SET status = 'pending', in_doubt = 1, lease_owner = NULL, lease_until = NULL,
+             next_attempt_at = ? WHERE id = ? AND status = 'sending' AND lease_owner = ?"""
+    cursor = await db.execute(sql, (stamp(next_at), row_id, owner))
+    return cursor.rowcount == 1
 
 
 async def mark_sent(db: Connection, row_id: int, now: datetime, ref: str | None) -> None:
     sql = """UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, platform_ref = ?,
-             in_doubt = 0 WHERE id = ?"""
-    await db.execute(sql, (to_iso(now), ref, row_id))
+             in_doubt = 0, lease_owner = NULL, lease_until = NULL WHERE id = ?"""
+    await db.execute(sql, (stamp(now), ref, row_id))
     await db.execute("DELETE FROM outbox WHERE id = ? AND private = 1", (row_id,))
 
 
-async def mark_retry(db: Connection, row_id: int, next_at: datetime, error: str,
+async def mark_retry(db: Connection, row_id: int, owner: str, next_at: datetime, error: str,
                      in_doubt: bool = False) -> None:
-    """Back to the queue; `in_doubt` when the failed attempt may have reached the platform."""
+    """Back to the queue, if `owner` still holds it; `in_doubt` when the failed attempt may have reached
+    the platform."""
     sql = """UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?,
-             last_error = ?, in_doubt = MAX(in_doubt, ?) WHERE id = ?"""
-    await db.execute(sql, (to_iso(next_at), error[:500], int(in_doubt), row_id))
+             last_error = ?, in_doubt = MAX(in_doubt, ?), lease_owner = NULL, lease_until = NULL
+             WHERE id = ? AND status = 'sending' AND lease_owner = ?"""
+    await db.execute(sql, (stamp(next_at), error[:500], int(in_doubt), row_id, owner))
 
 
 async def mark_failed(db: Connection, row_id: int, error: str) -> None:
-    sql = "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?"
+    sql = """UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, lease_owner = NULL,
+             lease_until = NULL WHERE id = ?"""
     await db.execute(sql, (error[:500], row_id))
     await db.execute(f"UPDATE outbox SET target = 'private', payload = '{STRIPPED}', fallback = NULL "
                      "WHERE id = ? AND private = 1", (row_id,))
-
-
-async def release_in_flight(db: Connection) -> int:
-    """After a crash, rows left 'sending' go back to 'pending' so they are not lost."""
-    cursor = await db.execute("UPDATE outbox SET status = 'pending', in_doubt = 1 WHERE status = 'sending'")
-    return cursor.rowcount
 
 
 async def next_due(db: Connection, platforms: list[str]) -> datetime | None:
@@ -126,6 +172,16 @@ async def next_due(db: Connection, platforms: list[str]) -> datetime | None:
     sql = f"SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending' AND platform IN ({marks})"
     rows = list(await db.execute_fetchall(sql, tuple(platforms)))
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
+
+
+async def next_due_by_platform(db: Connection, platforms: list[str]) -> dict[str, datetime]:
+    """The earliest due time of each platform's queued rows."""
+    if not platforms:
+        return {}
+    marks = ",".join("?" for _ in platforms)
+    sql = f"""SELECT platform, MIN(next_attempt_at) FROM outbox WHERE status = 'pending' AND platform IN ({marks})
+              GROUP BY platform"""
+    return {str(r[0]): from_iso(r[1]) for r in await db.execute_fetchall(sql, tuple(platforms))}
 
 
 async def failures(db: Connection, limit: int = 20) -> list[Row]:

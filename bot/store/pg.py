@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.store.db import MIGRATIONS_DIR, Connection, StoreError, migration_files, split_sql
+from bot.store.db import MIGRATIONS_DIR, Connection, StoreError, commit_hooks, migration_files, run_hooks, split_sql
 
 log = logging.getLogger(__name__)
 PG_MIGRATIONS_DIR = MIGRATIONS_DIR / "postgres"
@@ -175,8 +175,9 @@ class PgStore:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """One unit of work: committed on success, rolled back on any error."""
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with commit_hooks() as hooks, self.pool.acquire() as conn, conn.transaction():
             yield PgConnection(conn)
+        run_hooks(hooks)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
         async with self.pool.acquire() as conn:

@@ -251,8 +251,7 @@ async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_
             finally:
                 await client.close()
     finally:
-        if app.services.outbox.messengers.get(PLATFORM) is messenger:
-            del app.services.outbox.messengers[PLATFORM]
+        await app.services.outbox.unregister(messenger)
         await messenger.close()
 
 

@@ -21,7 +21,7 @@ from bot.platforms.slack.facts import MemberFacts
 from bot.platforms.slack.home import HomeTab
 from bot.platforms.slack.journal import Journal
 from bot.platforms.slack.listeners import Listeners
-from bot.platforms.slack.messenger import PLATFORM, SlackMessenger
+from bot.platforms.slack.messenger import SlackMessenger
 from bot.platforms.slack.replay import ReplayGuard
 from bot.platforms.slack.send import Sender
 from bot.services.pacing import replica_share
@@ -137,8 +137,7 @@ class SlackDoor:
                 await self._serve_http(ready)
         finally:
             await self.listeners.drain()
-            if self.app.services.outbox.messengers.get(PLATFORM) is self.messenger:
-                del self.app.services.outbox.messengers[PLATFORM]
+            await self.app.services.outbox.unregister(self.messenger)
 
     async def _serve_socket_mode(self, ready: asyncio.Event | None) -> None:
         app_token = self.app.services.settings.slack_app_token

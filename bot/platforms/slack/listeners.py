@@ -126,10 +126,6 @@ class Listeners:
                 log.exception("slack listener %s failed", listener.__name__)
                 self.journal.record("failed", listener.__name__)
             await self.refresh_home(listener, kwargs.get("body") or {})
-            try:
-                await self.services.outbox.deliver_due()
-            except Exception:
-                log.exception("outbox delivery after a Slack event failed")
             self.journal.record("done", listener.__name__)
 
         return run

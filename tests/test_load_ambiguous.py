@@ -22,7 +22,7 @@ DM = Destination("slack", "dm", "U1")
 @pytest.mark.parametrize("fault", ["500 after posting", "connection lost after posting", "500 before posting"])
 async def test_an_ambiguous_failure_is_checked_before_the_retry(settings: Settings, clock: SimClock,
                                                                 fault: str) -> None:
-    async with slack_rig(settings, clock) as rig:
+    async with slack_rig(settings, clock, deliver=False) as rig:
         outbox = rig.app.services.outbox
         after = "after" in fault
         if fault.startswith("connection"):

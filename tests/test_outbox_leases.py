@@ -17,6 +17,7 @@ from bot.services.outbox import Outbox, OutboxPolicy
 from bot.services.outbox_loop import DeliveryLoop
 from bot.store import outbox as outbox_sql
 from bot.store.backends import AnyStore, make_store
+from tests.fakes.jump_clock import JumpClock
 
 WAIT = 20.0
 
@@ -34,12 +35,6 @@ async def until_sent(store: AnyStore, count: int) -> bool:
     return int((await store.fetch_all("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"))[0][0]) >= count
 
 
-class Clock:
-    def __init__(self, offset: timedelta = timedelta()) -> None:
-        self.offset = offset
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
 
 
 class Platform:
@@ -82,8 +77,8 @@ async def stores(db_path: str) -> AsyncIterator[tuple[AnyStore, AnyStore]]:
         await second.close()
 
 
-def process(store: AnyStore, fake: Platform, lease: float, clock: Clock | None = None) -> Outbox:
-    outbox = Outbox(store, clock or Clock(), OutboxPolicy(concurrency=4, lease_seconds=lease))
+def process(store: AnyStore, fake: Platform, lease: float, clock: JumpClock | None = None) -> Outbox:
+    outbox = Outbox(store, clock or JumpClock(), OutboxPolicy(concurrency=4, lease_seconds=lease))
     outbox.register(fake.messenger())
     return outbox
 
@@ -115,7 +110,7 @@ async def test_a_live_holder_keeps_its_rows_even_when_the_other_clock_jumps_ahea
         stores: tuple[AnyStore, AnyStore]) -> None:
     fake = Platform()
     holder = process(stores[0], fake, lease=0.4)
-    ahead = process(stores[1], fake, lease=0.4, clock=Clock(timedelta(hours=2)))  # its wall clock jumped
+    ahead = process(stores[1], fake, lease=0.4, clock=JumpClock(timedelta(hours=2)))  # its wall clock jumped
     await queue(holder, 1)
     fake.open.clear()
     sending = asyncio.create_task(holder.deliver_due())

@@ -7,7 +7,7 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,23 +17,13 @@ from bot.services.outbox import DeliveryError, Outbox, OutboxPolicy
 from bot.services.outbox_loop import DeliveryLoop
 from bot.store import outbox as outbox_sql
 from bot.store.db import Store
+from tests.fakes.jump_clock import JumpClock
 
 DEST = Destination("fake", "dm", "U1")
 NEVER = 3600.0  # a poll interval that never comes during a test: only a wake-up or a due time moves the loop
 WAIT = 10.0  # generous timeouts for the events awaited (a loaded machine), never the thing measured
 
 
-class JumpClock:
-    """The real wall clock, which a test can jump forward or back like an administrator or NTP would."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def jump(self, delta: timedelta) -> None:
-        self.offset += delta
 
 
 class Recorder:

@@ -25,7 +25,7 @@ async def status(rig: SlackRig, key: str) -> dict[str, Any]:
 
 async def test_429_retry_after_pauses_slack_then_delivers_once(settings: Settings, clock: SimClock) -> None:
     # pacing off: the outbox's own pause (on the simulated clock) is what this test watches
-    async with slack_rig(settings, clock, slack_channels=CHANNELS, slack_api_rate=0.0) as rig:
+    async with slack_rig(settings, clock, slack_channels=CHANNELS, slack_api_rate=0.0, deliver=False) as rig:
         outbox = rig.app.services.outbox
         rig.slack.fail("chat.postMessage", status=429, retry_after=7)
         await outbox.send("k1", DM, Reply("hello"))
@@ -44,7 +44,7 @@ async def test_429_retry_after_pauses_slack_then_delivers_once(settings: Setting
 
 
 async def test_429_also_holds_the_messengers_pacing(settings: Settings, clock: SimClock) -> None:
-    async with slack_rig(settings, clock) as rig:
+    async with slack_rig(settings, clock, deliver=False) as rig:
         rig.slack.fail("chat.postMessage", status=429, retry_after=30)
         await rig.app.services.outbox.send("k", DM, Reply("hello"))
         assert await rig.app.services.outbox.deliver_due() == 0
@@ -53,7 +53,7 @@ async def test_429_also_holds_the_messengers_pacing(settings: Settings, clock: S
 
 
 async def test_5xx_backs_off_and_retries(settings: Settings, clock: SimClock) -> None:
-    async with slack_rig(settings, clock) as rig:
+    async with slack_rig(settings, clock, deliver=False) as rig:
         outbox = rig.app.services.outbox
         rig.slack.fail("chat.postMessage", status=503, times=2)
         await outbox.send("k", DM, Reply("hello"))
@@ -69,7 +69,7 @@ async def test_5xx_backs_off_and_retries(settings: Settings, clock: SimClock) ->
 
 
 async def test_dropped_connections_are_retried(settings: Settings, clock: SimClock) -> None:
-    async with slack_rig(settings, clock) as rig:
+    async with slack_rig(settings, clock, deliver=False) as rig:
         outbox = rig.app.services.outbox
         rig.slack.fail("chat.postMessage", disconnect=True)  # the outbox's client never resends blindly
         await outbox.send("once", DM, Reply("one"))
@@ -90,7 +90,7 @@ async def test_dropped_connections_are_retried(settings: Settings, clock: SimClo
 
 async def test_permanent_errors_are_recorded_with_their_code_and_fallback(settings: Settings,
                                                                           clock: SimClock) -> None:
-    async with slack_rig(settings, clock, slack_channels=CHANNELS) as rig:
+    async with slack_rig(settings, clock, slack_channels=CHANNELS, deliver=False) as rig:
         outbox = rig.app.services.outbox
         rig.slack.fail("conversations.open", error="cannot_dm_bot")
         await outbox.send("dm", DM, Reply("hi"), fallback=(Destination("slack", "channel", "announcements"),
@@ -105,7 +105,7 @@ async def test_permanent_errors_are_recorded_with_their_code_and_fallback(settin
 
 
 async def test_group_dm_channel_ids_and_long_messages(settings: Settings, clock: SimClock) -> None:
-    async with slack_rig(settings, clock) as rig:
+    async with slack_rig(settings, clock, deliver=False) as rig:
         outbox = rig.app.services.outbox
         long_text = "\n".join(f"line {i} " + "x" * 90 for i in range(80))
         await outbox.send("group", Destination("slack", "group", "U1, U2"), Reply("peers"))
@@ -127,7 +127,7 @@ async def test_group_dm_channel_ids_and_long_messages(settings: Settings, clock:
 
 async def test_dm_left_in_doubt_by_a_crash_is_found_and_not_sent_again(settings: Settings,
                                                                        clock: SimClock) -> None:
-    async with slack_rig(settings, clock) as rig:
+    async with slack_rig(settings, clock, deliver=False) as rig:
         outbox = rig.app.services.outbox
         store = rig.app.services.store
         await outbox.send("sent-before-crash", DM, Reply("hello"))

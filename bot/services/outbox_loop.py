@@ -79,8 +79,9 @@ class DeliveryLoop:
                     self._settled = seen
                     self._passes.notify_all()
             if not self._wake.is_set():
-                with suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), delay)
+                with suppress(TimeoutError):  # not asyncio.wait_for: in 3.11 it can swallow a cancellation
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
 
     async def _pass(self) -> tuple[float, bool]:
         """Start a drain for every platform with something due; return how long to sleep and whether

@@ -32,7 +32,10 @@ class ServerLimit:
 
 @dataclass
 class Chaos:
-    """Rate limits (one bucket per key) and a share of requests answered with a server error."""
+    """Rate limits (one bucket per key), a share of requests answered with a server error, and 429 storms:
+    after a share `storm_rate` of accepted requests the server refuses every request for a while drawn in
+    `storm_seconds` (whole seconds with `whole_storms`, as Slack's Retry-After is), answering 429 with the
+    time left."""
 
     rate: float = 0.0
     burst: int = 10
@@ -40,6 +43,13 @@ class Chaos:
     seed: int = 7
     buckets: dict[str, ServerLimit] = field(default_factory=dict)
     errors: int = 0
+    storm_rate: float = 0.0
+    storm_seconds: tuple[float, float] = (0.5, 2.0)
+    whole_storms: bool = False
+    storms: int = 0
+    storm_total: float = 0.0  # seconds the server refused everything
+    storm_refused: int = 0
+    _storm_until: float = 0.0
 
     def __post_init__(self) -> None:
         self.random = random.Random(self.seed)
@@ -48,9 +58,23 @@ class Chaos:
         """Seconds to wait if the request under `key` is over the limit, else None (it counts)."""
         if self.rate <= 0:
             return None
+        now = time.monotonic()
+        if now < self._storm_until:
+            self.storm_refused += 1
+            return self._storm_until - now
         if key not in self.buckets:
             self.buckets[key] = ServerLimit(self.rate, self.burst)
-        return self.buckets[key].check()
+        wait = self.buckets[key].check()
+        if wait is None and self.storm_rate > 0 and self.random.random() < self.storm_rate:
+            self._start_storm(now)
+        return wait
+
+    def _start_storm(self, now: float) -> None:
+        seconds = self.random.uniform(*self.storm_seconds)
+        seconds = float(math.ceil(seconds)) if self.whole_storms else seconds
+        self._storm_until = now + seconds
+        self.storms += 1
+        self.storm_total += seconds
 
     def server_error(self) -> bool:
         hit = self.error_rate > 0 and self.random.random() < self.error_rate
@@ -59,7 +83,7 @@ class Chaos:
 
     @property
     def refused(self) -> int:
-        return sum(b.refused for b in self.buckets.values())
+        return sum(b.refused for b in self.buckets.values()) + self.storm_refused
 
 
 def whole_seconds(wait: float) -> int:

@@ -37,23 +37,26 @@ class SlackRig:
         return [c.args for c in self.slack.calls if c.method in kinds]
 
     async def settled(self, kind: str, count: int = 1) -> None:
-        """Wait until the door recorded `count` outcomes of `kind` (e.g. "done", "duplicate")."""
+        """Wait until the door recorded `count` outcomes of `kind` (e.g. "done", "duplicate"), and the delivery
+        loop (when it runs) sent what they queued."""
         async with asyncio.timeout(TIMEOUT):
             await self.door.journal.wait_for(lambda j: j.count(kind) >= count)
+            await self.app.delivery.settle()
 
 
 @asynccontextmanager
 async def slack_rig(settings: Settings, clock: SimClock, mode: str = "http",
                     users: tuple[tuple[str, str, str], ...] = (("U1", "Ana", "en-US"),),
-                    routes: Routes | None = None, **overrides: Any) -> AsyncIterator[SlackRig]:
-    """Fake Slack + app + door (HTTP mode on port 0, or Socket Mode); everything closed on exit."""
+                    routes: Routes | None = None, deliver: bool = True, **overrides: Any) -> AsyncIterator[SlackRig]:
+    """Fake Slack + app + door (HTTP mode on port 0, or Socket Mode); everything closed on exit. With `deliver`
+    the outbox's delivery loop runs, as in `community-bot slack`; without, the test delivers by hand."""
     async with FakeSlack() as slack:
         for user_id, name, locale in users:
             slack.add_user(user_id, name, locale=locale)
         app_token = "xapp-test" if mode == "socket" else ""
         settings = replace(settings, slack_bot_token="xoxb-test", slack_api_url=slack.api_url,
                            slack_signing_secret=SECRET, slack_app_token=app_token, **overrides)
-        async with lifespan(settings=settings, clock=clock, routes=routes) as app:
+        async with lifespan(settings=settings, clock=clock, routes=routes, deliver=deliver) as app:
             door = SlackDoor(app, port=0, host="127.0.0.1", ping_interval=0.5)
             ready = asyncio.Event()
             task = asyncio.create_task(door.run(ready))

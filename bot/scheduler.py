@@ -9,7 +9,6 @@ outbox brought to rest) and `advance_to` drive a simulated clock in the console 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime
 
@@ -17,7 +16,7 @@ from bot.core.clock import SimClock
 from bot.core.routes import DueJob
 from bot.services.container import Services
 from bot.services.leader import Leadership
-from bot.services.outbox_loop import DeliveryLoop
+from bot.services.outbox_loop import DeliveryLoop, cancelled
 
 log = logging.getLogger(__name__)
 MAX_STEPS = 100_000
@@ -98,7 +97,5 @@ class Heartbeat:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancelled(self._task)
             self._task = None

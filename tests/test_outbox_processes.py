@@ -33,7 +33,7 @@ from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[1]
-MEMBERS = 60
+MEMBERS = 40
 SLACK_CHANNEL = "C100"
 DISCORD_CHANNEL = "900000000000007300"
 WAIT = 120.0  # generous: the machine may be busy; every wait is for an event

@@ -11,12 +11,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
+from typing import Any
 
 from bot.services.outbox import Outbox
 from bot.store import outbox as sql
 
 log = logging.getLogger(__name__)
 REST_AFTER_ERROR = 1.0  # seconds a platform rests after its drain failed (e.g. the database was locked)
+
+
+async def cancelled(task: asyncio.Task[Any]) -> None:
+    """Cancel `task` and wait for its end, cancelling again each second: a cancellation that lands on a
+    database call can be lost in the exception it provokes, and the task would carry on."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=1.0)
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("%s ended with %r", task.get_name(), task.exception())
 
 
 class DeliveryLoop:
@@ -47,9 +58,7 @@ class DeliveryLoop:
         if self.wake in self.outbox.listeners:
             self.outbox.listeners.remove(self.wake)
         tasks = [t for t in (self._task, *self._drains.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*(cancelled(t) for t in tasks))
         self._task = None
         self._drains.clear()
 

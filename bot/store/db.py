@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 import os
@@ -183,7 +184,8 @@ class Store:
                 await self.db.execute("COMMIT")
             except BaseException:
                 if self.db.in_transaction:
-                    await self.db.execute("ROLLBACK")
+                    with contextlib.suppress(sqlite3.OperationalError):  # a cancelled COMMIT may have finished
+                        await self.db.execute("ROLLBACK")
                 raise
         run_hooks(hooks)
 

@@ -33,7 +33,7 @@ from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[1]
-MEMBERS = 40
+MEMBERS = 60
 SLACK_CHANNEL = "C100"
 DISCORD_CHANNEL = "900000000000007300"
 WAIT = 120.0  # generous: the machine may be busy; every wait is for an event
@@ -86,10 +86,10 @@ class Bot:
             BOT_DB=str(folder / "bot.db"), BOT_LOG_LEVEL="INFO", BOT_HEARTBEAT_SECONDS="3600",
             BOT_OUTBOX_LEASE_SECONDS="2", BOT_OUTBOX_POLL_SECONDS="0.2", BOT_OUTBOX_CONCURRENCY="4",
             SLACK_BOT_TOKEN="xoxb-test", SLACK_APP_TOKEN="xapp-test", SLACK_API_URL=fake.slack.api_url,
-            SLACK_CHANNELS=f"announcements={SLACK_CHANNEL}", SLACK_API_RATE="3", SLACK_API_BURST="1",
+            SLACK_CHANNELS=f"announcements={SLACK_CHANNEL}", SLACK_API_RATE="2", SLACK_API_BURST="1",
             DISCORD_TOKEN="fake-token", DISCORD_API_URL=fake.discord.api_url,
             DISCORD_GATEWAY_URL=fake.discord.gateway_url, DISCORD_CHANNELS=f"announcements={DISCORD_CHANNEL}",
-            DISCORD_API_RATE="6", DISCORD_API_BURST="1")
+            DISCORD_API_RATE="4", DISCORD_API_BURST="1")
         self.folder = folder
         self.process: asyncio.subprocess.Process | None = None
 

@@ -103,7 +103,7 @@ async def test_two_processes_delivering_together_send_each_message_once(
         for loop in loops:
             await loop.stop()
     assert sorted(fake.received) == sorted(f"m{n}" for n in range(300))
-    assert first.sent > 0 and second.sent > 0 and first.sent + second.sent == 300
+    assert first.sent + second.sent == 300  # usually shared; on a loaded machine one may take them all
 
 
 async def test_a_live_holder_keeps_its_rows_even_when_the_other_clock_jumps_ahead(

@@ -19,6 +19,7 @@ from bot.services import webinar_notify as notify
 from bot.services.webinars import last_started, next_start, parse_inline, parse_link, parse_offsets
 from bot.store import webinars as sql
 from handlers import webinar_forms as forms
+from handlers import webinar_sessions as sessions
 
 
 async def webinar_command(ctx: Ctx, event: CommandInvoked) -> Reply:
@@ -46,8 +47,12 @@ async def edit(ctx: Ctx, rest: str) -> Reply | Form:
 
 
 async def cancel(ctx: Ctx, rest: str) -> Reply:
-    """Ask first: cancelling tells every Going/Maybe member and the channel, and cannot be taken back."""
-    webinar = await forms.editable(ctx, rest)
+    """Ask first: cancelling tells every Going/Maybe member and the channel, and cannot be taken back.
+    With a date after the id, only that session of a series is cancelled (handlers/webinar_sessions.py)."""
+    ident, _, session = rest.strip().partition(" ")
+    webinar = await forms.editable(ctx, ident)
+    if session.strip():
+        return await sessions.ask(ctx, webinar, sessions.session_text(session))
     async with ctx.services.store.transaction() as db:
         told = len(await sql.attendees(db, webinar.id))
     buttons = (Button(ctx.t("webinars.button_cancel_confirm"), "webinar.cancel", str(webinar.id), "danger"),
@@ -200,6 +205,7 @@ async def interested(ctx: Ctx, event: ButtonPressed) -> Reply | None:
 WEBINAR_ID = Opt("id", "webinars.option.id", Kind.INTEGER, required=True, autocomplete="webinars",
                  invalid="webinars.error_id", names={"fr": "numero"})
 DETAILS = Opt("details", "webinars.option.details", names={"fr": "details"})
+SESSION = Opt("date", "webinars.option.session", names={"fr": "date"})
 SUBCOMMANDS = (
     Sub("list", "webinars.sub.list", on_text(list_upcoming), names={"fr": "liste"}),
     Sub("show", "webinars.sub.show", on_text(show), (WEBINAR_ID,), names={"fr": "voir"}, aliases=("info",)),
@@ -209,7 +215,8 @@ SUBCOMMANDS = (
     Sub("create", "webinars.sub.create", on_text(create), (DETAILS,), admin=True, names={"fr": "créer"},
         aliases=("new",)),
     Sub("edit", "webinars.sub.edit", on_text(edit), (WEBINAR_ID, DETAILS), admin=True, names={"fr": "modifier"}),
-    Sub("cancel", "webinars.sub.cancel", on_text(cancel), (WEBINAR_ID,), admin=True, names={"fr": "annuler"}),
+    Sub("cancel", "webinars.sub.cancel", on_text(cancel), (WEBINAR_ID, SESSION), admin=True,
+        names={"fr": "annuler"}),
     Sub("recording", "webinars.sub.recording", on_text(recording),
         (WEBINAR_ID, Opt("link", "webinars.option.link", required=True, names={"fr": "lien"})), admin=True,
         names={"fr": "enregistrement"}),
@@ -238,8 +245,9 @@ ROUTES = Routes(
         "webinar.cancel": cancel_pressed,
         "webinar.keep": keep_pressed,
         "webinar.interested": interested,
+        "webinar.cancel_one": sessions.cancel_one_pressed,
     },
-    admin_buttons=frozenset({"webinar.cancel"}),
+    admin_buttons=frozenset({"webinar.cancel", "webinar.cancel_one"}),
     forms={"webinar.create": forms.create_submitted, "webinar.edit": forms.edit_submitted,
            "webinar.more": forms.more_submitted},
     admin_forms=frozenset({"webinar.create", "webinar.edit"}),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import to_iso
 from bot.core.model import Destination, Reply
-from bot.services.webinars import Webinar, next_start, occurrences
+from bot.services.webinars import Webinar, next_start, occurrences, skips_of
 from bot.store.db import Connection
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # Discord numbers them 0 
 
 def recurrence(rule: str | None, start: datetime) -> dict[str, Any] | None:
     """Discord's recurrence_rule for an RRULE it can express; None for a single session or one it cannot."""
-    if not rule:
+    if not rule or skips_of(rule):  # Discord cannot skip a session: a series with cancelled ones follows sessions
         return None
     parts = dict(p.split("=", 1) for p in rule.removeprefix("RRULE:").split(";") if "=" in p)
     if parts.keys() - {"FREQ", "INTERVAL", "BYDAY", "WKST"}:  # COUNT, UNTIL, BYMONTHDAY...: not mapped

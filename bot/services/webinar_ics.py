@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
-from bot.services.webinars import Webinar
+from bot.services.webinars import Webinar, rule_of, skips_of
 
 PRODID = "-//openIMIS community//community-bot webinars//EN"
 
@@ -38,7 +38,9 @@ def event(webinar: Webinar, domain: str, stamp: datetime) -> Event:
     item.add("location", spec.link)
     item.add("status", "CANCELLED" if webinar.status == "cancelled" else "CONFIRMED")
     if spec.rrule:
-        item.add("rrule", vRecur.from_ical(spec.rrule))
+        item.add("rrule", vRecur.from_ical(rule_of(spec.rrule) or ""))
+        for skip in skips_of(spec.rrule):  # cancelled sessions of the series
+            item.add("exdate", skip.replace(tzinfo=ZoneInfo(spec.timezone)))
     return item
 
 

@@ -23,7 +23,16 @@ from bot.core.model import Attachment, Button, Destination, Member, Reply
 from bot.core.text import Safe, timestamp
 from bot.services import calendar_feeds, webinar_events, webinar_ics
 from bot.services.container import Services
-from bot.services.webinars import LATE_GRACE, Due, Webinar, describe_repeat, due_events, interval_of, next_due
+from bot.services.webinars import (
+    LATE_GRACE,
+    Due,
+    Webinar,
+    describe_repeat,
+    due_events,
+    interval_of,
+    next_due,
+    rule_of,
+)
 from bot.store import webinars as sql
 from bot.store.db import Connection
 
@@ -69,7 +78,7 @@ def fmt_offsets(offsets: list[int], locale: str) -> str:
 def details(services: Services, webinar: Webinar, locale: str, tz: str | None, start: datetime) -> Safe:
     """The webinar's title, time (in the reader's zone), duration, language, recurrence, link and description."""
     t, spec = services.catalogs.t, webinar.spec
-    repeat = t(locale, describe_repeat(spec.rrule), interval=interval_of(spec.rrule), rule=spec.rrule or "")
+    repeat = t(locale, describe_repeat(spec.rrule), interval=interval_of(spec.rrule), rule=rule_of(spec.rrule) or "")
     text = t(locale, "webinars.details", title=spec.title, when=when(start, locale, tz),
              minutes=spec.duration_min, language=t(locale, f"webinars.lang_{spec.language}"),
              repeat=repeat, link=spec.link)

@@ -23,6 +23,7 @@ from bot.services.webinars import (
     parse_repeat,
     parse_rrule,
     parse_start,
+    rule_of,
 )
 
 T = TypeVar("T")
@@ -109,4 +110,4 @@ def _repeat(c: _Collector, raw: Raw, base: Spec | None, start: datetime) -> str 
         return None
     if start.isoformat() == base.local_start:
         return base.rrule
-    return c.attempt("repeat", lambda: parse_rrule(base.rrule or "", start))
+    return c.attempt("repeat", lambda: parse_rrule(rule_of(base.rrule) or "", start))  # a new start: skips go

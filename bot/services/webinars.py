@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from bot.core import values
 from bot.core.context import UserError
@@ -269,15 +269,44 @@ def parse_rrule(value: str, start: datetime) -> str:
     return body
 
 
-def _rule(body: str, start: datetime) -> rrule:
+SKIP = "EXDATE:"  # a cancelled session of a series: a line after the rule, its wall-clock start
+
+
+def rule_of(rrule: str | None) -> str | None:
+    """The RRULE body of a stored recurrence, without the cancelled sessions."""
+    return rrule.split("\n", 1)[0] if rrule else rrule
+
+
+def skips_of(rrule: str | None) -> list[datetime]:
+    """The wall-clock starts of the series' cancelled sessions."""
+    lines = (rrule or "").split("\n")[1:]
+    return [datetime.strptime(line.removeprefix(SKIP), "%Y%m%dT%H%M%S") for line in lines if line.startswith(SKIP)]
+
+
+def skipping(rrule: str, start: datetime, tz: str) -> str:
+    """The recurrence with the session starting at `start` (aware) cancelled."""
+    wall = start.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    walls = sorted({*skips_of(rrule), wall})
+    return "\n".join([rule_of(rrule) or "", *(SKIP + w.strftime("%Y%m%dT%H%M%S") for w in walls)])
+
+
+def _rule(body: str, start: datetime) -> rrule | rruleset:
     wall = start.replace(tzinfo=None)
-    rule = rrulestr(f"RRULE:{body}", dtstart=wall)
+    rule = rrulestr(f"RRULE:{rule_of(body)}", dtstart=wall)
     assert isinstance(rule, rrule)
-    return rule
+    skips = skips_of(body)
+    if not skips:
+        return rule
+    rules = rruleset()
+    rules.rrule(rule)
+    for skip in skips:
+        rules.exdate(skip)
+    return rules
 
 
 def describe_repeat(rule: str | None) -> str:
     """A message id describing the recurrence."""
+    rule = rule_of(rule)
     if rule is None:
         return "webinars.repeat_none"
     if rule == "FREQ=WEEKLY":
@@ -290,7 +319,7 @@ def describe_repeat(rule: str | None) -> str:
 
 
 def interval_of(rule: str | None) -> int:
-    match = re.search(r"INTERVAL=(\d+)", rule or "")
+    match = re.search(r"INTERVAL=(\d+)", rule_of(rule) or "")
     return int(match.group(1)) if match else 1
 
 

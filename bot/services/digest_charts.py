@@ -9,11 +9,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: it costs about a second at every start
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 from bot.services.digest import FAQ_DECISIONS, FEEDBACK_STEPS, ONBOARDING
 from bot.services.digest_text import DigestWriter
@@ -41,6 +41,8 @@ def short(label: str, limit: int = 34) -> str:
 
 def _png(figure: Figure) -> bytes:
     """Fixed margins in inches (matplotlib's layout engines cost more than the drawing itself)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(figure)
     height = figure.get_figheight()
     top, bottom = 1 - 0.4 / height, 0.55 / height
@@ -53,6 +55,8 @@ def _png(figure: Figure) -> bytes:
 
 
 def _barh(ax: Axes, labels: list[str], counts: list[int], title: str, colour: str = COLOURS[0]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     positions = list(range(len(labels)))[::-1]  # the first label on top
     ax.barh(positions, counts, color=colour)
     ax.set_yticks(positions, [short(label) for label in labels])
@@ -64,6 +68,8 @@ def _barh(ax: Axes, labels: list[str], counts: list[int], title: str, colour: st
 
 def _grouped(ax: Axes, labels: list[str], series: dict[str, list[float]], title: str) -> None:
     """Horizontal bars, one colour per series (e.g. filed / triaged / done per module)."""
+    from matplotlib.ticker import MaxNLocator
+
     height = 0.8 / max(len(series), 1)
     base = list(range(len(labels)))[::-1]
     for i, (name, values) in enumerate(series.items()):
@@ -88,6 +94,8 @@ class ChartMaker:
         return [chart for make in makers if (chart := make()) is not None]
 
     def _figure(self, rows: int, height: float) -> Figure:
+        from matplotlib.figure import Figure
+
         figure = Figure(figsize=(8, max(height, 2.2)))
         figure.subplots(rows, 1) if rows > 1 else figure.add_subplot()
         return figure

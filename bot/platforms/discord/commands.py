@@ -35,7 +35,9 @@ def command_payloads(commands: tuple[Command, ...], catalogs: Catalogs) -> list[
 
 
 def command_payload(command: Command, catalogs: Catalogs) -> dict[str, Any]:
-    payload = _named(command.name, command.names, command.summary, catalogs)
+    names = command.names or {lang: text for lang in DISCORD_LOCALES
+                               if (text := catalogs.messages.get(lang, {}).get(f"discord.command.{command.name}"))}
+    payload = _named(command.name, names, command.summary, catalogs)
     payload["type"] = 1
     if not declared(command):
         hint = catalogs.t("en", command.usage) if command.usage else "/" + command.name

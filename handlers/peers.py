@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from babel.lists import format_list
+
 from bot.core import values
 from bot.core.context import Ctx
 from bot.core.i18n import zone
@@ -142,7 +144,8 @@ async def suggest(ctx: Ctx, rest: str) -> Reply:
         why = matching.explain([mine, other])
         stages = [s for s in (profile.stage, pool.profiles[member.id].stage) if s]
         reasons = text.why_lines(ctx.services.catalogs, ctx.locale, why, stages, None)
-        lines.append(f"• {mention(member.user_id, member.display_name)}: {'; '.join(reasons)}")
+        lines.append(ctx.t("peers.suggest.line", name=Safe(mention(member.user_id, member.display_name)),
+                           reasons=Safe(format_list(reasons, locale=ctx.locale))))
     return Reply("\n".join(lines), ephemeral=True)
 
 

@@ -101,3 +101,13 @@ async def test_every_french_name_shown_is_accepted(console: ConsoleFactory) -> N
         assert "Aucune lacune" in await session.send("/faq lacunes")
         assert "Aperçu (" in await session.send("/bienvenue aperçu fr")
         assert "aucun échec enregistré" in await session.send("/bienvenue échecs")
+
+
+async def test_a_french_suggestion_is_one_sentence_from_templates(console: ConsoleFactory) -> None:
+    join = "/pairs rejoindre étape=pilote pays=Tchad langues=français intérêts=prestations consentement=oui"
+    async with console(user="bea", lang="fr") as session:
+        await session.send(join, ":as dan", "/langue fr", join)
+        shown = await session.send("/pairs suggestion")
+    line = next(line for line in shown.splitlines() if line.startswith("• "))
+    assert line.startswith("• @bea\u00a0: vous êtes à la même étape") or line.startswith("• bea\u00a0: vous êtes"), line
+    assert "; " not in line and " et " in line  # the reasons as a French list, not glued with ';'

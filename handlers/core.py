@@ -33,7 +33,7 @@ def admin_help(ctx: Ctx) -> list[str]:
         if command.admin:
             lines.append(f"• {command_usage(ctx, command)} — {ctx.t(command.summary)}")
         elif any(sub.admin for sub in command.subs):
-            lines.append(f"• {usage.usage(command, names_locale(ctx), admin=True)}")
+            lines += [f"• {line} — {ctx.t(summary)}" for line, summary in usage.admin_lines(command, names_locale(ctx))]
         elif command.admin_usage:
             lines.append(f"• {ctx.t(command.admin_usage)}")
     return lines

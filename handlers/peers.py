@@ -8,11 +8,12 @@ from datetime import date, datetime, time, timedelta
 from babel.lists import format_list
 
 from bot.core import values
+from bot.core.commands import on_text
 from bot.core.context import Ctx
 from bot.core.i18n import zone
 from bot.core.ids import parse_id
-from bot.core.model import ButtonPressed, CommandInvoked, Form, FormErrors, Member, Reply
-from bot.core.routes import Command, Routes
+from bot.core.model import ButtonPressed, CommandInvoked, Member, Reply
+from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.core.taxonomy import stage_key
 from bot.core.text import Safe, mention
 from bot.core.values import dates
@@ -25,28 +26,21 @@ from bot.store import peers as sql
 from bot.store import profiles as profile_sql
 from handlers import peers_join, peers_round
 
-VERBS = {"join": "join", "rejoindre": "join", "leave": "leave", "quitter": "leave", "snooze": "snooze",
-         "pause": "snooze", "status": "status", "statut": "status", "suggest": "suggest",
-         "suggerer": "suggest", "suggestion": "suggest", "exclude": "exclude", "exclure": "exclude", "stats": "stats",
-         "round": "round", "tour": "round"}
 STATUS_KEYS = {"active": "peers.status.active", "paused": "peers.status.paused", "left": "peers.status.left"}
 
 
-async def peers_command(ctx: Ctx, event: CommandInvoked) -> Reply | list[Reply] | Form | FormErrors:
-    """Route `/peers VERB ...` to its subcommand; no verb shows the status."""
-    verb, _, rest = event.args.strip().partition(" ")
-    action = VERBS.get(values.fold(verb), "status" if not verb else "")
-    rest = rest.strip()
-    if action == "join":
-        return await peers_join.join(ctx, rest)
-    if action in ("stats", "round") and not ctx.is_admin:
-        return ctx.admin_only()
-    handlers = {"leave": leave, "snooze": snooze, "status": status, "suggest": suggest, "exclude": exclude,
-                "stats": show_stats, "round": peers_round.round_command}
-    handler = handlers.get(action)
-    if handler is None:
-        return ctx.reply("peers.usage_hint", verb=verb[:30])
-    return await handler(ctx, rest)
+async def peers_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """`/peers` alone shows the status; a word that names no subcommand (declared below) says how to use it."""
+    verb = event.args.split()[0] if event.args.split() else ""
+    return await status(ctx, "") if not verb else ctx.reply("peers.usage_hint", verb=verb[:30])
+
+
+async def round_now(ctx: Ctx, event: CommandInvoked) -> Reply:
+    return await peers_round.round_command(ctx, "now")
+
+
+async def round_preview(ctx: Ctx, event: CommandInvoked) -> Reply:
+    return await peers_round.round_command(ctx, "preview")
 
 
 async def leave(ctx: Ctx, rest: str) -> Reply:
@@ -217,8 +211,21 @@ async def resume_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 ROUTES = Routes(
-    commands=(Command("peers", peers_command, "peers.summary", "peers.usage", aliases=("pairs",),
-                      admin_usage="peers.admin_usage"),),
+    commands=(Command("peers", peers_command, "peers.summary", "peers.usage", names={"fr": "pairs"}, subs=(
+        Sub("status", "peers.sub.status", on_text(status), names={"fr": "statut"}),
+        Sub("join", "peers.sub.join", on_text(peers_join.join), (Opt("details", "peers.option.details"),),
+            names={"fr": "rejoindre"}),
+        Sub("leave", "peers.sub.leave", on_text(leave), names={"fr": "quitter"}),
+        Sub("snooze", "peers.sub.snooze", on_text(snooze),
+            (Opt("until", "peers.option.until", names={"fr": "jusqua"}),), names={"fr": "pause"}),
+        Sub("suggest", "peers.sub.suggest", on_text(suggest), names={"fr": "suggerer"}, aliases=("suggestion",)),
+        Sub("exclude", "peers.sub.exclude", on_text(exclude),
+            (Opt("member", "peers.option.member", Kind.MEMBER, names={"fr": "membre"}),), names={"fr": "exclure"}),
+        Sub("stats", "peers.sub.stats", on_text(show_stats), admin=True),
+        Sub("round", "peers.sub.round", names={"fr": "tour"}, admin=True, subs=(
+            Sub("now", "peers.sub.round_now", round_now, names={"fr": "maintenant"}),
+            Sub("preview", "peers.sub.round_preview", round_preview, names={"fr": "apercu"}, aliases=("aperçu",)))),
+    )),),
     buttons={"peers.checkin": checkin_button, "peers.resume": resume_button,
              peers_round.START: peers_round.start_pressed, peers_round.NOT_NOW: peers_round.not_now_pressed},
     admin_buttons=frozenset({peers_round.START}),

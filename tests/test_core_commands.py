@@ -138,3 +138,4 @@ def test_usage_lines_in_each_language_split_member_and_admin_subcommands() -> No
     assert usage.usage(THING, "fr").startswith("/truc [text] | voir <id> |")
     assert "tour maintenant|apercu" in usage.usage(THING, "fr")
     assert usage.usage(THING, "fr", admin=True) == "/truc créer <title>"
+    assert usage.admin_lines(THING, "fr") == [("/truc créer <title>", "help.summary")]

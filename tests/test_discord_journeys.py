@@ -170,7 +170,7 @@ async def test_peers_join_by_modal_then_a_round_introduces_each_group_in_its_lan
     async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
         t = app.services.catalogs.t
         for who, locale, answers in PEERS:
-            modal = (await fake.interact(p.slash(who, "peers", "join", locale=locale)))["data"]
+            modal = (await fake.interact(p.command(who, "peers", "join", locale=locale)))["data"]
             assert fields_of(modal) == ["stage", "languages", "country", "interests", "consent"]
             joined = await fake.interact(p.submit(who, modal["custom_id"], answers, locale=locale))
             assert joined["type"] == 4
@@ -178,7 +178,7 @@ async def test_peers_join_by_modal_then_a_round_introduces_each_group_in_its_lan
             expected = to_markdown(t(lang, "peers.join.done", when="WHEN")).split("WHEN")[0] + "<t:"
             assert joined["data"]["content"].startswith(expected), joined["data"]["content"]
 
-        asked = await fake.interact(p.slash(ADMIN, "peers", "round now", admin=True))
+        asked = await fake.interact(p.command(ADMIN, "peers", "round", "now", admin=True))
         assert "4 participant(s) will hear from me: 2 group(s) introduced" in asked["data"]["content"]
         await app.heartbeat.tick()
         assert not fake.find("POST", rf"/channels/{p.dm_channel_id(PEERS[0][0]['id'])}/messages")  # asked first

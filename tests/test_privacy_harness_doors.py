@@ -83,7 +83,7 @@ async def test_discord_member_forgotten_leaves_nothing(tmp_path: Path, caplog: p
             [save] = [b for b in buttons_of(confirm) if b.startswith("webinar.confirm|")]
             await fake.interact(dp.press(admin, save, admin=True))
             await fake.interact(dp.press(zorblax, "webinar.rsvp|1:going"))
-            await fake.interact(dp.slash(zorblax, "peers", "join stage=pilot languages=en country=TD "
+            await fake.interact(typed(app.routes, zorblax, "peers", "join stage=pilot languages=en country=TD "
                                                            "interests=claims consent=yes"))
             await fake.interact(dp.slash(zorblax, "feedback", "NAMEDX the claims menu is confusing"))
             await fake.interact(dp.slash(zorblax, "feedback", "anonymous ANONX the search is slow"))

@@ -40,12 +40,12 @@ async def test_a_french_member_types_values_in_french_in_a_discord_modal(tmp_pat
     server = await FakeDiscord().start()
     try:
         async with app_for(door_settings(server, tmp_path / "bot.db")) as (app, clock), door(app, clock):
-            modal = (await server.interact(p.slash(ZOE, "peers", "join", locale="fr")))["data"]
+            modal = (await server.interact(p.command(ZOE, "peers", "join", locale="fr")))["data"]
             bad = {"stage": ["pilot"], "languages": ["fr"], "country": "Zorglub", "interests": ["claims"],
                    "consent": ["yes"]}
             refused = await server.interact(p.submit(ZOE, modal["custom_id"], bad, locale="fr"))
             assert "Je ne connais pas le pays « Zorglub »" in str(refused["data"])
-            modal = (await server.interact(p.slash(ZOE, "peers", "join", locale="fr")))["data"]
+            modal = (await server.interact(p.command(ZOE, "peers", "join", locale="fr")))["data"]
             good = {**bad, "country": "Tchad"}
             joined = await server.interact(p.submit(ZOE, modal["custom_id"], good, locale="fr"))
             assert "C'est fait" in joined["data"]["content"]

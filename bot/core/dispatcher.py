@@ -155,8 +155,9 @@ class Dispatcher:
         if len(event.args) > MAX_TEXT:
             return self._too_long(ctx, event.args)
         target = locate(command, event)
-        if target.sub is not None and target.sub.admin and not ctx.is_admin:
-            log.info("refused admin subcommand /%s %s for member %s", command.name, target.sub.name, ctx.member.id)
+        if target.admin and not ctx.is_admin:
+            log.info("refused admin subcommand /%s %s for member %s", command.name, " ".join(target.path),
+                     ctx.member.id)
             return ctx.admin_only()
         handler, ctx.event = bind(command, target, event, ctx)
         return await handler(ctx, ctx.event)
@@ -181,7 +182,7 @@ class Dispatcher:
             if command is None or target is None or member is None:
                 return []
             ctx = self.context_for(member, event)
-            if (command.admin or (target.sub is not None and target.sub.admin)) and not ctx.is_admin:
+            if (command.admin or target.admin) and not ctx.is_admin:
                 return []
             options = target.sub.options if target.sub else command.default.options if command.default \
                 else command.options

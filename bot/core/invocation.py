@@ -38,19 +38,34 @@ class Target:
     sub: Sub | None
     path: tuple[str, ...]
     raw: dict[str, RawValue]
+    admin: bool = False  # the subcommand or its group is admin-only
 
 
 def locate(command: Command, event: CommandInvoked) -> Target:
     """The subcommand `event` names, from Discord's path or the first words of the text."""
-    if event.options is not None:
-        return Target(*_from_options(command, event))
-    return Target(*_from_text(command, event.args))
+    sub, path, raw = _from_options(command, event) if event.options is not None else _from_text(command, event.args)
+    admin = any(s.admin for s in _along(command.subs, path))
+    return Target(sub, path, raw, admin)
+
+
+def _along(subs: tuple[Sub, ...], path: tuple[str, ...]) -> list[Sub]:
+    """The subcommands a path goes through (a group, then its subcommand)."""
+    found: list[Sub] = []
+    for name in path:
+        sub = next((s for s in subs if s.name == name), None)
+        if sub is None:
+            break
+        found.append(sub)
+        subs = sub.subs
+    return found
 
 
 def bind(command: Command, target: Target, event: CommandInvoked, ctx: Ctx) -> tuple[Handler, CommandInvoked]:
     """The handler and the event it receives, values typed; raises UserError (translated) for a bad or
     missing value."""
     sub, raw = target.sub, target.raw
+    if sub is not None and sub.subs:  # a group named without one of its subcommands
+        raise UserError("commands.choose_sub", usage=" | ".join(s.name_in(ctx.locale) for s in sub.subs))
     options = sub.options if sub else command.default.options if command.default else command.options
     typed = {o.name: convert(o, raw[o.name], ctx) for o in options if raw.get(o.name) not in (None, "")}
     missing = [o for o in options if o.required and o.name not in typed]
@@ -73,10 +88,8 @@ def _from_text(command: Command, text: str) -> tuple[Sub | None, tuple[str, ...]
         options = command.options
         return None, (), split_options(options, text) if options else {}
     path: tuple[str, ...] = (sub.name,)
-    if sub.subs:
-        inner = find_sub(sub.subs, words[1]) if len(words) > 1 else None
-        if inner is None:
-            raise UserError("commands.choose_sub", usage=" | ".join(s.name for s in sub.subs))
+    inner = find_sub(sub.subs, words[1]) if sub.subs and len(words) > 1 else None
+    if inner is not None:
         sub, path = inner, (*path, inner.name)
     return sub, path, split_options(sub.options, _rest_after(text, len(path)))
 
@@ -92,8 +105,6 @@ def _from_options(command: Command, event: CommandInvoked) -> tuple[Sub | None, 
         if sub is None:
             raise UserError("commands.choose_sub", usage=" | ".join(s.name for s in subs))
         subs, path = sub.subs, [*path, sub.name]
-    if sub is None or sub.subs:
-        raise UserError("commands.choose_sub", usage=" | ".join(s.name for s in subs))
     return sub, tuple(path), raw
 
 

@@ -26,3 +26,9 @@ def usage(command: Command, locale: str, admin: bool = False) -> str:
     head = "/" + command.name_in(locale)
     return f"{head} {' | '.join(parts)}" if parts else head
 
+
+
+def admin_lines(command: Command, locale: str) -> list[tuple[str, str]]:
+    """(`/name sub <option>`, summary message id) for each admin-only subcommand, for the admins' help."""
+    return [(f"/{command.name_in(locale)} {sub_usage(sub, locale)}", sub.summary)
+            for sub in command.subs if sub.admin]

@@ -69,10 +69,10 @@ EXTERNAL: dict[str, tuple[str, Callable[[dict[str, Any]], list[dict[str, Any]]]]
 
 
 def _ours() -> dict[str, Runner]:
-    from bench import desk_bench, fanout, memory, outbox_bench, slack_http
+    from bench import desk_bench, fanout, memory, outbox_bench, postgres_bench, slack_http
 
     return {"slack_http": slack_http.run, "fanout_slack": fanout.run_slack, "fanout_discord": fanout.run_discord,
-            "outbox": outbox_bench.run, "memory": memory.run, "desk": desk_bench.run}
+            "outbox": outbox_bench.run, "memory": memory.run, "desk": desk_bench.run, "postgres": postgres_bench.run}
 
 
 def _external(module_name: str, to_rows: Callable[[dict[str, Any]], list[dict[str, Any]]]) -> Runner | None:

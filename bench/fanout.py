@@ -92,14 +92,14 @@ async def fan_out(platform: str, settings: Settings, users: list[str], register:
 
 
 async def slack_fanout(members: int, rate: float = RATE, error_rate: float = ERROR_RATE,
-                       storm_rate: float = 0.0) -> dict[str, Any]:
+                       storm_rate: float = 0.0, db: str | None = None) -> dict[str, Any]:
     from bot.platforms.slack.door import SlackDoor
 
     chaos = Chaos(rate=rate, burst=10, error_rate=error_rate, storm_rate=storm_rate, whole_storms=True)
     users = [slack_user(i) for i in range(members)]
     async with FakeSlack(chaos, record=False) as slack:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(db_path=str(Path(tmp) / "bench.db"), slack_bot_token="xoxb-bench",
+            settings = Settings(db_path=db or str(Path(tmp) / "bench.db"), slack_bot_token="xoxb-bench",
                                 slack_signing_secret="bench", slack_api_url=slack.api_url,
                                 slack_api_rate=rate, slack_api_burst=1)
 
@@ -114,7 +114,7 @@ async def slack_fanout(members: int, rate: float = RATE, error_rate: float = ERR
 
 
 async def discord_fanout(members: int, rate: float = RATE, error_rate: float = ERROR_RATE,
-                         storm_rate: float = 0.0) -> dict[str, Any]:
+                         storm_rate: float = 0.0, db: str | None = None) -> dict[str, Any]:
     from bot.platforms.discord.messenger import DiscordMessenger
 
     chaos = Chaos(rate=rate, burst=10, error_rate=error_rate, storm_rate=storm_rate)
@@ -122,7 +122,7 @@ async def discord_fanout(members: int, rate: float = RATE, error_rate: float = E
     fake = await FakeDiscord(chaos=chaos, record=False, token="bench").start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(db_path=str(Path(tmp) / "bench.db"), discord_token="bench",
+            settings = Settings(db_path=db or str(Path(tmp) / "bench.db"), discord_token="bench",
                                 discord_api_url=fake.api_url, discord_api_rate=rate, discord_api_burst=1)
 
             async def register(app: App) -> Callable[[], Awaitable[None]]:

@@ -123,6 +123,8 @@ async def sign_up_for_peers(url: str, member_ids: list[int], now: datetime) -> N
     """One member in five took part in peer matching a week ago: a round is due at once."""
     async with PgStore(url) as store, store.transaction() as db:
         for member_id in member_ids[::5]:
+            profile = await profile_sql.get(db, member_id)
+            await profile_sql.save(db, profile.with_changes(peer_consent=True), now)
             await peers_sql.join(db, member_id, False, now - timedelta(days=8))
 
 

@@ -7,7 +7,8 @@
   check), with the outbox on each backend.
 The PostgreSQL server is the machine's own, started in a temporary folder (tests/fakes/postgres.py), on
 loopback with fsync off (as in the tests): it measures the bot's work, not a disk. SQLite runs in WAL mode
-with its defaults. Figures are informative (no goal): the ratio says what PostgreSQL costs or gains here.
+with its defaults. Figures are informative (no goal) but the exactly-once checks: the ratios say what
+PostgreSQL costs or gains here, measured in the same run on the same machine.
 """
 
 from __future__ import annotations
@@ -66,17 +67,20 @@ def on_both(server: str, measure: Callable[[str], Awaitable[dict[str, Any]]]) ->
 
 
 def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Informative figures side by side (the fan-out goal is held by the fanout_* benchmarks), and the
+    exactly-once checks, which must hold on both backends."""
     load = result["dispatch"]
-    out = [row(f"{DISPATCHES:,} dispatches (join + welcome queued), {backend}: wall", load[backend]["wall_seconds"],
-               "s", "", None) for backend in ("sqlite", "postgres")]
-    out += [row(f"{DISPATCHES:,} dispatches, {backend}: p99 per dispatch", load[backend]["p99_ms"], "ms", "", None)
-            for backend in ("sqlite", "postgres")]
+    out = [row(f"{DISPATCHES:,} dispatches (join + welcome queued), {b}: wall", load[b]["wall_seconds"], "s", "", None)
+           for b in ("sqlite", "postgres")]
+    out.append(row(f"{DISPATCHES:,} dispatches: PostgreSQL / SQLite wall",
+                   round(load["postgres"]["wall_seconds"] / load["sqlite"]["wall_seconds"], 2), "x", "", None))
+    out += [row(f"{DISPATCHES:,} dispatches, {b}: p50 / p99 per dispatch",
+                f"{load[b]['p50_ms']} / {load[b]['p99_ms']}", "ms", "", None) for b in ("sqlite", "postgres")]
     for name in ("slack", "discord"):
         fan = result[f"fanout_{name}"]
         n = fan["postgres"]["members"]
-        for backend in ("sqlite", "postgres"):
-            out.append(row(f"{name.capitalize()} fan-out to {n:,}, {backend}: wall / minimum",
-                           fan[backend]["ratio"], "x", f"<= {fanout.GOAL}", fan[backend]["ratio"] <= fanout.GOAL))
+        out += [row(f"{name.capitalize()} fan-out to {n:,}, {b}: wall / minimum", fan[b]["ratio"], "x", "", None)
+                for b in ("sqlite", "postgres")]
         both_once = all(fan[b]["exactly_once"] == n for b in ("sqlite", "postgres"))
         out.append(row(f"{name.capitalize()} fan-out: exactly one copy each, both backends", both_once, "", "True",
                        both_once))

@@ -36,9 +36,11 @@ from bot.store import peers as peers_sql
 from bot.store import profiles as profile_sql
 from bot.store import webinars as webinar_sql
 from bot.store.pg import PgStore
+from handlers import all_routes
 from tests.fakes import discord_payloads as p
 from tests.fakes import slack_payloads as sp
 from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord_harness import typed
 from tests.fakes.slack import FakeSlack
 
 pytestmark = pytest.mark.postgres
@@ -155,7 +157,7 @@ async def create_webinar(discord: FakeDiscord, start: datetime) -> None:
     """The admin's /webinar create, then Confirm, both reaching both replicas; one answers each."""
     spec = (f'create title="{TITLE}" start="{start:%Y-%m-%d %H:%M}" tz=UTC duration=30 lang=en '
             'link=https://meet.example.org/replica')
-    payload = p.slash(ADMIN, "webinar", spec, admin=True)
+    payload = typed(all_routes(), ADMIN, "webinar", spec, admin=True)
     await discord.broadcast("INTERACTION_CREATE", payload)
     confirm = await discord.response(payload)
     [confirm_id] = [b for b in buttons_of(confirm["data"]) if b.startswith("webinar.confirm|")]

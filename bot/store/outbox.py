@@ -11,6 +11,7 @@ from typing import Any
 from bot.core.clock import from_iso, utc
 from bot.core.model import Destination, Reply
 from bot.store.db import Connection, Row
+from bot.store.pg import is_postgres
 
 # What a private row keeps when it fails for good: its key and reason, for the admins, not what it said.
 STRIPPED = '{"text": "", "buttons": [], "ephemeral": false, "file": null}'
@@ -80,19 +81,25 @@ async def claim_due(db: Connection, platforms: list[str], now: datetime, limit: 
                     owner: str, lease_until: datetime) -> list[OutboxRow]:
     """Lease up to `limit` due rows of these platforms to `owner` ('sending') and return them, oldest first.
 
-    The one claim query (a PostgreSQL `FOR UPDATE SKIP LOCKED` variant belongs here). The outer
-    `status = 'pending'` is checked again on the row itself: on PostgreSQL, a second process whose subquery
-    saw the same row waits for the first one's commit and then skips it, so a row is leased once.
+    The one claim query. The outer `status = 'pending'` is checked again on the row itself, so a row is
+    leased once. On PostgreSQL the subquery takes `FOR UPDATE SKIP LOCKED`: replicas claiming at the same
+    time each lock different rows instead of queueing behind the first one's and then finding it taken
+    (SQLite has one writer at a time: nothing to skip).
     """
     if not platforms:
         return []
     marks = ",".join("?" for _ in platforms)
-    sql = f"""UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, lease_beats = lease_beats + 1
-              WHERE status = 'pending' AND id IN (
-                 SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
-                 AND platform IN ({marks}) ORDER BY id LIMIT ?)
-              RETURNING {CLAIMED}"""
-    rows = await db.execute_fetchall(sql, (owner, stamp(lease_until), stamp(now), *platforms, limit))
+    due = f"""SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+              AND platform IN ({marks}) ORDER BY id LIMIT ?"""
+    lease = "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, lease_beats = lease_beats + 1"
+    params: tuple[object, ...] = (owner, stamp(lease_until), stamp(now), *platforms, limit)
+    if is_postgres(db):  # picked once (a subquery under IN may be re-run per row, each run locking another)
+        sql = f"""WITH picked AS MATERIALIZED ({due} FOR UPDATE SKIP LOCKED)
+                  {lease} WHERE status = 'pending' AND id IN (SELECT id FROM picked) RETURNING {CLAIMED}"""
+        params = (*params[2:], *params[:2])
+    else:
+        sql = f"{lease} WHERE status = 'pending' AND id IN ({due}) RETURNING {CLAIMED}"
+    rows = await db.execute_fetchall(sql, params)
     return sorted((_claimed(r) for r in rows), key=lambda row: row.id)
 
 
@@ -151,8 +158,8 @@ async def mark_retry(db: Connection, row_id: int, owner: str, next_at: datetime,
                      in_doubt: bool = False) -> None:
     """Back to the queue, if `owner` still holds it; `in_doubt` when the failed attempt may have reached
     the platform."""
-    sql = """UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?,
-             last_error = ?, in_doubt = MAX(in_doubt, ?), lease_owner = NULL, lease_until = NULL
+    sql = """UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+             in_doubt = CASE WHEN ? = 1 THEN 1 ELSE in_doubt END, lease_owner = NULL, lease_until = NULL
              WHERE id = ? AND status = 'sending' AND lease_owner = ?"""
     await db.execute(sql, (stamp(next_at), error[:500], int(in_doubt), row_id, owner))
 

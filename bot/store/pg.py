@@ -35,6 +35,11 @@ def is_postgres_url(path: str) -> bool:
     return path.startswith(("postgresql://", "postgres://"))
 
 
+def is_postgres(db: Connection) -> bool:
+    """Whether a store module's connection is PostgreSQL's (for the few statements that differ)."""
+    return isinstance(db, PgConnection)
+
+
 def to_dollar_params(sql: str) -> str:
     """Rewrite `?` placeholders to `$1, $2, ...`, leaving quoted text alone."""
     count = 0

@@ -7,10 +7,10 @@ import logging
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
-from bot.commands import console, dashboard, db, digest, discord, faq, feedback, peers, run, slack, webinars
+from bot.commands import console, dashboard, db, digest, discord, faq, feedback, peers, roles, run, slack, webinars
 from bot.settings import Settings, SettingsError
 
-SUBCOMMANDS = (console, db, webinars, slack, discord, run, faq, peers, feedback, digest, dashboard)
+SUBCOMMANDS = (console, db, webinars, slack, discord, run, faq, peers, feedback, digest, dashboard, roles)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.cli import main
-from bot.core.model import Member
+from bot.core.model import Actor, Member
 from bot.services.roles import key_problem, member_keys
 from bot.settings import Settings, SettingsError
+from bot.store import members as member_sql
+from bot.store import privacy as privacy_sql
+from bot.store import profiles as profile_sql
+from bot.store.backends import make_store
 from bot.store.profiles import Profile
 
 
@@ -43,3 +49,39 @@ def test_the_language_is_the_chosen_one_else_the_platforms() -> None:
                                                                                   "stage:pilot"}
     assert member_keys(replace(member, locale="en"), Profile(1), "fr") == {"lang:en"}
     assert member_keys(replace(member, platform_locale=None), Profile(1), "fr") == {"lang:fr"}  # the default
+
+
+async def _seed(path: str) -> None:
+    store = make_store(path)
+    await store.open()
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    async with store.transaction() as db:
+        awa = await member_sql.upsert(db, Actor("discord", "9001", "Awa", platform_locale="fr"), now)
+        await profile_sql.save(db, Profile(awa.id, country="TD"), now)
+        await member_sql.upsert(db, Actor("discord", "9002", "Ram"), now)
+        await member_sql.upsert(db, Actor("console", "zoe", "Zoé"), now)  # no roles on the console
+        gone = await member_sql.upsert(db, Actor("discord", "9003", "Eve"), now)
+        await privacy_sql.anonymise_member(db, gone.id)
+    await store.close()
+
+
+def test_roles_sync_queues_every_known_members_roles(monkeypatch, capsys, tmp_path) -> None:
+    path = str(tmp_path / "bot.db")
+    asyncio.run(_seed(path))
+    args = ["--env-file", str(tmp_path / "none.env"), "roles", "sync", "--db", path]
+    assert main(args) == 2 and "neither DISCORD_ROLES nor SLACK_USERGROUPS" in capsys.readouterr().err
+    monkeypatch.setenv("DISCORD_ROLES", "lang:fr=11,lang:en=12,country:TD=13")
+    assert main(args) == 0
+    assert capsys.readouterr().out.startswith("2 update(s) queued")
+
+    async def rows() -> list[tuple[str, dict[str, list[str]]]]:
+        store = make_store(path)
+        await store.open()
+        async with store.transaction() as db:
+            found = await db.execute_fetchall("SELECT target, payload FROM outbox WHERE kind = 'roles' ORDER BY target")
+        await store.close()
+        return [(r[0], json.loads(json.loads(r[1])["text"])) for r in found]
+
+    assert asyncio.run(rows()) == [("9001", {"wanted": ["11", "13"], "managed": ["11", "12", "13"]}),
+                                   ("9002", {"wanted": ["12"], "managed": ["11", "12", "13"]})]
+    assert main(args) == 0 and len(asyncio.run(rows())) == 2  # run again: the waiting updates are replaced

@@ -134,3 +134,21 @@ async def queue(services: Services, db: Connection, member: Member, change: Chan
     log.info("roles: update queued for member %s (%d wanted of %d managed)", member.id, len(change.wanted),
              len(change.managed))
 
+
+
+async def sync_all(services: Services) -> int:
+    """Queue every known member's roles as they should be (after DISCORD_ROLES / SLACK_USERGROUPS is set up or
+    changed on an existing community); returns how many updates were queued."""
+    platforms = [p for p in ("discord", "slack") if configured(services.settings, p)]
+    if not platforms:
+        return 0
+    async with services.store.transaction() as db:
+        ids = await sql.member_ids(db, platforms)
+    queued = 0
+    for member_id in ids:
+        async with services.store.transaction() as db:
+            found = await wanted(services.settings, db, member_id)
+            if found is not None:
+                await queue(services, db, *found)
+                queued += 1
+    return queued

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.core.clock import Clock, RealClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.i18n import Catalogs
+from bot.core.ports import DoorState
 from bot.core.routes import Routes
 from bot.dashboard import web as dashboard_web
 from bot.platforms.http import WebServer
@@ -24,6 +25,7 @@ from bot.services.outbox_loop import DeliveryLoop
 from bot.settings import Settings
 from bot.store.backends import AnyStore, make_store
 from bot.store.directory import StoreDirectory
+from bot.store.door_state import StoreDoorState
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ class App:
     heartbeat: Heartbeat
     web: WebServer  # the process's one HTTP server: routes are added by whoever serves something
     delivery: DeliveryLoop
+    door_state: DoorState  # what a door keeps across events (its forms shown, a simulated clock)
 
 
 def build_services(*, settings: Settings, store: AnyStore, clock: Clock, load_faq: bool = True) -> Services:
@@ -75,7 +78,8 @@ async def lifespan(*, settings: Settings, clock: Clock | None = None, routes: Ro
         chosen = routes or all_routes()
         dispatcher = Dispatcher(services, chosen, StoreDirectory(store))
         delivery = DeliveryLoop(services.outbox, settings.outbox_poll_seconds)
-        app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs, delivery), WebServer(), delivery)
+        app = App(services, chosen, dispatcher, Heartbeat(services, chosen.jobs, delivery), WebServer(), delivery,
+                  StoreDoorState(store))
         calendar_routes.register(app.web, services)  # served whenever the HTTP server listens
         dashboard_web.register(app.web, services)  # when BOT_DASHBOARD_SECRET is set
         webhook = feedback_webhook(services)

@@ -1,11 +1,12 @@
-"""Small protocols the core needs from the layers below it (implemented in bot/store)."""
+"""Small protocols the core and the doors need from the layers below them (implemented in bot/store)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from bot.core.model import Actor, Member
+from bot.core.model import Actor, FormValue, Member
 
 
 class MemberDirectory(Protocol):
@@ -30,4 +31,44 @@ class MemberDirectory(Protocol):
     async def first_request(self, signature: str, expires_at: int) -> bool:
         """Remember a signed request's signature until `expires_at` (epoch seconds), for every replica on the
         database; False if it was remembered already (a replay)."""
+        ...
+
+    async def make_admin(self, actor: Actor, now: datetime) -> Member:
+        """Store `actor` (if new) as an admin: the console's `:admin NAME`."""
+        ...
+
+
+class DoorState(Protocol):
+    """What a door keeps across events and restarts: its own small settings, and on Discord the forms shown
+    to a member (a modal's content outlives the process) with the answers of a form filled over several
+    modals. Each method is one unit of work."""
+
+    async def recall(self, key: str) -> str | None:
+        """The value a door kept under `key` (None if nothing was kept)."""
+        ...
+
+    async def remember(self, key: str, value: str) -> None:
+        """Keep `value` under `key`, replacing what was there."""
+        ...
+
+    async def keep_form(self, user_id: str, digest: str, body: str, now: datetime) -> None:
+        """Keep a form shown to a member under its digest (the old unused ones are forgotten)."""
+        ...
+
+    async def form(self, user_id: str, digest: str) -> str | None:
+        """The form kept for this member under `digest` (None for anybody else)."""
+        ...
+
+    async def add_answers(self, user_id: str, digest: str, answers: dict[str, FormValue], *, keep: bool | None,
+                          now: datetime) -> dict[str, FormValue]:
+        """The answers given so far to a form with `answers` added; kept for the next page (`keep` True),
+        cleared (False, the form is complete) or left as they were (None)."""
+        ...
+
+    async def keep_answers(self, user_id: str, digest: str, answers: dict[str, FormValue], now: datetime) -> None:
+        """Keep these answers for the form kept under `digest`."""
+        ...
+
+    async def forget_forms(self, user_id: str, same: Callable[[str], bool]) -> None:
+        """Forget the forms kept for this member whose body `same` accepts, and their answers."""
         ...

@@ -21,6 +21,8 @@ from bot.core import values
 from bot.core.context import UserError
 from bot.core.i18n import spell_day
 from bot.core.values import dates, durations
+from bot.store.webinar_model import Spec as Spec
+from bot.store.webinar_model import Webinar as Webinar
 
 MAX_TITLE = 120
 MAX_DESCRIPTION = 1500
@@ -48,45 +50,6 @@ class SpecErrors(Exception):
     def __init__(self, errors: dict[str, UserError]) -> None:
         super().__init__(", ".join(errors))
         self.errors = errors
-
-
-@dataclass(frozen=True)
-class Spec:
-    """What an organiser asked for, validated."""
-
-    title: str
-    description: str
-    local_start: str  # aware ISO in `timezone`, e.g. 2027-03-23T14:00:00+01:00
-    timezone: str
-    duration_min: int
-    language: str
-    link: str
-    rrule: str | None = None
-
-    @property
-    def start(self) -> datetime:
-        """The first occurrence, aware UTC."""
-        return datetime.fromisoformat(self.local_start).astimezone(UTC)
-
-    def as_dict(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in ("title", "description", "local_start", "timezone",
-                                               "duration_min", "language", "link", "rrule")}
-
-    def schedule(self) -> tuple[object, ...]:
-        return (self.local_start, self.timezone, self.duration_min, self.rrule)
-
-
-@dataclass(frozen=True)
-class Webinar:
-    """A stored webinar."""
-
-    id: int
-    status: str
-    spec: Spec
-    sequence: int
-    processed_until: datetime
-    created_by: int | None
-    created_at: datetime
 
 
 @dataclass(frozen=True, order=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import datetime
 
 from bot.core.model import Actor, Member
@@ -33,6 +34,12 @@ class StoreDirectory:
     async def record(self, platform: str, event_id: str, now: datetime) -> bool:
         async with self.store.transaction() as db:
             return await member_sql.first_time_seen(db, platform, event_id, now)
+
+    async def make_admin(self, actor: Actor, now: datetime) -> Member:
+        async with self.store.transaction() as db:
+            member = await member_sql.upsert(db, actor, now)
+            await member_sql.set_admin(db, member.id, True)
+        return replace(member, is_admin=True)
 
     async def first_request(self, signature: str, expires_at: int) -> bool:
         """Remember a signed request until `expires_at` (epoch seconds), forgetting the expired ones."""

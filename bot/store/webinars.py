@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.core.clock import from_iso, to_iso
 from bot.core.model import Member
-from bot.services.webinars import Spec, Webinar
 from bot.store.db import Connection, Row
 from bot.store.members import row_to_member
+from bot.store.webinar_model import Spec, Webinar
 
 SPEC_COLUMNS = ("title", "description", "local_start", "timezone", "duration_min", "language", "link", "rrule")
 

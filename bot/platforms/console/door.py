@@ -34,7 +34,6 @@ from bot.platforms.console.forms import AnswerError, FormFilling
 from bot.platforms.console.render import render_field, render_form_title, render_reply
 from bot.platforms.console.transcript import Transcript
 from bot.services import field_checks
-from bot.store import members as member_sql
 
 log = logging.getLogger(__name__)
 PLATFORM = "console"
@@ -128,14 +127,12 @@ class ConsoleDoor:
 
     async def restore_clock(self) -> None:
         """A console restarted on the same database continues at the simulated time it had reached."""
-        async with self.app.services.store.transaction() as db:
-            saved = await member_sql.kv_get(db, CLOCK_KEY)
+        saved = await self.app.door_state.recall(CLOCK_KEY)
         if saved:
             self.clock.set(from_iso(saved))
 
     async def save_clock(self) -> None:
-        async with self.app.services.store.transaction() as db:
-            await member_sql.kv_set(db, CLOCK_KEY, to_iso(self.clock.now()))
+        await self.app.door_state.remember(CLOCK_KEY, to_iso(self.clock.now()))
 
     # ---- input ------------------------------------------------------------------------------
 
@@ -332,9 +329,7 @@ class ConsoleDoor:
             self.say("[console] usage: :admin NAME")
             return
         name = args[0].lower()
-        async with self.app.services.store.transaction() as db:
-            member = await member_sql.upsert(db, self.actor(name), self.clock.now())
-            await member_sql.set_admin(db, member.id, True)
+        await self.app.dispatcher.members.make_admin(self.actor(name), self.clock.now())
         self.say(f"[console] {name} is now an admin")
 
     async def meta_click(self, args: list[str]) -> None:

@@ -36,7 +36,6 @@ from bot.core.usage import declared
 from bot.platforms.discord import forms
 from bot.platforms.discord.commands import ARGS, LIMIT, read_options
 from bot.platforms.discord.render import INTERNAL, PLATFORM, parse_button_id, to_messages
-from bot.store import discord as sql
 
 log = logging.getLogger(__name__)
 
@@ -200,13 +199,11 @@ class Interactions:
         """Keep the form shown to this member (a submission or a reopen button works after a restart)."""
         body = forms.form_to_json(form)
         form_hash = forms.digest(user_id, body)
-        async with self.app.services.store.transaction() as db:
-            await sql.save_form(db, form_hash, user_id, body, self.app.services.clock.now())
+        await self.app.door_state.keep_form(user_id, form_hash, body, self.app.services.clock.now())
         return form_hash
 
     async def load_form(self, form_hash: str, user_id: str) -> Form | None:
-        async with self.app.services.store.transaction() as db:
-            body = await sql.load_form(db, form_hash, user_id)
+        body = await self.app.door_state.form(user_id, form_hash)
         return forms.form_from_json(body) if body else None
 
     async def open_form(self, interaction: discord.Interaction, form: Form, page: int,
@@ -259,21 +256,14 @@ class Interactions:
     async def keep_page(self, user_id: str, form: Form, form_hash: str, page: int, values: dict[str, FormValue],
                         keep: bool) -> dict[str, FormValue]:
         """The answers so far with this page's; saved for the next page (when `keep`), cleared after the last."""
-        async with self.app.services.store.transaction() as db:
-            answers: dict[str, FormValue] = {**await sql.load_answers(db, user_id, form_hash), **values}
-            if keep and page + 1 < len(forms.pages(form)):
-                await sql.save_answers(db, user_id, form_hash, answers, self.app.services.clock.now())
-            elif keep:
-                await sql.clear_answers(db, user_id, form_hash)
-        return answers
+        last = page + 1 >= len(forms.pages(form))
+        return await self.app.door_state.add_answers(user_id, form_hash, values, keep=not last if keep else None,
+                                                     now=self.app.services.clock.now())
 
     async def forget_drafts(self, form: Form, user_id: str) -> None:
         """Once a form is handed in, every stored copy of it goes: the one shown first, and the ones kept to
         correct errors (with the earlier text): e.g. an anonymous item's words and their author."""
-        async with self.app.services.store.transaction() as db:
-            drafts = [digest for digest, body in await sql.forms_of(db, user_id)
-                      if forms.same_form(forms.form_from_json(body), form)]
-            await sql.forget_forms(db, user_id, drafts)
+        await self.app.door_state.forget_forms(user_id, lambda body: forms.same_form(forms.form_from_json(body), form))
 
     async def refused(self, interaction: discord.Interaction, problems: dict[str, forms.Problem]) -> FormErrors:
         """Answers the door itself refuses (too long, not an option offered), said in the member's language."""
@@ -288,8 +278,7 @@ class Interactions:
         labels = {f.name: f.label for f in form.fields}
         user_id = str(interaction.user.id)
         again_hash = await self.store_form(forms.with_answers(form, answers), user_id)
-        async with self.app.services.store.transaction() as db:
-            await sql.save_answers(db, user_id, again_hash, answers, self.app.services.clock.now())
+        await self.app.door_state.keep_answers(user_id, again_hash, answers, self.app.services.clock.now())
         first = next(iter(errors.errors), "")
         reply = self.form_button_reply(await self.locale(interaction), "discord.form_errors", "discord.form_reopen",
                                        again_hash, forms.page_of(form, first))

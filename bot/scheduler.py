@@ -23,7 +23,8 @@ MAX_STEPS = 100_000
 
 
 class Heartbeat:
-    def __init__(self, services: Services, jobs: tuple[DueJob, ...], delivery: DeliveryLoop | None = None) -> None:
+    def __init__(self, services: Services, jobs: tuple[DueJob[Services], ...],
+                 delivery: DeliveryLoop | None = None) -> None:
         self.services = services
         self.jobs = jobs
         self.delivery = delivery

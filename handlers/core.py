@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.core import usage, values
-from bot.core.context import Ctx
 from bot.core.i18n import SUPPORTED, normalise_locale
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Reply
 from bot.core.routes import Command, Kind, Opt, Routes
 from bot.services import roles
+from bot.services.container import Ctx
 from bot.services.housekeeping import Housekeeping
 from bot.store import members as member_sql
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.context import Ctx
 from bot.core.model import CommandInvoked, Destination, Reply
 from bot.core.routes import Command, Routes
 from bot.dashboard.auth import Auth, hashed
+from bot.services.container import Ctx
 from bot.settings import Settings
 
 

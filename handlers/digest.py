@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.core.context import Ctx
 from bot.core.model import CommandInvoked, Reply
 from bot.core.routes import Command, Routes
+from bot.services.container import Ctx
 from bot.services.digest import collect
 from bot.services.digest_job import DigestJob, render, replies
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.core.context import Ctx
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, CommandInvoked, MessageReceived, Reply, Result
 from bot.core.routes import Command, Routes
+from bot.services.container import Ctx
 from bot.services.faq.engine import Decision
 from bot.services.faq.privacy import FaqPrivacyPart
 from bot.services.faq.render import answer_text, decision_text, short_label, small_talk_text, topic_title

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.core.context import Ctx
 from bot.core.i18n import resolve_locale
 from bot.core.ids import parse_id
 from bot.core.model import (
@@ -29,6 +28,7 @@ from bot.core.model import (
 )
 from bot.core.routes import Routes
 from bot.services import faq_drafts as loop
+from bot.services.container import Ctx
 from bot.services.faq.content import MAX_ANSWER, ContentError
 from bot.services.faq.render import answer_text
 from bot.services.faq.text import LANGS

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.context import Ctx
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, Destination, Reply
 from bot.core.text import mention
+from bot.services.container import Ctx
 from bot.store import faq as faq_sql
 from bot.store import faq_drafts as sql
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.core.context import Ctx
 from bot.core.i18n import fmt_datetime
 from bot.core.model import (
     Button,
@@ -26,6 +25,7 @@ from bot.core.model import (
     Result,
 )
 from bot.core.routes import Command, Routes
+from bot.services.container import Ctx
 from bot.services.feedback import (
     CATEGORIES,
     MAX_DESCRIPTION,

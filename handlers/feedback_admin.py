@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.context import Ctx, UserError
+from bot.core.context import UserError
 from bot.core.i18n import SUPPORTED, Catalogs, fmt_datetime, fmt_number
 from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, Field, FieldKind, Form, FormErrors, FormSubmitted, Option, Reply
 from bot.core.values import fold
+from bot.services.container import Ctx
 from bot.services.feedback import (
     CATEGORIES,
     MAX_NOTE,

@@ -11,9 +11,9 @@ import re
 from collections.abc import Collection
 from datetime import timedelta
 
-from bot.core.context import Ctx
 from bot.core.model import Button, ButtonPressed, Reply
 from bot.core.text import inert
+from bot.services.container import Ctx
 from bot.services.faq.fuzzy import edit_distance
 from bot.store import feedback as feedback_sql
 

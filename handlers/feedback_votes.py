@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.context import Ctx
 from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, Reply
 from bot.services import feedback_votes as votes
+from bot.services.container import Ctx
 from bot.services.feedback import excerpt, parse_ref, status_label
 from bot.services.feedback_votes import SCOPE_WORDS, scope_label
 from bot.store.feedback import Item

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.context import Ctx
 from bot.core.model import Button, ButtonPressed, CommandInvoked, HomeOpened, Reply, Result
 from bot.core.routes import Routes
 from bot.services import webinar_notify as notify
+from bot.services.container import Ctx
 from bot.services.webinars import next_start
 from bot.store import peers as peers_sql
 from bot.store import webinars as webinar_sql

@@ -7,10 +7,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from bot.core.context import Ctx
 from bot.core.model import MessageActionInvoked, QuotedMessage, Reply, Result
 from bot.core.routes import MessageAction, Routes
 from bot.services import faq_drafts as loop
+from bot.services.container import Ctx
 from bot.services.feedback import MAX_DESCRIPTION, OTHER
 from bot.store import faq_drafts as sql
 from bot.store import members as member_sql

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core import values
-from bot.core.context import Ctx, UserError
+from bot.core.context import UserError
 from bot.core.model import Button, Reply
 from bot.services import onboarding as ob
 from bot.services import roles
+from bot.services.container import Ctx
 from bot.store import members as member_sql
 from bot.store import profiles as profile_sql
 from bot.store import welcome as welcome_sql

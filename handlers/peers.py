@@ -9,7 +9,6 @@ from babel.lists import format_list
 
 from bot.core import values
 from bot.core.commands import on_text
-from bot.core.context import Ctx
 from bot.core.i18n import zone
 from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, CommandInvoked, Member, Reply
@@ -19,6 +18,7 @@ from bot.core.text import Safe, mention
 from bot.core.values import dates
 from bot.services import matching
 from bot.services import peers_text as text
+from bot.services.container import Ctx
 from bot.services.peers import candidate, load_pool, next_scheduled
 from bot.services.peers_job import PeersJob, stats
 from bot.store import members as member_sql

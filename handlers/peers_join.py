@@ -10,11 +10,11 @@ import shlex
 from collections.abc import Callable
 
 from bot.core import values
-from bot.core.context import Ctx
 from bot.core.model import Field, FieldKind, Form, FormErrors, FormSubmitted, FormValue, Reply
 from bot.core.taxonomy import STAGES
 from bot.core.values import fold
 from bot.services import roles
+from bot.services.container import Ctx
 from bot.services.peers import next_scheduled
 from bot.store import peers as sql
 from bot.store import profiles as profile_sql

@@ -3,9 +3,9 @@ anyone in two open rounds; it resets the cadence (the next automatic round comes
 
 from __future__ import annotations
 
-from bot.core.context import Ctx
 from bot.core.model import Button, ButtonPressed, Reply
 from bot.services import peers_text as text
+from bot.services.container import Ctx
 from bot.services.matching import Plan
 from bot.services.peers import Pool, load_pool, next_after, plan_pool, run_round
 

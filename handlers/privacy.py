@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.context import Ctx
 from bot.core.model import Attachment, Button, ButtonPressed, CommandInvoked, Reply
 from bot.core.routes import Command, Routes
 from bot.services import privacy as service
 from bot.services import roles
+from bot.services.container import Ctx
 from bot.services.privacy_posts import redactor
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from bot.core import values
-from bot.core.context import Ctx, UserError
+from bot.core.context import UserError
 from bot.core.model import (
     Button,
     ButtonPressed,
@@ -25,6 +25,7 @@ from bot.core.model import (
 )
 from bot.core.routes import Command, Routes
 from bot.services import onboarding as ob
+from bot.services.container import Ctx
 from bot.store import peers as peers_sql
 from bot.store import profiles as profile_sql
 from handlers import peers_join

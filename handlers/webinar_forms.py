@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from babel.dates import format_date
 
-from bot.core.context import Ctx, UserError
+from bot.core.context import UserError
 from bot.core.i18n import fmt_datetime, spell_day
 from bot.core.ids import parse_id
 from bot.core.model import (
@@ -30,6 +30,7 @@ from bot.core.model import (
 )
 from bot.core.values import dates
 from bot.services import webinar_notify as notify
+from bot.services.container import Ctx
 from bot.services.webinar_spec import build_spec
 from bot.services.webinars import (
     MAX_DESCRIPTION,

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import values
-from bot.core.context import Ctx, UserError
+from bot.core.context import UserError
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, Reply
 from bot.core.values import dates
 from bot.services import webinar_notify as notify
+from bot.services.container import Ctx
 from bot.services.webinars import Webinar, occurrences, skipping, with_changes
 from bot.store import webinars as sql
 from handlers import webinar_forms as forms

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from bot.core import values
 from bot.core.commands import on_text
-from bot.core.context import Ctx, UserError
+from bot.core.context import UserError
 from bot.core.i18n import fmt_datetime
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Form, Option, Reply
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.services import calendar_feeds, webinar_events
 from bot.services import webinar_notify as notify
+from bot.services.container import Ctx
 from bot.services.webinars import last_started, next_start, parse_inline, parse_link, parse_offsets
 from bot.store import webinars as sql
 from handlers import webinar_forms as forms

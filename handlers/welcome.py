@@ -7,12 +7,12 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from bot.core.context import Ctx
 from bot.core.i18n import SUPPORTED
 from bot.core.model import ButtonPressed, CommandInvoked, Member, MemberJoined, Reply
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.services import roles
 from bot.services import welcome as service
+from bot.services.container import Ctx
 from bot.services.onboarding import language_name
 from bot.services.privacy import ProfilePart
 from bot.store import members as member_sql

@@ -68,3 +68,12 @@ def test_imports_point_down_where_the_layers_are_already_separated() -> None:
     assert not offenders("bot/platforms", ("bot.store",))
     # the store holds the SQL and the data it reads and writes; the services sit above it
     assert not offenders("bot/store", ("bot.services", "bot.platforms", "bot.app", "handlers"))
+
+
+def test_the_core_names_nothing_above_it_even_for_types() -> None:
+    # no import circle through type hints either: the core declares protocols (bot/core/ports.py), and the
+    # handlers name their context with the services through bot.services.container.Ctx
+    above = ("bot.store", "bot.services", "bot.platforms", "bot.app", "bot.settings", "bot.scheduler", "handlers")
+    names = sorted(f"{path.relative_to(ROOT)}: {name}" for path in (ROOT / "bot/core").rglob("*.py")
+                   for name in imported_modules(path) if any(name == n or name.startswith(n + ".") for n in above))
+    assert not names, names

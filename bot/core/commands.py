@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bot.core.context import Ctx
     from bot.core.model import Result
 
-Handler = Callable[["Ctx", Any], Awaitable["Result"]]
+Handler = Callable[["Ctx[Any]", Any], Awaitable["Result"]]
 
 
 class Kind(enum.StrEnum):
@@ -84,10 +84,10 @@ class Sub:
         return frozenset(fold(w) for w in (self.name, *self.names.values(), *self.aliases))
 
 
-def on_text(handler: Callable[[Ctx, str], Awaitable[Result]]) -> Handler:
+def on_text(handler: Callable[[Ctx[Any], str], Awaitable[Result]]) -> Handler:
     """A subcommand handler that reads the text after the subcommand's name (console and Slack as typed;
     Discord: the option values joined in declared order), for handlers that parse it themselves."""
-    async def run(ctx: Ctx, event: Any) -> Result:
+    async def run(ctx: Ctx[Any], event: Any) -> Result:
         return await handler(ctx, str(event.args))
 
     run.__name__ = run.__qualname__ = getattr(handler, "__name__", "run")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bot.core.i18n import fmt_datetime
 from bot.core.model import Actor, Button, Event, Member, Reply
+from bot.core.ports import CoreServices
 from bot.core.text import Safe, timestamp
 
 if TYPE_CHECKING:
     from bot.core.routes import Routes
-    from bot.services.container import Services
+
+S = TypeVar("S", bound=CoreServices)
 
 
 class UserError(Exception):
@@ -25,13 +27,16 @@ class UserError(Exception):
 
 
 @dataclass
-class Ctx:
+class Ctx(Generic[S]):
+    """What a handler gets besides the event. `services` is whatever the composition root built (the core
+    reads only its `CoreServices` part); handlers name it through `bot.services.container.Ctx`."""
+
     member: Member
     actor: Actor
     locale: str
     is_admin: bool
     event: Event
-    services: Services
+    services: S
     routes: Routes
     now: datetime
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bot.core.context import Ctx, UserError
 from bot.core.i18n import resolve_locale
@@ -26,13 +25,10 @@ from bot.core.model import (
     Result,
     as_replies,
 )
-from bot.core.ports import MemberDirectory
+from bot.core.ports import CoreServices, MemberDirectory
 from bot.core.routes import Handler, Routes
 from bot.core.suggest import suggest
 from bot.core.text import MAX_TEXT
-
-if TYPE_CHECKING:
-    from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +43,12 @@ class Outcome:
 
 
 class Dispatcher:
-    def __init__(self, services: Services, routes: Routes, members: MemberDirectory) -> None:
+    def __init__(self, services: CoreServices, routes: Routes, members: MemberDirectory) -> None:
         self.services = services
         self.routes = routes
         self.members = members
 
-    def context_for(self, member: Member, event: Event) -> Ctx:
+    def context_for(self, member: Member, event: Event) -> Ctx[CoreServices]:
         settings = self.services.settings
         is_admin = (member.is_admin or event.actor.platform_admin
                     or settings.is_configured_admin(member.platform, member.user_id, member.display_name))
@@ -101,7 +97,7 @@ class Dispatcher:
         ctx = self.context_for(member, event)
         return Outcome(await self._answer(ctx, event), ctx.locale)
 
-    async def _answer(self, ctx: Ctx, event: Event) -> Result:
+    async def _answer(self, ctx: Ctx[CoreServices], event: Event) -> Result:
         try:
             return await self._route(ctx, event)
         except UserError as exc:
@@ -117,7 +113,7 @@ class Dispatcher:
         locale = self.locale_of(None, event.actor)
         return Reply(self.services.catalogs.t(locale, "errors.storage"), ephemeral=True)
 
-    async def _route(self, ctx: Ctx, event: Event) -> Result:
+    async def _route(self, ctx: Ctx[CoreServices], event: Event) -> Result:
         if isinstance(event, CommandInvoked):
             return await self._command(ctx, event)
         if isinstance(event, MessageReceived):
@@ -134,7 +130,7 @@ class Dispatcher:
             return await self._home(ctx, event)
         raise TypeError(f"unknown event {event!r}")
 
-    async def _gated(self, ctx: Ctx, event: ButtonPressed | FormSubmitted, name: str,
+    async def _gated(self, ctx: Ctx[CoreServices], event: ButtonPressed | FormSubmitted, name: str,
                      handlers: dict[str, Handler], admin_only: frozenset[str]) -> Result:
         """A button or form handler, refused to non-admins when its route is declared admin."""
         handler = handlers.get(name)
@@ -145,7 +141,7 @@ class Dispatcher:
             return ctx.admin_only()
         return await handler(ctx, event)
 
-    async def _command(self, ctx: Ctx, event: CommandInvoked) -> Result:
+    async def _command(self, ctx: Ctx[CoreServices], event: CommandInvoked) -> Result:
         command = self.routes.command(event.name)
         if command is None:
             return ctx.reply("errors.unknown_command", command=event.name[:40])
@@ -162,7 +158,7 @@ class Dispatcher:
         handler, ctx.event = bind(command, target, event, ctx)
         return await handler(ctx, ctx.event)
 
-    async def _message_action(self, ctx: Ctx, event: MessageActionInvoked) -> Result:
+    async def _message_action(self, ctx: Ctx[CoreServices], event: MessageActionInvoked) -> Result:
         action = self.routes.action(event.action)
         if action is None:
             return ctx.reply("errors.stale_button")
@@ -192,7 +188,7 @@ class Dispatcher:
             log.exception("suggestions failed for /%s %s", event.name, option_name)
             return []
 
-    async def _message(self, ctx: Ctx, event: MessageReceived) -> Result:
+    async def _message(self, ctx: Ctx[CoreServices], event: MessageReceived) -> Result:
         if len(event.text) > MAX_TEXT:
             return self._too_long(ctx, event.text)
         for handler in self.routes.messages:
@@ -202,17 +198,17 @@ class Dispatcher:
         return ctx.reply("messages.fallback") if event.is_dm else None
 
     @staticmethod
-    def _too_long(ctx: Ctx, text: str) -> Reply:
+    def _too_long(ctx: Ctx[CoreServices], text: str) -> Reply:
         """Refused for its length, and given back whole so nothing typed is lost."""
         return ctx.reply("errors.too_long_given_back", limit=MAX_TEXT, length=len(text), text=text)
 
-    async def _home(self, ctx: Ctx, event: HomeOpened) -> Result:
+    async def _home(self, ctx: Ctx[CoreServices], event: HomeOpened) -> Result:
         sections: list[Reply] = []
         for handler in self.routes.home:
             sections.extend(as_replies(await handler(ctx, event)))
         return sections
 
-    async def _join(self, ctx: Ctx, event: MemberJoined) -> Result:
+    async def _join(self, ctx: Ctx[CoreServices], event: MemberJoined) -> Result:
         replies: list[Reply] = []
         for handler in self.routes.joins:
             replies.extend(as_replies(await handler(ctx, event)))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core import values
 from bot.core.commands import Handler, Kind, Opt, Sub, find_sub
@@ -60,7 +60,7 @@ def _along(subs: tuple[Sub, ...], path: tuple[str, ...]) -> list[Sub]:
     return found
 
 
-def bind(command: Command, target: Target, event: CommandInvoked, ctx: Ctx) -> tuple[Handler, CommandInvoked]:
+def bind(command: Command, target: Target, event: CommandInvoked, ctx: Ctx[Any]) -> tuple[Handler, CommandInvoked]:
     """The handler and the event it receives, values typed; raises UserError (translated) for a bad or
     missing value."""
     sub, raw = target.sub, target.raw
@@ -140,7 +140,7 @@ def _as_text(value: RawValue) -> str:
     return str(value)
 
 
-def convert(option: Opt, raw: RawValue, ctx: Ctx) -> Value:
+def convert(option: Opt, raw: RawValue, ctx: Ctx[Any]) -> Value:
     """One option's value, typed: the same conversion whatever door it came through."""
     text = _as_text(raw).strip()
     if option.kind is Kind.TEXT:
@@ -165,7 +165,7 @@ def convert(option: Opt, raw: RawValue, ctx: Ctx) -> Value:
     return minutes
 
 
-def _bad(option: Opt, ctx: Ctx, text: str, key: str, **more: str) -> UserError:
+def _bad(option: Opt, ctx: Ctx[Any], text: str, key: str, **more: str) -> UserError:
     return UserError(option.invalid or key, option=option.name_in(ctx.locale), value=text[:40], choice=text[:20],
                      text=text[:20], **more)
 
@@ -175,7 +175,7 @@ def choice_label(option: Opt, code: str, locale: str) -> str:
     return values.label(option.vocabulary, code, locale) if option.vocabulary else code
 
 
-def _choice(option: Opt, text: str, ctx: Ctx) -> str:
+def _choice(option: Opt, text: str, ctx: Ctx[Any]) -> str:
     offered = ", ".join(option.choices)
     if option.vocabulary:
         try:
@@ -191,7 +191,7 @@ def _choice(option: Opt, text: str, ctx: Ctx) -> str:
     return code
 
 
-def _date(option: Opt, text: str, ctx: Ctx) -> datetime:
+def _date(option: Opt, text: str, ctx: Ctx[Any]) -> datetime:
     """A date (start of that day) or a date and time, in the reader's zone, as UTC."""
     tz = zone(ctx.member.timezone or ctx.services.settings.community_timezone)
     local_now = ctx.now.astimezone(tz).replace(tzinfo=None)

@@ -6,7 +6,37 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.clock import Clock
+from bot.core.i18n import Catalogs
 from bot.core.model import Actor, FormValue, Member
+
+
+class CommunityRules(Protocol):
+    """The settings the core reads (implemented by bot.settings.Settings)."""
+
+    @property
+    def default_locale(self) -> str: ...
+
+    @property
+    def community_timezone(self) -> str: ...
+
+    def is_configured_admin(self, platform: str, user_id: str, display_name: str = "") -> bool:
+        """True for a member named an admin in the configuration."""
+        ...
+
+
+class CoreServices(Protocol):
+    """What the core needs of the services a handler reaches through `ctx.services` (bot/services/container.py
+    implements it with the feature services besides)."""
+
+    @property
+    def settings(self) -> CommunityRules: ...
+
+    @property
+    def catalogs(self) -> Catalogs: ...
+
+    @property
+    def clock(self) -> Clock: ...
 
 
 class MemberDirectory(Protocol):

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.core.commands import Handler, Kind, Opt, Sub, check_options, find_sub
 from bot.core.model import Member
 from bot.core.suggest import Suggest
 
-if TYPE_CHECKING:
-    from bot.services.container import Services
-    from bot.store.db import Connection
+S = TypeVar("S", contravariant=True)  # the services a job runs with (bot/services/container.py's)
+D = TypeVar("D", contravariant=True)  # a connection in a unit of work (bot/store/db.py's)
 
 __all__ = ["Command", "DueJob", "Handler", "Kind", "Opt", "PrivacyPart", "Routes", "Sub", "merge"]
 
@@ -74,21 +73,21 @@ class MessageAction:
     admin: bool = False
 
 
-class DueJob(Protocol):
+class DueJob(Protocol[S]):
     """Work the scheduler heartbeat runs: the database says what is due."""
 
     name: str
 
-    async def run(self, services: Services, now: datetime) -> None:
+    async def run(self, services: S, now: datetime) -> None:
         """Do everything due at `now`."""
         ...
 
-    async def next_due(self, services: Services, now: datetime) -> datetime | None:
+    async def next_due(self, services: S, now: datetime) -> datetime | None:
         """When this job next has something due (None: nothing planned)."""
         ...
 
 
-class PrivacyPart(Protocol):
+class PrivacyPart(Protocol[D]):
     """A feature's share of a member's personal data, for /mydata and /forget-me (bot/services/privacy.py).
 
     `tables` are the tables this part handles; any other table with a foreign key to members is exported
@@ -98,11 +97,11 @@ class PrivacyPart(Protocol):
     name: str
     tables: tuple[str, ...]
 
-    async def export(self, db: Connection, member: Member) -> Any:
+    async def export(self, db: D, member: Member) -> Any:
         """Everything this feature stores about `member`, as JSON-ready data."""
         ...
 
-    async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+    async def erase(self, db: D, member: Member, now: datetime) -> list[tuple[str, int]]:
         """Delete or anonymise; return (message id, count) pairs for what was kept anonymously."""
         ...
 
@@ -114,8 +113,8 @@ class Routes:
     forms: dict[str, Handler] = field(default_factory=dict)  # form id -> handler
     joins: tuple[Handler, ...] = ()
     messages: tuple[Handler, ...] = ()  # tried in order; the first non-None result answers
-    jobs: tuple[DueJob, ...] = ()
-    privacy: tuple[PrivacyPart, ...] = ()  # erase/export steps, run by /mydata and /forget-me
+    jobs: tuple[DueJob[Any], ...] = ()
+    privacy: tuple[PrivacyPart[Any], ...] = ()  # erase/export steps, run by /mydata and /forget-me
     admin_buttons: frozenset[str] = frozenset()  # actions the dispatcher refuses to non-admins
     admin_forms: frozenset[str] = frozenset()  # form ids the dispatcher refuses to non-admins
     suggestions: dict[str, Suggest] = field(default_factory=dict)  # autocomplete source name -> source

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
 from bot.core import values
@@ -19,7 +19,7 @@ from bot.core.model import Option
 if TYPE_CHECKING:
     from bot.core.context import Ctx
 
-Suggest = Callable[["Ctx", str], Awaitable[Sequence[Option]]]
+Suggest = Callable[["Ctx[Any]", str], Awaitable[Sequence[Option]]]
 MAX_SUGGESTIONS = 25
 
 
@@ -28,7 +28,7 @@ def zones() -> tuple[str, ...]:
     return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
 
 
-def built_in(ctx: Ctx, source: str | None, option: Opt) -> Sequence[Option]:
+def built_in(ctx: Ctx[Any], source: str | None, option: Opt) -> Sequence[Option]:
     """The options a built-in source or the option's vocabulary offers, labelled in the reader's language."""
     if source == "countries":
         return values.choices("country", ctx.locale, values.places.iso_countries())
@@ -41,7 +41,7 @@ def built_in(ctx: Ctx, source: str | None, option: Opt) -> Sequence[Option]:
     return tuple(Option(c, c) for c in option.choices)
 
 
-async def suggest(ctx: Ctx, option: Opt, typed: str, sources: Mapping[str, Suggest]) -> list[Option]:
+async def suggest(ctx: Ctx[Any], option: Opt, typed: str, sources: Mapping[str, Suggest]) -> list[Option]:
     """At most 25 options whose label or value contains what was typed (case and accents ignored)."""
     source = sources.get(option.autocomplete or "")
     offered = await source(ctx, typed) if source else built_in(ctx, option.autocomplete, option)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
+from bot.core import context
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs
 from bot.services.faq import FaqService
@@ -22,3 +24,6 @@ class Services:
     outbox: Outbox
     faq: FaqService = field(default_factory=FaqService)
     feedback: FeedbackService = field(default_factory=FeedbackService)
+
+
+Ctx: TypeAlias = context.Ctx[Services]  # a handler's context, with these services

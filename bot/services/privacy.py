@@ -43,7 +43,7 @@ class ProfilePart:
         return []
 
 
-async def export(db: Connection, member: Member, parts: tuple[PrivacyPart, ...],
+async def export(db: Connection, member: Member, parts: tuple[PrivacyPart[Connection], ...],
                  now: datetime) -> dict[str, Any]:
     """Everything stored about `member`, keyed by part or table name."""
     data: dict[str, Any] = {"exported_at": to_iso(now), "member": await sql.member_row(db, member.id)}
@@ -58,7 +58,7 @@ async def export(db: Connection, member: Member, parts: tuple[PrivacyPart, ...],
     return data
 
 
-async def outbox_keys(db: Connection, member: Member, parts: tuple[PrivacyPart, ...]) -> tuple[str, ...]:
+async def outbox_keys(db: Connection, member: Member, parts: tuple[PrivacyPart[Connection], ...]) -> tuple[str, ...]:
     """Idempotency-key patterns of outbox rows that name the member, from the parts that have some
     (an optional `outbox_keys(db, member)` method): e.g. a named feedback item's product-channel post."""
     keys: list[str] = []
@@ -80,7 +80,7 @@ def export_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
-async def erase(db: Connection, member: Member, parts: tuple[PrivacyPart, ...], now: datetime,
+async def erase(db: Connection, member: Member, parts: tuple[PrivacyPart[Connection], ...], now: datetime,
                 edits: tuple[Outbox, Redact] | None = None) -> list[tuple[str, int]]:
     """Delete or anonymise every trace of `member`; returns what was kept anonymously. With `edits` (the
     outbox and a redactor, see bot/services/privacy_posts.py), the posts naming them are edited on the platforms."""
@@ -113,11 +113,11 @@ async def erase(db: Connection, member: Member, parts: tuple[PrivacyPart, ...], 
     return kept
 
 
-def claimed(parts: tuple[PrivacyPart, ...]) -> set[str]:
+def claimed(parts: tuple[PrivacyPart[Connection], ...]) -> set[str]:
     """Tables a registered part takes care of."""
     return {table for part in parts for table in part.tables}
 
 
-async def _unclaimed(db: Connection, parts: tuple[PrivacyPart, ...]) -> list[sql.Reference]:
+async def _unclaimed(db: Connection, parts: tuple[PrivacyPart[Connection], ...]) -> list[sql.Reference]:
     return [ref for ref in await sql.member_references(db) if ref.table not in claimed(parts)]
 

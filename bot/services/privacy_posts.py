@@ -30,7 +30,7 @@ EDIT = "edit"
 Redact = Callable[[str], str]
 
 
-def redactor(member: Member, parts: tuple[PrivacyPart, ...], catalogs: Catalogs, locale: str) -> Redact:
+def redactor(member: Member, parts: tuple[PrivacyPart[Connection], ...], catalogs: Catalogs, locale: str) -> Redact:
     """A function that takes the member out of a post's text: the parts' own rewrites first (they know their
     wording), then the member's mention tokens, then their display name as a whole word."""
     label = catalogs.t(locale, "privacy.former_member")

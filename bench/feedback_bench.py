@@ -24,8 +24,8 @@ from aiohttp import web
 from bot.app import lifespan
 from bot.core.clock import SimClock
 from bot.core.model import Actor, CommandInvoked, Destination, Reply
+from bot.platforms.webhook.feedback import SIGNATURE_HEADER, verify
 from bot.services.feedback_report import to_csv, to_json
-from bot.services.feedback_webhook import SIGNATURE_HEADER, verify
 from bot.settings import Settings
 from bot.store import feedback as feedback_sql
 
@@ -36,7 +36,7 @@ SECRET = "bench-secret"
 class NullMessenger:
     platform = "console"
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
+    async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
         return None
 
 

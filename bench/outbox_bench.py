@@ -27,7 +27,7 @@ from bench.fanout import GOAL, discord_fanout, slack_fanout
 from bot.app import App, lifespan
 from bot.core.clock import RealClock
 from bot.core.model import Destination, Reply
-from bot.services.outbox import Messenger, current_key
+from bot.services.outbox import Messenger
 from bot.settings import Settings
 from tests.fakes import discord_payloads as dp
 from tests.fakes.discord import FakeDiscord
@@ -107,8 +107,7 @@ async def latencies(platform: str, n: int) -> dict[str, Any]:
                 user = user_of(i)
 
                 async def call(user: str = user, i: int = i) -> None:
-                    current_key.set(f"bench:direct:{i}")
-                    await messenger.send(Destination(platform, "dm", user), Reply(TEXT))
+                    await messenger.send(Destination(platform, "dm", user), Reply(TEXT), f"bench:direct:{i}")
 
                 direct.append(await timed(call, arrived(user)))
     return {"n": n, **summary("outbox", through_outbox), **summary("direct", direct)}

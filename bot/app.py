@@ -15,11 +15,11 @@ from bot.core.routes import Routes
 from bot.dashboard import web as dashboard_web
 from bot.platforms.http import WebServer
 from bot.platforms.http import calendar as calendar_routes
+from bot.platforms.webhook.feedback import WebhookMessenger
 from bot.scheduler import Heartbeat
 from bot.services.container import Services
 from bot.services.faq import FaqService
 from bot.services.faq_drafts import serve_database_topics
-from bot.services.feedback_webhook import WebhookMessenger
 from bot.services.outbox import Outbox, OutboxPolicy
 from bot.services.outbox_loop import DeliveryLoop
 from bot.settings import Settings

@@ -27,7 +27,7 @@ class FakeMessenger:
         self.sent: list[tuple[Destination, str]] = []
         self.attempts = 0
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
+    async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
         self.attempts += 1
         outcome = self.script.pop(0) if self.script else None
         if outcome is not None:
@@ -157,7 +157,7 @@ async def test_gives_up_after_max_attempts(store: Store) -> None:
 
 async def test_a_bug_in_a_door_does_not_lose_the_message(store: Store) -> None:
     class Broken(FakeMessenger):
-        async def send(self, dest: Destination, reply: Reply) -> str | None:
+        async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
             self.attempts += 1
             if self.attempts == 1:
                 raise KeyError("boom")
@@ -197,11 +197,9 @@ async def test_in_doubt_messages_are_checked_with_the_platform_before_resending(
             super().__init__()
             self.by_key: dict[str, str] = {}
 
-        async def send(self, dest: Destination, reply: Reply) -> str | None:
-            from bot.services.outbox import current_key
-
-            ref = await super().send(dest, reply)
-            self.by_key[current_key.get()] = ref or ""
+        async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
+            ref = await super().send(dest, reply, key)
+            self.by_key[key] = ref or ""
             return ref
 
         async def already_sent(self, dest: Destination, key: str) -> str | None:
@@ -212,10 +210,7 @@ async def test_in_doubt_messages_are_checked_with_the_platform_before_resending(
     await outbox.send("k1", DEST, Reply("one"))
     await outbox.send("k2", DEST, Reply("two"))
     claimed = await crashed_mid_send(store, clock)
-    from bot.services.outbox import current_key
-
-    current_key.set("k1")
-    await messenger.send(DEST, claimed[0].reply)  # k1 reached the platform, then the process died
+    await messenger.send(DEST, claimed[0].reply, "k1")  # k1 reached the platform, then the process died
     assert await expire_leases(outbox, monotonic) == 2
     assert await outbox.deliver_due() == 2
     assert [text for _, text in messenger.sent] == ["one", "two"]  # k1 not sent twice

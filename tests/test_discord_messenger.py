@@ -40,9 +40,9 @@ def test_tokens_render_as_native_mentions_and_times_and_user_text_is_inert():
 
 
 async def test_dm_creates_the_channel_once_and_sends_without_mentions(fake, messenger):
-    ref = await messenger.send(Destination("discord", "dm", ANA), Reply("hello @everyone",
-                                                                       buttons=(Button("Yes", "faq.vote", "1:up"),)))
-    await messenger.send(Destination("discord", "dm", ANA), Reply("again"))
+    hello = Reply("hello @everyone", buttons=(Button("Yes", "faq.vote", "1:up"),))
+    ref = await messenger.send(Destination("discord", "dm", ANA), hello, "")
+    await messenger.send(Destination("discord", "dm", ANA), Reply("again"), "")
     assert ref and len(fake.find("POST", "/users/@me/channels")) == 1
     first, second = await fake.messages_to(p.dm_channel_id(ANA), 2)
     assert first.body["allowed_mentions"] == {"parse": []} and first.body["content"] == "hello @everyone"
@@ -52,16 +52,16 @@ async def test_dm_creates_the_channel_once_and_sends_without_mentions(fake, mess
 
 async def test_channel_posts_use_logical_names_and_files(fake, messenger):
     reply = Reply("report", file=Attachment("feedback.csv", b"id,text\n1,ok\n", "text/csv"))
-    await messenger.send(Destination("discord", "channel", "announcements"), reply)
+    await messenger.send(Destination("discord", "channel", "announcements"), reply, "")
     [post] = await fake.messages_to(ANNOUNCEMENTS)
     assert post.body["content"] == "report" and post.files == {"feedback.csv": b"id,text\n1,ok\n"}
     with pytest.raises(DeliveryError) as missing:
-        await messenger.send(Destination("discord", "channel", "product"), Reply("x"))
+        await messenger.send(Destination("discord", "channel", "product"), Reply("x"), "")
     assert missing.value.permanent and missing.value.code == "no_channel"
 
 
 async def test_long_text_is_split_into_messages_of_2000_characters(fake, messenger):
-    await messenger.send(Destination("discord", "channel", ANNOUNCEMENTS), Reply(("word " * 900).strip()))
+    await messenger.send(Destination("discord", "channel", ANNOUNCEMENTS), Reply(("word " * 900).strip()), "")
     posts = await fake.messages_to(ANNOUNCEMENTS, 3)
     assert len(posts) == 3 and all(len(c.body["content"]) <= 2000 for c in posts)
 
@@ -69,16 +69,16 @@ async def test_long_text_is_split_into_messages_of_2000_characters(fake, messeng
 async def test_rate_limit_server_error_and_closed_dms_become_delivery_errors(fake, messenger):
     fake.fail("POST", rf"/channels/{ANNOUNCEMENTS}/messages", 429, retry_after=1.5)
     with pytest.raises(DeliveryError) as limited:
-        await messenger.send(Destination("discord", "channel", "announcements"), Reply("x"))
+        await messenger.send(Destination("discord", "channel", "announcements"), Reply("x"), "")
     assert limited.value.retry_after == 1.5 and not limited.value.permanent
     fake.fail("POST", rf"/channels/{ANNOUNCEMENTS}/messages", 502)
     with pytest.raises(DeliveryError) as broken:
-        await messenger.send(Destination("discord", "channel", "announcements"), Reply("x"))
+        await messenger.send(Destination("discord", "channel", "announcements"), Reply("x"), "")
     assert not broken.value.permanent and broken.value.retry_after is None
     assert len(fake.find("POST", rf"/channels/{ANNOUNCEMENTS}/messages")) == 2  # one attempt each, no hidden retry
     fake.closed_dms.add(ANA)
     with pytest.raises(DeliveryError) as closed:
-        await messenger.send(Destination("discord", "dm", ANA), Reply("x"))
+        await messenger.send(Destination("discord", "dm", ANA), Reply("x"), "")
     assert closed.value.permanent and closed.value.code == "dm_closed"
 
 
@@ -87,8 +87,8 @@ async def test_group_is_one_dm_each_and_a_retry_skips_those_reached(fake, messen
     fake.closed_dms.add(BEA)
     fake.fail("POST", rf"/channels/{p.dm_channel_id(CHE)}/messages", 500)
     with pytest.raises(DeliveryError):
-        await messenger.send(group, Reply("meet your peers"))
-    await messenger.send(group, Reply("meet your peers"))
+        await messenger.send(group, Reply("meet your peers"), "")
+    await messenger.send(group, Reply("meet your peers"), "")
     assert len(fake.find("POST", rf"/channels/{p.dm_channel_id(ANA)}/messages")) == 1
     assert len(fake.find("POST", rf"/channels/{p.dm_channel_id(CHE)}/messages")) == 2  # failed once, then sent
 
@@ -118,7 +118,7 @@ async def test_outbox_honours_retry_after_and_falls_back_when_dms_are_closed(fak
 async def test_buttons_keep_discord_limits(fake, messenger):
     buttons = (Button("A", "x.do", "1"), Button("A again", "x.do", "1"), Button("Long", "x.do", "v" * 120),
                *(Button(str(i), "x.n", str(i)) for i in range(30)))
-    await messenger.send(Destination("discord", "channel", ANNOUNCEMENTS), Reply("many", buttons=buttons))
+    await messenger.send(Destination("discord", "channel", ANNOUNCEMENTS), Reply("many", buttons=buttons), "")
     [post] = await fake.messages_to(ANNOUNCEMENTS)
     ids = [c["custom_id"] for row in post.body["components"] for c in row["components"]]
     assert ids[:2] == ["x.do|1", "x.n|0"] and len(ids) == 25 and len(post.body["components"]) == 5

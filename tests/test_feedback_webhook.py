@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 import pytest
 from aiohttp import web
 
-from bot.services.feedback_webhook import SIGNATURE_HEADER, sign, verify
+from bot.platforms.webhook.feedback import SIGNATURE_HEADER, sign, verify
 from bot.settings import Settings, SettingsError
 from tests.conftest import ConsoleFactory
 

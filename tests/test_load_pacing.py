@@ -75,7 +75,7 @@ class SlowMessenger:
         self.fail = set(fail or ())
         self.gate = asyncio.Event()
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
+    async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
         self.in_flight += 1
         self.most = max(self.most, self.in_flight)
         if self.busy_at and self.in_flight >= self.busy_at:

@@ -55,7 +55,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[str] = []
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
+    async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
         self.sent.append(reply.text)
         return "ref"
 

@@ -56,7 +56,7 @@ class Messenger:
     def __init__(self, fake: Platform) -> None:
         self.fake = fake
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
+    async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
         if not self.fake.open.is_set():
             self.fake.holding.set()
             await self.fake.open.wait()

@@ -37,7 +37,7 @@ class Recorder:
         self.sent: list[str] = []
         self.arrived = asyncio.Condition()
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
+    async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
         async with self.arrived:
             self.attempts.append(time.monotonic())
             self.arrived.notify_all()
@@ -190,7 +190,7 @@ async def test_the_loop_and_a_manual_delivery_share_the_in_flight_bound(store: S
     class Slow(Recorder):
         in_flight = most = 0
 
-        async def send(self, dest: Destination, reply: Reply) -> str | None:
+        async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
             self.in_flight += 1
             self.most = max(self.most, self.in_flight)
             try:

@@ -139,7 +139,7 @@ class ClosedDms:
     def __init__(self) -> None:
         self.posts: list[tuple[Destination, Reply]] = []
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
+    async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
         if dest.kind == "dm":
             raise DeliveryError("cannot_dm_user: the member does not accept direct messages", permanent=True)
         self.posts.append((dest, reply))

@@ -47,7 +47,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[tuple[Destination, Reply]] = []
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
+    async def send(self, dest: Destination, reply: Reply, key: str = "") -> str | None:
         self.sent.append((dest, reply))
         return None
 

@@ -10,7 +10,6 @@ delivery loop (`outbox_loop.py`) decides when to deliver; `deliver_due` delivers
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import enum
 import logging
 import time
@@ -45,11 +44,6 @@ class DeliveryError(Exception):
         self.maybe_sent = maybe_sent
 
 
-# The idempotency key of the message being delivered, for doors that can pass it to the platform
-# (a Discord nonce, Slack message metadata) so that `already_sent` can find it after a crash.
-current_key: contextvars.ContextVar[str] = contextvars.ContextVar("outbox_current_key", default="")
-
-
 class Messenger(Protocol):
     """What a door provides to deliver proactive messages.
 
@@ -60,8 +54,10 @@ class Messenger(Protocol):
 
     platform: str
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
-        """Send; return the platform's message reference; raise DeliveryError on failure."""
+    async def send(self, dest: Destination, reply: Reply, key: str) -> str | None:
+        """Send; return the platform's message reference; raise DeliveryError on failure. `key` is the
+        message's idempotency key, for a door that can hand it to the platform (a Discord nonce, Slack
+        message metadata) so that `already_sent` finds the message after a crash."""
         ...
 
 
@@ -223,11 +219,10 @@ class Outbox:
 
     async def _deliver(self, messenger: Messenger, row: sql.OutboxRow) -> Outcome:
         """Send one row and record what happened; a row whose outcome cannot be recorded goes back in doubt."""
-        current_key.set(row.key)
         try:
             try:
                 ref = await self._found_before(messenger, row) if row.in_doubt else None
-                ref = ref or await messenger.send(row.destination, row.reply)
+                ref = ref or await messenger.send(row.destination, row.reply, row.key)
             except DeliveryError as exc:
                 return await self._recorded(row, self._failed(row, exc))
             except Exception as exc:  # a bug in a door must not lose the message

@@ -62,7 +62,7 @@ class ConsoleMessenger:
     def __init__(self, door: ConsoleDoor) -> None:
         self.door = door
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
+    async def send(self, dest: Destination, reply: Reply, key: str) -> str | None:
         """Print it; a printed line cannot be changed afterwards, so the console keeps no reference to edit."""
         where = {"dm": "DM", "channel": "#", "group": "group"}[dest.kind]
         label = f"#{dest.target}" if dest.kind == "channel" else f"{where} {dest.target.replace(',', ', ')}"

@@ -17,13 +17,13 @@ from typing import Any
 
 import aiohttp
 import discord
-import yarl
 
 from bot.app import App
 from bot.core.model import Actor, ButtonPressed, Form, MemberJoined, MessageReceived, Reply, Result
 from bot.core.text import inert
 from bot.platforms.discord.commands import command_payloads
 from bot.platforms.discord.context_menus import MessageActions, is_message_menu, menu_payloads
+from bot.platforms.discord.endpoints import DEFAULT_API, use_endpoints
 from bot.platforms.discord.events import webinar_of
 from bot.platforms.discord.interactions import Interactions
 from bot.platforms.discord.messenger import DiscordMessenger
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 # At DEBUG, discord.py logs every gateway event and HTTP request in full (members' names, ids, message and
 # form texts): kept at INFO whatever BOT_LOG_LEVEL says (issue 15 #3).
 logging.getLogger("discord").setLevel(logging.INFO)
-DEFAULT_API = "https://discord.com/api/v10"
 INTEREST_EVENTS = ("GUILD_SCHEDULED_EVENT_USER_ADD", "GUILD_SCHEDULED_EVENT_USER_REMOVE")
 RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # seconds between attempts to reach Discord at start
 MEMBERS_MISSING = (
@@ -49,13 +48,9 @@ CONTENT_MISSING = (
     "read. Enable 'Message Content Intent' on the Bot page of the Discord Developer Portal to restore it.")
 
 
-def configure_endpoints(settings: Settings) -> str:
-    """Point discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL (tests use loopback); returns the REST base."""
-    api = (settings.discord_api_url or DEFAULT_API).rstrip("/")
-    discord.http.Route.BASE = api
-    if settings.discord_gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
-    return api
+def endpoints(settings: Settings) -> tuple[str, str]:
+    """The REST base and the gateway of DISCORD_API_URL / DISCORD_GATEWAY_URL ("" keeps Discord's)."""
+    return settings.discord_api_url.rstrip("/"), settings.discord_gateway_url
 
 
 def not_about_voice(record: logging.LogRecord) -> bool:
@@ -220,10 +215,11 @@ async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_
     settings = app.services.settings
     if not settings.discord_token:
         raise SettingsError("DISCORD_TOKEN is required for the Discord door")
-    api = configure_endpoints(settings)
+    api, gateway = endpoints(settings)
     quiet_voice_warnings()
     rate, burst = replica_share(settings.discord_api_rate, settings.discord_api_burst, settings.replicas)
-    messenger = DiscordMessenger(settings.discord_token, api, settings.discord_channels, rate=rate, burst=burst)
+    messenger = DiscordMessenger(settings.discord_token, api or DEFAULT_API, settings.discord_channels, rate=rate,
+                                 burst=burst)
     await messenger.start()
     app.services.outbox.register(messenger)
     door = DiscordDoor(app, ready, answer_within)
@@ -234,6 +230,7 @@ async def run_door(app: App, *, ready: asyncio.Event | None = None, guild_ready_
     try:
         while True:
             client = DoorClient(door, intents, guild_ready_timeout)
+            use_endpoints(client, api, gateway)
             try:
                 await client.start(settings.discord_token)
                 return

@@ -24,7 +24,7 @@ from discord.http import handle_message_parameters
 from bot.core.model import Destination, Reply
 from bot.platforms.discord import events, roles
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, Outgoing, to_messages
-from bot.services.outbox import DeliveryError, current_key
+from bot.services.outbox import DeliveryError
 from bot.services.pacing import Pacer
 from bot.services.privacy_posts import EDIT, split_target
 from bot.services.roles import ROLES
@@ -65,14 +65,14 @@ class DiscordMessenger:
             await self.session.close()
             self.session = None
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
-        """Send one outbox message; returns the id of the (first) Discord message."""
+    async def send(self, dest: Destination, reply: Reply, key: str) -> str | None:
+        """Send one outbox message (nonces derived from `key`); returns the id of the (first) Discord message."""
         if dest.kind == "dm":
-            return await self.send_dm(dest.target, reply)
+            return await self.send_dm(dest.target, reply, key)
         if dest.kind == "channel":
-            return await self.post(self.channel_id(dest.target), reply)
+            return await self.post(self.channel_id(dest.target), reply, key)
         if dest.kind == "group":
-            return await self.send_group(dest, reply)
+            return await self.send_group(dest, reply, key)
         if dest.kind == EDIT:
             return await self.edit(dest.target, reply)
         if dest.kind == SCHEDULED_EVENT:
@@ -108,14 +108,14 @@ class DiscordMessenger:
         """After /forget-me: the member's DM channel id is no longer remembered."""
         self.dm_channels.pop(user_id, None)
 
-    async def send_dm(self, user_id: str, reply: Reply) -> str | None:
+    async def send_dm(self, user_id: str, reply: Reply, key: str = "") -> str | None:
         channel = self.dm_channels.get(user_id)
         if channel is None:
             data = await self.request("POST", "/users/@me/channels", json={"recipient_id": user_id})
             channel = self.dm_channels[user_id] = str(data["id"])
-        return await self.post(channel, reply)
+        return await self.post(channel, reply, key)
 
-    async def send_group(self, dest: Destination, reply: Reply) -> str | None:
+    async def send_group(self, dest: Destination, reply: Reply, key: str) -> str | None:
         """One DM each; members already reached are not written to again when the outbox retries."""
         message = hashlib.sha256((dest.key() + reply.text).encode()).hexdigest()
         last: str | None = None
@@ -123,7 +123,7 @@ class DiscordMessenger:
             if (message, user_id) in self.group_done:
                 continue
             try:
-                last = await self.send_dm(user_id, reply)
+                last = await self.send_dm(user_id, reply, key)
             except DeliveryError as exc:
                 if not exc.permanent:
                     raise
@@ -131,10 +131,10 @@ class DiscordMessenger:
             self.group_done.add((message, user_id))
         return last
 
-    async def post(self, channel_id: str, reply: Reply) -> str | None:
-        """Post a reply (split if long); returns the first message's id (where a post names its people)."""
+    async def post(self, channel_id: str, reply: Reply, key: str = "") -> str | None:
+        """Post a reply (split if long), with nonces derived from the outbox `key` when there is one; returns
+        the first message's id (where a post names its people)."""
         first: str | None = None
-        key = current_key.get()
         for part, outgoing in enumerate(to_messages(reply)):
             data = await self.request_message(channel_id, outgoing, nonce_for(key, part) if key else None)
             first = first or (str(data.get("id")) if isinstance(data, dict) else None)

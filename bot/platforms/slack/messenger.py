@@ -13,7 +13,7 @@ from bot.core.model import Destination, Reply
 from bot.platforms.slack import roles
 from bot.platforms.slack.render import render_reply
 from bot.platforms.slack.send import Sender
-from bot.services.outbox import DeliveryError, current_key
+from bot.services.outbox import DeliveryError
 from bot.services.pacing import Pacer
 from bot.services.privacy_posts import EDIT, split_target
 from bot.services.roles import ROLES
@@ -86,9 +86,9 @@ class SlackMessenger:
         raise DeliveryError(f"no Slack channel configured for {name!r} (SLACK_CHANNELS)", permanent=True,
                             code="channel_not_configured")
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
-        """Send one outbox message; raise DeliveryError saying whether to retry."""
-        key = current_key.get()
+    async def send(self, dest: Destination, reply: Reply, key: str) -> str | None:
+        """Send one outbox message, its key in the message's metadata; raise DeliveryError saying whether to
+        retry."""
         metadata: dict[str, object] | None = (
             {"event_type": METADATA_TYPE, "event_payload": {"key": key}} if key else None)
         try:

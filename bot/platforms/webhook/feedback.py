@@ -45,8 +45,9 @@ class WebhookMessenger:
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
 
-    async def send(self, dest: Destination, reply: Reply) -> str | None:
-        """POST the body; raise DeliveryError (temporary or permanent) when the receiver does not accept it."""
+    async def send(self, dest: Destination, reply: Reply, key: str) -> str | None:
+        """POST the body; raise DeliveryError (temporary or permanent) when the receiver does not accept it.
+        A receiver de-duplicates on `X-Feedback-Delivery` (from the body), so `key` goes unused."""
         if dest.kind != "webhook":
             raise DeliveryError(f"webhook cannot deliver a {dest.kind} message", permanent=True)
         body = reply.text.encode("utf-8")

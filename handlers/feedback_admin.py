@@ -86,7 +86,7 @@ async def stats(ctx: Ctx, rest: str) -> Reply:
     lines.append(ctx.t("feedback.stats.rating", average=fmt_number(round(average, 2), loc), count=rated)
                  if average is not None else ctx.t("feedback.stats.no_rating"))
     lines.append(ctx.t("feedback.stats.trend", weeks=", ".join(
-        f"{fmt_datetime(start, loc, 'UTC', 'd MMM')}: {n}" for start, n in weeks)))
+        ctx.t("text.labelled", label=fmt_datetime(start, loc, 'UTC', 'd MMM'), value=n) for start, n in weeks)))
     if ctx.services.settings.feedback_webhook_url or backlog:
         lines.append(ctx.t("feedback.stats.webhook", sent=backlog.get("sent", 0),
                            waiting=backlog.get("pending", 0) + backlog.get("sending", 0),

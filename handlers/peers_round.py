@@ -73,7 +73,7 @@ def preview(ctx: Ctx, pool: Pool, plans: dict[str, Plan]) -> Reply:
     for platform, plan in plans.items():
         for group in plan.groups:
             names = [pool.members[int(i)].display_name for i in group]
-            lines.append(f"• {platform}: {', '.join(names)}")
+            lines.append(ctx.t("text.bullet_labelled", label=platform, value=", ".join(names)))
         for lone in plan.unmatched:
             reason = ctx.t(text.PREVIEW_REASON_KEYS.get(lone.reason, "peers.preview.reason.no_partner_available"))
             lines.append(ctx.t("peers.preview.unmatched", name=pool.members[int(lone.id)].display_name,

@@ -22,7 +22,6 @@ from bot.store.db import Connection
 from handlers.profile import ask_step
 
 log = logging.getLogger(__name__)
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 
 async def on_join(ctx: Ctx, event: MemberJoined) -> None:
@@ -75,7 +74,7 @@ def preview(ctx: Ctx, locale: str) -> list[Reply]:
         return [ctx.reply("welcome.preview_unknown", choice=locale[:20], options=", ".join(SUPPORTED))]
     member = ctx.member
     services = ctx.services
-    parts: list[Reply] = [ctx.reply("welcome.preview_dm", language=LANGUAGE_NAMES[locale]),
+    parts: list[Reply] = [ctx.reply("welcome.preview_dm", language=language_name(locale, ctx.locale)),
                           service.dm_reply(services, member, locale)]
     if services.settings.welcome_public_greeting:
         parts += [ctx.reply("welcome.preview_greeting"), service.public_reply(services, member, locale, "greeting")]

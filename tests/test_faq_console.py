@@ -69,7 +69,7 @@ async def test_french_question_in_a_dm_gets_a_french_answer_and_french_buttons(t
     async with lifespan(settings=settings_for(tmp_path), clock=clock) as app:
         s = open_session(app, clock, user="ibrahim", lang="en")
         said = await s.line("comment installer openimis avec docker ?")
-        assert "clonez-le" in said and "Cette réponse vous a-t-elle aidé ?" in said and "[1] Oui  [2] Non" in said
+        assert "clonez-le" in said and "Cette réponse vous a-t-elle aidé ?" in said and "[1] Oui  [2] Non" in said
         assert "Merci" in await s.line(":click 1")
 
 
@@ -78,7 +78,7 @@ async def test_unclear_language_uses_the_member_choice(tmp_path):
     async with lifespan(settings=settings_for(tmp_path), clock=clock) as app:
         s = open_session(app, clock, user="awa", lang="en")
         await s.line("/language fr")
-        assert "Cette réponse vous a-t-elle aidé ?" in await s.line("/faq docker")
+        assert "Cette réponse vous a-t-elle aidé ?" in await s.line("/faq docker")
 
 
 async def test_did_you_mean_buttons_answer_the_chosen_topic(tmp_path):
@@ -89,7 +89,7 @@ async def test_did_you_mean_buttons_answer_the_chosen_topic(tmp_path):
         said = await s.line("/faq qui finance le projet")
         assert "Vouliez-vous dire" in said and "[1]" in said
         said = await s.line(":click 1")
-        assert "Cette réponse vous a-t-elle aidé ?" in said and "[1] Oui  [2] Non" in said
+        assert "Cette réponse vous a-t-elle aidé ?" in said and "[1] Oui  [2] Non" in said
         async with app.services.store.transaction() as db:
             ask = await faq_sql.get_ask(db, 1)
         assert ask is not None and ask.decision == "suggest" and ask.answer_id == ask.suggestions[0]

@@ -54,7 +54,7 @@ def test_french_answers_avoid_the_known_mistranslation_of_claims():
     entries, _ = load_dir(DEFAULT_DIR)
     for entry in entries:
         text = entry.versions["fr"].answer.lower()
-        assert "réclamation" not in text.replace("pas de « réclamations »", "").replace("pas « réclamations »", "")
+        assert "réclamation" not in text.replace("pas de « réclamations »", "").replace("pas « réclamations »", "")
 
 
 def test_a_valid_file_loads(tmp_path):

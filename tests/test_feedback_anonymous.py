@@ -56,7 +56,7 @@ async def test_anonymous_items_store_and_log_no_identity(console: ConsoleFactory
         mine = await session.send(f":as {SECRET_USER}", "/feedback mes")
         assert "aucun retour à votre nom" in mine
         status = await session.send("/feedback statut FB-0001")
-        assert "FB-0001 : Réalisé" in status and "Note de l'équipe produit : corrigé en 24.10" in status
+        assert "FB-0001 : Réalisé" in status and "Note de l'équipe produit : corrigé en 24.10" in status
         assert "La recherche d'assurés plante" not in status  # the text is shown to its author and admins only
 
     logged = [r.getMessage() for r in caplog.records]

@@ -22,11 +22,11 @@ async def test_form_errors_are_translated_per_field(console: ConsoleFactory) -> 
                                     "steps": "x" * 501}))
         assert isinstance(result, FormErrors)
         assert result.errors == {
-            "category": "Je ne connais pas la catégorie « wishes ». Choisissez parmi : "
+            "category": "Je ne connais pas la catégorie « wishes ». Choisissez parmi : "
                         "usability, bug, feature, documentation, translation, other.",
             "rating": "L'impact est un nombre de 1 à 5.",
-            "description": "Décrivez le problème : ce champ ne peut pas être vide.",
-            "steps": "Ce texte fait 501 caractères ; la limite est de 500. Raccourcissez-le.",
+            "description": "Décrivez le problème : ce champ ne peut pas être vide.",
+            "steps": "Ce texte fait 501 caractères ; la limite est de 500. Raccourcissez-le.",
         }
         too_long = await handle(form({"category": ["bug"], "description": "y" * 2001}))
         assert isinstance(too_long, FormErrors) and "2001" in too_long.errors["description"]
@@ -57,7 +57,7 @@ async def test_refs_statuses_and_admin_rights(console: ConsoleFactory) -> None:
     async with console(user="admin") as session:
         await session.send(":join amina fr", ":as amina", "/feedback la recherche est lente")
         assert "Je ne connais aucun retour FB-0042" in await session.send("/feedback statut FB-0042")
-        assert "« FB-x » n'est pas une référence" in await session.send("/feedback statut FB-x")
+        assert "« FB-x » n'est pas une référence" in await session.send("/feedback statut FB-x")
         refused = "seuls les administrateurs"
         assert refused in await session.send("/feedback set FB-0001 done")
         assert refused in await session.send("/feedback list")

@@ -35,7 +35,7 @@ async def test_erase_member_unlinks_items_changes_and_pending_updates(console: C
         assert [tuple(r) for r in left] == []  # the pending "planned" DM to omar is dropped
         boss_dm = await services.store.fetch_all(FEEDBACK_DMS, ("boss",))
         assert [r[1] for r in boss_dm] == ["sent"]  # other members' messages are untouched
-        assert "FB-0001 : Planifié" in await session.send("/feedback statut FB-0001")
+        assert "FB-0001 : Planifié" in await session.send("/feedback statut FB-0001")
         assert "aucun retour à votre nom" in await session.send("/feedback mes")
 
 

@@ -14,9 +14,9 @@ async def test_french_member_files_feedback_and_gets_each_update_once_in_french(
         assert "Sur quel module ou domaine d'openIMIS" in picker
         assert "[4] Prestations" in picker
         form = await session.send(":click 4")
-        assert "== Retour : Prestations ==" in form
+        assert "== Retour : Prestations ==" in form
         filed = await session.send(*FORM_ANSWERS)
-        assert "[DM amina] Merci ! Votre retour est enregistré sous la référence FB-0001." in filed
+        assert "[DM amina] Merci ! Votre retour est enregistré sous la référence FB-0001." in filed
         assert "[#product] New feedback FB-0001: Usability · Claims · impact 3/5 · from amina (console)" in filed
         assert "[1] Triaged  [2] Planned  [3] Done  [4] Declined  [5] Duplicate / note…" in filed
 
@@ -41,7 +41,7 @@ async def test_french_member_files_feedback_and_gets_each_update_once_in_french(
         await session.send(":as amina")
         mine = await session.send("/feedback mine")
         assert "FB-0001 · Réalisé · Facilité d'utilisation · Prestations · impact 3/5" in mine
-        assert "FB-0001 : Réalisé (Facilité d'utilisation · Prestations" in await session.send("/feedback statut FB-1")
+        assert "FB-0001 : Réalisé (Facilité d'utilisation · Prestations" in await session.send("/feedback statut FB-1")
 
 
 async def test_quick_feedback_duplicate_with_note_and_help(console: ConsoleFactory) -> None:

@@ -34,18 +34,18 @@ async def test_done_when_journey(console: ConsoleFactory) -> None:
     async with console(user="admin") as session:
         joined = await join_all(session, PEOPLE)
         assert "You are in! At the next round (Monday 7 December 2026, 09:00 (UTC))" in joined
-        assert "C'est fait ! Au prochain tour (lundi 7 décembre 2026, 09:00 (UTC))" in joined
+        assert "C'est fait ! Au prochain tour (lundi 7 décembre 2026, 09:00 (UTC))" in joined
 
         out = await session.send(":advance 7d")  # Tuesday 1 December -> the round on Monday 7 December
         english = "\n".join(out.split("[group ana, cai]")[1:])
         assert "Hello @ana, @cai! You are peers for this round" in out
         assert "you share an interest in claims" in english and "you all speak English" in english
-        assert "Bonjour @bea, @dan ! Vous êtes pairs pour ce tour" in out
-        assert "vous êtes à la même étape : Phase pilote" in out and "vous parlez tous français" in out
+        assert "Bonjour @bea, @dan ! Vous êtes pairs pour ce tour" in out
+        assert "vous êtes à la même étape : Phase pilote" in out and "vous parlez tous français" in out
         assert out.count("1. ") >= 2 and out.count("2. ") >= 2  # two conversation starters each
 
         out = await session.send(":advance 11d")  # check-in three days before the end (18 December)
-        assert "[DM dan] Le tour touche à sa fin. Avez-vous rencontré @bea ?" in out
+        assert "[DM dan] Le tour touche à sa fin. Avez-vous rencontré @bea ?" in out
         assert "[DM ana] The peer round is nearly over. Did you meet @cai?" in out
         assert "[1] Oui  [2] Pas encore  [3] Non" in out
 

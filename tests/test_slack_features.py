@@ -81,7 +81,7 @@ async def test_welcome_join_language_profile_modal_and_my_data(settings: Setting
                                                   channel="DU2"))
         await rig.slack.wait_call("response_url", 2)
         intro, role_step = (c.args for c in rig.slack.calls_to("response_url"))
-        assert intro["text"] == "Merci ! Je vous écrirai en français."
+        assert intro["text"] == "Merci ! Je vous écrirai en français."
         assert any(b["type"] == "actions" for b in role_step["blocks"])
 
         await rig.side.command(p.command(rig.slack, "profil", "modifier", user="U2", channel="DU2"))

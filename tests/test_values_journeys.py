@@ -13,17 +13,17 @@ ZOE = p.user("900000000000007001", "Zoé")
 
 async def test_profile_and_peers_in_french_on_the_console(console: ConsoleFactory) -> None:
     async with console(user="zoe", lang="fr") as session:
-        assert "Étape de mise en œuvre : Phase pilote" in await session.send("/profil étape pilote")
-        assert "Rôle : Développeur ou développeuse" in await session.send("/profil rôle dev")
-        assert "Pays : Côte d’Ivoire" in await session.send("/profil pays Côte d'Ivoire")
+        assert "Étape de mise en œuvre : Phase pilote" in await session.send("/profil étape pilote")
+        assert "Rôle : Développeur ou développeuse" in await session.send("/profil rôle dev")
+        assert "Pays : Côte d’Ivoire" in await session.send("/profil pays Côte d'Ivoire")
         refused = await session.send("/profil étape astronaute")
-        assert "Je ne connais pas l’étape « astronaute »" in refused and "Phase pilote" in refused
+        assert "Je ne connais pas l’étape « astronaute »" in refused and "Phase pilote" in refused
         assert "pilot," not in refused and "scale-up" not in refused
         joined = await session.send(
             "/pairs rejoindre étape=pilote pays=Tchad langues=français,anglais intérêts=prestations consentement=oui")
         assert "C'est fait" in joined
         shown = await session.send("/profil")
-        assert "Pays : Tchad" in shown and "Prestations" in shown
+        assert "Pays : Tchad" in shown and "Prestations" in shown
 
 
 async def test_peers_join_english_keys_with_french_values(console: ConsoleFactory) -> None:
@@ -32,7 +32,7 @@ async def test_peers_join_english_keys_with_french_values(console: ConsoleFactor
                                  "consent=oui")
         assert "C'est fait" in out
         refused = await session.send("/pairs rejoindre stage=nulle-part")
-        assert "Je ne connais pas l’étape « nulle-part »" in refused
+        assert "Je ne connais pas l’étape « nulle-part »" in refused
         assert "Je ne mets pas en œuvre" not in refused  # not a stage one can be matched at
 
 
@@ -44,7 +44,7 @@ async def test_a_french_member_types_values_in_french_in_a_discord_modal(tmp_pat
             bad = {"stage": ["pilot"], "languages": ["fr"], "country": "Zorglub", "interests": ["claims"],
                    "consent": ["yes"]}
             refused = await server.interact(p.submit(ZOE, modal["custom_id"], bad, locale="fr"))
-            assert "Je ne connais pas le pays « Zorglub »" in str(refused["data"])
+            assert "Je ne connais pas le pays « Zorglub »" in str(refused["data"]).replace("\\xa0", "\u00a0")
             modal = (await server.interact(p.command(ZOE, "peers", "join", locale="fr")))["data"]
             good = {**bad, "country": "Tchad"}
             joined = await server.interact(p.submit(ZOE, modal["custom_id"], good, locale="fr"))

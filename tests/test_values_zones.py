@@ -117,7 +117,7 @@ def test_whatever_is_typed_no_etc_zone_is_given_or_suggested(typed: str) -> None
 async def test_french_member_types_timezones_on_the_console(console: ConsoleFactory) -> None:
     async with console(user="zoe", lang="fr") as session:
         await session.send("/profil pays Cameroun")
-        assert "Fuseau horaire : Africa/Douala (UTC+01:00)" in await session.send("/profil fuseau Yaoundé")
+        assert "Fuseau horaire : Africa/Douala (UTC+01:00)" in await session.send("/profil fuseau Yaoundé")
         stated = await session.send("/profil fuseau UTC+1")
         assert "J’ai compris\u00a0: UTC+01:00, par exemple Africa/Douala." in stated
         assert "Fuseau horaire : Katmandou" not in await session.send("/profil fuseau Katmandou")

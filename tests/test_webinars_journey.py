@@ -74,8 +74,8 @@ async def test_done_when_journey(tmp_path: Path) -> None:
         "[DM ram] ⏰ Reminder: “Implementers call” starts in 1 hour, Tuesday 23 March 2027, 18:45 (+0545).",
     ]
     assert awa == [
-        "[DM awa] ⏰ Rappel : « Implementers call » commence dans 1 jour, mardi 23 mars 2027, 14:00 (WAT).",
-        "[DM awa] ⏰ Rappel : « Implementers call » commence dans 1 heure, mardi 23 mars 2027, 14:00 (WAT).",
+        "[DM awa] ⏰ Rappel : « Implementers call » commence dans 1 jour, mardi 23 mars 2027, 14:00 (WAT).",
+        "[DM awa] ⏰ Rappel : « Implementers call » commence dans 1 heure, mardi 23 mars 2027, 14:00 (WAT).",
     ]
     assert first.count("[#announcements] 🔴 Starting now: “Implementers call”") == 1
     assert first.rstrip().endswith("[console] now 2027-03-29 09:00 UTC")
@@ -90,8 +90,8 @@ async def test_done_when_journey(tmp_path: Path) -> None:
         "[DM ram] ⏰ Reminder: “Implementers call” starts in 1 hour, Tuesday 30 March 2027, 17:45 (+0545).",
     ]
     assert dm_lines(second, "awa", "Rappel") == [
-        "[DM awa] ⏰ Rappel : « Implementers call » commence dans 1 jour, mardi 30 mars 2027, 13:00 (WAT).",
-        "[DM awa] ⏰ Rappel : « Implementers call » commence dans 1 heure, mardi 30 mars 2027, 13:00 (WAT).",
+        "[DM awa] ⏰ Rappel : « Implementers call » commence dans 1 jour, mardi 30 mars 2027, 13:00 (WAT).",
+        "[DM awa] ⏰ Rappel : « Implementers call » commence dans 1 heure, mardi 30 mars 2027, 13:00 (WAT).",
     ]
     assert second.count("Starting now") == 1
 

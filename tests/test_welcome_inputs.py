@@ -56,12 +56,12 @@ async def test_unknown_country_and_timezone_get_suggestions(app: App) -> None:
     assert "code à deux lettres" in await command(app, "country xyzzy-land")
     assert "Africa/Douala" in await command(app, "timezone Africa/Duala")
     assert "Asia/Kathmandu" in await command(app, "tz kathmandu")
-    assert "Fuseau horaire : Asia/Kathmandu" in await command(app, "")
-    assert "Pays : Tchad" in await command(app, "country td")
-    assert "Langues : anglais, haoussa" in await command(app, "langues english, Haoussa")
-    assert "Je ne connais pas la langue « klingonese »" in await command(app, "languages klingonese")
-    assert "Je ne connais pas le rôle « astronaut »" in await command(app, "role astronaut")
-    assert "Répondez « oui » ou « non »" in await command(app, "consent maybe")
+    assert "Fuseau horaire : Asia/Kathmandu" in await command(app, "")
+    assert "Pays : Tchad" in await command(app, "country td")
+    assert "Langues : anglais, haoussa" in await command(app, "langues english, Haoussa")
+    assert "Je ne connais pas la langue « klingonese »" in await command(app, "languages klingonese")
+    assert "Je ne connais pas le rôle « astronaut »" in await command(app, "role astronaut")
+    assert "Répondez « oui » ou « non »" in await command(app, "consent maybe")
     assert "Je ne connais pas le champ" in await command(app, "shoe-size 42")
 
 
@@ -72,7 +72,7 @@ async def test_free_text_is_trimmed_and_limited(app: App) -> None:
     assert row[0].startswith("Santé pour tous Santé") and len(row[0]) <= 120
     assert "Enregistré" in out
     await command(app, "organisation -")
-    assert "Organisation : —" in await command(app, "")
+    assert "Organisation : —" in await command(app, "")
 
 
 async def test_profile_form_rejects_bad_fields_and_keeps_skipped_ones(app: App) -> None:
@@ -86,7 +86,7 @@ async def test_profile_form_rejects_bad_fields_and_keeps_skipped_ones(app: App) 
     ok = FormSubmitted(AMINA, "profile.main", {"role": ["developer"], "country": "Cameroon", "stage": ["pilot"],
                                                "timezone": "douala", "organisation": None})
     out = text_of(await app.dispatcher.handle(ok))
-    assert "Pays : Cameroun" in out and "Organisation : MoH" in out and "Phase pilote" in out
+    assert "Pays : Cameroun" in out and "Organisation : MoH" in out and "Phase pilote" in out
 
 
 async def test_old_and_forged_buttons_do_nothing_harmful(app: App) -> None:
@@ -107,13 +107,13 @@ async def test_old_and_forged_buttons_do_nothing_harmful(app: App) -> None:
 
 async def test_consent_is_off_unless_yes(app: App) -> None:
     await press(app, "onb.next", "role")
-    assert "Mise en relation avec des pairs : non" in await command(app, "")
+    assert "Mise en relation avec des pairs : non" in await command(app, "")
     hint = await press(app, "onb.set", "consent:yes")
     assert "/pairs rejoindre" in hint  # consent given, but matching still needs stage, languages, country...
-    assert "Mise en relation avec des pairs : oui" in await command(app, "")
+    assert "Mise en relation avec des pairs : oui" in await command(app, "")
     assert await app.services.store.fetch_all("SELECT * FROM peer_participants") == []
     await command(app, "consent non")
-    assert "Mise en relation avec des pairs : non" in await command(app, "")
+    assert "Mise en relation avec des pairs : non" in await command(app, "")
 
 
 async def test_bots_and_guests_are_not_welcomed(app: App) -> None:
@@ -152,7 +152,7 @@ async def test_closed_dm_falls_back_to_introductions_and_is_recorded(app: App) -
     await app.dispatcher.handle(MemberJoined(Actor("chat", "U42", "Zoé", platform_locale="fr")))
     await app.heartbeat.tick()
     assert [(d.kind, d.target) for d, _ in chat.posts] == [("channel", "introductions")]
-    assert "Bienvenue @Zoé ! Je n'ai pas pu vous envoyer de message privé" in plain(chat.posts[0][1].text)
+    assert "Bienvenue @Zoé ! Je n'ai pas pu vous envoyer de message privé" in plain(chat.posts[0][1].text)
     rows = await app.services.store.fetch_all("SELECT idempotency_key, status, last_error FROM outbox ORDER BY id")
     assert [tuple(r)[:2] for r in rows] == [("welcome:1:dm", "failed"), ("welcome:1:dm:fallback", "sent")]
     out = io.StringIO()
@@ -191,11 +191,11 @@ async def test_typed_languages_add_to_the_pressed_ones(app: App) -> None:
     assert form is not None and getattr(form, "state", None) == "languages"
     bad = await app.dispatcher.handle(FormSubmitted(AMINA, "profile.text", {"languages": "Haousa, klingon"},
                                                     "languages"))
-    assert isinstance(bad, FormErrors) and "« Haousa ». Proches\u00a0: haoussa" in bad.errors["languages"]
+    assert isinstance(bad, FormErrors) and "« Haousa ». Proches\u00a0: haoussa" in bad.errors["languages"]
     step = await app.dispatcher.handle(FormSubmitted(AMINA, "profile.text", {"languages": "Haoussa"}, "languages"))
     assert isinstance(step, Reply) and "(5/8)" in step.text  # the step again, both ticked
     assert {"✓ français", "✓ haoussa"} <= {b.label for b in step.buttons}
-    assert "Langues : français, haoussa" in await command(app, "")
+    assert "Langues : français, haoussa" in await command(app, "")
 
 
 async def test_a_broken_followup_template_is_skipped_not_stuck(app: App, monkeypatch: pytest.MonkeyPatch) -> None:

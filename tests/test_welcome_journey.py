@@ -78,14 +78,14 @@ async def test_done_when_journey(console: Console) -> None:
 
     out = await fill_profile_through_buttons(c)
     assert "votre profil est complet" in out
-    assert "C'est fait ! Au prochain tour" in out  # her "yes" enrolled her in peer matching
+    assert "C'est fait ! Au prochain tour" in out  # her "yes" enrolled her in peer matching
     assert len(await c.rows("SELECT * FROM peer_participants WHERE status = 'active'")) == 1
 
     out = await c.run("/profile")
-    for expected in ("Rôle : Développeur", "Pays : Cameroun", "Organisation : Ministère de la Santé",
-                     "Étape de mise en œuvre : Phase pilote", "Langues : anglais, français",
-                     "Intérêts : Prestations", "Fuseau horaire : Africa/Douala",
-                     "Mise en relation avec des pairs : oui"):
+    for expected in ("Rôle : Développeur", "Pays : Cameroun", "Organisation : Ministère de la Santé",
+                     "Étape de mise en œuvre : Phase pilote", "Langues : anglais, français",
+                     "Intérêts : Prestations", "Fuseau horaire : Africa/Douala",
+                     "Mise en relation avec des pairs : oui"):
         assert expected in out, expected
 
     out = await c.run(":advance 3d")

@@ -1,12 +1,17 @@
 """Translations from the gettext catalogs in locales/<lang>/LC_MESSAGES/*.po, and Babel formatting.
 
 Message ids are stable keys (e.g. "help.title"); the English catalog holds the English text. Every
-.po file of a language is merged, so each feature keeps its own catalog file.
+.po file of a language is merged, so each feature keeps its own catalog file. The .po files are read as
+they are (no .mo step). A message with plural forms (msgid_plural, msgstr[0], msgstr[1]) is ngettext: `t()`
+picks the form for its `count` value by the catalog's Plural-Forms rule (French: 0 and 1 are singular).
 """
 
 from __future__ import annotations
 
+import gettext
 import logging
+import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,8 +35,12 @@ class Catalogs:
 
     def __init__(self, directory: Path = LOCALES_DIR) -> None:
         self.messages: dict[str, dict[str, str]] = {}
+        self.plurals: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.plural_rule: dict[str, Callable[[int], int]] = {}
         for lang_dir in sorted(p for p in directory.iterdir() if p.is_dir()):
-            self.messages[lang_dir.name] = load_language(lang_dir / "LC_MESSAGES")
+            folder = lang_dir / "LC_MESSAGES"
+            self.messages[lang_dir.name] = load_language(folder)
+            self.plurals[lang_dir.name], self.plural_rule[lang_dir.name] = load_plural_forms(folder)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -39,10 +48,18 @@ class Catalogs:
 
     def t(self, locale: str, key: str, /, **values: Any) -> str:
         """The message `key` in `locale` (English if missing there), with `values` filled in."""
-        template = self.messages.get(locale, {}).get(key) or self.messages.get("en", {}).get(key)
+        if locale not in self.messages or key not in self.messages[locale]:
+            locale = "en"
+        template = self.messages.get(locale, {}).get(key)
         if template is None:
             log.error("missing message id %r", key)
             return key
+        forms = self.plurals[locale].get(key)
+        if forms:
+            if not isinstance(values.get("count"), int):
+                log.error("message %r has plural forms but no integer count", key)
+            else:
+                template = forms[min(self.plural_rule[locale](abs(values["count"])), len(forms) - 1)]
         return template.format_map({k: _as_text(v) for k, v in values.items()})
 
 
@@ -55,14 +72,36 @@ def _as_text(value: Any) -> Any:
 
 
 def load_language(folder: Path) -> dict[str, str]:
+    """Every message of a language; a message with plural forms gives its first (singular) form."""
     messages: dict[str, str] = {}
+    for catalog in _read_catalogs(folder):
+        for message in catalog:
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            string = message.string[0] if isinstance(message.string, tuple) else message.string
+            if key and string:
+                messages[key] = str(string)
+    return messages
+
+
+def load_plural_forms(folder: Path) -> tuple[dict[str, tuple[str, ...]], Callable[[int], int]]:
+    """The plural messages of a language (every form, in the catalog's order) and its Plural-Forms rule,
+    which every .po file of the language must state alike (checked by tests/test_i18n_plurals.py)."""
+    forms: dict[str, tuple[str, ...]] = {}
+    expression = ""
+    for catalog in _read_catalogs(folder):
+        expression = expression or catalog.plural_expr
+        for message in catalog:
+            if isinstance(message.id, tuple) and isinstance(message.string, tuple) and all(message.string):
+                forms[message.id[0]] = tuple(str(form) for form in message.string)
+    return forms, gettext.c2py(expression or "(n != 1)")
+
+
+def _read_catalogs(folder: Path) -> list[Any]:
+    catalogs = []
     for po in sorted(folder.glob("*.po")):
         with po.open("rb") as handle:
-            catalog = read_po(handle)
-        for message in catalog:
-            if message.id and isinstance(message.id, str) and message.string:
-                messages[message.id] = str(message.string)
-    return messages
+            catalogs.append(read_po(handle))
+    return catalogs
 
 
 def normalise_locale(value: str | None) -> str | None:
@@ -106,6 +145,8 @@ def fmt_datetime(dt: datetime, locale: str, tz: str | None, fmt: str = "full_sho
         day = spell_day(local.date(), locale)
         hour = format_datetime(local, "HH:mm", locale=Locale.parse(locale))
         return f"{day}, {hour} ({local.tzname()})"
+    if locale == "fr" and local.day == 1 and "MMM" in fmt:  # « 1er mai », « 1er déc. »
+        fmt = re.sub(r"(?<![d'])d(?![d'])", "'1er'", fmt)
     return format_datetime(local, fmt, locale=Locale.parse(locale))
 
 

@@ -16,10 +16,13 @@ TOKEN_RE = re.compile(f"{OPEN}([@t]):([^{CLOSE}|]*)\\|([^{CLOSE}]*){CLOSE}")
 MAX_TEXT = 4000
 
 
+KEPT_SPACES = "\n\t\u00a0\u202f"  # the non-breaking spaces of French typography are not "printable" to Python
+
+
 def inert(text: str) -> str:
     """Remove token markers and control characters from user-supplied text."""
     cleaned = text.replace(OPEN, "").replace(CLOSE, "")
-    return "".join(ch for ch in cleaned if ch in "\n\t" or ch.isprintable())
+    return "".join(ch for ch in cleaned if ch in KEPT_SPACES or ch.isprintable())
 
 
 class Safe(str):

@@ -31,7 +31,7 @@ from bot.core.model import (
     Reply,
     Result,
 )
-from bot.core.text import inert
+from bot.core.text import Safe, inert
 from bot.core.usage import declared
 from bot.platforms.discord import forms
 from bot.platforms.discord.commands import ARGS, LIMIT, read_options
@@ -280,7 +280,10 @@ class Interactions:
         again_hash = await self.store_form(forms.with_answers(form, answers), user_id)
         await self.app.door_state.keep_answers(user_id, again_hash, answers, self.app.services.clock.now())
         first = next(iter(errors.errors), "")
-        reply = self.form_button_reply(await self.locale(interaction), "discord.form_errors", "discord.form_reopen",
+        locale = await self.locale(interaction)
+        reply = self.form_button_reply(locale, "discord.form_errors", "discord.form_reopen",
                                        again_hash, forms.page_of(form, first))
-        lines = [reply.text] + [f"• {labels.get(name, name)}: {message}" for name, message in errors.errors.items()]
+        t = self.app.services.catalogs.t
+        lines = [reply.text] + [t(locale, "text.bullet_labelled", label=Safe(labels.get(name, name)),
+                                  value=Safe(message)) for name, message in errors.errors.items()]
         return Reply("\n".join(lines), buttons=reply.buttons, ephemeral=True)

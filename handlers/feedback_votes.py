@@ -46,7 +46,8 @@ async def top(ctx: Ctx, rest: str) -> Reply:
 
 def _line(ctx: Ctx, item: Item, count: int, countries: int) -> str:
     catalogs = ctx.services.catalogs
-    return ctx.t("feedback.top.line", ref=item.ref, votes=count, countries=countries,
+    return ctx.t("feedback.top.line", ref=item.ref, count=count,
+                 countries=ctx.t("text.count.countries_asking", count=countries),
                  status=status_label(catalogs, ctx.locale, item.status),
                  scope=scope_label(catalogs, ctx.locale, item.scope),
                  module=ctx.services.feedback.module_label(catalogs, ctx.locale, item.module),

@@ -38,7 +38,8 @@ def refusal(ctx: Ctx, pool: Pool, plans: dict[str, Plan]) -> Reply | None:
         return ctx.reply("peers.round.refused_busy", number=round_id, end=ctx.when(ends))
     if not pool.by_id:
         return ctx.reply("peers.round.refused_nobody")
-    return ctx.reply("peers.round.refused_no_group", count=len(pool.by_id), busy=len(pool.busy))
+    return ctx.reply("peers.round.refused_no_group", count=len(pool.by_id),
+                     busy=ctx.t("text.count.others_busy", count=len(pool.busy)))
 
 
 def ask(ctx: Ctx, plans: dict[str, Plan]) -> Reply:
@@ -47,7 +48,8 @@ def ask(ctx: Ctx, plans: dict[str, Plan]) -> Reply:
     people = sum(len(group) for plan in plans.values() for group in plan.groups) + unmatched
     buttons = (Button(ctx.t("peers.round.button_start"), START, style="primary"),
                Button(ctx.t("peers.round.button_not_now"), NOT_NOW))
-    return ctx.reply("peers.round.ask", people=people, groups=groups, unmatched=unmatched,
+    return ctx.reply("peers.round.ask", count=people, groups=ctx.t("text.count.groups_introduced", count=groups),
+                     unmatched=ctx.t("text.count.members_told_why", count=unmatched),
                      next=ctx.when(next_after(ctx.services.settings, ctx.now)), buttons=buttons)
 
 
@@ -60,8 +62,8 @@ async def start_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
     summary = await run_round(ctx.services, "manual", ctx.now)
     if summary is None:
         return ctx.reply("peers.round.just_started")
-    return ctx.reply("peers.round.done", number=summary.round_id, groups=summary.groups,
-                     unmatched=summary.unmatched)
+    return ctx.reply("peers.round.done", number=summary.round_id,
+                     groups=ctx.t("text.count.groups", count=summary.groups), count=summary.unmatched)
 
 
 async def not_now_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:

@@ -94,7 +94,7 @@ async def failures(ctx: Ctx) -> Reply:
     lines = [ctx.t("welcome.failures_title", count=len(rows))]
     for row in rows:
         lines.append(ctx.t("welcome.failure_line", key=row.key, platform=row.platform, target=row.target,
-                           attempts=row.attempts, reason=row.error[:200],
+                           count=row.attempts, reason=row.error[:200],
                            fallback=row.fallback_status or ctx.t("welcome.no_fallback")))
     return Reply("\n".join(lines), ephemeral=True)
 

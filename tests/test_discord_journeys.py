@@ -179,11 +179,11 @@ async def test_peers_join_by_modal_then_a_round_introduces_each_group_in_its_lan
             assert joined["data"]["content"].startswith(expected), joined["data"]["content"]
 
         asked = await fake.interact(p.command(ADMIN, "peers", "round", "now", admin=True))
-        assert "4 participant(s) will hear from me: 2 group(s) introduced" in asked["data"]["content"]
+        assert "4 participants will hear from me: 2 groups introduced" in asked["data"]["content"]
         await app.heartbeat.tick()
         assert not fake.find("POST", rf"/channels/{p.dm_channel_id(PEERS[0][0]['id'])}/messages")  # asked first
         done = await fake.interact(p.press(ADMIN, "peers.round_start|", admin=True))
-        assert "Round 1 planned: 2 group(s)" in done["data"]["content"]
+        assert "Round 1 planned: 2 groups" in done["data"]["content"]
         await app.heartbeat.tick()
         ana, bea, cai, dan = (who for who, _, _ in PEERS)
         [to_ana] = await fake.messages_to(p.dm_channel_id(ana["id"]))

@@ -46,7 +46,7 @@ async def test_forget_me_keeps_feedback_anonymously(console: ConsoleFactory) -> 
         assert "my-data-" in data
         await session.send("/forget-me")
         answer = await session.send(":click 1")
-        assert "1 retour(s) que vous avez envoyé(s), conservé(s) pour l'équipe produit" in answer
+        assert "1 retour que vous avez envoyé, conservé pour l'équipe produit" in answer
         sql = "SELECT member_id, anonymous, description FROM feedback_items"
         row = await session.app.services.store.fetch_one(sql)
         assert row is not None and tuple(row) == (None, 1, "le menu est confus")

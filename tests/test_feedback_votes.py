@@ -34,7 +34,7 @@ async def test_votes_once_top_with_countries_and_voters_told_in_their_language(c
         await session.send(":as chen")
         assert "(2 in all)" in await session.send(":click 6")  # "Me too" under the product-channel post
         top = await session.send("/feedback top")
-        assert f"{ref} · 2 vote(s) · 2 country(ies) asking · New · Scope undecided" in top
+        assert f"{ref} · 2 votes · 2 countries asking · New · Scope undecided" in top
 
         await session.send(":as admin")
         assert "Core product" in await session.send(f"/feedback scope {ref} core")
@@ -61,7 +61,7 @@ async def test_duplicate_carries_votes_and_its_author_hears_of_the_target(consol
         await session.send(":as eve", f"/feedback vote {second}", ":as admin")
         await session.send(f"/feedback set {second} duplicate {first}")
         top = await session.send("/feedback top")
-        assert f"{first} · 2 vote(s)" in top and second not in top  # eve's vote and dia, the duplicate's author
+        assert f"{first} · 2 votes" in top and second not in top  # eve's vote and dia, the duplicate's author
         await session.send(":as eve")
         assert "You already voted" in await session.send(f"/feedback vote {second}")  # counts for the target
         await session.send(":as admin")

@@ -55,7 +55,7 @@ async def test_done_when_journey(console: ConsoleFactory) -> None:
         stats = await session.send(":as admin", "/peers stats")
         assert "Participants: 4 active (0 snoozed), 0 paused, 0 left" in stats
         assert "Rounds: 1, groups: 2" in stats
-        assert "Meeting rate: 1 of 2 groups that answered met (50%)" in stats
+        assert "Meeting rate: 50% (met: 1, groups that answered: 2)" in stats
         assert "Check-in answers: 1 yes, 1 not yet, 0 no, 2 no answer" in stats
         assert "• Pilot: 2, 1 answered, 1 met (100% of answers)" in stats
         assert "• Adaptation (configuration, customisation, integration): 1, 1 answered, 0 met (0%" in stats
@@ -90,13 +90,13 @@ async def test_unmatched_members_are_told_why(console: ConsoleFactory) -> None:
         assert "• not matched: ram (nobody else available speaks one of their languages)" in preview
         assert "[group" not in preview  # a preview sends nothing
         asked = await session.send("/peers round now")
-        assert "3 participant(s) will hear from me: 1 group(s) introduced, 1 member(s) told why" in asked
+        assert "3 participants will hear from me: 1 group introduced, 1 member told why" in asked
         out = await session.send(":click 1")
-        assert "Round 1 planned: 1 group(s), 1 member(s) not matched." in out
+        assert "Round 1 planned: 1 group, 1 member not matched." in out
         assert "[DM ram] I could not match you in this round: nobody else in this round speaks" in out
         assert "[group ana, bea] Hello @ana, @bea!" in out  # both speak English; ana's language first
         again = await session.send("/peers round now")  # ana and bea are in round 1; ram alone: no group
-        assert "No round started: the 1 participant(s) available cannot form a group (2 other(s)" in again
+        assert "No round started: 1 participant available, not enough for a group (2 others" in again
 
 
 async def test_exclude_by_name_snooze_and_leave(console: ConsoleFactory) -> None:

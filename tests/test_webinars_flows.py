@@ -168,21 +168,21 @@ async def test_reschedule_and_cancel_notify_going_and_maybe_once(session: Sessio
     await created(session)
     await rsvp_three(session)
     out = await session.send('/webinar edit 1 start="next wednesday 16:00"', ":click 1")
-    assert "2 member(s) who said Going or Maybe are told" in out
+    assert "2 members who said Going or Maybe are told" in out
     assert "[DM ram] 🔁 A webinar you plan to join has changed" in out
     assert "Wednesday 24 March 2027, 20:45 (+0545)" in out
     assert "[DM awa] 🔁 Un webinaire auquel vous comptez participer a changé" in out
     assert "mercredi 24 mars 2027, 16:00 (WAT)" in out
     assert "[DM bob]" not in out and out.count("[#announcements] 🔁 Webinar #1 has changed") == 1
     out = await session.send('/webinar edit 1 title="Developers call (v2)"', ":click 1")
-    assert "0 member(s)" in out and "[DM" not in out.split("0 member(s)")[1]
+    assert "0 members" in out and "[DM" not in out.split("0 members")[1]
     out = await session.send(":advance 5d")
     assert out.count("[DM ram] ⏰ Reminder") == 2 and "Wednesday 24 March 2027, 20:45" in out
     assert "23 March" not in out
     asked = await session.send("/webinar cancel 1")
-    assert "2 member(s) who said Going or Maybe will be told by DM" in asked and "❌" not in asked
+    assert "2 members who said Going or Maybe will be told by DM" in asked and "❌" not in asked
     out = await session.send(":click 1")
-    assert "Webinar #1 is cancelled; 2 member(s)" in out
+    assert "Webinar #1 is cancelled; 2 members" in out
     assert out.count("[DM ram] ❌ Cancelled") == 1 and out.count("[DM awa] ❌ Annulé") == 1 and "[DM bob]" not in out
     assert "is cancelled; it cannot be changed" in await session.send("/webinar cancel 1")
     assert "[DM" not in await session.send(":advance 30d")
@@ -252,7 +252,7 @@ async def test_recording_goes_to_everyone_who_answered_once(session: Session) ->
     assert out.count("🎬") == 3 and "[DM eve]" not in out
     assert "[DM awa] 🎬 L'enregistrement de « Developers call » (mardi 23 mars 2027, 14:00 (WAT))" in out
     out = await session.send(f"/webinar recording 1 {LINK}/rec1-fixed")
-    assert "sent to 3 member(s)" in out and "🎬" not in out  # already sent for this session: not again
+    assert "sent to 3 members" in out and "🎬" not in out  # already sent for this session: not again
     assert "is not a web link" in await session.send("/webinar recording 1 notalink")
 
 
@@ -291,7 +291,7 @@ async def test_edit_form_keeps_blank_fields(session: Session) -> None:
     out = await session.send("", "next wednesday 16:00", "Africa/Douala", "", "")
     assert "Start in Africa/Douala: Wednesday 24 March 2027, 16:00 (WAT)." in out and "Developers call" in out
     out = await session.press("webinar.confirm", "2")
-    assert "Webinar #1 updated; 2 member(s)" in out
+    assert "Webinar #1 updated; 2 members" in out
     async with session.services.store.transaction() as db:
         webinar = await sql.get(db, 1)
     assert webinar is not None and webinar.sequence == 1
@@ -316,7 +316,7 @@ async def test_mydata_and_forget_me_cover_webinars(session: Session) -> None:
     assert await session.services.store.fetch_all("SELECT * FROM webinar_rsvps WHERE member_id = 2") == []
     assert await session.services.store.fetch_all("SELECT * FROM webinar_reminder_prefs") == []
     out = await session.send(":as ana", "/forget-me", ":click 1")
-    assert "shared record(s) you created" in out
+    assert "shared record you created" in out
     row = await session.services.store.fetch_one("SELECT status, created_by FROM webinars WHERE id = 1")
     assert row is not None and (row[0], row[1]) == ("scheduled", None)
     out = await session.send(":advance 4d")

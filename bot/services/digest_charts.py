@@ -147,7 +147,7 @@ class ChartMaker:
             return None
         figure = self._figure(1, 1.5 + 0.4 * len(rounds))
         ax = figure.axes[0]
-        labels = [self.w.t("digest.chart.round", id=r.id, groups=r.groups) for r in rounds]
+        labels = [self.w.t("digest.chart.round", id=r.id, count=r.groups) for r in rounds]
         _barh(ax, labels, [round(100 * (r.meeting_rate or 0)) for r in rounds], self.w.t("digest.chart.peers"),
               COLOURS[1])
         ax.set_xlim(0, 110)

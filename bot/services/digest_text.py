@@ -90,7 +90,7 @@ class DigestWriter:
         answers: Counter[str] = Counter()
         for webinar in self.digest.webinars:
             answers.update(webinar.answers)
-        return self.t("digest.webinars", rsvps=sum(answers.values()), going=answers["going"], maybe=answers["maybe"],
+        return self.t("digest.webinars", count=sum(answers.values()), going=answers["going"], maybe=answers["maybe"],
                       no=answers["no"], reminders=self.digest.reminders_sent)
 
     def peers_line(self) -> str:
@@ -99,8 +99,8 @@ class DigestWriter:
             return self.t("digest.peers_none")
         total = RoundStats(0, rounds[0].started_at, sum(r.groups for r in rounds), sum(r.seats for r in rounds),
                            sum(r.answered for r in rounds), sum(r.met for r in rounds))
-        return self.t("digest.peers", rounds=len(rounds), groups=total.groups, rate=self.rate(total),
-                      met=total.met, answered=total.answered)
+        return self.t("digest.peers", count=len(rounds), groups=self.t("text.count.groups", count=total.groups),
+                      rate=self.rate(total), met=total.met, answered=total.answered)
 
     def feedback_lines(self) -> list[str]:
         d = self.digest

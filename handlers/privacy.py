@@ -3,16 +3,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.core.model import Attachment, Button, ButtonPressed, CommandInvoked, Reply
 from bot.core.routes import Command, Routes
-from bot.services import privacy as service
-from bot.services import roles
 from bot.services.container import Ctx
-from bot.services.privacy_posts import redactor
-
-log = logging.getLogger(__name__)
 
 
 async def privacy(ctx: Ctx, event: CommandInvoked) -> Reply:
@@ -22,9 +15,8 @@ async def privacy(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 async def my_data(ctx: Ctx, event: CommandInvoked) -> Reply:
     """Everything stored about the member, as a JSON file."""
-    async with ctx.services.store.transaction() as db:
-        data = await service.export(db, ctx.member, ctx.routes.privacy, ctx.now)
-    file = Attachment(f"my-data-{ctx.now:%Y%m%d}.json", service.export_json(data), "application/json")
+    data = await ctx.services.privacy.export(ctx.member, ctx.routes.privacy, ctx.now)
+    file = Attachment(f"my-data-{ctx.now:%Y%m%d}.json", data, "application/json")
     return Reply(ctx.t("privacy.mydata"), ephemeral=True, file=file)
 
 
@@ -38,14 +30,7 @@ async def forget_me(ctx: Ctx, event: CommandInvoked) -> Reply:
 async def confirm_forget(ctx: Ctx, event: ButtonPressed) -> Reply:
     if event.value != str(ctx.member.id):
         return ctx.reply("privacy.nothing_to_forget")
-    settings = ctx.services.settings
-    redact = redactor(ctx.member, ctx.routes.privacy, ctx.services.catalogs, settings.default_locale)
-    async with ctx.services.store.transaction() as db:  # channel posts are in the community's language
-        await roles.forget(ctx.services, db, ctx.member)  # a private outbox row: gone once delivered
-        kept = await service.erase(db, ctx.member, ctx.routes.privacy, ctx.now, (ctx.services.outbox, redact))
-    await ctx.services.store.checkpoint()
-    service.forget_cached(ctx.services.outbox, ctx.member)
-    log.info("forget-me: member %s erased", ctx.member.id)
+    kept = await ctx.services.privacy.forget(ctx.member, ctx.routes.privacy, ctx.now)
     lines = [ctx.t("privacy.forgotten")]
     lines += [ctx.t(key, count=count) for key, count in kept]
     return Reply("\n".join(lines), ephemeral=True)

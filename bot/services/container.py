@@ -1,4 +1,7 @@
-"""The services a handler can reach through `ctx.services`; built once in bot/app.py."""
+"""The services a handler can reach through `ctx.services`; built once in bot/app.py.
+
+Each feature service gets its explicit parts (settings, store, clock, catalogs, outbox), not this container.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from bot.core.i18n import Catalogs
 from bot.services.faq import FaqService
 from bot.services.feedback import FeedbackService
 from bot.services.outbox import Outbox
+from bot.services.privacy_service import PrivacyService
 from bot.settings import Settings
 from bot.store.backends import AnyStore
 
@@ -24,6 +28,11 @@ class Services:
     outbox: Outbox
     faq: FaqService = field(default_factory=FaqService)
     feedback: FeedbackService = field(default_factory=FeedbackService)
+    privacy: PrivacyService = field(init=False)
+
+    def __post_init__(self) -> None:
+        parts = (self.settings, self.store, self.clock, self.catalogs, self.outbox)
+        self.privacy = PrivacyService(*parts)
 
 
 Ctx: TypeAlias = context.Ctx[Services]  # a handler's context, with these services

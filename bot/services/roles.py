@@ -29,7 +29,7 @@ from bot.store import roles as sql
 from bot.store.db import Connection
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
+    from bot.services.shared import Shared
     from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ async def wanted(settings: Settings, db: Connection, member_id: int) -> tuple[Me
 
 
 @asynccontextmanager
-async def kept_in_step(services: Services, db: Connection, member_id: int, now: datetime) -> AsyncIterator[None]:
+async def kept_in_step(services: Shared, db: Connection, member_id: int, now: datetime) -> AsyncIterator[None]:
     """Around a save of the member's language or profile: queue a roles update if their wanted set changed."""
     before = await wanted(services.settings, db, member_id)
     yield
@@ -111,21 +111,21 @@ async def kept_in_step(services: Services, db: Connection, member_id: int, now: 
         await queue(services, db, after[0], after[1])
 
 
-async def sync(services: Services, db: Connection, member_id: int) -> None:
+async def sync(services: Shared, db: Connection, member_id: int) -> None:
     """Queue the member's roles as they should be (e.g. on joining, from the platform's language)."""
     found = await wanted(services.settings, db, member_id)
     if found is not None and found[1].wanted:
         await queue(services, db, *found)
 
 
-async def forget(services: Services, db: Connection, member: Member) -> None:
+async def forget(services: Shared, db: Connection, member: Member) -> None:
     """For /forget-me: take every managed role or group away from the member."""
     managed = frozenset(configured(services.settings, member.platform).values())
     if managed:
         await queue(services, db, member, Change(frozenset(), managed))
 
 
-async def queue(services: Services, db: Connection, member: Member, change: Change) -> None:
+async def queue(services: Shared, db: Connection, member: Member, change: Change) -> None:
     """A private outbox row (deleted once delivered); an update still waiting for this member is replaced."""
     dest = Destination(member.platform, ROLES, member.user_id)
     await sql.drop_waiting(db, dest.platform, ROLES, dest.target)
@@ -136,7 +136,7 @@ async def queue(services: Services, db: Connection, member: Member, change: Chan
 
 
 
-async def sync_all(services: Services) -> int:
+async def sync_all(services: Shared) -> int:
     """Queue every known member's roles as they should be (after DISCORD_ROLES / SLACK_USERGROUPS is set up or
     changed on an existing community); returns how many updates were queued."""
     platforms = [p for p in ("discord", "slack") if configured(services.settings, p)]

@@ -1,0 +1,48 @@
+"""What every feature service is built from, and the protocol the shared service functions read.
+
+A feature service (`PrivacyService`, `WelcomeService`, `PeersService`, `WebinarService`...) is built once in
+the services container with these explicit parts, never with the whole `Services` bag; the helper functions
+it calls (notices, roles, outbox rows) take `Shared`, which the container and every feature service provide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.core.clock import Clock
+    from bot.core.i18n import Catalogs
+    from bot.services.outbox import Outbox
+    from bot.settings import Settings
+    from bot.store.backends import AnyStore
+
+
+class Shared(Protocol):
+    """The parts a shared service function may read (no feature service, no FAQ engine)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def store(self) -> AnyStore: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def catalogs(self) -> Catalogs: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+
+@dataclass(frozen=True)
+class Feature:
+    """The explicit dependencies of a feature service; each of its public methods is one transaction."""
+
+    settings: Settings
+    store: AnyStore
+    clock: Clock
+    catalogs: Catalogs
+    outbox: Outbox

@@ -6,10 +6,8 @@ from bot.core import usage, values
 from bot.core.i18n import SUPPORTED, normalise_locale
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Reply
 from bot.core.routes import Command, Kind, Opt, Routes
-from bot.services import roles
 from bot.services.container import Ctx
 from bot.services.housekeeping import Housekeeping
-from bot.store import members as member_sql
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
@@ -80,8 +78,7 @@ async def _set_language(ctx: Ctx, choice: str) -> Reply:
     if code not in SUPPORTED:
         return ctx.reply("language.unknown", choice=choice[:20], options=", ".join(SUPPORTED))
     choice = code
-    async with ctx.services.store.transaction() as db, roles.kept_in_step(ctx.services, db, ctx.member.id, ctx.now):
-        await member_sql.set_locale(db, ctx.member.id, choice)
+    await ctx.services.welcome.set_language(ctx.member.id, choice, ctx.now)
     ctx.locale = choice
     return ctx.reply("language.set", language=language_name(choice, choice))
 

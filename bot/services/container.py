@@ -15,6 +15,7 @@ from bot.services.faq import FaqService
 from bot.services.feedback import FeedbackService
 from bot.services.outbox import Outbox
 from bot.services.privacy_service import PrivacyService
+from bot.services.welcome_service import WelcomeService
 from bot.settings import Settings
 from bot.store.backends import AnyStore
 
@@ -29,10 +30,12 @@ class Services:
     faq: FaqService = field(default_factory=FaqService)
     feedback: FeedbackService = field(default_factory=FeedbackService)
     privacy: PrivacyService = field(init=False)
+    welcome: WelcomeService = field(init=False)
 
     def __post_init__(self) -> None:
         parts = (self.settings, self.store, self.clock, self.catalogs, self.outbox)
         self.privacy = PrivacyService(*parts)
+        self.welcome = WelcomeService(*parts)
 
 
 Ctx: TypeAlias = context.Ctx[Services]  # a handler's context, with these services

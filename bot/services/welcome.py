@@ -18,7 +18,7 @@ from typing import Any
 from bot.core.i18n import locale_of
 from bot.core.model import Button, Destination, Member, Reply
 from bot.core.text import Safe, inert, mention
-from bot.services.container import Services
+from bot.services.shared import Shared
 from bot.store import members as member_sql
 from bot.store import profiles as profile_sql
 from bot.store import welcome as sql
@@ -69,20 +69,20 @@ class WelcomeContent:
         return PLACEHOLDER.sub(lambda m: values[m.group(1)], self.template(name, locale))
 
 
-def _values(services: Services, content: WelcomeContent, locale: str, name: str) -> dict[str, str]:
+def _values(services: Shared, content: WelcomeContent, locale: str, name: str) -> dict[str, str]:
     settings = services.settings
     return {"name": name, "community": settings.community(locale), "links": content.links(locale),
             "help_channel": settings.help_channel}
 
 
-def dm_reply(services: Services, member: Member, locale: str, content: WelcomeContent | None = None) -> Reply:
+def dm_reply(services: Shared, member: Member, locale: str, content: WelcomeContent | None = None) -> Reply:
     """The welcome DM with its English / Français buttons."""
     content = content or WelcomeContent()
     text = content.render("dm", locale, _values(services, content, locale, inert(member.display_name)))
     return Reply(text, buttons=tuple(Button(label, "welcome.lang", code) for label, code in LANGUAGE_BUTTONS))
 
 
-def public_reply(services: Services, member: Member, locale: str, template: str,
+def public_reply(services: Shared, member: Member, locale: str, template: str,
                  content: WelcomeContent | None = None) -> Reply:
     """A post in the introductions channel (greeting or fallback) that mentions the member."""
     content = content or WelcomeContent()
@@ -90,7 +90,7 @@ def public_reply(services: Services, member: Member, locale: str, template: str,
     return Reply(Safe(content.render(template, locale, _values(services, content, locale, who))))
 
 
-def followup_reply(services: Services, member: Member, locale: str, step: str,
+def followup_reply(services: Shared, member: Member, locale: str, step: str,
                    content: WelcomeContent | None = None) -> Reply:
     """A follow-up DM, with "Yes, introduce me to a peer" where its options say so, and "Stop these tips"."""
     content = content or WelcomeContent()
@@ -104,13 +104,13 @@ def followup_reply(services: Services, member: Member, locale: str, step: str,
     return Reply(text, buttons=tuple(buttons))
 
 
-def first_followup(services: Services, joined: datetime) -> tuple[str | None, datetime | None]:
+def first_followup(services: Shared, joined: datetime) -> tuple[str | None, datetime | None]:
     """The first follow-up's name and due time (None, None when BOT_WELCOME_FOLLOWUPS is empty)."""
     steps = services.settings.welcome_followups
     return (steps[0][0], joined + timedelta(days=steps[0][1])) if steps else (None, None)
 
 
-def followup_after(services: Services, step: str, joined: datetime) -> tuple[str | None, datetime | None]:
+def followup_after(services: Shared, step: str, joined: datetime) -> tuple[str | None, datetime | None]:
     """The follow-up after `step`, due relative to the join date (None, None after the last one)."""
     steps = list(services.settings.welcome_followups)
     names = [name for name, _ in steps]
@@ -120,7 +120,7 @@ def followup_after(services: Services, step: str, joined: datetime) -> tuple[str
     return name, joined + timedelta(days=day)
 
 
-async def queue_welcome(services: Services, db: Connection, member: Member, now: datetime) -> bool:
+async def queue_welcome(services: Shared, db: Connection, member: Member, now: datetime) -> bool:
     """Record the join once and queue everything a newcomer receives; False if they were welcomed before."""
     if not await member_sql.mark_joined(db, member.id, now):
         return False
@@ -143,7 +143,7 @@ class FollowUpJob:
 
     name: str = "welcome.followups"
 
-    async def run(self, services: Services, now: datetime) -> None:
+    async def run(self, services: Shared, now: datetime) -> None:
         async with services.store.transaction() as db:
             due = await sql.due(db, now)
         for row in due:
@@ -154,18 +154,18 @@ class FollowUpJob:
                 log.exception("welcome follow-up %s for member %s failed; skipped", row.next_step, row.member_id)
                 await self._skip(services, row, now)
 
-    async def next_due(self, services: Services, now: datetime) -> datetime | None:
+    async def next_due(self, services: Shared, now: datetime) -> datetime | None:
         async with services.store.transaction() as db:
             return await sql.next_due(db)
 
-    async def _skip(self, services: Services, row: sql.FollowUp, now: datetime) -> None:
+    async def _skip(self, services: Shared, row: sql.FollowUp, now: datetime) -> None:
         async with services.store.transaction() as db:
             member = await member_sql.by_id(db, row.member_id)
             joined = member.joined_at if member and member.joined_at else now
             following, due = followup_after(services, row.next_step or "", joined)
             await sql.advance(db, row.member_id, following, due, now)
 
-    async def _send(self, services: Services, db: Connection, row: sql.FollowUp, now: datetime) -> None:
+    async def _send(self, services: Shared, db: Connection, row: sql.FollowUp, now: datetime) -> None:
         member = await member_sql.by_id(db, row.member_id)
         if member is None or member.joined_at is None or row.next_step is None:
             await sql.advance(db, row.member_id, None, None, now)

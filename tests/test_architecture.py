@@ -77,3 +77,65 @@ def test_the_core_names_nothing_above_it_even_for_types() -> None:
     names = sorted(f"{path.relative_to(ROOT)}: {name}" for path in (ROOT / "bot/core").rglob("*.py")
                    for name in imported_modules(path) if any(name == n or name.startswith(n + ".") for n in above))
     assert not names, names
+
+
+def every_import(path: Path) -> set[str]:
+    """Every module `path` imports, typing-only imports included (`from bot import store` counts as bot.store)."""
+    names = imported_modules(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+# The layers' directions (issue 18 #4). Modules not converted yet are listed with the rule they still break;
+# these lists only shrink: a listed module that no longer breaks its rule fails the test until it is removed.
+LAYER_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # folder: (forbidden imports, modules still allowed to break the rule)
+    "handlers": (("bot.store",), (
+        # feature services for FAQ, feedback and profile (helper corecmds)
+        "handlers/faq.py", "handlers/faq_drafts.py", "handlers/faq_help.py", "handlers/feedback.py",
+        "handlers/feedback_admin.py", "handlers/feedback_guard.py", "handlers/feedback_votes.py",
+        "handlers/message_actions.py", "handlers/profile.py",
+        # feature services for onboarding, peers and webinars, and the home that reads them (helper coresvc)
+        "handlers/onboarding_steps.py", "handlers/peers.py", "handlers/peers_join.py", "handlers/home.py",
+        "handlers/webinars.py", "handlers/webinar_forms.py", "handlers/webinar_sessions.py",
+    )),
+    "bot/core": (("bot.store", "bot.services", "bot.platforms", "handlers"), ()),
+    "bot/platforms": (("bot.store",), ()),
+    "bot/store": (("bot.services",), ()),
+}
+
+
+def layer_breaks(folder: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        bad = sorted(n for n in every_import(path) if any(n == f or n.startswith(f + ".") for f in forbidden))
+        if bad:
+            found[str(path.relative_to(ROOT))] = bad
+    return found
+
+
+def test_every_layer_imports_only_downwards_apart_from_the_listed_modules() -> None:
+    for folder, (forbidden, allowed) in LAYER_RULES.items():
+        breaks = layer_breaks(folder, forbidden)
+        unlisted = {module: names for module, names in breaks.items() if module not in allowed}
+        assert not unlisted, f"{folder} must not import {forbidden}: {unlisted}"
+
+
+def test_the_allow_lists_stay_true() -> None:
+    for folder, (forbidden, allowed) in LAYER_RULES.items():
+        breaks = layer_breaks(folder, forbidden)
+        clean = [module for module in allowed if module not in breaks]
+        assert not clean, f"{clean} no longer import {forbidden}: take them off the allow-list of {folder}"
+
+
+def test_the_rule_sees_every_kind_of_import(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text("from typing import TYPE_CHECKING\nfrom bot import store\nif TYPE_CHECKING:\n"
+                      "    import bot.services.container\n", encoding="utf-8")
+    assert {"bot.store", "bot.services.container"} <= every_import(source)
+    # a door translates payloads and renders replies; what it needs from the store goes through the core's ports
+    assert not offenders("bot/platforms", ("bot.store",))
+    # the store holds the SQL and the data it reads and writes; the services sit above it
+    assert not offenders("bot/store", ("bot.services", "bot.platforms", "bot.app", "handlers"))

@@ -16,14 +16,10 @@ from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.core.taxonomy import stage_key
 from bot.core.text import Safe, mention
 from bot.core.values import dates
-from bot.services import matching
 from bot.services import peers_text as text
 from bot.services.container import Ctx
-from bot.services.peers import candidate, load_pool, next_scheduled
-from bot.services.peers_job import PeersJob, stats
-from bot.store import members as member_sql
-from bot.store import peers as sql
-from bot.store import profiles as profile_sql
+from bot.services.peers_job import PeersJob
+from bot.services.peers_service import ANSWERS
 from handlers import peers_join, peers_round
 
 STATUS_KEYS = {"active": "peers.status.active", "paused": "peers.status.paused", "left": "peers.status.left"}
@@ -44,9 +40,7 @@ async def round_preview(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 
 async def leave(ctx: Ctx, rest: str) -> Reply:
-    async with ctx.services.store.transaction() as db:
-        await sql.enrol_consenting(db, ctx.now)
-        changed = await sql.set_status(db, ctx.member.id, "left", ctx.now)
+    changed = await ctx.services.peers.leave(ctx.member.id, ctx.now)
     return ctx.reply("peers.left" if changed else "peers.not_joined")
 
 
@@ -84,9 +78,7 @@ async def snooze(ctx: Ctx, rest: str) -> Reply:
     if not clear and (until is None or until <= ctx.now or until > ctx.now + timedelta(days=366)):
         example = example_day((ctx.now + timedelta(days=30)).date(), ctx.locale)
         return ctx.reply("peers.snooze.bad_date", example=example)
-    async with ctx.services.store.transaction() as db:
-        await sql.enrol_consenting(db, ctx.now)
-        changed = await sql.snooze(db, ctx.member.id, until, ctx.now)
+    changed = await ctx.services.peers.snooze(ctx.member.id, until, ctx.now)
     if not changed:
         return ctx.reply("peers.not_joined")
     return ctx.reply("peers.snooze.cleared") if until is None else ctx.reply("peers.snooze.set", when=ctx.when(until))
@@ -94,12 +86,8 @@ async def snooze(ctx: Ctx, rest: str) -> Reply:
 
 async def status(ctx: Ctx, rest: str) -> Reply:
     """Whether the member takes part, their latest group and when the next round is."""
-    async with ctx.services.store.transaction() as db:
-        await sql.enrol_consenting(db, ctx.now)
-        me = await sql.participant(db, ctx.member.id)
-        seats = await sql.latest_group_of(db, ctx.member.id)
-        people = await sql.members(db, [s.member_id for s in seats])
-        due = await next_scheduled(db, ctx.services.settings)
+    found = await ctx.services.peers.status(ctx.member.id, ctx.now)
+    me, due = found.me, found.next_round
     if me is None:
         return ctx.reply("peers.status.none")
     lines = [ctx.t(STATUS_KEYS.get(me.status, "peers.status.active"))]
@@ -107,8 +95,7 @@ async def status(ctx: Ctx, rest: str) -> Reply:
         lines.append(ctx.t("peers.status.mentor"))
     if me.snoozed_until and me.snoozed_until > ctx.now:
         lines.append(ctx.t("peers.status.snoozed", when=ctx.when(me.snoozed_until)))
-    others = [mention(people[s.member_id].user_id, people[s.member_id].display_name)
-              for s in seats if s.member_id != ctx.member.id and s.member_id in people]
+    others = [mention(other.user_id, other.display_name) for other in found.group]
     if others:
         lines.append(ctx.t("peers.status.group", names=Safe(", ".join(others))))
     if due is not None and me.status == "active":
@@ -118,27 +105,15 @@ async def status(ctx: Ctx, rest: str) -> Reply:
 
 async def suggest(ctx: Ctx, rest: str) -> Reply:
     """Up to three members who take part and whom this member could contact now, with why."""
-    settings = ctx.services.settings
-    async with ctx.services.store.transaction() as db:
-        profile = await profile_sql.get(db, ctx.member.id)
-        me = await sql.participant(db, ctx.member.id)
-        pool = await load_pool(db, settings, ctx.now, skip_busy=False)  # someone in a round can still be contacted
-        excluded = (await sql.exclusions(db)).get(ctx.member.id, set())
-    if peers_join.missing(profile):
+    best = await ctx.services.peers.suggest(ctx.member, ctx.now)
+    if best is None:
         return ctx.reply("peers.suggest.need_profile")
-    mine = candidate(ctx.member, profile, bool(me and me.wants_mentor), excluded, ctx.now, settings.community_timezone)
-    others = pool.candidates.get(ctx.member.platform, [])
-    best = matching.suggest(mine, others, pool.history.get(ctx.member.platform, []),
-                            repeat_window=settings.peers_repeat_rounds)
     if not best:
         return ctx.reply("peers.suggest.none")
     lines = [ctx.t("peers.suggest.title")]
-    for other, _ in best:
-        member = pool.members[int(other.id)]
-        why = matching.explain([mine, other])
-        stages = [s for s in (profile.stage, pool.profiles[member.id].stage) if s]
-        reasons = text.why_lines(ctx.services.catalogs, ctx.locale, why, stages, None)
-        lines.append(ctx.t("peers.suggest.line", name=Safe(mention(member.user_id, member.display_name)),
+    for found in best:
+        reasons = text.why_lines(ctx.services.catalogs, ctx.locale, found.why, found.stages, None)
+        lines.append(ctx.t("peers.suggest.line", name=Safe(mention(found.member.user_id, found.member.display_name)),
                            reasons=Safe(format_list(reasons, locale=ctx.locale))))
     return Reply("\n".join(lines), ephemeral=True)
 
@@ -148,9 +123,7 @@ async def find_member(ctx: Ctx, raw: str) -> Member | None:
     name = raw.strip().strip("<>").lstrip("@!").split("|")[0].strip()  # "@ana", "<@U123>", "<@!123>"
     if not name:
         return None
-    async with ctx.services.store.transaction() as db:
-        return (await member_sql.by_platform_id(db, ctx.member.platform, name)
-                or await member_sql.by_name(db, ctx.member.platform, name))
+    return await ctx.services.peers.find_member(ctx.member.platform, name)
 
 
 async def exclude(ctx: Ctx, rest: str) -> Reply:
@@ -161,13 +134,12 @@ async def exclude(ctx: Ctx, rest: str) -> Reply:
         return ctx.reply("peers.exclude.unknown", name=rest[:60] or "?")
     if other.id == ctx.member.id:
         return ctx.reply("peers.exclude.self")
-    async with ctx.services.store.transaction() as db:
-        await sql.exclude(db, ctx.member.id, other.id, ctx.now)
+    await ctx.services.peers.exclude(ctx.member.id, other.id, ctx.now)
     return ctx.reply("peers.exclude.done", name=other.display_name)
 
 
 async def show_stats(ctx: Ctx, rest: str) -> Reply:
-    s = await stats(ctx.services)
+    s = await ctx.services.peers.stats()
     lines = [ctx.t("peers.stats.title"),
              ctx.t("peers.stats.participants", active=s.participants["active"], paused=s.participants["paused"],
                    left=s.participants["left"], snoozed=s.snoozed),
@@ -191,10 +163,9 @@ async def checkin_button(ctx: Ctx, event: ButtonPressed) -> Reply:
     """'Did you meet?' answered: value is 'GROUP:ANSWER'; pressing again only repeats the answer."""
     group_text, _, answer = event.value.partition(":")
     group_id = parse_id(group_text)
-    if group_id is None or answer not in sql.ANSWERS:
+    if group_id is None or answer not in ANSWERS:
         return ctx.reply("errors.stale_button")
-    async with ctx.services.store.transaction() as db:
-        recorded = await sql.answer(db, group_id, ctx.member.id, answer, ctx.now)
+    recorded = await ctx.services.peers.answer(group_id, ctx.member.id, answer, ctx.now)
     if not recorded:
         return ctx.reply("errors.stale_button")
     return ctx.reply({"yes": "peers.checkin.thanks_yes", "not_yet": "peers.checkin.thanks_not_yet",
@@ -202,12 +173,8 @@ async def checkin_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def resume_button(ctx: Ctx, event: ButtonPressed) -> Reply:
-    async with ctx.services.store.transaction() as db:
-        me = await sql.participant(db, ctx.member.id)
-        if me is None:
-            return ctx.reply("peers.not_joined")
-        await sql.join(db, ctx.member.id, me.wants_mentor, ctx.now)
-    return ctx.reply("peers.resumed")
+    resumed = await ctx.services.peers.resume(ctx.member.id, ctx.now)
+    return ctx.reply("peers.resumed" if resumed else "peers.not_joined")
 
 
 ROUTES = Routes(

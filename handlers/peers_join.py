@@ -13,26 +13,14 @@ from bot.core import values
 from bot.core.model import Field, FieldKind, Form, FormErrors, FormSubmitted, FormValue, Reply
 from bot.core.taxonomy import STAGES
 from bot.core.values import fold
-from bot.services import roles
 from bot.services.container import Ctx
-from bot.services.peers import next_scheduled
-from bot.store import peers as sql
-from bot.store import profiles as profile_sql
-from bot.store.profiles import Profile
+from bot.services.peers_service import FIELDS, Profile
+from bot.services.peers_service import missing as missing  # handlers/profile.py asks it
 
 FORM_ID = "peers.join"
 SPOKEN = ("en", "fr", "pt", "es", "sw", "ar", "ne", "bn", "de")  # offered, labelled in the reader's language
-FIELDS = ("stage", "languages", "country", "interests", "consent")
 INLINE_KEYS = {**{name: name for name in FIELDS}, "etape": "stage", "langues": "languages", "pays": "country",
                "interets": "interests", "modules": "interests", "consentement": "consent"}
-
-
-def missing(profile: Profile) -> list[str]:
-    """Profile fields matching needs that are still empty, in form order."""
-    gaps = {"stage": profile.stage not in STAGES, "languages": not profile.languages,
-            "country": not profile.country, "interests": not profile.interests,
-            "consent": not profile.peer_consent}
-    return [name for name in FIELDS if gaps[name]]
 
 
 def _text(value: FormValue) -> str:
@@ -126,24 +114,17 @@ async def join_form(ctx: Ctx, event: FormSubmitted) -> Reply | Form | FormErrors
 
 
 async def _join_with(ctx: Ctx, given: dict[str, FormValue], mentor: bool) -> Reply | Form | FormErrors:
-    async with ctx.services.store.transaction() as db:
-        profile = await profile_sql.get(db, ctx.member.id)
-    profile, errors = apply(profile, given, ctx.locale)
+    profile, errors = apply(await ctx.services.peers.profile(ctx.member.id), given, ctx.locale)
     if errors:
         if isinstance(ctx.event, FormSubmitted):
             return FormErrors(errors)
         return Reply(next(iter(errors.values())), ephemeral=True)
-    refused = given.get("consent") is not None and not profile.peer_consent
-    gaps = missing(profile)
-    async with ctx.services.store.transaction() as db:
-        async with roles.kept_in_step(ctx.services, db, ctx.member.id, ctx.now):
-            await profile_sql.save(db, profile, ctx.now)  # what was given is kept, even without consent
-        if refused:
-            return ctx.reply("peers.join.no_consent")
-        if not gaps:
-            await sql.join(db, ctx.member.id, mentor, ctx.now)
-        due = await next_scheduled(db, ctx.services.settings)
-    if gaps:
-        return form(ctx, gaps, mentor)
+    # what was given is kept, even without consent
+    joined = await ctx.services.peers.join(ctx.member.id, profile, mentor, given.get("consent") is not None, ctx.now)
+    if joined.refused:
+        return ctx.reply("peers.join.no_consent")
+    if joined.gaps:
+        return form(ctx, joined.gaps, mentor)
+    due = joined.next_round
     when = ctx.when(due) if due else ctx.t("peers.status.no_round")
     return ctx.reply("peers.join.mentor_done" if mentor else "peers.join.done", when=when)

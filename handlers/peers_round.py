@@ -7,7 +7,7 @@ from bot.core.model import Button, ButtonPressed, Reply
 from bot.services import peers_text as text
 from bot.services.container import Ctx
 from bot.services.matching import Plan
-from bot.services.peers import Pool, load_pool, next_after, plan_pool, run_round
+from bot.services.peers import Pool, next_after
 
 START, NOT_NOW = "peers.round_start", "peers.round_not_now"
 
@@ -24,9 +24,7 @@ async def round_command(ctx: Ctx, rest: str) -> Reply:
 
 
 async def planned(ctx: Ctx) -> tuple[Pool, dict[str, Plan]]:
-    async with ctx.services.store.transaction() as db:
-        pool = await load_pool(db, ctx.services.settings, ctx.now)
-    return pool, plan_pool(pool, ctx.services.settings)
+    return await ctx.services.peers.plan(ctx.now)
 
 
 def refusal(ctx: Ctx, pool: Pool, plans: dict[str, Plan]) -> Reply | None:
@@ -59,7 +57,7 @@ async def start_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
     refused = refusal(ctx, pool, plans)  # e.g. the button pressed twice: everyone is in the new round
     if refused is not None:
         return refused
-    summary = await run_round(ctx.services, "manual", ctx.now)
+    summary = await ctx.services.peers.start_round(ctx.now)
     if summary is None:
         return ctx.reply("peers.round.just_started")
     return ctx.reply("peers.round.done", number=summary.round_id,

@@ -98,7 +98,7 @@ LAYER_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "handlers/feedback_admin.py", "handlers/feedback_guard.py", "handlers/feedback_votes.py",
         "handlers/message_actions.py", "handlers/profile.py",
         # feature services for onboarding, peers and webinars, and the home that reads them (helper coresvc)
-        "handlers/onboarding_steps.py", "handlers/peers.py", "handlers/peers_join.py", "handlers/home.py",
+        "handlers/onboarding_steps.py", "handlers/home.py",
         "handlers/webinars.py", "handlers/webinar_forms.py", "handlers/webinar_sessions.py",
     )),
     "bot/core": (("bot.store", "bot.services", "bot.platforms", "handlers"), ()),

@@ -14,6 +14,7 @@ from bot.core.i18n import Catalogs
 from bot.services.faq import FaqService
 from bot.services.feedback import FeedbackService
 from bot.services.outbox import Outbox
+from bot.services.peers_service import PeersService
 from bot.services.privacy_service import PrivacyService
 from bot.services.welcome_service import WelcomeService
 from bot.settings import Settings
@@ -31,11 +32,13 @@ class Services:
     feedback: FeedbackService = field(default_factory=FeedbackService)
     privacy: PrivacyService = field(init=False)
     welcome: WelcomeService = field(init=False)
+    peers: PeersService = field(init=False)
 
     def __post_init__(self) -> None:
         parts = (self.settings, self.store, self.clock, self.catalogs, self.outbox)
         self.privacy = PrivacyService(*parts)
         self.welcome = WelcomeService(*parts)
+        self.peers = PeersService(*parts)
 
 
 Ctx: TypeAlias = context.Ctx[Services]  # a handler's context, with these services

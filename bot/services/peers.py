@@ -16,8 +16,8 @@ from bot.core.model import Destination, Member, Reply
 from bot.core.taxonomy import STAGES
 from bot.core.text import Safe, mention, timestamp
 from bot.services import peers_text as text
-from bot.services.container import Services
 from bot.services.matching import Candidate, Plan, Why, explain, plan_round, utc_offset_minutes
+from bot.services.shared import Shared
 from bot.settings import Settings
 from bot.store import peers as sql
 from bot.store import profiles as profile_sql
@@ -151,7 +151,7 @@ class RoundSummary:
     score: int
 
 
-async def run_round(services: Services, kind: str, slot: datetime) -> RoundSummary | None:
+async def run_round(services: Shared, kind: str, slot: datetime) -> RoundSummary | None:
     """Plan and record a round, queueing intros and notices; None if this slot already ran."""
     settings, now = services.settings, services.clock.now()
     async with services.store.transaction() as db:
@@ -172,7 +172,7 @@ async def run_round(services: Services, kind: str, slot: datetime) -> RoundSumma
     return summary
 
 
-async def _record(db: Connection, services: Services, pool: Pool, round_id: int, platform: str,
+async def _record(db: Connection, services: Shared, pool: Pool, round_id: int, platform: str,
                   plan: Plan, ends: datetime, summary: RoundSummary, starters: list[text.Starter]) -> RoundSummary:
     for group in plan.groups:
         ids = [int(x) for x in group]
@@ -187,7 +187,7 @@ async def _record(db: Connection, services: Services, pool: Pool, round_id: int,
                         summary.score + plan.score)
 
 
-async def _introduce(db: Connection, services: Services, pool: Pool, round_id: int, platform: str,
+async def _introduce(db: Connection, services: Shared, pool: Pool, round_id: int, platform: str,
                      ids: list[int], ends: datetime, starters: list[text.Starter]) -> None:
     members = [pool.members[i] for i in ids]
     profiles = [pool.profiles[i] for i in ids]
@@ -212,7 +212,7 @@ async def _introduce(db: Connection, services: Services, pool: Pool, round_id: i
                                       Destination.dm(member), reply)
 
 
-def _intro(services: Services, locale: str, names: list[Safe], why: Why, stages: list[str],
+def _intro(services: Shared, locale: str, names: list[Safe], why: Why, stages: list[str],
            starters: list[text.Starter], ends: datetime, reader: Member | None) -> Reply:
     tz = (reader.timezone if reader else None) or services.settings.community_timezone
     when = timestamp(int(ends.timestamp()), fmt_datetime(ends, locale, tz))

@@ -11,8 +11,8 @@ from bot.core.i18n import locale_of
 from bot.core.model import Destination
 from bot.core.text import mention
 from bot.services import peers_text as text
-from bot.services.container import Services
 from bot.services.peers import latest_slot_until, next_scheduled, run_round
+from bot.services.shared import Shared
 from bot.store import peers as sql
 from bot.store import profiles as profile_sql
 
@@ -24,7 +24,7 @@ class PeersJob:
 
     name = "peers.rounds"
 
-    async def run(self, services: Services, now: datetime) -> None:
+    async def run(self, services: Shared, now: datetime) -> None:
         async with services.store.transaction() as db:
             checkins, ended = await sql.rounds_due(db, now)
         for round_ in checkins:
@@ -37,13 +37,13 @@ class PeersJob:
         if due is not None and due <= now:
             await run_round(services, "scheduled", latest_slot_until(services.settings, now, due))
 
-    async def next_due(self, services: Services, now: datetime) -> datetime | None:
+    async def next_due(self, services: Shared, now: datetime) -> datetime | None:
         async with services.store.transaction() as db:
             times = [await sql.next_round_event(db), await next_scheduled(db, services.settings)]
         return min((t for t in times if t is not None), default=None)
 
 
-async def send_checkins(services: Services, round_id: int) -> int:
+async def send_checkins(services: Shared, round_id: int) -> int:
     """'Did you meet?' to everyone in the round's groups; returns how many were queued."""
     queued = 0
     async with services.store.transaction() as db:
@@ -64,7 +64,7 @@ async def send_checkins(services: Services, round_id: int) -> int:
     return queued
 
 
-async def close_round(services: Services, round_id: int, count_ignored: bool = True) -> list[int]:
+async def close_round(services: Shared, round_id: int, count_ignored: bool = True) -> list[int]:
     """Count ignored check-ins; pause (with a friendly note and a come-back button) who reached the limit."""
     settings, now = services.settings, services.clock.now()
     async with services.store.transaction() as db:
@@ -104,7 +104,7 @@ class Stats:
     by_language: dict[str, Rate] = field(default_factory=lambda: defaultdict(Rate))
 
 
-async def stats(services: Services) -> Stats:
+async def stats(services: Shared) -> Stats:
     """Participants, rounds, groups, meeting rate (groups where someone said yes, of groups that answered)."""
     now = services.clock.now()
     result = Stats()

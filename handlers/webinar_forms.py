@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from babel.dates import format_date
 
@@ -31,6 +31,7 @@ from bot.core.model import (
 from bot.core.values import dates
 from bot.services import webinar_notify as notify
 from bot.services.container import Ctx
+from bot.services.webinar_service import Draft
 from bot.services.webinar_spec import build_spec
 from bot.services.webinars import (
     MAX_DESCRIPTION,
@@ -40,11 +41,8 @@ from bot.services.webinars import (
     Spec,
     SpecErrors,
     Webinar,
-    next_start,
     weekday_mismatch,
 )
-from bot.store import webinars as sql
-from bot.store.db import Connection
 
 
 def organiser_tz(ctx: Ctx) -> str:
@@ -107,8 +105,7 @@ async def make_draft(ctx: Ctx, raw: Raw, base: Spec | None, webinar_id: int | No
         spec = build_spec(raw, base=base, organiser_tz=organiser_tz(ctx), default_language=ctx.locale, now=ctx.now)
     except SpecErrors as exc:
         return Reply(error_text(ctx, exc), ephemeral=True)
-    async with ctx.services.store.transaction() as db:
-        draft_id = await sql.add_draft(db, ctx.member.id, spec, webinar_id, ctx.now)
+    draft_id = await ctx.services.webinars.add_draft(ctx.member.id, spec, webinar_id, ctx.now)
     reply = confirm_reply(ctx, spec, draft_id)
     local = datetime.fromisoformat(spec.local_start)
     notes = [note for note in (_weekday_note(ctx, raw, local), month_note(ctx, raw.get("start") or "", local)) if note]
@@ -177,8 +174,7 @@ async def find(ctx: Ctx, text: str) -> Webinar:
     webinar_id = parse_id(text)
     if webinar_id is None:
         raise UserError("webinars.error_id", text=text[:20])
-    async with ctx.services.store.transaction() as db:
-        webinar = await sql.get(db, webinar_id)
+    webinar = await ctx.services.webinars.get(webinar_id)
     if webinar is None:
         raise UserError("webinars.not_found", id=text[:20])
     return webinar
@@ -192,71 +188,45 @@ async def editable(ctx: Ctx, text: str) -> Webinar:
     return webinar
 
 
-async def _pending(ctx: Ctx, value: str) -> tuple[int, int | None, Spec]:
+async def _pending(ctx: Ctx, value: str) -> tuple[int, Draft]:
     draft_id = parse_id(value)
     if draft_id is None:
         raise UserError("errors.stale_button")
-    async with ctx.services.store.transaction() as db:
-        found = await sql.get_draft(db, draft_id)
-    if found is None or found[0] != ctx.member.id or not ctx.is_admin:
+    draft = await ctx.services.webinars.draft(draft_id)
+    if draft is None or draft.member_id != ctx.member.id or not ctx.is_admin:
         raise UserError("errors.stale_button")
-    member_id, webinar_id, spec, status = found
-    if status != "pending":
+    if draft.status != "pending":
         raise UserError("webinars.draft_closed")
-    return draft_id, webinar_id, spec
+    return draft_id, draft
 
 
 async def more_pressed(ctx: Ctx, event: ButtonPressed) -> Form:
-    draft_id, _, spec = await _pending(ctx, event.value)
-    return more_form(ctx, draft_id, spec)
+    draft_id, draft = await _pending(ctx, event.value)
+    return more_form(ctx, draft_id, draft.spec)
 
 
 async def more_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
-    draft_id, _, spec = await _pending(ctx, event.state)
+    draft_id, draft = await _pending(ctx, event.state)
     raw = form_raw(event.values)
     try:
-        updated = build_spec(raw, base=spec, organiser_tz=organiser_tz(ctx), default_language=ctx.locale,
+        updated = build_spec(raw, base=draft.spec, organiser_tz=organiser_tz(ctx), default_language=ctx.locale,
                              now=ctx.now)
     except SpecErrors as exc:
         return FormErrors({name: ctx.t(e.key, **e.values) for name, e in exc.errors.items()})
-    async with ctx.services.store.transaction() as db:
-        await sql.replace_draft(db, draft_id, updated)
+    await ctx.services.webinars.replace_draft(draft_id, updated)
     return confirm_reply(ctx, updated, draft_id)
 
 
 async def discard_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
-    draft_id, _, _ = await _pending(ctx, event.value)
-    async with ctx.services.store.transaction() as db:
-        await sql.close_draft(db, draft_id, "discarded")
+    draft_id, _ = await _pending(ctx, event.value)
+    await ctx.services.webinars.discard_draft(draft_id)
     return ctx.reply("webinars.discarded")
 
 
 async def confirm_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
     """Save the draft (create or edit) and queue the announcement or change notices, all at once."""
-    draft_id, webinar_id, spec = await _pending(ctx, event.value)
-    async with ctx.services.store.transaction() as db:
-        if not await sql.close_draft(db, draft_id, "saved"):
-            raise UserError("webinars.draft_closed")
-        if webinar_id is None:
-            if spec.start <= ctx.now:
-                raise UserError("webinars.error_past", text=spec.local_start)
-            webinar = await sql.insert(db, spec, ctx.member.id, ctx.now)
-            await notify.announce(ctx.services, db, webinar)
-            return ctx.reply("webinars.created", id=webinar.id, channel=ctx.services.settings.webinar_channel)
-        notified = await _apply_edit(ctx, db, webinar_id, spec)
+    draft_id, draft = await _pending(ctx, event.value)
+    webinar_id, notified = await ctx.services.webinars.save_draft(draft_id, draft, ctx.member.id, ctx.now)
+    if draft.webinar_id is None:
+        return ctx.reply("webinars.created", id=webinar_id, channel=ctx.services.settings.webinar_channel)
     return ctx.reply("webinars.edited", id=webinar_id, count=notified)
-
-
-async def _apply_edit(ctx: Ctx, db: Connection, webinar_id: int, spec: Spec) -> int:
-    old = await sql.get(db, webinar_id)
-    if old is None or old.status != "scheduled":
-        raise UserError("webinars.already_cancelled", id=webinar_id)
-    reschedule = old.spec.schedule() != spec.schedule()
-    if reschedule and (next_start(spec, ctx.now) or datetime.min.replace(tzinfo=UTC)) <= ctx.now:
-        raise UserError("webinars.error_past", text=spec.local_start)
-    webinar = await sql.update_spec(db, webinar_id, spec, ctx.now, reschedule)
-    if not reschedule and old.spec.link == spec.link:
-        return 0
-    start = next_start(spec, ctx.now) or spec.start
-    return await notify.notify_change(ctx.services, db, webinar, "changed", start)
-

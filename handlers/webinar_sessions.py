@@ -11,10 +11,8 @@ from bot.core.context import UserError
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, Reply
 from bot.core.values import dates
-from bot.services import webinar_notify as notify
 from bot.services.container import Ctx
-from bot.services.webinars import Webinar, occurrences, skipping, with_changes
-from bot.store import webinars as sql
+from bot.services.webinars import Webinar, occurrences
 from handlers import webinar_forms as forms
 
 DATE_KEYS = ("date=", "le=", "session=", "séance=", "seance=")
@@ -52,8 +50,7 @@ async def session_of(ctx: Ctx, webinar: Webinar, text: str) -> datetime:
 
 async def ask(ctx: Ctx, webinar: Webinar, text: str) -> Reply:
     start = await session_of(ctx, webinar, text)
-    async with ctx.services.store.transaction() as db:
-        told = len(await sql.attendees(db, webinar.id))
+    told = await ctx.services.webinars.attendee_count(webinar.id)
     value = f"{webinar.id}:{int(start.timestamp())}"
     buttons = (Button(ctx.t("webinars.button_cancel_one"), "webinar.cancel_one", value, "danger"),
                Button(ctx.t("webinars.button_cancel_keep"), "webinar.keep", str(webinar.id)))
@@ -72,9 +69,6 @@ async def cancel_one_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
     start = datetime.fromtimestamp(seconds, tz=ctx.now.tzinfo)
     if next(occurrences(webinar.spec, start - timedelta(seconds=1)), None) != start or start <= ctx.now:
         return ctx.reply("webinars.cancel_one_gone", id=webinar.id)
-    async with ctx.services.store.transaction() as db:
-        rule = skipping(webinar.spec.rrule or "", start, webinar.spec.timezone)
-        changed = await sql.update_spec(db, webinar.id, with_changes(webinar.spec, rrule=rule), ctx.now, False)
-        count = await notify.notify_change(ctx.services, db, changed, "cancelled_one", start)
+    count = await ctx.services.webinars.cancel_session(webinar, start, ctx.now)
     return ctx.reply("webinars.cancel_one_done", id=webinar.id, when=ctx.when(start, webinar.spec.timezone),
                      count=count)

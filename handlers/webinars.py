@@ -14,11 +14,11 @@ from bot.core.i18n import fmt_datetime
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Form, Option, Reply
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
-from bot.services import calendar_feeds, webinar_events
+from bot.services import calendar_feeds
 from bot.services import webinar_notify as notify
 from bot.services.container import Ctx
+from bot.services.webinar_service import Upcoming
 from bot.services.webinars import last_started, next_start, parse_inline, parse_link, parse_offsets
-from bot.store import webinars as sql
 from handlers import webinar_forms as forms
 from handlers import webinar_sessions as sessions
 
@@ -54,8 +54,7 @@ async def cancel(ctx: Ctx, rest: str) -> Reply:
     webinar = await forms.editable(ctx, ident)
     if session.strip():
         return await sessions.ask(ctx, webinar, sessions.session_text(session))
-    async with ctx.services.store.transaction() as db:
-        told = len(await sql.attendees(db, webinar.id))
+    told = await ctx.services.webinars.attendee_count(webinar.id)
     buttons = (Button(ctx.t("webinars.button_cancel_confirm"), "webinar.cancel", str(webinar.id), "danger"),
                Button(ctx.t("webinars.button_cancel_keep"), "webinar.keep", str(webinar.id)))
     return ctx.reply("webinars.cancel_ask", id=webinar.id, title=webinar.spec.title, count=told,
@@ -69,39 +68,31 @@ async def keep_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
 async def cancel_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
     """Cancel a webinar (the whole series); Going/Maybe members and the channel hear it once."""
     webinar = await forms.editable(ctx, event.value)
-    async with ctx.services.store.transaction() as db:
-        if not await sql.cancel(db, webinar.id, ctx.now):
-            raise UserError("webinars.already_cancelled", id=webinar.id)
-        cancelled = await sql.get(db, webinar.id)
-        assert cancelled is not None
-        start = next_start(cancelled.spec, ctx.now) or cancelled.spec.start
-        count = await notify.notify_change(ctx.services, db, cancelled, "cancelled", start)
+    count = await ctx.services.webinars.cancel(webinar.id, ctx.now)
     return ctx.reply("webinars.cancel_done", id=webinar.id, count=count)
 
 
 async def list_upcoming(ctx: Ctx, rest: str) -> Reply:
     """Upcoming webinars, soonest first, with this member's answer."""
-    async with ctx.services.store.transaction() as db:
-        webinars = await sql.scheduled(db)
-        answers = {w.id: await sql.rsvp_of(db, w.id, ctx.member.id) for w in webinars}
-    upcoming = sorted((start, w) for w in webinars if (start := next_start(w.spec, ctx.now)) is not None)
+    upcoming = await ctx.services.webinars.upcoming(ctx.member.id, ctx.now)
     if not upcoming:
         return ctx.reply("webinars.list_empty")
     lines = [ctx.t("webinars.list_title")]
-    for start, webinar in upcoming:
-        answer = answers[webinar.id]
-        lines.append(ctx.t("webinars.list_item", id=webinar.id, title=webinar.spec.title, when=ctx.when(start),
-                           answer=ctx.t(notify.ANSWER_KEYS[answer] if answer else "webinars.answer_none")))
+    lines += [list_item(ctx, item) for item in upcoming]
     lines.append(ctx.t("webinars.list_footer"))
     return Reply("\n".join(lines), ephemeral=True)
+
+
+def list_item(ctx: Ctx, item: Upcoming) -> str:
+    """A webinar's next session with the member's answer, one line of /webinar list and the Home tab."""
+    return ctx.t("webinars.list_item", id=item.webinar.id, title=item.webinar.spec.title, when=ctx.when(item.start),
+                 answer=ctx.t(notify.ANSWER_KEYS[item.answer] if item.answer else "webinars.answer_none"))
 
 
 async def show(ctx: Ctx, rest: str) -> Reply:
     """One webinar in the member's zone and language, with RSVP buttons and its .ics file."""
     webinar = await forms.find(ctx, rest)
-    async with ctx.services.store.transaction() as db:
-        answer = await sql.rsvp_of(db, webinar.id, ctx.member.id)
-        counts = await sql.counts(db, webinar.id)
+    answer, counts = await ctx.services.webinars.answers(webinar.id, ctx.member.id)
     start = next_start(webinar.spec, ctx.now) or webinar.spec.start
     tz = ctx.member.timezone or ctx.services.settings.community_timezone
     text = ctx.t("webinars.show", id=webinar.id, details=notify.details(ctx.services, webinar, ctx.locale, tz, start),
@@ -121,10 +112,8 @@ async def reminders(ctx: Ctx, rest: str) -> Reply:
     offsets: list[int] | None = [] if switch == "off" else None
     if choice and switch is None:
         offsets = parse_offsets(choice)  # a UserError before anything is written
-    async with ctx.services.store.transaction() as db:
-        if choice:
-            await sql.set_offsets(db, ctx.member.id, offsets, ctx.now)  # None: back to the default
-        chosen = await sql.get_offsets(db, ctx.member.id)
+    # None: back to the default
+    chosen = await ctx.services.webinars.reminder_offsets(ctx.member.id, offsets, bool(choice), ctx.now)
     return reminders_status(ctx, chosen, changed=bool(choice))
 
 
@@ -145,13 +134,9 @@ async def recording(ctx: Ctx, rest: str) -> Reply:
     occurrence = last_started(webinar.spec, ctx.now) or next_start(webinar.spec, ctx.now)
     if occurrence is None:
         raise UserError("webinars.not_found", id=webinar.id)
-    end = occurrence.timestamp() + webinar.spec.duration_min * 60
-    async with ctx.services.store.transaction() as db:
-        await sql.set_recording(db, webinar.id, occurrence, link, ctx.now)
-        await webinar_events.mirror(ctx.services, db, webinar, f"recording:{occurrence:%Y%m%dT%H%M}", recording=link)
-        if ctx.now.timestamp() >= end:
-            count = await notify.send_recording(ctx.services, db, webinar, occurrence, link)
-            return ctx.reply("webinars.recording_sent", count=count, when=ctx.when(occurrence))
+    count = await ctx.services.webinars.set_recording(webinar, occurrence, link, ctx.now)
+    if count is not None:
+        return ctx.reply("webinars.recording_sent", count=count, when=ctx.when(occurrence))
     return ctx.reply("webinars.recording_later", when=ctx.when(occurrence))
 
 
@@ -161,18 +146,14 @@ async def rsvp_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
     webinar_id = parse_id(ident)
     if webinar_id is None or answer not in notify.ANSWERS:
         return ctx.reply("errors.stale_button")
-    async with ctx.services.store.transaction() as db:
-        webinar = await sql.get(db, webinar_id)
-        start = next_start(webinar.spec, ctx.now) if webinar else None
-        if webinar is None or webinar.status != "scheduled" or start is None:
-            return ctx.reply("webinars.rsvp_closed")
-        await sql.set_rsvp(db, webinar.id, ctx.member.id, answer, ctx.now)
-        chosen = await sql.get_offsets(db, ctx.member.id)
-    text = ctx.t("webinars.rsvp_saved", answer=ctx.t(notify.ANSWER_KEYS[answer]), title=webinar.spec.title,
-                 when=ctx.when(start))
+    saved = await ctx.services.webinars.rsvp(webinar_id, ctx.member.id, answer, ctx.now)
+    if saved is None:
+        return ctx.reply("webinars.rsvp_closed")
+    text = ctx.t("webinars.rsvp_saved", answer=ctx.t(notify.ANSWER_KEYS[answer]), title=saved.webinar.spec.title,
+                 when=ctx.when(saved.start))
     if answer == "no":
         return Reply(text, ephemeral=True)
-    return Reply(text + "\n" + reminders_status(ctx, chosen).text, ephemeral=True)
+    return Reply(text + "\n" + reminders_status(ctx, saved.offsets).text, ephemeral=True)
 
 
 async def calendar(ctx: Ctx, rest: str) -> Reply:
@@ -191,15 +172,7 @@ async def interested(ctx: Ctx, event: ButtonPressed) -> Reply | None:
     webinar_id = parse_id(ident)
     if webinar_id is None or change not in ("add", "remove"):
         return None
-    async with ctx.services.store.transaction() as db:
-        current = await sql.rsvp_of(db, webinar_id, ctx.member.id)
-        webinar = await sql.get(db, webinar_id)
-        if webinar is None or webinar.status != "scheduled":
-            return None
-        if change == "add" and current in (None, "no"):
-            await sql.set_rsvp(db, webinar_id, ctx.member.id, "maybe", ctx.now)
-        elif change == "remove" and current == "maybe":
-            await sql.drop_rsvp(db, webinar_id, ctx.member.id)
+    await ctx.services.webinars.interested(webinar_id, ctx.member.id, change == "add", ctx.now)
     return None
 
 
@@ -226,10 +199,8 @@ SUBCOMMANDS = (
 
 async def upcoming_ids(ctx: Ctx, typed: str) -> list[Option]:
     """Autocomplete: the scheduled webinars, "#12 Title — date" in the reader's zone and language."""
-    async with ctx.services.store.transaction() as db:
-        webinars = await sql.scheduled(db)
+    found = await ctx.services.webinars.scheduled(ctx.now)
     tz = ctx.member.timezone or ctx.services.settings.community_timezone
-    found = sorted((start, w) for w in webinars if (start := next_start(w.spec, ctx.now)) is not None)
     return [Option(str(w.id), f"#{w.id} {w.spec.title} — {fmt_datetime(start, ctx.locale, tz)}")
             for start, w in found]
 

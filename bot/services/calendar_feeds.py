@@ -20,7 +20,7 @@ from bot.store import calendar as sql
 from bot.store import webinars as webinar_sql
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
+    from bot.services.shared import Shared
 
 TOKEN_BYTES = 24  # 192 random bits, URL-safe: a link nobody can guess or enumerate
 
@@ -35,13 +35,13 @@ class Feed:
         return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
 
 
-def public_url(services: Services, path: str) -> str | None:
+def public_url(services: Shared, path: str) -> str | None:
     """The address members use for `path`, when the bot's HTTP server is published (BOT_PUBLIC_URL)."""
     base = services.settings.public_url
     return base.rstrip("/") + path if base else None
 
 
-async def _feed(services: Services, keep: set[int] | None, now: datetime, name: str) -> Feed:
+async def _feed(services: Shared, keep: set[int] | None, now: datetime, name: str) -> Feed:
     async with services.store.transaction() as db:
         webinars = [w for w in await webinar_sql.scheduled(db) if next_start(w.spec, now) is not None]
         changed = await sql.last_change(db) or now
@@ -49,18 +49,18 @@ async def _feed(services: Services, keep: set[int] | None, now: datetime, name: 
     return _render(services, chosen, changed, name)
 
 
-def _render(services: Services, webinars: list[Webinar], changed: datetime, name: str) -> Feed:
+def _render(services: Shared, webinars: list[Webinar], changed: datetime, name: str) -> Feed:
     changed = changed.replace(microsecond=0)
     body = webinar_ics.calendar(webinars, services.settings.webinar_uid_domain, changed, name)
     return Feed(body, changed)
 
 
-async def community_feed(services: Services, now: datetime) -> Feed:
+async def community_feed(services: Shared, now: datetime) -> Feed:
     """Every webinar with a session still to come."""
     return await _feed(services, None, now, services.settings.community_name)
 
 
-async def webinar_feed(services: Services, webinar_id: int) -> Feed | None:
+async def webinar_feed(services: Shared, webinar_id: int) -> Feed | None:
     """One webinar (cancelled ones too, marked so, so a subscribed calendar drops it)."""
     async with services.store.transaction() as db:
         webinar = await webinar_sql.get(db, webinar_id)
@@ -70,7 +70,7 @@ async def webinar_feed(services: Services, webinar_id: int) -> Feed | None:
     return _render(services, [webinar], changed, webinar.spec.title)
 
 
-async def member_feed(services: Services, token: str, now: datetime) -> Feed | None:
+async def member_feed(services: Shared, token: str, now: datetime) -> Feed | None:
     """The webinars the token's member said Going or Maybe to; None for an unknown token."""
     async with services.store.transaction() as db:
         member_id = await sql.member_of(db, token)
@@ -80,7 +80,7 @@ async def member_feed(services: Services, token: str, now: datetime) -> Feed | N
     return await _feed(services, keep, now, services.settings.community_name)
 
 
-async def member_link(services: Services, member: Member) -> str | None:
+async def member_link(services: Shared, member: Member) -> str | None:
     """The member's personal feed address (the token is made once); None when no public URL is set."""
     if not services.settings.public_url:
         return None

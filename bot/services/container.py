@@ -16,6 +16,7 @@ from bot.services.feedback import FeedbackService
 from bot.services.outbox import Outbox
 from bot.services.peers_service import PeersService
 from bot.services.privacy_service import PrivacyService
+from bot.services.webinar_service import WebinarService
 from bot.services.welcome_service import WelcomeService
 from bot.settings import Settings
 from bot.store.backends import AnyStore
@@ -33,12 +34,14 @@ class Services:
     privacy: PrivacyService = field(init=False)
     welcome: WelcomeService = field(init=False)
     peers: PeersService = field(init=False)
+    webinars: WebinarService = field(init=False)
 
     def __post_init__(self) -> None:
         parts = (self.settings, self.store, self.clock, self.catalogs, self.outbox)
         self.privacy = PrivacyService(*parts)
         self.welcome = WelcomeService(*parts)
         self.peers = PeersService(*parts)
+        self.webinars = WebinarService(*parts)
 
 
 Ctx: TypeAlias = context.Ctx[Services]  # a handler's context, with these services

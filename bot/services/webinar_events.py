@@ -19,7 +19,7 @@ from bot.services.webinars import Webinar, next_start, occurrences, skips_of
 from bot.store.db import Connection
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
+    from bot.services.shared import Shared
 
 KIND = "scheduled_event"
 PLATFORM = "discord"
@@ -61,7 +61,7 @@ def event_of(webinar: Webinar, now: datetime, recording: str | None = None,
             "location": spec.link[:100], "recurrence": recurrence(spec.rrule, start)}
 
 
-async def mirror(services: Services, db: Connection, webinar: Webinar, reason: str,
+async def mirror(services: Shared, db: Connection, webinar: Webinar, reason: str,
                  recording: str | None = None, after: datetime | None = None) -> bool:
     """Queue the event's update for Discord, when Discord is one of the community's platforms; `after`: the
     event is for the first session after that time (default: now)."""

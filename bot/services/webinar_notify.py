@@ -22,7 +22,7 @@ from bot.core.i18n import fmt_datetime, locale_of
 from bot.core.model import Attachment, Button, Destination, Member, Reply
 from bot.core.text import Safe, timestamp
 from bot.services import calendar_feeds, webinar_events, webinar_ics
-from bot.services.container import Services
+from bot.services.shared import Shared
 from bot.services.webinars import (
     LATE_GRACE,
     Due,
@@ -75,7 +75,7 @@ def fmt_offsets(offsets: list[int], locale: str) -> str:
     return format_list([fmt_offset(o, locale) for o in offsets], locale=Locale.parse(locale))
 
 
-def details(services: Services, webinar: Webinar, locale: str, tz: str | None, start: datetime) -> Safe:
+def details(services: Shared, webinar: Webinar, locale: str, tz: str | None, start: datetime) -> Safe:
     """The webinar's title, time (in the reader's zone), duration, language, recurrence, link and description."""
     t, spec = services.catalogs.t, webinar.spec
     repeat = t(locale, describe_repeat(spec.rrule), interval=interval_of(spec.rrule), rule=rule_of(spec.rrule) or "")
@@ -87,7 +87,7 @@ def details(services: Services, webinar: Webinar, locale: str, tz: str | None, s
     return Safe(text)
 
 
-def rsvp_buttons(services: Services, webinar_id: int, locales: list[str]) -> tuple[Button, ...]:
+def rsvp_buttons(services: Shared, webinar_id: int, locales: list[str]) -> tuple[Button, ...]:
     def label(answer: str) -> str:
         return " / ".join(dict.fromkeys(services.catalogs.t(lc, ANSWER_KEYS[answer]) for lc in locales))
 
@@ -95,7 +95,7 @@ def rsvp_buttons(services: Services, webinar_id: int, locales: list[str]) -> tup
     return tuple(Button(label(a), "webinar.rsvp", f"{webinar_id}:{a}", styles[a]) for a in ANSWERS)
 
 
-def ics_file(services: Services, webinar: Webinar, now: datetime) -> Attachment:
+def ics_file(services: Shared, webinar: Webinar, now: datetime) -> Attachment:
     settings = services.settings
     content = webinar_ics.calendar([webinar], settings.webinar_uid_domain, now, settings.community_name)
     return Attachment(webinar_ics.filename(webinar), content, "text/calendar")
@@ -105,15 +105,15 @@ def channel_locales(language: str) -> list[str]:
     return ["en", "fr"] if language == "bilingual" else [language]
 
 
-def member_locale(services: Services, member: Member) -> str:
+def member_locale(services: Shared, member: Member) -> str:
     return locale_of(member, services.settings.default_locale)
 
 
-def member_tz(services: Services, member: Member) -> str:
+def member_tz(services: Shared, member: Member) -> str:
     return member.timezone or services.settings.community_timezone
 
 
-async def post_channel(services: Services, db: Connection, key: str, webinar: Webinar,
+async def post_channel(services: Shared, db: Connection, key: str, webinar: Webinar,
                        text: Callable[[str], str], buttons: bool = False, file: bool = False) -> None:
     """One post per channel platform, in the session's language(s), under `key:<platform>`."""
     locales = channel_locales(webinar.spec.language)
@@ -129,7 +129,7 @@ async def post_channel(services: Services, db: Connection, key: str, webinar: We
 # ---- what organisers trigger ------------------------------------------------------------------------
 
 
-async def announce(services: Services, db: Connection, webinar: Webinar) -> None:
+async def announce(services: Shared, db: Connection, webinar: Webinar) -> None:
     """The announcement with RSVP buttons and the .ics file, on every channel platform."""
     start = webinar.spec.start
     tz = webinar.spec.timezone
@@ -145,7 +145,7 @@ async def announce(services: Services, db: Connection, webinar: Webinar) -> None
     await webinar_events.mirror(services, db, webinar, "announce")
 
 
-async def notify_change(services: Services, db: Connection, webinar: Webinar, kind: str,
+async def notify_change(services: Shared, db: Connection, webinar: Webinar, kind: str,
                         start: datetime) -> int:
     """Tell Going/Maybe members (once each) and the channel that a webinar is 'cancelled' or 'changed'."""
     key = f"webinar:{webinar.id}:{kind}:{webinar.sequence}"
@@ -165,7 +165,7 @@ async def notify_change(services: Services, db: Connection, webinar: Webinar, ki
     return len(people)
 
 
-async def send_recording(services: Services, db: Connection, webinar: Webinar, occurrence: datetime,
+async def send_recording(services: Shared, db: Connection, webinar: Webinar, occurrence: datetime,
                          url: str) -> int:
     """DM the recording link to everyone who answered the RSVP (once per member and session)."""
     people = await sql.attendees(db, webinar.id, ANSWERS)
@@ -186,21 +186,21 @@ class WebinarJob:
 
     name = "webinars"
 
-    async def next_due(self, services: Services, now: datetime) -> datetime | None:
+    async def next_due(self, services: Shared, now: datetime) -> datetime | None:
         async with services.store.transaction() as db:
             plans = [(w, await _offsets(services, db, w), set(await sql.recordings(db, w.id)))
                      for w in await sql.scheduled(db)]
         times = (next_due(w.spec, offsets, recorded, w.processed_until) for w, offsets, recorded in plans)
         return min((t for t in times if t is not None), default=None)
 
-    async def run(self, services: Services, now: datetime) -> None:
+    async def run(self, services: Shared, now: datetime) -> None:
         async with services.store.transaction() as db:
             webinars = await sql.scheduled(db)
         for webinar in webinars:
             async with services.store.transaction() as db:
                 await self._run_one(services, db, webinar, now)
 
-    async def _run_one(self, services: Services, db: Connection, webinar: Webinar,
+    async def _run_one(self, services: Shared, db: Connection, webinar: Webinar,
                        now: datetime) -> None:
         current = await sql.get(db, webinar.id)
         if current is None or current.status != "scheduled":
@@ -219,11 +219,11 @@ class WebinarJob:
         await sql.set_processed(db, current.id, now)
 
 
-async def _offsets(services: Services, db: Connection, webinar: Webinar) -> set[int]:
+async def _offsets(services: Shared, db: Connection, webinar: Webinar) -> set[int]:
     return set(services.settings.webinar_reminders) | await sql.custom_offsets(db, webinar.id)
 
 
-async def _remind(services: Services, db: Connection, webinar: Webinar, due: Due, now: datetime,
+async def _remind(services: Shared, db: Connection, webinar: Webinar, due: Due, now: datetime,
                   batch: set[int]) -> None:
     """DM this reminder to Going/Maybe members who chose its offset, unless a later one of theirs is due too.
 
@@ -251,7 +251,7 @@ async def _remind(services: Services, db: Connection, webinar: Webinar, due: Due
         await services.outbox.enqueue(db, key, Destination.dm(member), Reply(text))
 
 
-async def _starting(services: Services, db: Connection, webinar: Webinar, due: Due,
+async def _starting(services: Shared, db: Connection, webinar: Webinar, due: Due,
                     now: datetime) -> None:
     end = due.occurrence.timestamp() + webinar.spec.duration_min * 60
     if now.timestamp() >= end:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.model import CommandInvoked, Destination, Reply
+from bot.core.model import CommandInvoked, Reply
 from bot.core.routes import Command, Routes
-from bot.dashboard.auth import Auth, hashed
+from bot.dashboard.auth import Auth
 from bot.services.container import Ctx
 from bot.settings import Settings
 
@@ -24,11 +24,8 @@ async def dashboard_command(ctx: Ctx, event: CommandInvoked) -> Reply:
     base = base_url(settings)
     if not settings.dashboard_secret or base is None:
         return ctx.reply("dashboard.not_served")
-    token = await Auth(ctx.services).new_link(ctx.member.id)
-    text = ctx.t("dashboard.link_dm", url=f"{base}/dashboard/login?token={token}")
-    async with ctx.services.store.transaction() as db:  # private: the row is deleted once delivered
-        await ctx.services.outbox.enqueue(db, f"dashboard:link:{hashed(token)[:16]}", Destination.dm(ctx.member),
-                                          Reply(text), private=True)
+    await Auth(ctx.services).send_link(
+        ctx.member, lambda token: ctx.t("dashboard.link_dm", url=f"{base}/dashboard/login?token={token}"))
     return ctx.reply("dashboard.link_sent")
 
 

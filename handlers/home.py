@@ -13,13 +13,10 @@ from bot.core.model import Button, ButtonPressed, CommandInvoked, HomeOpened, Re
 from bot.core.routes import Routes
 from bot.services import webinar_notify as notify
 from bot.services.container import Ctx
-from bot.services.webinars import next_start
-from bot.store import peers as peers_sql
-from bot.store import webinars as webinar_sql
-from bot.store import welcome as welcome_sql
 from handlers import faq, faq_drafts, feedback, feedback_admin, peers
 from handlers.core import language_buttons
 from handlers.onboarding_steps import show_profile
+from handlers.webinars import list_item
 
 WEBINARS_SHOWN = 5
 SNOOZE = timedelta(days=14)
@@ -33,10 +30,8 @@ async def home(ctx: Ctx, event: HomeOpened) -> list[Reply]:
 
 
 async def intro(ctx: Ctx) -> Reply:
-    async with ctx.services.store.transaction() as db:
-        tips = await welcome_sql.get(db, ctx.member.id)
     buttons = language_buttons()
-    if tips is not None and tips.stopped is None and tips.next_step is not None:
+    if await ctx.services.welcome.tips_running(ctx.member.id):
         buttons += (Button(ctx.t("home.stop_tips"), "welcome.stop"),)
     return Reply(ctx.t("home.intro", name=ctx.member.display_name, community=ctx.services.settings.community_name),
                  buttons=buttons)
@@ -50,26 +45,18 @@ async def profile(ctx: Ctx) -> Reply:
 
 async def webinars(ctx: Ctx) -> list[Reply]:
     """The next webinars, each with the member's answer and the Going / Maybe / Not going buttons."""
-    async with ctx.services.store.transaction() as db:
-        scheduled = await webinar_sql.scheduled(db)
-        answers = {w.id: await webinar_sql.rsvp_of(db, w.id, ctx.member.id) for w in scheduled}
-    upcoming = sorted((start, w) for w in scheduled if (start := next_start(w.spec, ctx.now)) is not None)
+    upcoming = await ctx.services.webinars.upcoming(ctx.member.id, ctx.now)
     if not upcoming:
         return [Reply(ctx.t("home.webinars_title") + "\n" + ctx.t("webinars.list_empty"))]
     sections = [Reply(ctx.t("home.webinars_title"))]
-    for start, webinar in upcoming[:WEBINARS_SHOWN]:
-        answer = answers[webinar.id]
-        line = ctx.t("webinars.list_item", id=webinar.id, title=webinar.spec.title, when=ctx.when(start),
-                     answer=ctx.t(notify.ANSWER_KEYS[answer] if answer else "webinars.answer_none"))
-        sections.append(Reply(line, buttons=notify.rsvp_buttons(ctx.services, webinar.id, [ctx.locale])))
+    sections += [Reply(list_item(ctx, item), buttons=notify.rsvp_buttons(ctx.services, item.webinar.id, [ctx.locale]))
+                 for item in upcoming[:WEBINARS_SHOWN]]
     return sections
 
 
 async def matching(ctx: Ctx) -> Reply:
     status = await peers.status(ctx, "")  # also enrols members who consented during onboarding
-    async with ctx.services.store.transaction() as db:
-        me = await peers_sql.participant(db, ctx.member.id)
-    taking_part = me is not None and me.status != "left"
+    taking_part = await ctx.services.peers.taking_part(ctx.member.id)
     buttons = ((Button(ctx.t("home.peers_snooze"), "home.peers", "snooze"),
                 Button(ctx.t("home.peers_leave"), "home.peers", "leave", style="danger"))
                if taking_part else (Button(ctx.t("home.peers_join"), "home.peers", "join", style="primary"),))

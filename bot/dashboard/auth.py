@@ -12,11 +12,12 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.core.model import Actor, Member
+from bot.core.model import Actor, Destination, Member, Reply
 from bot.store import dashboard as sql
 from bot.store import members as member_sql
 
@@ -57,6 +58,16 @@ class Auth:
             await sql.add_link(db, hashed(token), member_id, self.services.clock.now() + LINK_TTL)
         log.info("dashboard: sign-in link issued for member %s", member_id)
         return token
+
+    async def send_link(self, member: Member, message: Callable[[str], str]) -> None:
+        """A one-time token for `member` (an admin) by DM, in one transaction: `message` writes the DM from the
+        token; the outbox row is private (deleted once delivered)."""
+        token = secrets.token_urlsafe(32)
+        async with self.services.store.transaction() as db:
+            await sql.add_link(db, hashed(token), member.id, self.services.clock.now() + LINK_TTL)
+            await self.services.outbox.enqueue(db, f"dashboard:link:{hashed(token)[:16]}", Destination.dm(member),
+                                               Reply(message(token)), private=True)
+        log.info("dashboard: sign-in link sent to member %s", member.id)
 
     async def operator_link(self) -> str:
         """A link for the operator at the command line: a console member marked admin."""

@@ -9,11 +9,7 @@ from bot.core import values
 from bot.core.context import UserError
 from bot.core.model import Button, Reply
 from bot.services import onboarding as ob
-from bot.services import roles
 from bot.services.container import Ctx
-from bot.store import members as member_sql
-from bot.store import profiles as profile_sql
-from bot.store import welcome as welcome_sql
 
 FIELD_ALIASES = {
     "role": "role", "rôle": "role", "country": "country", "pays": "country", "organisation": "organisation",
@@ -62,20 +58,12 @@ def zone_note(ctx: Ctx, text: str, country: str | None) -> str:
 
 async def save_field(ctx: Ctx, step: str, value: object) -> None:
     """Store one answer (the timezone lives on the member, the rest in the profile)."""
-    async with ctx.services.store.transaction() as db, roles.kept_in_step(ctx.services, db, ctx.member.id, ctx.now):
-        if step == "timezone":
-            await member_sql.set_timezone(db, ctx.member.id, str(value) if value else None)
-            return
-        profile = await profile_sql.get(db, ctx.member.id)
-        name = "peer_consent" if step == "consent" else step
-        await profile_sql.save(db, profile.with_changes(**{name: value}), ctx.now)
+    await ctx.services.welcome.save_answer(ctx.member.id, step, value, ctx.now)
 
 
 async def show_profile(ctx: Ctx) -> str:
     """The member's profile as text, in their language."""
-    async with ctx.services.store.transaction() as db:
-        profile = await profile_sql.get(db, ctx.member.id)
-        member = await member_sql.by_id(db, ctx.member.id)
+    profile, timezone = await ctx.services.welcome.profile(ctx.member.id)
     none = ctx.t("profile.none")
     return ctx.t(
         "profile.view",
@@ -86,12 +74,12 @@ async def show_profile(ctx: Ctx) -> str:
         languages=", ".join(values.label("language", c, ctx.locale) for c in profile.languages) or none,
         interests=", ".join(values.label("interest", i, ctx.locale) for i in profile.interests if i in INTERESTS)
         or none,
-        timezone=values.zone_label(member.timezone if member else None, ctx.now) or none,
+        timezone=values.zone_label(timezone, ctx.now) or none,
         consent=values.label("yes_no", profile.peer_consent, ctx.locale),
     )
 
 
-def step_reply(ctx: Ctx, step: str, profile: profile_sql.Profile) -> Reply:
+def step_reply(ctx: Ctx, step: str, profile: ob.Profile) -> Reply:
     """One onboarding question with its buttons and a Skip (or Done) button."""
     number = ob.STEPS.index(step) + 1
     text = ctx.t("profile.step", number=number, total=len(ob.STEPS)) + " " + ctx.t(QUESTIONS[step])
@@ -100,7 +88,7 @@ def step_reply(ctx: Ctx, step: str, profile: profile_sql.Profile) -> Reply:
     return Reply(text, buttons=(*_step_buttons(ctx, step, profile), closing), ephemeral=True)
 
 
-def _step_buttons(ctx: Ctx, step: str, profile: profile_sql.Profile) -> list[Button]:
+def _step_buttons(ctx: Ctx, step: str, profile: ob.Profile) -> list[Button]:
     typed = Button(ctx.t("profile.button.type"), "onb.type", step)
     if step == "role":
         return [Button(o.label, "onb.set", f"role:{o.value}") for o in values.choices("role", ctx.locale)]
@@ -127,7 +115,7 @@ def _toggles(step: str, codes: list[str], chosen: tuple[str, ...], label: Callab
             else Button(label(c), "onb.add", f"{step}:{c}") for c in codes]
 
 
-def _zone_buttons(ctx: Ctx, profile: profile_sql.Profile) -> list[Button]:
+def _zone_buttons(ctx: Ctx, profile: ob.Profile) -> list[Button]:
     guess = ob.guess_timezone(ctx.member.timezone, profile.country, ctx.services.settings.community_timezone)
     zones = list(dict.fromkeys((guess, *ob.country_zones(profile.country))))[:4]
     return [Button(ctx.t("profile.button.keep_zone", zone=zones[0]), "onb.set", f"timezone:{zones[0]}",
@@ -146,6 +134,5 @@ async def stop_tips(ctx: Ctx, answer: str) -> Reply:
     """/profile tips off: stop the welcome follow-up messages."""
     if values.fold(answer) not in {"stop", "arret"} and not _is_off(answer, ctx.locale):
         return ctx.reply("profile.tips_usage")
-    async with ctx.services.store.transaction() as db:
-        stopped = await welcome_sql.stop(db, ctx.member.id, "opted-out", ctx.now)
+    stopped = await ctx.services.welcome.stop_tips(ctx.member.id, ctx.now)
     return ctx.reply("welcome.tips_stopped" if stopped else "welcome.tips_not_running")

@@ -97,8 +97,6 @@ LAYER_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "handlers/faq.py", "handlers/faq_drafts.py", "handlers/faq_help.py", "handlers/feedback.py",
         "handlers/feedback_admin.py", "handlers/feedback_guard.py", "handlers/feedback_votes.py",
         "handlers/message_actions.py", "handlers/profile.py",
-        # onboarding's profile steps, shared with /profile (helper coresvc, after corecmds' profile service)
-        "handlers/onboarding_steps.py",
     )),
     "bot/core": (("bot.store", "bot.services", "bot.platforms", "handlers"), ()),
     "bot/platforms": (("bot.store",), ()),

@@ -12,8 +12,10 @@ from bot.core.text import inert
 from bot.core.values import zones
 from bot.core.values.places import COMMUNITY_COUNTRIES, SPOKEN, country_name, iso_countries, language_name
 from bot.core.values.vocab import INTERESTS, fold
+from bot.store.profiles import Profile
 
-__all__ = ["COMMUNITY_COUNTRIES", "INTERESTS", "SPOKEN", "country_name", "fold", "iso_countries", "language_name"]
+__all__ = ["COMMUNITY_COUNTRIES", "INTERESTS", "SPOKEN", "Profile", "country_name", "fold", "iso_countries",
+           "language_name"]
 
 STEPS = ("role", "country", "organisation", "stage", "languages", "interests", "timezone", "consent")
 MAX_ORGANISATION = 120

@@ -136,3 +136,32 @@ def test_the_rule_sees_every_kind_of_import(tmp_path: Path) -> None:
     assert not offenders("bot/platforms", ("bot.store",))
     # the store holds the SQL and the data it reads and writes; the services sit above it
     assert not offenders("bot/store", ("bot.services", "bot.platforms", "bot.app", "handlers"))
+
+
+def transactions_opened(node: ast.AST) -> int:
+    """How many `….transaction()` calls a function's body makes."""
+    return sum(1 for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+               and n.func.attr == "transaction")
+
+
+# Handlers whose feature has no service yet still open their own transactions (helper corecmds); only shrinks.
+OWN_TRANSACTIONS = ("handlers/faq.py", "handlers/faq_drafts.py", "handlers/faq_help.py", "handlers/feedback.py",
+                    "handlers/feedback_admin.py", "handlers/feedback_guard.py", "handlers/message_actions.py",
+                    "handlers/profile.py")
+
+
+def test_handlers_leave_the_unit_of_work_to_the_feature_services() -> None:
+    opening = {str(p.relative_to(ROOT)) for p in (ROOT / "handlers").glob("*.py")
+               if transactions_opened(ast.parse(p.read_text(encoding="utf-8")))}
+    assert opening == set(OWN_TRANSACTIONS), (sorted(opening - set(OWN_TRANSACTIONS)),
+                                              sorted(set(OWN_TRANSACTIONS) - opening))
+
+
+def test_each_public_method_of_a_feature_service_is_one_transaction() -> None:
+    services = [node for path in (ROOT / "bot/services").glob("*_service.py")
+                for node in ast.parse(path.read_text(encoding="utf-8")).body
+                if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "") == "Feature" for b in node.bases)]
+    assert len(services) >= 4
+    several = [f"{cls.name}.{fn.name}" for cls in services for fn in cls.body
+               if isinstance(fn, ast.AsyncFunctionDef) and not fn.name.startswith("_") and transactions_opened(fn) > 1]
+    assert not several, several

@@ -113,7 +113,7 @@ async def test_slash_command_modal_submit_answer_and_dm(fake, tmp_path):
                   "when": "2026-12-03 15:00"}
         answer = await fake.interact(p.submit(ANA, modal["custom_id"], values))
         assert answer["type"] == 4 and answer["data"]["content"] == "Saved."
-        assert recorder.submitted == [{"name": "Ana", "topic": ["claims"], "modules": ["fhir", "insuree"],
+        assert recorder.submitted == [{"name": "Ana", "topic": "claims", "modules": ["fhir", "insuree"],
                                        "consent": True, "when": "2026-12-03 15:00", "_state": "round-7"}]
         await app.heartbeat.tick()
         [dm] = await fake.messages_to(p.dm_channel_id(ANA["id"]))
@@ -235,11 +235,11 @@ async def test_modal_fields_stay_within_discord_limits():
     assert second["component"]["type"] == 4  # a choice without options is typed in
     assert len(third["component"]["options"]) == 25 and third["component"]["max_values"] == 25
     data = p.submit(ANA, "~m|h|0", {"a": " hi ", "b": "free text", "c": ["3", "7"]})["data"]
-    assert forms.parse_page(form, 0, data) == ({"a": "hi", "b": ["free text"], "c": ["3", "7"]}, {})
+    assert forms.parse_page(form, 0, data) == ({"a": "hi", "b": "free text", "c": ["3", "7"]}, {})
     data = p.submit(ANA, "~m|h|0", {"a": "x" * 11, "b": "free text", "c": ["3", "99"]})["data"]
     values, problems = forms.parse_page(form, 0, data)  # refused, not cut or dropped (issue 15 #7)
-    assert problems == {"a": forms.Problem("discord.form_too_long", {"length": 11, "limit": 10}),
-                        "c": forms.Problem("discord.form_invalid_choice")}
+    assert problems == {"a": forms.Problem("forms.too_long", {"length": 11, "limit": 10}),
+                        "c": forms.Problem("forms.invalid_choice")}
     assert values["a"] == "x" * 11 and values["c"] is None  # the text comes back in the reopened form
 
 

@@ -51,7 +51,7 @@ async def test_command_modal_submission_dm(settings: Settings, clock: SimClock, 
         assert thanks["channel"] == "DU1" and thanks["text"] == "Thanks <@U1>"
         assert recorded["channel"] == "DU1" and "'modules': ['claims', 'policy']" in recorded["text"]
         assert "'public': True" in recorded["text"] and "state=v1" in recorded["text"]
-        assert "'stage': ['pilot']" in recorded["text"] and "'when': '2026-12-03 15:00'" in recorded["text"]
+        assert "'stage': 'pilot'" in recorded["text"] and "'when': '2026-12-03 15:00'" in recorded["text"]
         assert channel_post["channel"] == "C0ANNOUNCE" and "@\u200bchannel" in channel_post["text"]
         completed = (await rig.slack.wait_call("files.completeUploadExternal")).args
         assert completed["channel_id"] == "DU1" and json.loads(completed["files"])[0]["title"] == "answers.json"

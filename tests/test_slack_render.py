@@ -12,7 +12,7 @@ from bot.core.model import Button, FieldKind, Reply
 from bot.core.text import mention, timestamp
 from bot.platforms.slack.facts import MemberFacts
 from bot.platforms.slack.listeners import user_text
-from bot.platforms.slack.modals import form_view, read_values
+from bot.platforms.slack.modals import fields_of, form_view, read_values
 from bot.platforms.slack.render import decode_action, mrkdwn, render_reply, split_markup
 from tests.fakes import slack_demo
 from tests.fakes.slack import FakeSlack
@@ -58,10 +58,18 @@ def test_form_view_round_trip_types_values() -> None:
     view = form_view(slack_demo.SURVEY, channel="D1", yes_no=("Oui", "Non"), datetime_hint="AAAA", cancel="Annuler")
     assert len(view["title"]["text"]) <= 24 and view["callback_id"] == "form:demo.survey"
     answers = {"name": "Ana", "stage": "scale", "modules": ["policy"], "public": "no", "when": None}
-    kinds = {f.name: f.kind for f in slack_demo.SURVEY.fields}
-    values = read_values(kinds, fill(view, answers))
-    assert values == {"name": "Ana", "stage": ["scale"], "modules": ["policy"], "public": False, "when": None}
-    assert kinds["public"] is FieldKind.YES_NO
+    fields = fields_of(view)
+    values, refused = read_values(fields, fill(view, answers))
+    # one type per field kind, as on every door: a CHOICE is its code, a MULTI_CHOICE a list, YES_NO a bool
+    assert values == {"name": "Ana", "stage": "scale", "modules": ["policy"], "public": False, "when": None}
+    assert not refused
+    assert fields["public"].kind is FieldKind.YES_NO and fields["stage"].kind is FieldKind.CHOICE
+    state = fill(view, answers)  # a stale or tampered view: values Slack's own checks would not let through
+    state["stage"]["value"]["selected_option"] = {"value": "nonsense"}
+    state["public"]["value"]["selected_option"] = {"value": "maybe"}
+    tampered, refused = read_values(fields, state)
+    assert {name: no.reason for name, no in refused.items()} == {"stage": "invalid_choice", "public": "invalid_choice"}
+    assert "stage" not in tampered and tampered["name"] == "Ana"
 
 
 def test_incoming_markup_becomes_plain_text() -> None:

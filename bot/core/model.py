@@ -89,17 +89,35 @@ class ButtonPressed:
     event_id: str | None = None
 
 
-FormValue = str | list[str] | bool | datetime | None
+FormValue = str | list[str] | bool | None  # one type per field kind: bot/core/form_values.py
 
 
 @dataclass(frozen=True)
 class FormSubmitted:
+    """A form handed in. `values` are typed per field kind by every door alike (bot/core/form_values.py);
+    the accessors below read one field as its kind promises."""
+
     actor: Actor
     form_id: str
     values: dict[str, FormValue]
     state: str = ""
     channel: str | None = None
     event_id: str | None = None
+
+    def text(self, name: str) -> str:
+        """A text field's answer, or a CHOICE's code ("" when left empty)."""
+        value = self.values.get(name)
+        return value if isinstance(value, str) else ""
+
+    def choices(self, name: str) -> list[str]:
+        """A MULTI_CHOICE field's codes ([] when none was picked)."""
+        value = self.values.get(name)
+        return list(value) if isinstance(value, list) else []
+
+    def yes_no(self, name: str) -> bool | None:
+        """A YES_NO field's answer (None when left empty)."""
+        value = self.values.get(name)
+        return value if isinstance(value, bool) else None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core import values
+from bot.core.form_values import Raw, Refused, read
 from bot.core.model import Field, FieldKind, Form, FormValue
 
 
@@ -17,23 +18,25 @@ class AnswerError(ValueError):
         self.values = values
 
 
+CONSOLE_WORDING = {"too_long": "console.form_too_long", "invalid_choice": "console.form_invalid_choice",
+                   "invalid_yes_no": "console.form_invalid_yes_no"}
+
+
 def parse_answer(spec: Field, text: str) -> FormValue:
-    """Turn one typed line into the field's value; an empty line means skipped (None)."""
+    """Turn one typed line into the field's value, typed as on every door (bot/core/form_values.py); an empty
+    line means skipped (None). Choices are typed as the numbers shown, or the options' names."""
     text = text.strip()
     if not text:
         return None
-    if spec.kind is FieldKind.CHOICE:
-        return _choices(spec, text)[0]
-    if spec.kind is FieldKind.MULTI_CHOICE:
-        return _choices(spec, text)
-    if spec.kind is FieldKind.YES_NO:
-        answer = values.lookup("yes_no", {"1": "yes", "2": "no"}.get(text, text))  # [1] yes [2] no, as shown
-        if answer is None:
-            raise AnswerError("console.form_invalid_yes_no")
-        return answer == "yes"
-    if len(text) > spec.max_length:  # refused, never cut: the member shortens it
-        raise AnswerError("console.form_too_long", length=len(text), limit=spec.max_length)
-    return text
+    raw: Raw = text
+    if spec.kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE) and spec.options:
+        raw = _choices(spec, text)
+    elif spec.kind is FieldKind.YES_NO:
+        raw = {"1": "yes", "2": "no"}.get(text, text)  # [1] yes [2] no, as shown
+    value = read(spec, raw)
+    if isinstance(value, Refused):
+        raise AnswerError(CONSOLE_WORDING[value.reason], **value.values)
+    return value
 
 
 def _choices(spec: Field, text: str) -> list[str]:

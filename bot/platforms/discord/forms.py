@@ -17,13 +17,13 @@ from typing import Any
 
 import discord
 
+from bot.core.form_values import TEXT_KINDS, Raw, Refused, read
 from bot.core.model import Field, FieldKind, Form, FormValue, Option
 from bot.core.text import inert
 
 PAGE = 5
 MODAL_PREFIX = "~m"
 OPEN_PREFIX = "~o"
-TEXT_KINDS = (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT, FieldKind.DATETIME)
 
 
 def form_to_json(form: Form) -> str:
@@ -166,50 +166,28 @@ class Problem:
 
 
 def parse_page(form: Form, page: int, data: dict[str, Any]) -> tuple[dict[str, FormValue], dict[str, Problem]]:
-    """The answers of one submitted modal page, typed as FormSubmitted promises, and the answers refused.
-    Text goes through the same sanitiser as on Slack and in the console (bot.core.text.inert)."""
+    """The answers of one submitted modal page, typed as on every door (bot/core/form_values.py), and the
+    answers refused (too long, not an option offered)."""
     raw = submitted_components(data)
     values: dict[str, FormValue] = {}
     problems: dict[str, Problem] = {}
     for spec in pages(form)[page]:
-        value = _value(spec, raw.get(spec.name))
-        if isinstance(value, Problem):
-            problems[spec.name] = value
+        value = read(spec, _raw(raw.get(spec.name)))
+        if isinstance(value, Refused):
+            problems[spec.name] = Problem(f"forms.{value.reason}", dict(value.values))
             values[spec.name] = _kept(spec, raw.get(spec.name))
         else:
             values[spec.name] = value
     return values, problems
 
 
+def _raw(component: Any) -> Raw:
+    """A component's submitted value: a text input's text, or a select's values."""
+    if component is None or isinstance(component, str):
+        return component
+    return [str(v) for v in component] if isinstance(component, list) else [""]
+
+
 def _kept(spec: Field, raw: Any) -> FormValue:
     """What a refused answer leaves in the reopened form: the text (to shorten), no choice."""
     return inert(str(raw)).strip() or None if spec.kind in TEXT_KINDS and isinstance(raw, str) else None
-
-
-def _value(spec: Field, raw: Any) -> FormValue | Problem:
-    if spec.kind in TEXT_KINDS or (spec.kind is not FieldKind.YES_NO and not spec.options):
-        if raw is not None and not isinstance(raw, str):
-            return Problem("discord.form_invalid_choice")
-        text = inert(raw or "").strip()
-        if len(text) > spec.max_length:
-            return Problem("discord.form_too_long", {"length": len(text), "limit": spec.max_length})
-        if spec.kind in TEXT_KINDS:
-            return text or None
-        return [text] if text else None  # a choice without options was shown as a text input
-    return _chosen(spec, raw)
-
-
-def _chosen(spec: Field, raw: Any) -> FormValue | Problem:
-    """A select's values: every one must be an option offered (yes/no for YES_NO), one at most for a choice."""
-    if raw is None:
-        return None
-    allowed = {"yes", "no"} if spec.kind is FieldKind.YES_NO else {o.value for o in spec.options}
-    values = [str(v) for v in raw] if isinstance(raw, list) else [""]
-    most = len(allowed) if spec.kind is FieldKind.MULTI_CHOICE else 1
-    if any(v not in allowed for v in values) or len(values) > most:
-        return Problem("discord.form_invalid_choice")
-    if not values:
-        return None
-    if spec.kind is FieldKind.YES_NO:
-        return values[0] == "yes"
-    return values

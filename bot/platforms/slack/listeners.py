@@ -40,7 +40,7 @@ from bot.platforms.slack.facts import MemberFacts, actor_from_user
 from bot.platforms.slack.home import HomeTab, acting_user
 from bot.platforms.slack.journal import Journal
 from bot.platforms.slack.messenger import PLATFORM, delivery_error
-from bot.platforms.slack.modals import CALLBACK_PREFIX, field_kinds, form_view, read_values
+from bot.platforms.slack.modals import CALLBACK_PREFIX, fields_of, form_view, read_values
 from bot.platforms.slack.render import decode_action, read_metadata
 from bot.platforms.slack.send import Sender
 from bot.platforms.slack.shortcuts import register_shortcuts
@@ -231,7 +231,12 @@ class Listeners:
         user = body.get("user") or {}
         actor = await self.facts.actor(user["id"], user.get("name") or user.get("username") or "")
         form_id, state, channel = read_metadata(view.get("private_metadata", ""))
-        values = read_values(field_kinds(view), (view.get("state") or {}).get("values") or {})
+        values, refused = read_values(fields_of(view), (view.get("state") or {}).get("values") or {})
+        if refused:
+            t = functools.partial(self.services.catalogs.t, await self.app.dispatcher.locale_for(actor))
+            errors = FormErrors({name: t(f"forms.{no.reason}", **no.values) for name, no in refused.items()})
+            await ack(response_action="errors", errors=self.inline_errors(view, errors))
+            return
         outcome = await self.app.dispatcher.dispatch(FormSubmitted(actor, form_id, values, state, channel))
         result = outcome.result
         if isinstance(result, FormErrors):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.model import Field, FieldKind, Form, FormValue
-from bot.core.text import inert
+from bot.core.form_values import Raw, Refused, read
+from bot.core.model import Field, FieldKind, Form, FormValue, Option
 from bot.platforms.slack.render import metadata
 
 CALLBACK_PREFIX = "form:"
@@ -81,38 +81,46 @@ def form_view(form: Form, *, channel: str | None, yes_no: tuple[str, str], datet
     }
 
 
-def read_values(form_fields: dict[str, FieldKind], state: dict[str, Any]) -> dict[str, FormValue]:
-    """Values of a view_submission's `view.state.values`, typed as the neutral model says."""
+def read_values(fields: dict[str, Field], state: dict[str, Any]) -> tuple[dict[str, FormValue], dict[str, Refused]]:
+    """A view_submission's `view.state.values`, typed as on every door (bot/core/form_values.py), and the
+    answers refused (Slack's own checks make those rare: a tampered or stale view)."""
     values: dict[str, FormValue] = {}
+    refused: dict[str, Refused] = {}
     for block_id, actions in state.items():
         raw: dict[str, Any] = actions.get(VALUE_ACTION) or next(iter(actions.values()), {})
-        values[block_id] = _value(form_fields.get(block_id), raw)
-    return values
+        spec = fields.get(block_id) or Field(block_id, FieldKind.SHORT_TEXT, block_id)
+        value = read(spec, _raw(raw))
+        if isinstance(value, Refused):
+            refused[block_id] = value
+        else:
+            values[block_id] = value
+    return values, refused
 
 
-def _value(kind: FieldKind | None, raw: dict[str, Any]) -> FormValue:
-    element = raw.get("type")
+def _raw(action: dict[str, Any]) -> Raw:
+    """An input's submitted value: the text typed, or the option values picked."""
+    element = action.get("type")
     if element == "plain_text_input":
-        text = raw.get("value")
-        return inert(text) if text and text.strip() else None
+        return action.get("value")
     if element in ("static_select", "radio_buttons"):
-        chosen = (raw.get("selected_option") or {}).get("value")
-        if chosen is None:
-            return None
-        if kind is FieldKind.YES_NO:  # anything but yes or no is left as it came, for the handler to refuse
-            return {YES: True, NO: False}.get(chosen, str(chosen))
-        return [chosen]
+        chosen = (action.get("selected_option") or {}).get("value")
+        return None if chosen is None else [str(chosen)]
     if element in ("checkboxes", "multi_static_select"):
-        picked = [o["value"] for o in raw.get("selected_options") or []]
-        return picked or None
+        return [str(o.get("value")) for o in action.get("selected_options") or []]
     return None
 
 
-def field_kinds(view: dict[str, Any]) -> dict[str, FieldKind]:
-    """Field kinds as the modal declared them (read back from the submitted view's blocks)."""
-    kinds: dict[str, FieldKind] = {}
-    for block in view.get("blocks", []):
-        element = block.get("element", {})
-        if element.get("type") == "radio_buttons" and {o["value"] for o in element.get("options", [])} == {YES, NO}:
-            kinds[block.get("block_id", "")] = FieldKind.YES_NO
-    return kinds
+def fields_of(view: dict[str, Any]) -> dict[str, Field]:
+    """The form's fields as the modal declared them (read back from the submitted view's blocks)."""
+    return {block.get("block_id", ""): _field(block.get("block_id", ""), block.get("element", {}))
+            for block in view.get("blocks", []) if block.get("type") == "input"}
+
+
+def _field(name: str, element: dict[str, Any]) -> Field:
+    options = tuple(Option(str(o.get("value")), "") for o in element.get("options", []))
+    kind = {"plain_text_input": FieldKind.LONG_TEXT if element.get("multiline") else FieldKind.SHORT_TEXT,
+            "static_select": FieldKind.CHOICE, "radio_buttons": FieldKind.CHOICE}.get(element.get("type", ""),
+                                                                                     FieldKind.MULTI_CHOICE)
+    if element.get("type") == "radio_buttons" and {o.value for o in options} == {YES, NO}:
+        kind = FieldKind.YES_NO
+    return Field(name, kind, name, options=options, max_length=int(element.get("max_length") or 3000))

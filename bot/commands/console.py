@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.store.db import StoreError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("console", help="talk to the bot in this terminal (simulated clock)")
     parser.add_argument("--db", help="database file (default: BOT_DB or ./community-bot.db)")
     parser.add_argument("--user", default="you", help="the member you act as (default: you)")

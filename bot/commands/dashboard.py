@@ -21,7 +21,7 @@ from handlers.dashboard import base_url
 DEFAULT_PORT = 8080
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("dashboard", help="serve the admin dashboard (or print a sign-in link)")
     parser.add_argument("--port", type=int, help=f"port (default: BOT_HTTP_PORT or {DEFAULT_PORT})")
     parser.add_argument("--db", help="database file or URL (default: BOT_DB)")

@@ -14,7 +14,7 @@ from bot.store.db import StoreError
 from bot.store.pg import is_postgres_url, redact
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("db", help="database maintenance")
     actions = parser.add_subparsers(dest="action", required=True)
     migrate = actions.add_parser("migrate", help="apply pending migrations")

@@ -22,7 +22,7 @@ from bot.store.backends import make_store
 from bot.store.db import StoreError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("digest", help="write the community digest (digest.md and PNG charts)")
     parser.add_argument("--db", help="database file or URL (default: BOT_DB)")
     parser.add_argument("--lang", choices=("en", "fr"), help="language (default: BOT_DEFAULT_LOCALE)")

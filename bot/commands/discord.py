@@ -9,7 +9,7 @@ from bot.commands.run import discord_door, launch
 from bot.settings import Settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("discord", help="run the bot on Discord (needs DISCORD_TOKEN)")
     parser.add_argument("--db", help="database file (default: BOT_DB or ./community-bot.db)")
     parser.set_defaults(run=run)

@@ -17,7 +17,7 @@ from bot.services.faq.render import decision_text
 from bot.settings import Settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("faq", help="ask the FAQ or evaluate it (for content maintainers)")
     actions = parser.add_subparsers(dest="action", required=True)
     ask = actions.add_parser("ask", help="answer questions (from the arguments, or one per line on stdin)")

@@ -18,7 +18,7 @@ from bot.store.backends import make_store
 from bot.store.db import StoreError
 
 
-def register(actions: argparse._SubParsersAction) -> None:
+def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = actions.add_parser("export-drafts", help="write the topics published into the database as .toml files")
     export.add_argument("--to", required=True, help="folder to write <topic-id>.toml files into")
     export.add_argument("--db", help="database file or PostgreSQL URL (default: BOT_DB)")

@@ -16,7 +16,7 @@ from bot.store.backends import make_store
 from bot.store.db import StoreError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("feedback", help="usability feedback tools")
     actions = parser.add_subparsers(dest="action", required=True)
     export = actions.add_parser("export", help="export feedback items (no member identity is exported)")

@@ -24,7 +24,7 @@ class InputError(ValueError):
     """The input files do not describe members or rounds as expected."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("peers", help="peer matching tools")
     actions = parser.add_subparsers(dest="action", required=True)
     plan = actions.add_parser("plan", help="plan one round from MEMBERS.json without sending anything")

@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.store.db import StoreError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("roles", help="Discord roles and Slack user groups from the profiles")
     actions = parser.add_subparsers(dest="action", required=True)
     sync = actions.add_parser("sync", help="queue every known member's roles and groups (the bot delivers them)")

@@ -24,7 +24,7 @@ DoorRunner = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 DoorPicker = Callable[[Settings], dict[str, DoorRunner]]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("run", help="run every configured door (Slack, Discord) in one process")
     parser.add_argument("--port", type=int, help="Slack HTTP mode port (when SLACK_APP_TOKEN is not set)")
     parser.add_argument("--db", help="database file (default: BOT_DB)")

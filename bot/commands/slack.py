@@ -11,7 +11,7 @@ from bot.core.i18n import Catalogs
 from bot.settings import Settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("slack", help="run the bot on Slack")
     parser.add_argument("--port", type=int, help="HTTP mode port (default: SLACK_PORT or 3000)")
     parser.add_argument("--db", help="database file (default: BOT_DB)")

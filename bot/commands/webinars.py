@@ -18,7 +18,7 @@ from bot.store.backends import make_store
 from bot.store.db import StoreError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("webinars", help="webinar tools (calendar feed)")
     actions = parser.add_subparsers(dest="action", required=True)
     ics = actions.add_parser("ics", help="write an .ics feed of all upcoming webinars")

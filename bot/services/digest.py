@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import from_iso
 from bot.core.i18n import resolve_locale
@@ -103,7 +103,7 @@ async def collect(services: Services, now: datetime, days: int = 7) -> Digest:
     return digest
 
 
-def _members(digest: Digest, rows: list[tuple], default_locale: str, now: datetime) -> None:
+def _members(digest: Digest, rows: list[tuple[Any, ...]], default_locale: str, now: datetime) -> None:
     digest.new_members = len(rows)
     for _id, name, locale, platform_locale, country, done, joined in rows:
         digest.by_country[country or UNKNOWN] += 1

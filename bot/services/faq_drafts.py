@@ -15,7 +15,9 @@ from typing import Any
 import tomli_w
 
 from bot.core.model import Member
-from bot.services.faq.content import ID_RE, MAX_ANSWER, ContentError, Entry, parse_text
+from bot.services.faq.content import ID_RE as ID_RE  # re-exported for the handlers
+from bot.services.faq.content import MAX_ANSWER as MAX_ANSWER
+from bot.services.faq.content import ContentError, Entry, parse_text
 from bot.services.faq.engine import DATABASE, FaqService
 from bot.services.faq.text import LANGS, content_words, detect_language, fold, words
 from bot.store import faq_drafts as sql

@@ -9,7 +9,7 @@ import heapq
 import random
 from collections import defaultdict, deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 EXHAUSTIVE_UP_TO = 600  # below this many members every feasible pair is a candidate
 KEEP = 8  # candidates kept per member on big instances (before symmetrising)
@@ -196,7 +196,7 @@ def _augment(graph: Graph, mate: list[int], u: int) -> tuple[tuple[int, ...], in
     u takes c1, c1's partner d1 takes c2, ..., the last partner takes a member alone (at most
     AUGMENT_DEPTH pairs re-formed, the BRANCH most promising pairs tried at each step).
     """
-    best: list = [0, None]
+    best: list[Any] = [0, None]
     _augment_from(graph, mate, u, 0, [], {u}, best)
     if best[1] is None:
         return (), 0
@@ -208,7 +208,7 @@ def _augment(graph: Graph, mate: list[int], u: int) -> tuple[tuple[int, ...], in
 
 
 def _augment_from(graph: Graph, mate: list[int], x: int, gain: int, path: list[tuple[int, int]],
-                  seen: set[int], best: list) -> None:
+                  seen: set[int], best: list[Any]) -> None:
     candidates = graph.candidates[x]
     for e, w in candidates.items():
         if mate[e] < 0 and e not in seen and gain + w > best[0]:

@@ -292,5 +292,5 @@ class Outbox:
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return max(retry_after, 0.0)
-        return min(self.policy.base_delay * 2 ** (attempts - 1), self.policy.max_delay)
+        return min(self.policy.base_delay * 2.0 ** (attempts - 1), self.policy.max_delay)
 

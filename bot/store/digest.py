@@ -7,6 +7,7 @@ They run on SQLite and PostgreSQL alike (ISO timestamps compare as text; no engi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.core.clock import to_iso
 from bot.store.db import Connection
@@ -58,7 +59,7 @@ def _window(since: datetime, until: datetime) -> tuple[str, str]:
     return to_iso(since), to_iso(until)
 
 
-async def new_members(db: Connection, since: datetime, until: datetime) -> list[tuple]:
+async def new_members(db: Connection, since: datetime, until: datetime) -> list[tuple[Any, ...]]:
     """(id, name, locale, platform locale, country, onboarding done, joined) of members who arrived."""
     return [tuple(r) for r in await db.execute_fetchall(NEW_MEMBERS, _window(since, until))]
 

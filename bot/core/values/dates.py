@@ -191,4 +191,5 @@ def lenient(text: str, locale: str, base: datetime, tz: str | None = None, aware
     if tz:
         settings["TIMEZONE"] = tz
     languages = ["fr", "en"] if locale == "fr" else ["en", "fr"]
-    return dateparser.parse(text, languages=languages, settings=settings)
+    parsed: datetime | None = dateparser.parse(text, languages=languages, settings=settings)
+    return parsed

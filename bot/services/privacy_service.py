@@ -10,18 +10,20 @@ from bot.core.routes import PrivacyPart
 from bot.services import privacy, roles
 from bot.services.privacy_posts import redactor
 from bot.services.shared import Feature
+from bot.store.db import Connection
 
 log = logging.getLogger(__name__)
 
 
 class PrivacyService(Feature):
-    async def export(self, member: Member, parts: tuple[PrivacyPart, ...], now: datetime) -> bytes:
+    async def export(self, member: Member, parts: tuple[PrivacyPart[Connection], ...], now: datetime) -> bytes:
         """Everything stored about `member`, as a JSON file's bytes."""
         async with self.store.transaction() as db:
             data = await privacy.export(db, member, parts, now)
         return privacy.export_json(data)
 
-    async def forget(self, member: Member, parts: tuple[PrivacyPart, ...], now: datetime) -> list[tuple[str, int]]:
+    async def forget(self, member: Member, parts: tuple[PrivacyPart[Connection], ...],
+                     now: datetime) -> list[tuple[str, int]]:
         """Erase `member` everywhere (their channel posts edited, in the community's language); returns the
         (message id, count) pairs of what was kept anonymously."""
         redact = redactor(member, parts, self.catalogs, self.settings.default_locale)

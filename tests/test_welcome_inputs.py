@@ -158,7 +158,7 @@ async def test_closed_dm_falls_back_to_introductions_and_is_recorded(app: App) -
     out = io.StringIO()
     door = ConsoleDoor(app, SimClock(START), out, "admin", "en")
     await door.handle_line("/welcome failures")
-    assert "welcome:1:dm (chat U42) after 1 attempt(s): cannot_dm_user" in out.getvalue()
+    assert "welcome:1:dm (chat U42) after 1 attempt: cannot_dm_user" in out.getvalue()
     assert "Fallback: sent" in out.getvalue()
 
 

@@ -5,10 +5,13 @@ Quality: the held-out set (tests/data/faq_holdout2.tsv) with parameters fitted o
 with 1,000 topics, start to first answer with cached embeddings, and the memory the model adds.
 
 Run: `python -m bench.faq_bench` (prints a table, writes bench/results/faq.json). Other bench code calls `run()`.
+`python -m bench.faq_bench --speed` measures speed and memory only: the held-out set is not even read (for work
+on the engine between the rare held-out runs).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -176,10 +179,10 @@ def _quality(model: str) -> dict:
     return {name: report[mode] for name, mode in modes.items()}
 
 
-def run() -> dict:
-    """Measure and return the figures (also written to bench/results/faq.json)."""
+def run(with_quality: bool = True) -> dict:
+    """Measure and return the figures (also written to bench/results/faq.json, unless speed only)."""
     model = configured_model()
-    quality = _quality(model)
+    quality = _quality(model) if with_quality else None
     pinned = pin_to_one_core()
     load_s = timed(lambda: load_dir(DEFAULT_DIR))[0]
     real, errors = load_dir(DEFAULT_DIR)
@@ -202,9 +205,11 @@ def run() -> dict:
         "targets": {"index_build_s": 1.0, "p99_ms": 10.0, "first_answer_s": 2.0, "model_memory_mb": 80.0,
                     "right_per_language": 0.92, "wrong": 0.02, "abstention": 0.95},
     }
+    result["load_average_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     result["meets_targets"] = _targets(result)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, default=float) + "\n", encoding="utf-8")
+    if with_quality:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(result, indent=2, default=float) + "\n", encoding="utf-8")
     return result
 
 
@@ -223,13 +228,14 @@ def held_out_rates(figures: dict) -> dict[str, float]:
 
 
 def _targets(result: dict) -> dict[str, bool]:
-    combined = held_out_rates(result["quality"]["combined"]["held_out"])
-    latency = result["latency_combined_1000_entries"]
+    latency, met = result["latency_combined_1000_entries"], {}
+    if result["quality"] is not None:
+        combined = held_out_rates(result["quality"]["combined"]["held_out"])
+        met = {"right_per_language": min(combined["en_right"], combined["fr_right"]) >= 0.92,
+               "wrong": max(combined["en_wrong"], combined["fr_wrong"]) <= 0.02,
+               "abstention": combined["abstention"] >= 0.95}
     return {
-        "right_per_language": min(combined["en_right"], combined["fr_right"]) >= 0.92,
-        "wrong": max(combined["en_wrong"], combined["fr_wrong"]) <= 0.02,
-        "abstention": combined["abstention"] >= 0.95,
-        "p99_cpu": latency["cpu"]["p99_ms"] <= 10.0, "p99_wall": latency["wall"]["p99_ms"] <= 10.0,
+        **met, "p99_cpu": latency["cpu"]["p99_ms"] <= 10.0, "p99_wall": latency["wall"]["p99_ms"] <= 10.0,
         "first_answer": result["first_answer_s"] <= 2.0, "model_memory": result["model_memory_mb"] <= 80.0,
         "index_build": result["index_build"]["cpu_max_s"] < 1.0,
     }
@@ -242,17 +248,23 @@ QUALITY_ROWS = (("en_right", "EN answered right", ">= 92 %"), ("fr_right", "FR a
                 ("abstention", "out-of-scope abstention", ">= 95 %"))
 
 
-def table(result: dict) -> str:
-    """Quality side by side, then speed and memory."""
+def _quality_lines(quality: dict) -> list[str]:
     names = ("lexical", "semantic", "combined")
-    rates = {name: held_out_rates(result["quality"][name]["held_out"]) for name in names}
-    tuning = {name: held_out_rates(result["quality"][name]["tuning"]) for name in names}
-    lines = [f"FAQ benchmark ({result['model']}), {result['core']}, Python {result['python']}, "
-             f"load average {result['load_average']:.1f}",
-             "", f"{'held-out set (tuning set)':<34}" + "".join(f"{n:<22}" for n in names) + "target"]
+    rates = {name: held_out_rates(quality[name]["held_out"]) for name in names}
+    tuning = {name: held_out_rates(quality[name]["tuning"]) for name in names}
+    lines = ["", f"{'held-out set (tuning set)':<34}" + "".join(f"{n:<22}" for n in names) + "target"]
     for key, label, target in QUALITY_ROWS:
         cells = "".join(f"{f'{rates[n][key]:.1%} ({tuning[n][key]:.1%})':<22}" for n in names)
         lines.append(f"{label:<34}{cells}{target}")
+    return lines
+
+
+def table(result: dict) -> str:
+    """Quality side by side, then speed and memory."""
+    lines = [f"FAQ benchmark ({result['model']}), {result['core']}, Python {result['python']}, "
+             f"load average {result['load_average']:.1f} at the start, {result['load_average_end']:.1f} at the end"]
+    if result["quality"] is not None:
+        lines += _quality_lines(result["quality"])
     build = result["index_build"]
     lines += ["", f"{'speed, 1,000 topics':<40} {'CPU time':<14} {'wall clock':<14} target",
               f"{'index (lexical), median / max of 5':<40} {build['cpu_median_s']:.3f}/{build['cpu_max_s']:.3f} s"
@@ -269,10 +281,12 @@ def table(result: dict) -> str:
               f"{'memory added by the model, 1,000 topics':<40} {'':<14} {result['model_memory_mb']:<8.1f} MB    "
               f"<= 80 MB (RSS {result['rss_with_model_mb']} vs {result['rss_lexical_mb']} MB)"]
     met = result["meets_targets"]
-    lines.append("targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in met.items())
-                 + f" (written to {RESULTS.relative_to(ROOT)})")
+    written = f" (written to {RESULTS.relative_to(ROOT)})" if result["quality"] is not None else " (speed only)"
+    lines.append("targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in met.items()) + written)
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    print(table(run()))
+    parser = argparse.ArgumentParser(description="FAQ quality, speed and memory")
+    parser.add_argument("--speed", action="store_true", help="speed and memory only (the held-out set unread)")
+    print(table(run(with_quality=not parser.parse_args().speed)))

@@ -6,6 +6,8 @@ least 95 % abstention on out-of-scope questions); the chosen parameters are then
 held-out set tests/data/faq_holdout2.tsv, whose questions are never looked at by the search.
 
 Run: `python -m bench.faq_tune` (a table; `--json` for the figures). The engine's CALIBRATIONS come from here.
+`--tuning-only` leaves the held-out set unread and lists the tuning questions each mode gets wrong or does not
+answer (the error analysis to improve the engine and the content on).
 """
 
 from __future__ import annotations
@@ -185,7 +187,7 @@ def search(prepared: list[Prepared], ids: list[str], mode: str) -> tuple[Calibra
     return (best[1], best[2]) if best else (None, None)
 
 
-def run(modes: list[str]) -> dict:
+def run(modes: list[str], held_out_too: bool = True) -> dict:
     entries, errors = load_dir(DEFAULT_DIR)
     assert not errors, errors
     index, ids = Index(entries), [e.id for e in entries]
@@ -195,7 +197,8 @@ def run(modes: list[str]) -> dict:
         model = load_model(name)
         assert model is not None, f"model {name} did not load"
         semantic[name] = SemanticIndex(entries, model, default_cache_dir())
-    tuning, held_out = (prepare(read_cases(path), index, semantic) for path in (TUNING, HELD_OUT))
+    tuning = prepare(read_cases(TUNING), index, semantic)
+    held_out = prepare(read_cases(HELD_OUT), index, semantic) if held_out_too else []
     report = {}
     for mode in modes:
         started = time.perf_counter()
@@ -208,6 +211,10 @@ def run(modes: list[str]) -> dict:
             continue
         else:
             cal_out, answer, suggest = cal, cal.answer, cal.suggest
+        if not held_out_too:
+            report[mode] = {"calibration": asdict(cal) if cal else asdict(LEXICAL_ONLY), "tuning": tuned,
+                            "misses": misses(tuning, ids, mode, cal_out)}
+            continue
         if cal_out is None:
             results = outcomes(held_out, [None] * len(held_out), None)
         else:
@@ -218,6 +225,25 @@ def run(modes: list[str]) -> dict:
         report[mode] = {"calibration": asdict(cal) if cal else asdict(LEXICAL_ONLY), "tuning": tuned,
                         "held_out": held, "search_s": round(time.perf_counter() - started, 1)}
     return report
+
+
+def misses(prepared: list[Prepared], ids: list[str], mode: str, cal: Calibration | None) -> list[str]:
+    """The tuning questions not answered right, one line each: what happened, the confidence, the question."""
+    if cal is None:
+        results, answer, suggest = outcomes(prepared, [None] * len(prepared), None), LEXICAL_ONLY.answer, \
+            LEXICAL_ONLY.suggest
+    else:
+        rows = signals(prepared, ids, MODES[mode], mode.startswith("lexical"), cal.lexical_weight, cal.floors)
+        results, answer, suggest = outcomes(prepared, rows, cal.weights, cal.veto), cal.answer, cal.suggest
+    lines = []
+    for p, (top, conf, _) in zip(prepared, results, strict=True):
+        decision = "answer" if conf >= answer and top else "suggest" if conf >= suggest and top else "none"
+        right = decision != "answer" if p.case.expected == NONE else decision == "answer" and top == p.case.expected
+        if p.small_talk or right:
+            continue
+        shown = top if decision == "answer" else f"{decision} (first {top})"
+        lines.append(f"{p.case.lang} expected {p.case.expected:<26} got {shown:<40} {conf:.2f}  {p.case.question}")
+    return lines
 
 
 def _rates(figures: dict) -> str:
@@ -243,7 +269,9 @@ def table(report: dict) -> str:
             lines.append(f"{mode:<22} {fig['error']}")
             continue
         lines.append(f"{mode:<22} tuning   {_rates(fig['tuning'])}")
-        lines.append(f"{'':<22} held-out {_rates(fig['held_out'])}")
+        if "held_out" in fig:
+            lines.append(f"{'':<22} held-out {_rates(fig['held_out'])}")
+        lines += [f"{'':<22}   miss: {line}" for line in fig.get("misses", [])]
         cal = dict(fig["calibration"], features=FEATURES)
         lines.append(f"{'':<22} {cal}")
     return "\n".join(lines)
@@ -252,7 +280,8 @@ def table(report: dict) -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--tuning-only", action="store_true", help="leave the held-out set unread; list misses")
     parser.add_argument("modes", nargs="*", default=list(MODES))
     args = parser.parse_args()
-    result = run(args.modes)
+    result = run(args.modes, held_out_too=not args.tuning_only)
     print(json.dumps(result, indent=2) if args.json else table(result))

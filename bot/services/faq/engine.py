@@ -176,7 +176,7 @@ class FaqService:
             cosines, off_topic = kb.semantic.scores(question)
             signal = semantic_signal([cosines], cal.floors)
             fused = fuse(hits, kb.semantic.ids, signal, cal.lexical_weight,  # type: ignore[arg-type]
-                         off_topic - float(cosines.max()))
+                         off_topic - float(cosines.max()), positions=kb.semantic.positions)
             ranked, conf = fused.ranked, confidence(fused.features, cal.weights, cal.veto)
         decision, topics = decide(ranked, conf, cal.answer, cal.suggest)
         answer_id = topics[0] if decision == "answer" else None

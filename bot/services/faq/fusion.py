@@ -73,14 +73,15 @@ class Fused:
 
 
 def fuse(hits: list[Hit], ids: list[str], semantic: np.ndarray, lexical_weight: float, off_topic_lead: float = 0.0,
-         limit: int = 4) -> Fused:
+         limit: int = 4, positions: dict[str, int] | None = None) -> Fused:
     """Rank every topic by the weighted sum of both signals; describe the first one for the confidence.
 
-    `off_topic_lead` is how much closer the question is to an off-topic phrase than to any topic (cosines)."""
+    `off_topic_lead` is how much closer the question is to an off-topic phrase than to any topic (cosines);
+    `positions` (each id's index in `ids`) can be passed to spare building it at every question."""
     lexical = lexical_scores(hits)
     coverage = {h.topic: h.coverage for h in hits}
     combined = (1 - lexical_weight) * semantic
-    positions = {topic: i for i, topic in enumerate(ids)}
+    positions = positions if positions is not None else {topic: i for i, topic in enumerate(ids)}
     for topic, score in lexical.items():
         combined[positions[topic]] += lexical_weight * score
     order = np.argsort(-combined, kind="stable")[:limit]

@@ -1,7 +1,8 @@
 """When the FAQ has no answer: a button to ask the people of the help channel (BOT_HELP_CHANNEL).
 
 The question is posted there through the outbox, in the question's language, as a message whose thread
-people answer in; the asker is mentioned only if they chose "Mention me". The post carries a random code
+people answer in (on Discord the bot opens that thread, named after the code and the question); the asker is
+mentioned only if they chose "Mention me". The post carries a random code
 (Q-7K2F) so that an admin saving an answer from that thread as an FAQ draft can tell the asker later.
 """
 
@@ -65,7 +66,9 @@ async def on_post(ctx: Ctx, event: ButtonPressed) -> Reply:
                                        lang=ask.lang, mention=how == MENTION, now=ctx.now)
         text = channel_text(ctx, post.code, ask.question, ask.lang, how == MENTION)
         dest = Destination.channel(ctx.member.platform, channel)
-        await ctx.services.outbox.enqueue(db, f"faq.help:{post.id}", dest, Reply(text), private=how == ANONYMOUS)
+        thread = f"{post.code} · {ask.question}"  # on Discord the answers gather in a thread of this name
+        await ctx.services.outbox.enqueue(db, f"faq.help:{post.id}", dest, Reply(text, thread=thread),
+                                          private=how == ANONYMOUS)
     log.info("faq ask %d posted to the help channel (%s)", ask.id, "named" if how == MENTION else "anonymous")
     key = "faq_drafts.help.posted_named" if how == MENTION else "faq_drafts.help.posted_anonymous"
     return ctx.reply(key, channel=channel, code=post.code)

@@ -1,4 +1,4 @@
-"""The outbox's Discord messenger against the fake REST API: DMs, channels, groups, files, failures."""
+"""The outbox's Discord messenger against the fake REST API: DMs, channels, groups, files, failures, threads."""
 
 from __future__ import annotations
 
@@ -122,3 +122,30 @@ async def test_buttons_keep_discord_limits(fake, messenger):
     [post] = await fake.messages_to(ANNOUNCEMENTS)
     ids = [c["custom_id"] for row in post.body["components"] for c in row["components"]]
     assert ids[:2] == ["x.do|1", "x.n|0"] and len(ids) == 25 and len(post.body["components"]) == 5
+
+
+async def test_a_post_asking_for_a_thread_gets_one_once_even_when_retried(fake, messenger, caplog):
+    help_post, key = Destination("discord", "channel", "announcements"), "faq.help:1"
+    asked = Reply("Question Q-7K2F", thread="Q-7K2F · how do I  install\nit?")
+    fake.fail("POST", rf"/channels/{ANNOUNCEMENTS}/messages/\d+/threads", 500)
+    with pytest.raises(DeliveryError) as broken:  # the post is there, its thread is not: the outbox retries
+        await messenger.send(help_post, asked, key)
+    assert not broken.value.permanent
+    first = await messenger.send(help_post, asked, key)
+    again = await messenger.send(help_post, asked, key)
+    assert first == again and list(fake.threads) == [first]  # the nonce returned the same message; one thread
+    assert [m["id"] for m in fake.created[ANNOUNCEMENTS]] == [first]
+    thread = fake.threads[first]
+    assert thread["name"] == "Q-7K2F · how do I install it?" and thread["parent_id"] == ANNOUNCEMENTS
+    assert thread["thread_metadata"]["auto_archive_duration"] == 10080
+    assert len(fake.find("POST", rf"/channels/{ANNOUNCEMENTS}/messages/{first}/threads")) == 3  # 500, made, exists
+
+    long_name = await messenger.send(help_post, Reply("Question Q-AAAAA", thread="Q-AAAAA · " + "why " * 60), "k2")
+    assert long_name and len(fake.threads[long_name]["name"]) == 100 and fake.threads[long_name]["name"][-1] == "…"
+    plain = await messenger.send(help_post, Reply("no thread asked"), "k3")
+    assert plain not in fake.threads
+
+    fake.fail("POST", rf"/channels/{ANNOUNCEMENTS}/messages/\d+/threads", 403, code=50013)  # Missing Permissions
+    refused = await messenger.send(help_post, Reply("Question Q-BBBBB", thread="Q-BBBBB · x"), "k4")
+    assert refused and refused not in fake.threads  # delivered all the same, and said in the log
+    assert "Create Public Threads" in caplog.text

@@ -1,6 +1,7 @@
 """Message context commands through Discord payloads against the fake Discord: synced with French names;
-help-channel post -> reply in its thread -> "Save as FAQ draft" (admins only) -> modals -> Publish -> the
-asker told in French and answered; "Ask the FAQ about this" and "Send as feedback" (modal prefilled)."""
+help-channel post (the bot opens its thread) -> reply in the thread -> "Save as FAQ draft" (admins only) ->
+modals -> Publish -> the asker told in French and answered; "Ask the FAQ about this" and "Send as feedback"
+(modal prefilled)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,8 @@ async def test_help_thread_saved_as_draft_published_and_the_asker_answered(fake,
         [post] = await fake.messages_to(HELP)
         assert post.body["content"].startswith(f"Question {code} de <@{AWA['id']}>")
         root = fake.created[HELP][0]
+        opened = fake.threads[root["id"]]  # the answers gather in a thread, as on Slack
+        assert opened["name"] == f"{code} · comment faire du pain au levain ?" and opened["parent_id"] == HELP
 
         reply = fake.add_message(root["id"], RAM, "Mix flour, water, salt and a sourdough starter.")
         thread = p.thread(root["id"], HELP)

@@ -182,9 +182,12 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     ephemeral: bool = False
     file: Attachment | None = None
+    thread: str = ""  # a channel post: the name of a thread to open on it for answers (Discord; Slack needs none)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        if not self.thread:
+            del data["thread"]
         if self.file is not None:
             data["file"] = {**data["file"], "content": base64.b64encode(self.file.content).decode()}
         return data
@@ -200,6 +203,7 @@ class Reply:
             buttons=tuple(Button(**b) for b in data.get("buttons", ())),
             ephemeral=bool(data.get("ephemeral", False)),
             file=attachment,
+            thread=str(data.get("thread") or ""),
         )
 
 

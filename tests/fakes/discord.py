@@ -1,7 +1,8 @@
 """A fake Discord on 127.0.0.1: the REST API and the gateway websocket, enough for discord.py end to end.
 
 REST: login (users/@me, applications/@me), command sync, interaction callbacks and followups, DM
-channels and channel messages (JSON or multipart with files); every call is recorded. The gateway speaks
+channels and channel messages (JSON or multipart with files), threads started from a message; every call
+is recorded. The gateway speaks
 HELLO, heartbeat ACK, IDENTIFY -> READY + GUILD_CREATE, RESUME -> RESUMED, and the test pushes
 INTERACTION_CREATE, GUILD_MEMBER_ADD and MESSAGE_CREATE. Faults: `fail()` answers the next matching
 requests with 429 (retry_after) or 5xx; `reconnect()` asks the client to reconnect (op 7); privileged
@@ -94,6 +95,7 @@ class FakeDiscord:
         self.post_delay = 0.0  # seconds between creating a message and answering (a crash lands there)
         self.created: dict[str, list[dict[str, Any]]] = {}  # channel id -> messages, oldest first
         self.scheduled_events: dict[str, dict[str, Any]] = {}  # event id -> guild scheduled event
+        self.threads: dict[str, dict[str, Any]] = {}  # thread id (= the message it was started from) -> thread
         self.known_users: dict[str, dict[str, Any]] = {}  # user id -> user object, for GET /users/<id>
         self.nonces: dict[str, tuple[float, dict[str, Any]]] = {}
         self.privileged_allowed = privileged_allowed
@@ -244,6 +246,7 @@ class FakeDiscord:
             ("POST", r"/users/@me/channels", self._dm_channel),
             ("POST", r"/channels/(\d+)/messages", self._channel_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
+            ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
             ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
             ("GET", r"/users/(\d+)", lambda m, c: self.known_users.get(m.group(1)) or p.user(m.group(1), "member")),
             ("GET", r"/guilds/(\d+)/scheduled-events", self._list_events),
@@ -338,6 +341,29 @@ class FakeDiscord:
                                components=(call.body or {}).get("components", []), edited=True)
                 return message
         return json_response({"message": "Unknown Message", "code": 10008}, status=404)
+
+    def _start_thread(self, match: re.Match[str], call: Call) -> Any:
+        """A public thread started from a message: it takes the message's id; a second one is refused (160004);
+        the name must be 1 to 100 characters and the archive delay one Discord offers."""
+        channel, message_id = match.groups()
+        body = call.body or {}
+        message = next((m for m in self.created.get(channel, []) if str(m["id"]) == message_id), None)
+        if message is None:
+            return json_response({"message": "Unknown Message", "code": 10008}, status=404)
+        name = str(body.get("name") or "")
+        if not 1 <= len(name) <= 100 or body.get("auto_archive_duration", 4320) not in (60, 1440, 4320, 10080):
+            return json_response({"message": "Invalid Form Body (name or auto_archive_duration)", "code": 50035},
+                                 status=400)
+        if message_id in self.threads:
+            return json_response({"message": "A thread has already been created for this message",
+                                  "code": 160004}, status=400)
+        metadata = {"archived": False, "locked": False,
+                    "auto_archive_duration": body.get("auto_archive_duration", 4320)}
+        thread = {"id": message_id, "type": 11, "guild_id": p.GUILD_ID, "parent_id": channel, "name": name,
+                  "owner_id": p.BOT_ID, "thread_metadata": metadata}
+        self.threads[message_id] = thread
+        message["thread"] = thread
+        return thread
 
     def add_role(self, role_id: str, *members: str) -> None:
         """A role the bot may give (below its own), and members of the guild (with no role yet)."""

@@ -8,7 +8,9 @@ client would sleep and retry inside the call, hiding 429s and 5xx from the outbo
 Requests are paced by one token bucket (Discord's global limit is per bot). Each message carries a
 `nonce` derived from its outbox key with `enforce_nonce: true`: Discord then returns the message it
 already created for that nonce (within a few minutes) instead of creating a second one, so resending
-a message a crash left in doubt is harmless.
+a message a crash left in doubt is harmless. A post that asks for a thread (Reply.thread) gets one opened on
+its first message; if that fails, the outbox retries the whole send: the nonce returns the same message, and a
+thread already open counts as done.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from bot.services.webinar_events import KIND as SCHEDULED_EVENT
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007
 NONCE_LENGTH = 25  # Discord accepts a nonce of at most 25 characters
+THREAD_NAME = 100  # characters, Discord's limit for a thread's name
+THREAD_ARCHIVE_MINUTES = 10080  # a week without a message before Discord hides the thread
+THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 
 
 def nonce_for(key: str, part: int) -> str:
@@ -70,7 +75,11 @@ class DiscordMessenger:
         if dest.kind == "dm":
             return await self.send_dm(dest.target, reply, key)
         if dest.kind == "channel":
-            return await self.post(self.channel_id(dest.target), reply, key)
+            channel_id = self.channel_id(dest.target)
+            first = await self.post(channel_id, reply, key)
+            if reply.thread and first is not None:
+                await self.open_thread(channel_id, first, reply.thread)
+            return first
         if dest.kind == "group":
             return await self.send_group(dest, reply, key)
         if dest.kind == EDIT:
@@ -139,6 +148,21 @@ class DiscordMessenger:
             data = await self.request_message(channel_id, outgoing, nonce_for(key, part) if key else None)
             first = first or (str(data.get("id")) if isinstance(data, dict) else None)
         return first
+
+    async def open_thread(self, channel_id: str, message_id: str, name: str) -> None:
+        """Open a public thread on a post. A retry finds it already open: done. A refusal (no permission to
+        create threads) is logged: the post is there, and people can still answer in the channel."""
+        name = " ".join(name.split())
+        name = name if len(name) <= THREAD_NAME else name[:THREAD_NAME - 1] + "…"
+        try:
+            await self.request("POST", f"/channels/{channel_id}/messages/{message_id}/threads",
+                               json={"name": name or "?", "auto_archive_duration": THREAD_ARCHIVE_MINUTES})
+        except DeliveryError as exc:
+            if not exc.permanent:
+                raise
+            if exc.code != str(THREAD_EXISTS):
+                log.warning("discord: no thread opened on message %s in channel %s (%s); the bot needs the "
+                            "Create Public Threads permission there", message_id, channel_id, exc.reason)
 
     async def request_message(self, channel_id: str, outgoing: Outgoing, nonce: str | None = None) -> Any:
         params = handle_message_parameters(content=outgoing.content, view=outgoing.view or discord.utils.MISSING,

@@ -71,7 +71,7 @@ async def answer_question(ctx: Ctx, question: str, ephemeral: bool) -> Reply:
         return small_talk_reply(ctx, chat, ephemeral)
     if not content_words(words(question)):
         return ctx.reply("faq.usage_hint")
-    decision = ctx.services.faq.ask(question, "auto", fallback=ctx.locale)
+    decision = await ctx.services.faq.ask_async(question, "auto", fallback=ctx.locale)
     async with ctx.services.store.transaction() as db:
         ask_id = await faq_sql.record_ask(
             db, member_id=ctx.member.id, question=question, norm=" ".join(words(question)), lang=decision.lang,

@@ -189,6 +189,11 @@ class Store:
                 raise
         run_hooks(hooks)
 
+    async def run_alone(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        """One statement that is a whole unit of work by itself (e.g. an upsert ... RETURNING): committed as it
+        runs, in one round trip to the database thread instead of BEGIN, the statement and COMMIT."""
+        return await self.fetch_all(sql, params)  # autocommit: the connection has no implicit transactions
+
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self._lock:
             return list(await self.db.execute_fetchall(sql, tuple(params)))

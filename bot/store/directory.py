@@ -17,7 +17,11 @@ class StoreDirectory:
         self.store = store
 
     async def arrive(self, actor: Actor, event_id: str | None, now: datetime) -> Member | None:
-        """Record the event id and upsert the member together, so a duplicate changes nothing."""
+        """Record the event id and upsert the member together, so a duplicate changes nothing. Without an
+        event id (a slash command) the upsert is the whole unit of work: one statement, one round trip."""
+        if not event_id:
+            return member_sql.row_to_member((await self.store.run_alone(member_sql.UPSERT,
+                                                                         member_sql.upsert_params(actor, now)))[0])
         async with self.store.transaction() as db:
             if event_id and not await member_sql.first_time_seen(db, actor.platform, event_id, now):
                 return None
@@ -43,6 +47,5 @@ class StoreDirectory:
 
     async def first_request(self, signature: str, expires_at: int) -> bool:
         """Remember a signed request until `expires_at` (epoch seconds), forgetting the expired ones."""
-        async with self.store.transaction() as db:
-            await signature_sql.forget_expired(db, int(time.time()))
-            return await signature_sql.first_use(db, signature, expires_at)
+        await self.store.run_alone(signature_sql.FORGET_EXPIRED, (int(time.time()),))
+        return bool(await self.store.run_alone(signature_sql.FIRST_USE, (signature, expires_at)))

@@ -19,6 +19,11 @@ RETURNING *
 """
 
 
+def upsert_params(actor: Actor, now: datetime) -> tuple[str | None, ...]:
+    return (actor.platform, actor.user_id, actor.display_name[:200], actor.platform_locale, actor.timezone,
+            to_iso(now))
+
+
 def row_to_member(row: Row) -> Member:
     return Member(
         id=row["id"],
@@ -36,8 +41,7 @@ def row_to_member(row: Row) -> Member:
 
 async def upsert(db: Connection, actor: Actor, now: datetime) -> Member:
     """Create the member or refresh what the platform says about them; returns the stored row."""
-    params = (actor.platform, actor.user_id, actor.display_name[:200], actor.platform_locale, actor.timezone)
-    cursor = await db.execute(UPSERT, (*params, to_iso(now)))
+    cursor = await db.execute(UPSERT, upsert_params(actor, now))
     row = await cursor.fetchone()
     assert row is not None
     return row_to_member(row)

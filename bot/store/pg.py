@@ -184,6 +184,10 @@ class PgStore:
             yield PgConnection(conn)
         run_hooks(hooks)
 
+    async def run_alone(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
+        """One statement that is a whole unit of work by itself: committed as it runs, in one round trip."""
+        return await self.fetch_all(sql, params)  # asyncpg runs a lone statement in its own transaction
+
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
         async with self.pool.acquire() as conn:
             return list(await conn.fetch(to_dollar_params(sql), *tuple(params)))

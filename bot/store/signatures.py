@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store.db import Connection
-
-
-async def first_use(db: Connection, signature: str, expires_at: int) -> bool:
-    """Remember a signature until `expires_at` (epoch seconds); False if it is remembered already."""
-    sql = "INSERT INTO seen_signatures VALUES (?, ?) ON CONFLICT (signature) DO NOTHING"
-    cursor = await db.execute(sql, (signature, expires_at))
-    return cursor.rowcount == 1
-
-
-async def forget_expired(db: Connection, now: int) -> int:
-    cursor = await db.execute("DELETE FROM seen_signatures WHERE expires_at < ?", (now,))
-    return cursor.rowcount
+# Each is a unit of work by itself (run with `store.run_alone`): one round trip in the acknowledgement's path.
+# Remember a signature until its expiry (epoch seconds); no row comes back if it is remembered already.
+FIRST_USE = "INSERT INTO seen_signatures VALUES (?, ?) ON CONFLICT (signature) DO NOTHING RETURNING signature"
+FORGET_EXPIRED = "DELETE FROM seen_signatures WHERE expires_at < ?"

@@ -76,7 +76,8 @@ class SlackDoor:
         self.ping_interval = ping_interval
         self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_url(settings))
         self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret,
-                             request_verification_enabled=not self.socket_mode, process_before_response=False,
+                             # HTTP mode: the door checks every signature (and replays) before bolt sees the request
+                             request_verification_enabled=False, process_before_response=False,
                              logger=logging.getLogger(BOLT_LOGGER))
         self.sender = Sender(self.client)
         self.journal = Journal()
@@ -185,12 +186,12 @@ class SlackDoor:
 
     async def _http_request(self, request: web.Request) -> web.Response:
         body = await request.text()
-        if self.replays is not None and await self.replays.replayed(body, request.headers):
+        if self.replays is not None and not self.replays.signed(body, request.headers):
+            return web.Response(status=401, text="invalid signature")  # before Bolt, which reads the body first
+        if self.replays is not None and await self.replays.seen_before(request.headers):
             log.warning("Slack: refused a replayed request (a signature already used)")
             self.journal.record("replayed", request.headers.get("X-Slack-Request-Timestamp", ""))
             return web.Response(status=401, text="replayed request")
-        if self.replays is not None and not self.replays.signed(body, request.headers):
-            return web.Response(status=401, text="invalid signature")  # before Bolt, which reads the body first
         wrong = shape.problem(body, request.content_type) if self.replays is not None else None
         if wrong:
             log.warning("Slack: refused a signed request of the wrong shape: %s", wrong)

@@ -33,8 +33,10 @@ class ReplayGuard:
 
     async def replayed(self, body: str, headers: Mapping[str, str]) -> bool:
         """True if this correctly signed request was accepted before (invalid ones are left to bolt)."""
-        if not self.signed(body, headers):
-            return False
+        return self.signed(body, headers) and await self.seen_before(headers)
+
+    async def seen_before(self, headers: Mapping[str, str]) -> bool:
+        """For a request whose signature `signed` accepted: True if it was accepted before (a replay)."""
         timestamp = int(headers["X-Slack-Request-Timestamp"])
         if await self.first_use(headers["X-Slack-Signature"], timestamp + WINDOW_SECONDS):
             return False

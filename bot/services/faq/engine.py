@@ -8,7 +8,9 @@ thresholds.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -88,6 +90,9 @@ class ReloadResult:
     errors: tuple[ContentError, ...]
 
 
+WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faq")  # every FaqService's asks, one at a time
+
+
 class FaqService:
     """Holds the knowledge base in service; loads lazily, reloads all-or-nothing."""
 
@@ -159,6 +164,12 @@ class FaqService:
     def thresholds(self) -> Thresholds:
         cal = self.calibration()
         return Thresholds(cal.answer, cal.suggest)
+
+    async def ask_async(self, question: str, lang: str = "auto", fallback: str = "en") -> Decision:
+        """`ask` in the FAQ's own worker thread: encoding a question takes milliseconds of CPU (most of it in
+        native code, without the GIL), during which the event loop keeps acknowledging other requests.
+        One thread: the encoder is not shared between threads, and two at once would only fight for cores."""
+        return await asyncio.get_running_loop().run_in_executor(WORKER, self.ask, question, lang, fallback)
 
     def ask(self, question: str, lang: str = "auto", fallback: str = "en") -> Decision:
         """Rank the topics for `question` and decide; `lang` forces the answer language unless 'auto'."""

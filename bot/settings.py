@@ -182,10 +182,24 @@ def _feedback(env: Mapping[str, str]) -> _FeedbackSettings:
                              feedback_webhook_url=url, feedback_webhook_secret=secret)
 
 
+LOCALE_CHOICES = {"en": ("en", False), "fr": ("fr", False), "bilingual": ("en", True), "en+fr": ("en", True),
+                  "bilingue": ("fr", True), "fr+en": ("fr", True)}
+
+
+def parse_default_locale(value: str) -> tuple[str, bool]:
+    """BOT_DEFAULT_LOCALE: the community's language, and whether channel posts carry both languages (the
+    community's first: `bilingual` = English first, `bilingue` = French first)."""
+    choice = value.strip().lower() or "en"
+    if choice not in LOCALE_CHOICES:
+        raise SettingsError(f"BOT_DEFAULT_LOCALE must be one of {', '.join(LOCALE_CHOICES)}, got {choice!r}")
+    return LOCALE_CHOICES[choice]
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: str = "community-bot.db"
     default_locale: str = "en"
+    bilingual_channels: bool = False  # BOT_DEFAULT_LOCALE=bilingual|bilingue: channel posts in both languages
     community_name: str = "openIMIS community"
     community_name_fr: str = "communauté openIMIS"
     community_timezone: str = "UTC"
@@ -247,12 +261,11 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
         """Environment variables win over the .env file."""
         env = {**(read_env_file(Path(env_file)) if env_file else {}), **(environ or os.environ)}
-        locale = env.get("BOT_DEFAULT_LOCALE", "en").strip().lower() or "en"
-        if locale not in ("en", "fr"):
-            raise SettingsError(f"BOT_DEFAULT_LOCALE must be en or fr, got {locale!r}")
+        locale, bilingual = parse_default_locale(env.get("BOT_DEFAULT_LOCALE", ""))
         return cls(
             db_path=env.get("BOT_DB", "").strip() or "community-bot.db",
             default_locale=locale,
+            bilingual_channels=bilingual,
             community_name=env.get("BOT_COMMUNITY_NAME", "").strip() or "openIMIS community",
             community_name_fr=env.get("BOT_COMMUNITY_NAME_FR", "").strip() or "communauté openIMIS",
             community_timezone=env.get("BOT_TIMEZONE", "").strip() or "UTC",
@@ -305,6 +318,12 @@ class Settings:
     def configured_platforms(self) -> tuple[str, ...]:
         """Chat platforms with credentials: channel posts are queued for them even while their door is down."""
         return tuple(p for p, token in (("slack", self.slack_bot_token), ("discord", self.discord_token)) if token)
+
+    @property
+    def channel_locales(self) -> tuple[str, ...]:
+        """The languages of channel posts, the community's first (see bot/services/channel_posts.py)."""
+        other = "en" if self.default_locale == "fr" else "fr"
+        return (self.default_locale, other) if self.bilingual_channels else (self.default_locale,)
 
     def community(self, locale: str) -> str:
         """The community's name as a sentence in `locale` writes it."""

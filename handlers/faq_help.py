@@ -13,6 +13,7 @@ import logging
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, Destination, Reply
 from bot.core.text import mention
+from bot.services import channel_posts
 from bot.services.container import Ctx
 from bot.store import faq as faq_sql
 from bot.store import faq_drafts as sql
@@ -75,8 +76,13 @@ async def on_post(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 def channel_text(ctx: Ctx, code: str, question: str, lang: str, named: bool) -> str:
+    """The question in the help channel's languages, the question's own first."""
     t = ctx.services.catalogs.t
-    if named:
-        who = mention(ctx.member.user_id, ctx.member.display_name)
-        return t(lang, "faq_drafts.help.post_named", who=who, code=code, question=question)
-    return t(lang, "faq_drafts.help.post_anonymous", code=code, question=question)
+    who = mention(ctx.member.user_id, ctx.member.display_name)
+
+    def text(locale: str) -> str:
+        if named:
+            return t(locale, "faq_drafts.help.post_named", who=who, code=code, question=question)
+        return t(locale, "faq_drafts.help.post_anonymous", code=code, question=question)
+
+    return channel_posts.channel_text(channel_posts.channel_locales(ctx.services.settings, first=lang), text)

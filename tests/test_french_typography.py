@@ -101,3 +101,11 @@ def test_non_breaking_spaces_survive_the_values_put_in_a_template() -> None:
     """A FAQ answer or a label goes through a template as a value: its typography must not be stripped."""
     text = Catalogs().t("fr", "faq.answer", answer="Oui\u00a0: une démo\u202f!")
     assert "Oui\u00a0: une démo\u202f!" in text
+
+
+def test_no_french_text_mixes_both_apostrophes() -> None:
+    """’ or ' (content/STYLE.fr.md): either is fine, not both in one message."""
+    texts = all_french_texts()
+    assert sum(1 for text in texts.values() if "’" in text) > 20  # both kinds are in use: the check is not vacuous
+    mixed = [where for where, text in texts.items() if re.search(r"\w'\w", text) and "’" in text]
+    assert mixed == []

@@ -159,7 +159,7 @@ async def test_a_member_asking_for_a_mentor_is_introduced_to_someone_further_alo
         await join_all(session, people)
         out = await session.send("/peers round now", ":click 1")
         intro = next(part for part in out.split("[group ")[1:] if "eve" in part.split("]")[0])
-        assert "a mentor was asked for, one step further along: Pilot, Scale-up" in intro
+        assert "a mentor was asked for, one step further along: Pilot and Scale-up" in intro
         assert intro.split("]")[0] in ("eve, fay", "eve, hal")
 
 

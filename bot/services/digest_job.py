@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import from_iso, to_iso
 from bot.core.i18n import zone
 from bot.core.model import Attachment, Destination, Reply
+from bot.services.channel_posts import channel_locales, channel_text
 from bot.services.digest import Digest, collect
 from bot.services.digest_charts import Chart, ChartMaker
 from bot.services.digest_text import DigestWriter
@@ -55,6 +56,24 @@ def render(services: Services, digest: Digest, locale: str, names: bool) -> tupl
     return writer, ChartMaker(writer).all()
 
 
+def channel_replies(services: Services, digest: Digest, writer: DigestWriter, charts: list[Chart]) -> list[Reply]:
+    """The channel post in the channel's languages (BOT_DEFAULT_LOCALE): the summary and each caption in each
+    language, one after the other; the charts themselves are drawn once, in the first language."""
+    locales = channel_locales(services.settings)
+    writers = {writer.locale: writer} | {lc: DigestWriter(services.catalogs, lc, digest, services.feedback, names=False,
+                                                          tz=services.settings.community_timezone)
+                                         for lc in locales[1:]}
+
+    def caption(chart: Chart, locale: str) -> str:
+        if locale == writer.locale:
+            return chart.caption
+        return writers[locale].t(f"digest.chart.{chart.name.removesuffix('.png')}", reminders=digest.reminders_sent)
+
+    return [Reply(channel_text(locales, lambda lc: writers[lc].summary())),
+            *(Reply(channel_text(locales, lambda lc, c=chart: caption(c, lc)),  # type: ignore[misc]
+                    file=Attachment(chart.name, chart.png, "image/png")) for chart in charts)]
+
+
 def replies(writer: DigestWriter, charts: list[Chart], ephemeral: bool = False) -> list[Reply]:
     """The summary, then one image per chart with its caption."""
     return [Reply(writer.summary(), ephemeral=ephemeral),
@@ -71,12 +90,13 @@ class DigestJob:
             return
         slot = latest_slot(services, now)
         digest = await collect(services, slot)
-        writer, charts = await asyncio.to_thread(render, services, digest, services.settings.default_locale, False)
+        locale = channel_locales(services.settings)[0]
+        writer, charts = await asyncio.to_thread(render, services, digest, locale, False)
         channel = services.settings.digest_channel
         platforms = services.outbox.channel_platforms(services.settings.configured_platforms)
         async with services.store.transaction() as db:
             for platform in platforms:
-                for n, reply in enumerate(replies(writer, charts)):
+                for n, reply in enumerate(channel_replies(services, digest, writer, charts)):
                     await services.outbox.enqueue(db, f"digest:{to_iso(slot)}:{platform}:{n}",
                                                   Destination.channel(platform, channel), reply)
             await member_sql.kv_set(db, LAST_SLOT_KEY, to_iso(slot))

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from bot.core.i18n import Catalogs, locale_of
 from bot.core.model import Button, Destination, Member, Reply
 from bot.core.text import inert
 from bot.services import feedback_votes as votes
+from bot.services.channel_posts import channel_label, channel_locales, channel_text
 from bot.store import feedback as sql
 from bot.store import members as member_sql
 from bot.store.db import Connection
@@ -119,10 +121,11 @@ class FeedbackService:
 
     async def _announce(self, services: Services, db: Connection, item: Item, author: Member | None) -> None:
         settings = services.settings
-        locale = settings.default_locale
-        buttons = (*triage_buttons(services.catalogs, locale, item.id), votes.vote_button(services.catalogs, locale,
-                                                                                          item.id))
-        post = Reply(self._post_text(services.catalogs, locale, item, author), buttons=buttons)
+        locales = channel_locales(settings)
+        buttons = (*triage_buttons(services.catalogs, locales, item.id), votes.vote_button(services.catalogs, locales,
+                                                                                           item.id))
+        post = Reply(channel_text(locales, lambda lc: self._post_text(services.catalogs, lc, item, author)),
+                     buttons=buttons)
         private = item.anonymous  # its rows keep only the day, and go once delivered
         for platform in self.channel_platforms(services):
             await services.outbox.enqueue(db, f"feedback:{item.id}:new:{platform}",
@@ -187,7 +190,8 @@ class FeedbackService:
             text = change_text(catalogs, locale, item, change, "feedback.dm.status")
             await services.outbox.enqueue(db, f"{key}:dm", Destination.dm(member), Reply(text))
         await votes.on_change(services, db, item, change, key)
-        line = Reply(change_text(catalogs, settings.default_locale, item, change, "feedback.post.status"))
+        line = Reply(channel_text(channel_locales(settings),
+                                  lambda lc: change_text(catalogs, lc, item, change, "feedback.post.status")))
         for platform in self.channel_platforms(services):
             await services.outbox.enqueue(db, f"{key}:{platform}",
                                           Destination.channel(platform, settings.feedback_channel), line,
@@ -223,10 +227,12 @@ def change_text(catalogs: Catalogs, locale: str, item: Item, change: Change, key
     return "\n".join(lines)
 
 
-def triage_buttons(catalogs: Catalogs, locale: str, item_id: int) -> tuple[Button, ...]:
-    """Admin-only status buttons for a product-channel post (state in the value: "<id>:<status>")."""
-    buttons = [Button(status_label(catalogs, locale, s), "feedback.status", f"{item_id}:{s}") for s in BUTTON_STATUSES]
-    buttons.append(Button(catalogs.t(locale, "feedback.button.more"), "feedback.change", str(item_id)))
+def triage_buttons(catalogs: Catalogs, locales: Sequence[str], item_id: int) -> tuple[Button, ...]:
+    """Admin-only status buttons for a product-channel post (state in the value: "<id>:<status>"), labelled in
+    the channel's languages."""
+    buttons = [Button(channel_label(catalogs, locales, f"feedback.status.{s}"), "feedback.status", f"{item_id}:{s}")
+               for s in BUTTON_STATUSES]
+    buttons.append(Button(channel_label(catalogs, locales, "feedback.button.more"), "feedback.change", str(item_id)))
     return tuple(buttons)
 
 

@@ -9,11 +9,13 @@ outbox under `feedback:<id>:change:<seq>:voter:<member id>` (the author keeps th
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.core.context import UserError
 from bot.core.i18n import Catalogs, locale_of
 from bot.core.model import Button, Destination, Member, Reply
+from bot.services.channel_posts import channel_label
 from bot.store import feedback as sql
 from bot.store import feedback_votes as votes_sql
 from bot.store import members as member_sql
@@ -37,8 +39,8 @@ def scope_label(catalogs: Catalogs, locale: str, scope: str) -> str:
     return catalogs.t(locale, f"feedback.scope.{scope}") if scope in SCOPES else scope
 
 
-def vote_button(catalogs: Catalogs, locale: str, item_id: int) -> Button:
-    return Button(catalogs.t(locale, "feedback.button.vote"), "feedback.vote", str(item_id))
+def vote_button(catalogs: Catalogs, locales: Sequence[str], item_id: int) -> Button:
+    return Button(channel_label(catalogs, locales, "feedback.button.vote"), "feedback.vote", str(item_id))
 
 
 async def _resolve(db: Connection, item_id: int) -> Item:

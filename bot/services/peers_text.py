@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.lists import format_list
+
 from bot.core.i18n import SUPPORTED, Catalogs
 from bot.core.model import Button, Reply
 from bot.core.taxonomy import stage_key
@@ -84,12 +86,12 @@ def why_lines(catalogs: Catalogs, locale: str, why: Why, stages: list[str], lang
     if why.stage == "same" and names:
         lines.append(t(locale, "peers.why.same_stage", stage=names[0]))
     elif why.stage == "adjacent":
-        lines.append(t(locale, "peers.why.adjacent", stages=", ".join(names)))
+        lines.append(t(locale, "peers.why.adjacent", stages=format_list(names, locale=locale)))
     elif why.stage == "mentor":
-        lines.append(t(locale, "peers.why.mentor", stages=", ".join(names)))
+        lines.append(t(locale, "peers.why.mentor", stages=format_list(names, locale=locale)))
     if why.interests:
         labels = [t(locale, INTERESTS[i]) if i in INTERESTS else i for i in why.interests]
-        lines.append(t(locale, "peers.why.interests", interests=", ".join(labels)))
+        lines.append(t(locale, "peers.why.interests", interests=format_list(labels, locale=locale)))
     if why.cross_border:
         lines.append(t(locale, "peers.why.countries", countries=", ".join(why.countries)))
     if why.overlap_hours:

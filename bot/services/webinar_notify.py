@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from babel import Locale
@@ -22,6 +22,7 @@ from bot.core.i18n import fmt_datetime, locale_of
 from bot.core.model import Attachment, Button, Destination, Member, Reply
 from bot.core.text import Safe, timestamp
 from bot.services import calendar_feeds, webinar_events, webinar_ics
+from bot.services.channel_posts import channel_label, channel_locales, channel_text
 from bot.services.shared import Shared
 from bot.services.webinars import (
     LATE_GRACE,
@@ -87,9 +88,9 @@ def details(services: Shared, webinar: Webinar, locale: str, tz: str | None, sta
     return Safe(text)
 
 
-def rsvp_buttons(services: Shared, webinar_id: int, locales: list[str]) -> tuple[Button, ...]:
+def rsvp_buttons(services: Shared, webinar_id: int, locales: Sequence[str]) -> tuple[Button, ...]:
     def label(answer: str) -> str:
-        return " / ".join(dict.fromkeys(services.catalogs.t(lc, ANSWER_KEYS[answer]) for lc in locales))
+        return channel_label(services.catalogs, locales, ANSWER_KEYS[answer])
 
     styles = {"going": "primary", "maybe": None, "no": "danger"}
     return tuple(Button(label(a), "webinar.rsvp", f"{webinar_id}:{a}", styles[a]) for a in ANSWERS)
@@ -101,8 +102,10 @@ def ics_file(services: Shared, webinar: Webinar, now: datetime) -> Attachment:
     return Attachment(webinar_ics.filename(webinar), content, "text/calendar")
 
 
-def channel_locales(language: str) -> list[str]:
-    return ["en", "fr"] if language == "bilingual" else [language]
+def post_locales(services: Shared, webinar: Webinar) -> tuple[str, ...]:
+    """The channel's languages, then the session's (a French session is announced in French too)."""
+    session = ("en", "fr") if webinar.spec.language == "bilingual" else (webinar.spec.language,)
+    return channel_locales(services.settings, also=session)
 
 
 def member_locale(services: Shared, member: Member) -> str:
@@ -116,8 +119,8 @@ def member_tz(services: Shared, member: Member) -> str:
 async def post_channel(services: Shared, db: Connection, key: str, webinar: Webinar,
                        text: Callable[[str], str], buttons: bool = False, file: bool = False) -> None:
     """One post per channel platform, in the session's language(s), under `key:<platform>`."""
-    locales = channel_locales(webinar.spec.language)
-    body = "\n\n".join(text(lc) for lc in locales)
+    locales = post_locales(services, webinar)
+    body = channel_text(locales, text)
     now = services.clock.now()
     reply = Reply(body, buttons=rsvp_buttons(services, webinar.id, locales) if buttons else (),
                   file=ics_file(services, webinar, now) if file else None)

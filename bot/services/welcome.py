@@ -18,6 +18,7 @@ from typing import Any
 from bot.core.i18n import locale_of
 from bot.core.model import Button, Destination, Member, Reply
 from bot.core.text import Safe, inert, mention
+from bot.services.channel_posts import channel_locales, channel_text
 from bot.services.shared import Shared
 from bot.store import members as member_sql
 from bot.store import profiles as profile_sql
@@ -84,10 +85,13 @@ def dm_reply(services: Shared, member: Member, locale: str, content: WelcomeCont
 
 def public_reply(services: Shared, member: Member, locale: str, template: str,
                  content: WelcomeContent | None = None) -> Reply:
-    """A post in the introductions channel (greeting or fallback) that mentions the member."""
+    """A post in the introductions channel that mentions the member, in the channel's languages: the greeting
+    is for everyone there; the fallback (their DM failed) speaks to them first, in their language."""
     content = content or WelcomeContent()
     who = mention(member.user_id, member.display_name)
-    return Reply(Safe(content.render(template, locale, _values(services, content, locale, who))))
+    locales = channel_locales(services.settings, first=locale if template == "fallback" else None)
+    return Reply(Safe(channel_text(locales, lambda lc: content.render(template, lc, _values(services, content, lc,
+                                                                                            who)))))
 
 
 def followup_reply(services: Shared, member: Member, locale: str, step: str,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.i18n import Catalogs, fmt_datetime
+from tests.conftest import ConsoleFactory
 from tests.test_french_style import CONTENT, french_texts
 
 NBSP = "\u00a0"
@@ -109,3 +110,11 @@ def test_no_french_text_mixes_both_apostrophes() -> None:
     assert sum(1 for text in texts.values() if "’" in text) > 20  # both kinds are in use: the check is not vacuous
     mixed = [where for where, text in texts.items() if re.search(r"\w'\w", text) and "’" in text]
     assert mixed == []
+
+
+async def test_language_names_are_lower_case_in_french_sentences(console: ConsoleFactory) -> None:
+    async with console(user="admin", lang="fr") as session:
+        assert "Aperçu (anglais), avec vous" in await session.send("/bienvenue aperçu en")
+        assert "Aperçu (français), avec vous" in await session.send("/bienvenue aperçu fr")
+        assert "Je vous parle en français." in await session.send("/langue")
+        assert "Preview (French), with you" in await session.send("/language en", "/welcome preview fr")

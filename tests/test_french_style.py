@@ -7,7 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from bot.core.i18n import LOCALES_DIR, load_language
+from bot.core.i18n import LOCALES_DIR, load_language, load_plural_forms
 from tests.test_french_commands import english_words_in_commands
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,10 @@ def avoided_terms() -> list[str]:
 
 def french_texts() -> dict[str, str]:
     """Everything the bot writes in French, by where it comes from."""
-    texts = {f"catalog {key}": text for key, text in load_language(LOCALES_DIR / "fr" / "LC_MESSAGES").items()}
+    folder = LOCALES_DIR / "fr" / "LC_MESSAGES"
+    texts = {f"catalog {key}": text for key, text in load_language(folder).items()}
+    texts.update({f"catalog {key} form {i}": form  # every form of a plural message
+                  for key, forms in load_plural_forms(folder)[0].items() for i, form in enumerate(forms)})
     for path in sorted((CONTENT / "faq").glob("*.toml")):
         table = tomllib.loads(path.read_text(encoding="utf-8")).get("fr")
         if table:

@@ -156,7 +156,7 @@ def reload_content(ctx: Ctx) -> Reply:
     """Re-read content/faq; a malformed file is named with its line and the old content stays."""
     result = ctx.services.faq.reload()
     if result.ok:
-        return ctx.reply("faq.reload_ok", topics=result.topics)
+        return ctx.reply("faq.reload_ok", count=result.topics)
     shown = "\n".join(str(e) for e in result.errors[:MAX_ERRORS_SHOWN])
     return ctx.reply("faq.reload_failed", errors=shown, count=len(result.errors), topics=result.topics)
 

@@ -142,7 +142,7 @@ async def test_reload_and_gaps_are_for_admins_and_a_broken_file_keeps_the_conten
         assert "FAQ not reloaded" in said and "demo.toml:4:" in said and "topics already in service (34)" in said
         assert "demo.openimis.org" in await ana.line("/faq is there a demo?")
         shutil.copy(DEFAULT_DIR / "demo.toml", folder / "demo.toml")
-        assert "FAQ reloaded: 34 topics" in await ana.line("/faq reload")
+        assert "FAQ reloaded: 34 topics in service" in await ana.line("/faq reload")
         assert "No gaps so far" in await ana.line("/faq gaps")
 
 

@@ -36,9 +36,9 @@ def test_plural_messages_have_every_form_in_both_languages() -> None:
     assert set(english) == set(french)
     for key, forms in english.items():
         assert len(forms) == len(french[key]) == 2, key
-        assert "count" in placeholders(forms[1]), key
+        assert "count" in placeholders(forms[1]), key  # the singular may leave the number out ("The item:")
         expected = placeholders(forms[1])
-        assert all(placeholders(form) == expected for form in (*forms, *french[key])), key
+        assert all(placeholders(form) | {"count"} == expected for form in (*forms, *french[key])), key
 
 
 @pytest.mark.parametrize(("lang", "count", "expected"), [

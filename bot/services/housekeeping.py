@@ -10,7 +10,7 @@ from bot.core.clock import from_iso, to_iso
 from bot.store import members as member_sql
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
+    from bot.services.shared import Shared
 
 log = logging.getLogger(__name__)
 LAST_RUN_KEY = "housekeeping.last_run"
@@ -21,7 +21,7 @@ KEEP_EVENT_IDS = timedelta(days=7)  # far beyond Slack's retries and Discord's n
 class Housekeeping:
     name = "housekeeping"
 
-    async def run(self, services: Services, now: datetime) -> None:
+    async def run(self, services: Shared, now: datetime) -> None:
         due = await self.next_due(services, now)
         if due is None or due > now:
             return
@@ -31,7 +31,7 @@ class Housekeeping:
         if pruned:
             log.info("housekeeping: forgot %d processed event id(s) older than %s", pruned, KEEP_EVENT_IDS)
 
-    async def next_due(self, services: Services, now: datetime) -> datetime | None:
+    async def next_due(self, services: Shared, now: datetime) -> datetime | None:
         async with services.store.transaction() as db:
             last = await member_sql.kv_get(db, LAST_RUN_KEY)
         return from_iso(last) + EVERY if last else now

@@ -14,13 +14,13 @@ from bot.platforms.http.server import WebServer
 from bot.services import calendar_feeds as feeds
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
+    from bot.services.shared import Shared
 
 log = logging.getLogger(__name__)
 CALENDAR = "text/calendar; charset=utf-8"
 
 
-def register(web_server: WebServer, services: Services) -> None:
+def register(web_server: WebServer, services: Shared) -> None:
     """Add the feed and health routes (they answer whenever the server listens)."""
 
     async def community(request: web.Request) -> web.StreamResponse:

@@ -30,16 +30,18 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
-    """A send failed. `permanent` failures are not retried; `retry_after` is the platform's hint;
-    `maybe_sent` when the platform may have done it anyway (a 5xx or a connection lost mid-request), so the
-    retry first asks the messenger's `already_sent`."""
+    """A send failed. `permanent` failures are not retried; `retry_after` is the platform's hint, rounded up
+    to a whole `retry_after_step` by platforms that do so (Slack: seconds); `maybe_sent` when the platform
+    may have done it anyway (a 5xx or a connection lost mid-request), so the retry first asks the
+    messenger's `already_sent`."""
 
     def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
-                 code: str = "", maybe_sent: bool = False) -> None:
+                 code: str = "", maybe_sent: bool = False, retry_after_step: float = 0.0) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+        self.retry_after_step = retry_after_step
         self.code = code
         self.maybe_sent = maybe_sent
 
@@ -189,36 +191,51 @@ class Outbox:
         return sum(counts)
 
     async def drain(self, platform: str) -> int:
-        """One message alone first (after a pause, no burst into another 429), then the workers."""
+        """One message alone first (after a pause, no burst into another 429); the transaction recording it
+        claims a row for each worker, and each worker's record of a sent message claims its next one."""
         lane = self._lanes.setdefault(platform, asyncio.Lock())
         async with lane, self.leases.kept():
             messenger = self.messengers.get(platform)
             if messenger is None:
                 return 0
-            first = await self._deliver_next(messenger)
-            if first is None or first is Outcome.WAIT:
+            first = await self._claim(messenger)
+            if first is None:
                 return 0
             workers = max(self.policy.concurrency, 1)
-            counts = await asyncio.gather(*(self._worker(messenger) for _ in range(workers)))
-            return (first is Outcome.SENT) + sum(counts)
+            outcome, claimed = await self._deliver(messenger, first, workers)
+            if outcome is Outcome.WAIT:
+                return 0
+            starts = [*claimed, *[None] * (workers - len(claimed))]
+            counts = await asyncio.gather(*(self._worker(messenger, row) for row in starts))
+            return (outcome is Outcome.SENT) + sum(counts)
 
-    async def _worker(self, messenger: Messenger) -> int:
+    async def _worker(self, messenger: Messenger, row: sql.OutboxRow | None) -> int:
         sent = 0
-        while (outcome := await self._deliver_next(messenger)) not in (None, Outcome.WAIT):
+        if row is None:
+            row = await self._claim(messenger)
+        while row is not None:
+            outcome, claimed = await self._deliver(messenger, row, 1)
             sent += outcome is Outcome.SENT
+            row = claimed[0] if claimed else None
+            if outcome is Outcome.FAILED:
+                row = await self._claim(messenger)
         return sent
 
-    async def _deliver_next(self, messenger: Messenger) -> Outcome | None:
-        """Claim and deliver the oldest due message; None when nothing is due, the platform is paused or
-        its door is closing."""
-        platform = messenger.platform
-        if self.pause_left(platform) or self.messengers.get(platform) is not messenger:
-            return None
-        rows = await self.leases.claim(platform)
-        return await self._deliver(messenger, rows[0]) if rows else None
+    def _may_claim(self, messenger: Messenger) -> bool:
+        """Not while the platform is paused or its door is closing."""
+        return not self.pause_left(messenger.platform) and self.messengers.get(messenger.platform) is messenger
 
-    async def _deliver(self, messenger: Messenger, row: sql.OutboxRow) -> Outcome:
-        """Send one row and record what happened; a row whose outcome cannot be recorded goes back in doubt."""
+    async def _claim(self, messenger: Messenger) -> sql.OutboxRow | None:
+        """Claim the oldest due message in a transaction of its own."""
+        if not self._may_claim(messenger):
+            return None
+        rows = await self.leases.claim(messenger.platform)
+        return rows[0] if rows else None
+
+    async def _deliver(self, messenger: Messenger, row: sql.OutboxRow,
+                       claim: int) -> tuple[Outcome, list[sql.OutboxRow]]:
+        """Send one row and record what happened, claiming up to `claim` next rows in the same transaction
+        when it was sent; a row whose outcome cannot be recorded goes back in doubt."""
         try:
             try:
                 ref = await self._found_before(messenger, row) if row.in_doubt else None
@@ -228,18 +245,23 @@ class Outbox:
             except Exception as exc:  # a bug in a door must not lose the message
                 log.exception("outbox: unexpected error sending %s", row.key)
                 return await self._recorded(row, self._failed(row, DeliveryError(f"{type(exc).__name__}: {exc}")))
-            return await self._recorded(row, self._sent(row, ref))
+            return await self._recorded(row, self._sent(messenger, row, ref, claim))
         except asyncio.CancelledError:
             await self.leases.give_back(row.id)  # stopped mid-send: in doubt, for whoever sends it next
             raise
 
-    async def _sent(self, row: sql.OutboxRow, ref: str | None) -> Outcome:
+    async def _sent(self, messenger: Messenger, row: sql.OutboxRow, ref: str | None,
+                    claim: int) -> tuple[Outcome, list[sql.OutboxRow]]:
+        """Mark it sent and claim what comes next in one transaction (a fan-out's pace is bound by the
+        database's commits, not only by the platform's rate limit)."""
         async with self.store.transaction() as db:
             await sql.mark_sent(db, row.id, self.clock.now(), ref)
+            claimed = await self.leases.claim_in(db, messenger.platform, claim) if self._may_claim(messenger) else []
         self.sent += 1
-        return Outcome.SENT
+        return Outcome.SENT, claimed
 
-    async def _recorded(self, row: sql.OutboxRow, record: Awaitable[Outcome]) -> Outcome:
+    async def _recorded(self, row: sql.OutboxRow,
+                        record: Awaitable[tuple[Outcome, list[sql.OutboxRow]]]) -> tuple[Outcome, list[sql.OutboxRow]]:
         """Await the outcome's database write; if it fails, the row goes through the in-doubt path now."""
         try:
             return await record
@@ -247,7 +269,7 @@ class Outbox:
             log.exception("outbox: the outcome of %s could not be recorded; it will be looked up on the "
                           "platform before any resend", row.key)
             await self.leases.give_back(row.id)
-            return Outcome.FAILED
+            return Outcome.FAILED, []
 
     async def _found_before(self, messenger: Messenger, row: sql.OutboxRow) -> str | None:
         check = getattr(messenger, "already_sent", None)
@@ -258,26 +280,33 @@ class Outbox:
             log.info("outbox: %s had reached the platform; not sending it again", row.key)
         return ref
 
-    async def _failed(self, row: sql.OutboxRow, exc: DeliveryError) -> Outcome:
+    async def _failed(self, row: sql.OutboxRow, exc: DeliveryError) -> tuple[Outcome, list[sql.OutboxRow]]:
         now = self.clock.now()
         attempts = row.attempts + 1
         async with self.store.transaction() as db:
             if exc.permanent or attempts >= self.policy.max_attempts:
                 await self._give_up(db, row, exc.reason)
-                return Outcome.FAILED
+                return Outcome.FAILED, []
             delay = self._delay(attempts, exc.retry_after)
             await sql.mark_retry(db, row.id, self.owner, now + timedelta(seconds=delay), exc.reason,
                                  exc.maybe_sent)
         log.info("outbox: %s retry %d in %.1fs (%s)", row.key, attempts, delay, exc.reason)
         if exc.retry_after is not None:
-            self.pause(row.destination.platform, exc.retry_after)
-            return Outcome.WAIT
-        return Outcome.FAILED
+            self.pause(row.destination.platform, exc.retry_after, exc.retry_after_step)
+            return Outcome.WAIT, []
+        return Outcome.FAILED, []
 
-    def pause(self, platform: str, seconds: float) -> None:
-        """Send nothing more to `platform` for `seconds` (a 429's Retry-After)."""
+    def pause(self, platform: str, seconds: float, step: float = 0.0) -> None:
+        """Send nothing more to `platform` for `seconds` (a 429's Retry-After). The requests already in
+        flight when a refusal began are refused too; where Retry-After is rounded up to a whole `step`, their
+        ends fall up to a step after the first one's, and all are upper bounds of the refusal's end: an end
+        within a step of the current pause's is the same refusal, and the earliest end stands."""
+        now = self.monotonic()
+        current = self._pause_ends.get(platform)
+        if current is not None and current > now and now + seconds - step <= current:
+            seconds = min(seconds, current - now)
         self.paused_until[platform] = self.clock.now() + timedelta(seconds=seconds)
-        self._pause_ends[platform] = self.monotonic() + seconds
+        self._pause_ends[platform] = now + seconds
         self.wake()  # the loop's next sleep must end with the pause
 
     async def _give_up(self, db: Connection, row: sql.OutboxRow, reason: str) -> None:

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from bot.core.steady import SteadyClock
 from bot.store import outbox as sql
 from bot.store.backends import AnyStore
+from bot.store.db import Connection
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,12 @@ class Leases:
         self._unrecorded: set[int] = set()  # our rows whose outcome could not be written yet
 
     async def claim(self, platform: str, limit: int = 1) -> list[sql.OutboxRow]:
-        now = self.clock.now()
         async with self.store.transaction() as db:
-            return await sql.claim_due(db, [platform], now, limit, self.owner, self._deadline())
+            return await self.claim_in(db, platform, limit)
+
+    async def claim_in(self, db: Connection, platform: str, limit: int) -> list[sql.OutboxRow]:
+        """Lease up to `limit` due rows of `platform` to this process, within the caller's transaction."""
+        return await sql.claim_due(db, [platform], self.clock.now(), limit, self.owner, self._deadline())
 
     def _deadline(self) -> datetime:
         return self.clock.now() + timedelta(seconds=self.seconds)

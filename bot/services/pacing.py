@@ -29,6 +29,7 @@ class TokenBucket:
         self.monotonic = monotonic
         self.sleep = sleep
         self.tat = 0.0  # theoretical arrival time of the next request
+        self.held_until = 0.0  # the end of the last hold (monotonic)
 
     def reserve(self, count: int = 1) -> float:
         """Book `count` tokens now; returns how long to wait before using them."""
@@ -45,9 +46,16 @@ class TokenBucket:
         if delay > 0:
             await self.sleep(delay)
 
-    def hold(self, seconds: float) -> None:
-        """The platform said to wait (429 Retry-After): no token before `seconds` from now."""
-        self.tat = max(self.tat, self.monotonic() + max(seconds, 0.0) + self.tolerance)
+    def hold(self, seconds: float, step: float = 0.0) -> None:
+        """The platform said to wait (429 Retry-After): no token before `seconds` from now. A hold ending
+        within `step` (Retry-After's rounding unit) after the current one is the same refusal answered to a
+        request that was already in flight (see `Outbox.pause`): the current, earlier end stands."""
+        now = self.monotonic()
+        end = now + max(seconds, 0.0)
+        if self.held_until > now and end - step <= self.held_until:
+            return
+        self.held_until = end
+        self.tat = max(self.tat, end + self.tolerance)
 
 
 class Pacer:
@@ -66,7 +74,7 @@ class Pacer:
     async def take(self, key: str = "", count: int = 1) -> None:
         await self.bucket(key).take(count)
 
-    def hold(self, seconds: float, key: str | None = None) -> None:
+    def hold(self, seconds: float, key: str | None = None, step: float = 0.0) -> None:
         """Hold one bucket, or every bucket (key None)."""
         for bucket in [self.bucket(key)] if key is not None else list(self.buckets.values()):
-            bucket.hold(seconds)
+            bucket.hold(seconds, step)

@@ -23,6 +23,7 @@ CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 METADATA_TYPE = "community_bot_outbox"
 HISTORY_LOOKBACK = 50
 GROUP_DM_LIMIT = 8
+RETRY_AFTER_STEP = 1.0  # Slack's Retry-After is whole seconds
 TEMPORARY_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                               "request_timeout", "team_added_to_org"})
 
@@ -35,7 +36,7 @@ def delivery_error(exc: SlackApiError) -> DeliveryError:
     if status == 429:
         retry_after = _retry_after(response.headers)
         return DeliveryError(f"rate limited (retry after {retry_after}s)", retry_after=retry_after,
-                             code=code or "ratelimited")
+                             code=code or "ratelimited", retry_after_step=RETRY_AFTER_STEP)
     if status >= 500 or code in TEMPORARY_ERRORS:  # Slack may have posted it before failing: check first
         return DeliveryError(f"slack {status} {code}".strip(), code=code or f"http_{status}", maybe_sent=True)
     return DeliveryError(f"slack error {code or status}", permanent=True, code=code or f"http_{status}")
@@ -155,7 +156,7 @@ class SlackMessenger:
     def _held(self, error: DeliveryError) -> DeliveryError:
         """After a 429, no request of any method before Retry-After."""
         if error.retry_after is not None:
-            self.pacer.hold(error.retry_after)
+            self.pacer.hold(error.retry_after, step=error.retry_after_step)
         return error
 
     async def already_sent(self, dest: Destination, key: str) -> str | None:

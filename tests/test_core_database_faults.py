@@ -9,7 +9,7 @@ from bot.app import lifespan
 from bot.core.clock import SimClock
 from bot.core.model import Actor, CommandInvoked, Destination, Reply
 from bot.settings import Settings
-from bot.store.db import Store
+from bot.store.db import Store, StoreError
 
 ANA = Actor("console", "ana", "Ana", platform_locale="fr")
 
@@ -63,8 +63,8 @@ async def test_full_database_rejects_the_write_and_keeps_the_queue(tmp_path: Pat
         big = Reply("x" * 20000)
         try:
             await outbox.send("too-big", Destination("console", "dm", "ana"), big)
-        except sqlite3.OperationalError as exc:
-            assert "full" in str(exc)
+        except StoreError as exc:  # the store's own error, from sqlite3's
+            assert isinstance(exc.__cause__, sqlite3.OperationalError) and "full" in str(exc)
         else:
             raise AssertionError("the write should not fit")
         assert await store.fetch_all("SELECT * FROM outbox") == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 
 from bot.core.context import Ctx, UserError
@@ -25,7 +24,7 @@ from bot.core.model import (
     Result,
     as_replies,
 )
-from bot.core.ports import CoreServices, MemberDirectory
+from bot.core.ports import CoreServices, MemberDirectory, StorageUnavailable
 from bot.core.routes import Handler, Routes
 from bot.core.suggest import suggest
 from bot.core.text import MAX_TEXT
@@ -66,7 +65,7 @@ class Dispatcher:
         """The language of a door's own words for `actor`, outside an event."""
         try:
             member = await self.members.find(actor)
-        except sqlite3.Error:
+        except StorageUnavailable:
             log.exception("database unavailable while looking up a member's language")
             member = None
         return self.locale_of(member, actor)
@@ -88,7 +87,7 @@ class Dispatcher:
         try:
             member = await self.members.arrive(event.actor, getattr(event, "event_id", None),
                                                self.services.clock.now())
-        except sqlite3.Error:
+        except StorageUnavailable:
             log.exception("database unavailable while handling %s", type(event).__name__)
             return Outcome(self._storage_error(event), self.locale_of(None, event.actor))
         if member is None:
@@ -102,7 +101,7 @@ class Dispatcher:
             return await self._route(ctx, event)
         except UserError as exc:
             return ctx.reply(exc.key, **exc.values)
-        except sqlite3.Error:
+        except StorageUnavailable:
             log.exception("database unavailable while handling %s", type(event).__name__)
             return ctx.reply("errors.storage")
         except Exception:

@@ -11,6 +11,12 @@ from bot.core.i18n import Catalogs
 from bot.core.model import Actor, FormValue, Member
 
 
+class StorageUnavailable(RuntimeError):
+    """The database failed (locked, full, read-only, unreachable). Both store backends raise it (as
+    bot.store.db.StoreError) from their driver's own error, so the core can answer "try again" without
+    knowing which backend runs."""
+
+
 class CommunityRules(Protocol):
     """The settings the core reads (implemented by bot.settings.Settings)."""
 

@@ -9,12 +9,14 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 import aiosqlite
+
+from bot.core.ports import StorageUnavailable
 
 log = logging.getLogger(__name__)
 # aiosqlite logs every statement with its parameters at DEBUG (names, texts): never let it, at any level.
@@ -91,8 +93,9 @@ def run_hooks(callbacks: list[Callable[[], None]]) -> None:
             log.exception("a commit hook failed")
 
 
-class StoreError(RuntimeError):
-    """The database cannot be opened or written; the message says which file and why."""
+class StoreError(StorageUnavailable):
+    """The database cannot be opened, read or written; the message says which database and why. Each
+    backend raises it from its driver's errors (sqlite3's here, asyncpg's and lost connections on PostgreSQL)."""
 
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
@@ -123,7 +126,7 @@ class Store:
                 await self._db.execute("PRAGMA journal_mode = WAL")
             await self.migrate()
             await self._check_writable()
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, StoreError) as exc:
             await self.close()
             raise StoreError(f"cannot use database {self.path!r}: {exc}") from exc
 
@@ -171,22 +174,24 @@ class Store:
 
     async def checkpoint(self) -> None:
         """Copy the WAL into the database file and empty it, so erased data is not left readable in the WAL."""
-        async with self._lock:
-            await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with sqlite_errors():
+            async with self._lock:
+                await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """One unit of work: committed on success, rolled back on any error."""
-        async with self._lock, commit_hooks() as hooks:
-            await self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-                await self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.in_transaction:
-                    with contextlib.suppress(sqlite3.OperationalError):  # a cancelled COMMIT may have finished
-                        await self.db.execute("ROLLBACK")
-                raise
+        """One unit of work: committed on success, rolled back on any error (a database error as StoreError)."""
+        with sqlite_errors():
+            async with self._lock, commit_hooks() as hooks:
+                await self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                    await self.db.execute("COMMIT")
+                except BaseException:
+                    if self.db.in_transaction:
+                        with contextlib.suppress(sqlite3.OperationalError):  # a cancelled COMMIT may have finished
+                            await self.db.execute("ROLLBACK")
+                    raise
         run_hooks(hooks)
 
     async def run_alone(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
@@ -195,12 +200,22 @@ class Store:
         return await self.fetch_all(sql, params)  # autocommit: the connection has no implicit transactions
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._lock:
-            return list(await self.db.execute_fetchall(sql, tuple(params)))
+        with sqlite_errors():
+            async with self._lock:
+                return list(await self.db.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
+
+
+@contextlib.contextmanager
+def sqlite_errors() -> Iterator[None]:
+    """sqlite3's errors as the store's own StoreError (the cause kept)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(f"database error: {exc}") from exc
 
 
 def check_folder(path: str) -> None:

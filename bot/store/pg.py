@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -174,14 +174,17 @@ class PgStore:
         PostgreSQL's WAL and free space are the server's: old row versions may stay on disk until they are
         overwritten or the WAL segment is recycled (README, PostgreSQL, says so).
         """
-        async with self.pool.acquire() as conn:
-            await conn.execute("VACUUM")
+        with postgres_errors():
+            async with self.pool.acquire() as conn:
+                await conn.execute("VACUUM")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """One unit of work: committed on success, rolled back on any error."""
-        async with commit_hooks() as hooks, self.pool.acquire() as conn, conn.transaction():
-            yield PgConnection(conn)
+        """One unit of work: committed on success, rolled back on any error (a database error or a lost
+        server as StoreError)."""
+        with postgres_errors():
+            async with commit_hooks() as hooks, self.pool.acquire() as conn, conn.transaction():
+                yield PgConnection(conn)
         run_hooks(hooks)
 
     async def run_alone(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
@@ -189,12 +192,26 @@ class PgStore:
         return await self.fetch_all(sql, params)  # asyncpg runs a lone statement in its own transaction
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
-        async with self.pool.acquire() as conn:
-            return list(await conn.fetch(to_dollar_params(sql), *tuple(params)))
+        with postgres_errors():
+            async with self.pool.acquire() as conn:
+                return list(await conn.fetch(to_dollar_params(sql), *tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> asyncpg.Record | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
+
+
+# What a failing or unreachable server raises (a refused or dropped connection is an OSError or asyncpg's own).
+DRIVER_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError)
+
+
+@contextmanager
+def postgres_errors() -> Iterator[None]:
+    """asyncpg's errors and lost connections as the store's own StoreError (the cause kept)."""
+    try:
+        yield
+    except DRIVER_ERRORS as exc:
+        raise StoreError(f"database error: {type(exc).__name__}: {exc}") from exc
 
 
 def redact(url: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +27,7 @@ from bot.core.model import (
     Reply,
     Result,
 )
+from bot.core.ports import StorageUnavailable
 from bot.core.text import inert, plain
 from bot.platforms.console.files import save_attachment
 from bot.platforms.console.forms import AnswerError, FormFilling
@@ -150,7 +150,7 @@ class ConsoleDoor:
             await self._handle(line)
             await self.app.heartbeat.tick()
             await self.save_clock()
-        except sqlite3.Error:
+        except StorageUnavailable:
             log.exception("database unavailable in the console")
             self.say(f"[DM {self.user}] {self.t('errors.storage')}")
 

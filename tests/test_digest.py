@@ -4,10 +4,13 @@ admins, the weekly post through the outbox (once per slot, across restarts), and
 from __future__ import annotations
 
 import asyncio
+import logging
 import struct
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from bot.app import lifespan
 from bot.cli import main
@@ -97,8 +100,8 @@ async def outbox_digest_rows(app) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 async def test_the_weekly_post_goes_out_once_per_slot_across_restarts(settings: Settings) -> None:
-    settings = replace(settings, slack_bot_token="xoxb-test", digest_weekday=0, digest_time="08:00",
-                       community_timezone="Europe/Paris")
+    settings = replace(settings, slack_bot_token="xoxb-test", slack_channels={"coordination": "C0DESK"},
+                       digest_weekday=0, digest_time="08:00", community_timezone="Europe/Paris")
     clock = SimClock(NOW)
     job = DigestJob()
     async with lifespan(settings=settings, clock=clock) as app:
@@ -120,6 +123,27 @@ async def test_the_weekly_post_goes_out_once_per_slot_across_restarts(settings: 
         rows = await outbox_digest_rows(app)
     later = [r for r in rows if r not in first]
     assert later == ["digest:2027-01-04T07:00:00+00:00:slack:0"]  # a quiet week: the summary, no charts
+
+
+async def test_a_platform_without_the_channel_is_skipped_and_said_once(settings: Settings,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    settings = replace(settings, slack_bot_token="xoxb-test", discord_token="discord-test",
+                       slack_channels={"coordination": "C0DESK"}, discord_channels={"announcements": "42"},
+                       digest_weekday=0, digest_time="08:00", community_timezone="Europe/Paris")
+    clock = SimClock(NOW)
+    job = DigestJob()
+    async with lifespan(settings=settings, clock=clock) as app:
+        due = await job.next_due(app.services, clock.now())
+        for week in range(2):
+            clock.set(due + timedelta(days=7 * week, minutes=1))
+            with caplog.at_level(logging.WARNING, logger="bot.services.digest_job"):
+                await job.run(app.services, clock.now())
+        rows = await outbox_digest_rows(app)
+    assert rows and all(":slack:" in key for key in rows)  # nothing queued for Discord, bound to fail
+    assert {key.split(":slack:")[0] for key in rows} == {"digest:2026-12-07T07:00:00+00:00",
+                                                         "digest:2026-12-14T07:00:00+00:00"}
+    warnings = [r.getMessage() for r in caplog.records if "digest" in r.getMessage()]
+    assert len(warnings) == 1 and "no discord channel named 'coordination'" in warnings[0]
 
 
 def test_latest_slot_keeps_the_wall_clock_time_across_dst(settings: Settings) -> None:

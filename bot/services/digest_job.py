@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 LAST_SLOT_KEY = "digest.last_slot"
 WEEK = timedelta(days=7)
+# A channel the messengers take as it is when it is not a configured name: Slack's and Discord's channel ids.
+CHANNEL_IDS = {"slack": re.compile(r"[CGD][A-Z0-9]{2,}"), "discord": re.compile(r"[0-9]+")}
+
+
+def channel_known(services: Services, platform: str, channel: str) -> bool:
+    """Whether `platform` can post to `channel`: a name in its SLACK_CHANNELS / DISCORD_CHANNELS, or a channel
+    id; other doors (the console) post to any channel name."""
+    settings = services.settings
+    names = {"slack": settings.slack_channels, "discord": settings.discord_channels}.get(platform)
+    pattern = CHANNEL_IDS.get(platform)
+    return names is None or channel in names or bool(pattern and pattern.fullmatch(channel))
 
 
 def latest_slot(services: Services, now: datetime) -> datetime:
@@ -84,6 +96,20 @@ def replies(writer: DigestWriter, charts: list[Chart], ephemeral: bool = False) 
 class DigestJob:
     name = "digest.weekly"
 
+    def __init__(self) -> None:
+        self.skipped: set[str] = set()  # platforms already logged as lacking the channel
+
+    def platforms(self, services: Services, channel: str) -> list[str]:
+        """The chat platforms to post the digest on: those where `channel` is configured. A platform without
+        it is left out (rather than queueing a post bound to fail), and said once in the log."""
+        platforms = services.outbox.channel_platforms(services.settings.configured_platforms)
+        for platform in platforms:
+            if not channel_known(services, platform, channel) and platform not in self.skipped:
+                self.skipped.add(platform)
+                log.warning("digest: no %s channel named %r is configured (BOT_DIGEST_CHANNEL, %s_CHANNELS); "
+                            "the digest is not posted on %s", platform, channel, platform.upper(), platform)
+        return [p for p in platforms if channel_known(services, p, channel)]
+
     async def run(self, services: Services, now: datetime) -> None:
         due = await self.next_due(services, now)
         if due is None or due > now:
@@ -93,7 +119,7 @@ class DigestJob:
         locale = channel_locales(services.settings)[0]
         writer, charts = await asyncio.to_thread(render, services, digest, locale, False)
         channel = services.settings.digest_channel
-        platforms = services.outbox.channel_platforms(services.settings.configured_platforms)
+        platforms = self.platforms(services, channel)
         async with services.store.transaction() as db:
             for platform in platforms:
                 for n, reply in enumerate(channel_replies(services, digest, writer, charts)):

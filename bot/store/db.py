@@ -183,14 +183,16 @@ class Store:
         """One unit of work: committed on success, rolled back on any error (a database error as StoreError)."""
         with sqlite_errors():
             async with self._lock, commit_hooks() as hooks:
-                await self.db.execute("BEGIN IMMEDIATE")
                 try:
+                    await self.db.execute("BEGIN IMMEDIATE")
                     yield self.db
                     await self.db.execute("COMMIT")
                 except BaseException:
-                    if self.db.in_transaction:
-                        with contextlib.suppress(sqlite3.OperationalError):  # a cancelled COMMIT may have finished
-                            await self.db.execute("ROLLBACK")
+                    # Always queued, never skipped on `in_transaction`: a BEGIN or COMMIT whose await was cancelled
+                    # still runs on aiosqlite's thread, and a BEGIN left open would hold the file's write lock.
+                    # After a COMMIT that finished, there is nothing to roll back (the error is ignored).
+                    with contextlib.suppress(sqlite3.OperationalError):
+                        await self.db.execute("ROLLBACK")
                     raise
         run_hooks(hooks)
 

@@ -18,9 +18,12 @@ import asyncio
 import logging
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
 
 from bench.common import machine, row
 from bot.app import App, lifespan
@@ -33,10 +36,27 @@ from tests.fakes.discord import FakeDiscord
 from tests.fakes.limits import Chaos
 from tests.fakes.slack import FakeSlack
 
+if TYPE_CHECKING:
+    from bot.platforms.slack.door import SlackDoor
+
 RATE = 50.0
 ERROR_RATE = 0.05
 TEXT = "The openIMIS community webinar on claims is on Thursday: join us!"
 GOAL = 1.15
+
+
+@asynccontextmanager
+async def pooled(door: SlackDoor) -> AsyncIterator[None]:
+    """The connection pool `SlackDoor.run` gives its clients for as long as it runs, the only time the outbox
+    holds its messenger. Without it (the door built but not run, as here) slack_sdk opens and closes a TCP
+    connection for every Web API call, which production never does (README, outbox delivery loop, says what it
+    cost)."""
+    async with aiohttp.ClientSession() as session:
+        door.client.session = door.outbox_client.session = door.sender.session = session
+        try:
+            yield
+        finally:
+            door.client.session = door.outbox_client.session = door.sender.session = None
 
 
 def slack_user(i: int) -> str:
@@ -103,8 +123,17 @@ async def slack_fanout(members: int, rate: float = RATE, error_rate: float = ERR
                                 slack_signing_secret="bench", slack_api_url=slack.api_url,
                                 slack_api_rate=rate, slack_api_burst=1)
 
-            async def register(app: App) -> None:
-                app.services.outbox.register(SlackDoor(app).messenger)
+            async def register(app: App) -> Callable[[], Awaitable[None]]:
+                door = SlackDoor(app)
+                pool = pooled(door)
+                await pool.__aenter__()
+                app.services.outbox.register(door.messenger)
+
+                async def close() -> None:
+                    await app.services.outbox.unregister(door.messenger)
+                    await pool.__aexit__(None, None, None)
+
+                return close
 
             result = await fan_out("slack", settings, users, register, lambda u: len(slack.posted("D" + u)),
                                    lambda: members / rate + chaos.storm_total)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import machine, percentile, row
-from bench.fanout import GOAL, discord_fanout, slack_fanout
+from bench.fanout import GOAL, discord_fanout, pooled, slack_fanout
 from bot.app import App, lifespan
 from bot.core.clock import RealClock
 from bot.core.model import Destination, Reply
@@ -47,14 +47,18 @@ async def slack_app(folder: Path) -> AsyncIterator[tuple[App, Messenger, Arrived
         settings = Settings(db_path=str(folder / "slack.db"), slack_bot_token="xoxb-bench",
                             slack_signing_secret="bench", slack_api_url=slack.api_url, slack_api_rate=0)
         async with lifespan(settings=settings, clock=RealClock(), deliver=True) as app:
-            messenger = SlackDoor(app).messenger
-            app.services.outbox.register(messenger)
+            door = SlackDoor(app)
+            messenger = door.messenger
+            async with pooled(door):
+                app.services.outbox.register(messenger)
 
-            async def arrived(user: str) -> None:
-                await slack.wait_for(lambda s: any(c.args.get("channel") == "D" + user
-                                                   for c in s.calls_to("chat.postMessage")))
 
-            yield app, messenger, arrived, lambda i: f"U{i:07d}"
+                async def arrived(user: str) -> None:
+                    await slack.wait_for(lambda s: any(c.args.get("channel") == "D" + user
+                                                       for c in s.calls_to("chat.postMessage")))
+
+                yield app, messenger, arrived, lambda i: f"U{i:07d}"
+                await app.services.outbox.unregister(messenger)
 
 
 @asynccontextmanager

@@ -84,13 +84,9 @@ def more_form(ctx: Ctx, draft_id: int, spec: Spec) -> Form:
 
 
 def form_raw(values: Mapping[str, FormValue]) -> Raw:
-    """Form values as raw text (a picked choice, a date picker's value as 'YYYY-MM-DD HH:MM')."""
+    """Form values as raw text: every field of this form is text or one choice, a str on every door."""
     raw = Raw()
     for name, value in values.items():
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if isinstance(value, datetime):
-            value = value.strftime("%Y-%m-%d %H:%M")
         raw.values[name] = value if isinstance(value, str) else None
     return raw
 

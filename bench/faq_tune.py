@@ -1,9 +1,10 @@
 """FAQ quality: lexical alone, each model alone and each combination, tuned on the tuning set only.
 
-For every mode, the fusion parameters and thresholds are chosen by a grid search on tests/data/faq_eval.tsv
-(the best lower of the EN and FR "answered right" rates, with at most 2 % wrong answers per language and at
-least 95 % abstention on out-of-scope questions); the chosen parameters are then applied, unchanged, to the
-held-out set tests/data/faq_holdout2.tsv, whose questions are never looked at by the search.
+For every mode, the fusion parameters and thresholds are chosen by a grid search on the tuning set,
+tests/data/faq_eval.tsv and faq_eval2.tsv (the best lower of the EN and FR "answered right" rates, with at
+most 2 % wrong answers per language and at least 95 % abstention on out-of-scope questions); the chosen
+parameters are then applied, unchanged, to the held-out set tests/data/faq_holdout2.tsv, whose questions are
+never looked at by the search.
 
 Run: `python -m bench.faq_tune` (a table; `--json` for the figures). The engine's CALIBRATIONS come from here.
 `--tuning-only` leaves the held-out set unread and lists the tuning questions each mode gets wrong or does not
@@ -32,7 +33,8 @@ from bot.services.faq.smalltalk import small_talk
 from bot.services.faq.text import LANGS, detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
-TUNING, HELD_OUT = ROOT / "tests" / "data" / "faq_eval.tsv", ROOT / "tests" / "data" / "faq_holdout2.tsv"
+DATA = ROOT / "tests" / "data"
+TUNING, HELD_OUT = (DATA / "faq_eval.tsv", DATA / "faq_eval2.tsv"), DATA / "faq_holdout2.tsv"
 MAX_WRONG, MIN_ABSTENTION, NONE_SHARE = 0.02, 0.95, 0.95
 MAIN_LANGS = ("en", "fr")
 MODES = {"lexical": (), "wordllama": ("wordllama",), "e5": ("e5",), "lexical+wordllama": ("wordllama",),
@@ -197,7 +199,7 @@ def run(modes: list[str], held_out_too: bool = True) -> dict:
         model = load_model(name)
         assert model is not None, f"model {name} did not load"
         semantic[name] = SemanticIndex(entries, model, default_cache_dir())
-    tuning = prepare(read_cases(TUNING), index, semantic)
+    tuning = prepare([case for path in TUNING for case in read_cases(path)], index, semantic)
     held_out = prepare(read_cases(HELD_OUT), index, semantic) if held_out_too else []
     report = {}
     for mode in modes:

@@ -15,6 +15,7 @@ from bot.services.faq.evaluation import evaluate, read_cases
 
 DATA = Path(__file__).parent / "data"
 EVAL, HOLDOUT, HOLDOUT2 = DATA / "faq_eval.tsv", DATA / "faq_holdout.tsv", DATA / "faq_holdout2.tsv"
+EVAL2 = DATA / "faq_eval2.tsv"  # the tuning set's second part: harder questions, near-domain out-of-scope ones
 MAIN = ("en", "fr")
 
 # The bar on the tuning set (README, "FAQ"): a wrong confident answer misleads, a suggestion costs one click.
@@ -43,7 +44,8 @@ def test_eval_file_is_big_enough_and_covers_every_topic_in_both_languages(faq):
 
 
 def test_eval_meets_the_bar(faq):
-    report = evaluate(faq, read_cases(EVAL))
+    """On the whole tuning set, both parts together (what the calibration was fitted on)."""
+    report = evaluate(faq, read_cases(EVAL) + read_cases(EVAL2))
     for lang in MAIN:
         stats = report.by_lang[lang]
         assert stats.accuracy >= MIN_ACCURACY, (lang, stats)
@@ -55,6 +57,7 @@ def test_eval_meets_the_bar(faq):
 
 
 def test_without_the_model_the_lexical_engine_still_meets_its_old_bar():
+    """On the questions that bar was set on (the second part is harder: the lexical engine alone is at 84 % EN)."""
     report = evaluate(FaqService(model="none"), read_cases(EVAL))
     for lang in MAIN:
         stats = report.by_lang[lang]

@@ -119,7 +119,8 @@ async def submit_form(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     category = one(values.get("category"))
     if category not in CATEGORIES:
         errors["category"] = ctx.t("feedback.errors.unknown_category", category=(category or "")[:30],
-                                   options=", ".join(CATEGORIES))
+                                   options=", ".join(category_label(ctx.services.catalogs, ctx.locale, c)
+                                                     for c in CATEGORIES))
     rating_text = one(values.get("rating"))
     if rating_text is not None and rating_text not in {"1", "2", "3", "4", "5"}:
         errors["rating"] = ctx.t("feedback.errors.bad_rating")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core.context import UserError
-from bot.core.i18n import SUPPORTED, Catalogs, fmt_datetime, fmt_number
+from bot.core.i18n import Catalogs, fmt_datetime, fmt_number
 from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, Field, FieldKind, Form, FormErrors, FormSubmitted, Option, Reply
-from bot.core.values import fold
 from bot.services.container import Ctx
 from bot.services.feedback import (
     CATEGORIES,
@@ -18,6 +17,7 @@ from bot.services.feedback import (
     category_label,
     parse_ref,
     status_label,
+    value_named,
 )
 from bot.services.feedback_report import week_starts, weekly_trend
 from bot.store import feedback as feedback_sql
@@ -30,26 +30,38 @@ CHANGE_FORM_ID = "feedback.change"
 
 def named(ctx: Ctx, codes: tuple[str, ...], label: Callable[[Catalogs, str, str], str], word: str) -> str | None:
     """The status or category `word` names: its code or its label in English or French ("doublon", "Réalisé")."""
-    wanted = fold(word)
-    return next((code for code in codes if wanted in {fold(code), *(fold(label(ctx.services.catalogs, lang, code))
-                                                                   for lang in SUPPORTED)}), None)
+    return value_named(ctx.services.catalogs, codes, label, word)
+
+
+def filters(ctx: Ctx, rest: str) -> tuple[str | None, str | None, str | None]:
+    """(status, category, the first words naming neither) of `/feedback list …`; labels may have several words
+    ("Facilité d'utilisation"), so the longest run of words naming one is taken."""
+    words, found = rest.split(), dict[str, str | None](status=None, category=None)
+    kinds = (("status", STATUSES, status_label), ("category", CATEGORIES, category_label))
+    start = 0
+    while start < len(words):
+        for end in range(len(words), start, -1):
+            phrase = " ".join(words[start:end])
+            hit = next(((kind, code) for kind, codes, label in kinds if found[kind] is None
+                        and (code := named(ctx, codes, label, phrase))), None)
+            if hit is not None:
+                found[hit[0]], start = hit[1], end
+                break
+        else:
+            return found["status"], found["category"], words[start]
+    return found["status"], found["category"], None
 
 
 async def list_items(ctx: Ctx, rest: str) -> Reply:
     """`/feedback list [status] [category]`, newest first."""
     if not ctx.is_admin:
         return ctx.admin_only()
-    status = category = None
-    for word in rest.split():
-        if named(ctx, STATUSES, status_label, word) and status is None:
-            status = named(ctx, STATUSES, status_label, word)
-        elif named(ctx, CATEGORIES, category_label, word) and category is None:
-            category = named(ctx, CATEGORIES, category_label, word)
-        else:
-            labels = ctx.services.catalogs, ctx.locale
-            return ctx.reply("feedback.errors.bad_filter", word=word[:30],
-                             statuses=", ".join(status_label(*labels, s) for s in STATUSES),
-                             categories=", ".join(category_label(*labels, c) for c in CATEGORIES))
+    status, category, word = filters(ctx, rest)
+    if word is not None:
+        labels = ctx.services.catalogs, ctx.locale
+        return ctx.reply("feedback.errors.bad_filter", word=word[:30],
+                         statuses=", ".join(status_label(*labels, s) for s in STATUSES),
+                         categories=", ".join(category_label(*labels, c) for c in CATEGORIES))
     async with ctx.services.store.transaction() as db:
         items = await feedback_sql.search(db, status=status, category=category, limit=LIST_LIMIT + 1)
     if not items:
@@ -109,6 +121,9 @@ async def set_status(ctx: Ctx, rest: str) -> Reply:
     status = named(ctx, STATUSES, status_label, parts[1]) or parts[1].lower()
     if item_id is None:
         return ctx.reply("feedback.errors.bad_ref", text=parts[0][:30])
+    if status not in SETTABLE:  # the choices as the reader reads them, never the stored codes
+        return ctx.reply("feedback.errors.unknown_status", status=parts[1][:20],
+                         options=", ".join(status_label(ctx.services.catalogs, ctx.locale, s) for s in SETTABLE))
     duplicate_of = None
     if status == "duplicate":
         target, _, note = note.partition(" ")

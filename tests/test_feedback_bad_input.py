@@ -23,7 +23,7 @@ async def test_form_errors_are_translated_per_field(console: ConsoleFactory) -> 
         assert isinstance(result, FormErrors)
         assert result.errors == {
             "category": "Je ne connais pas la catégorie « wishes ». Choisissez parmi : "
-                        "usability, bug, feature, documentation, translation, other.",
+                        "Facilité d'utilisation, Bogue, Demande de fonctionnalité, Documentation, Traduction, Autre.",
             "rating": "L'impact est un nombre de 1 à 5.",
             "description": "Décrivez le problème : ce champ ne peut pas être vide.",
             "steps": "Ce texte fait 501 caractères ; la limite est de 500. Raccourcissez-le.",

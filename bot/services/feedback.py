@@ -12,16 +12,17 @@ import json
 import logging
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import to_iso
 from bot.core.context import UserError
-from bot.core.i18n import Catalogs, locale_of
+from bot.core.i18n import SUPPORTED, Catalogs, locale_of
 from bot.core.model import Button, Destination, Member, Reply
 from bot.core.text import inert
+from bot.core.values import fold
 from bot.services import feedback_votes as votes
 from bot.services.channel_posts import channel_label, channel_locales, channel_text
 from bot.store import feedback as sql
@@ -234,6 +235,15 @@ def triage_buttons(catalogs: Catalogs, locales: Sequence[str], item_id: int) -> 
                for s in BUTTON_STATUSES]
     buttons.append(Button(channel_label(catalogs, locales, "feedback.button.more"), "feedback.change", str(item_id)))
     return tuple(buttons)
+
+
+def value_named(catalogs: Catalogs, codes: tuple[str, ...], label: Callable[[Catalogs, str, str], str],
+                text: str) -> str | None:
+    """The status or category `text` names: its code or its label in English or French, in any case, with or
+    without accents ("doublon", "REALISE", "Facilité d'utilisation")."""
+    wanted = fold(text)
+    return next((code for code in codes
+                 if wanted in {fold(code), *(fold(label(catalogs, lang, code)) for lang in SUPPORTED)}), None)
 
 
 def status_label(catalogs: Catalogs, locale: str, status: str) -> str:

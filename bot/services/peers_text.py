@@ -13,6 +13,7 @@ from bot.core.i18n import SUPPORTED, Catalogs
 from bot.core.model import Button, Reply
 from bot.core.taxonomy import stage_key
 from bot.core.text import Safe
+from bot.core.values import places
 from bot.services.matching import Why
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ def why_lines(catalogs: Catalogs, locale: str, why: Why, stages: list[str], lang
         labels = [t(locale, INTERESTS[i]) if i in INTERESTS else i for i in why.interests]
         lines.append(t(locale, "peers.why.interests", interests=format_list(labels, locale=locale)))
     if why.cross_border:
-        lines.append(t(locale, "peers.why.countries", countries=", ".join(why.countries)))
+        countries = sorted(places.country_name(code, locale) for code in why.countries)  # names, never codes
+        lines.append(t(locale, "peers.why.countries", countries=format_list(countries, locale=locale)))
     if why.overlap_hours:
         lines.append(t(locale, "peers.why.hours", hours=why.overlap_hours))
     if language:

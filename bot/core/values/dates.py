@@ -5,8 +5,9 @@
 
 The reading is done here, without guessing: every word must be understood, else None (the caller may
 then try a more lenient reader). A missing year is the next occurrence; a time alone is the next such
-time; a weekday alone is the next such day. An all-numeric date that reads both ways ("03/12") is
-flagged so that an English confirmation can say which month was understood.
+time; a weekday alone is the next such day; a day of the month alone ("le 1er", "le 15") is the next month
+that has it. An all-numeric date that reads both ways ("03/12") is flagged so that an English confirmation
+can say which month was understood.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ ISO = re.compile(r"\b(\d{4}) (\d{1,2}) (\d{1,2})\b")
 NUMERIC = re.compile(r"\b(\d{1,2}) (\d{1,2})(?: (\d{4}|\d{2}))?\b")
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)? ({_M})\b(?: (\d{{4}}))?")
 MONTH_DAY = re.compile(rf"\b({_M}) (\d{{1,2}})(?:er|st|nd|rd|th)?\b(?: (\d{{4}}))?")
+DAY_ALONE = re.compile(r"\b(?:le|the) (\d{1,2})(?:er|st|nd|rd|th)?\b")  # "le 1er", "le 15", "the 3rd"
 WEEKDAY = re.compile(rf"\b(?:(next|prochain|prochaine) )?({_W})\b(?: (prochain|prochaine|suivant))?")
 RELATIVE_RE = re.compile(rf"\b({_R})\b")
 
@@ -117,6 +119,9 @@ def _date_of(text: str, locale: str, today: date) -> tuple[tuple[int | None, int
         first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
         day, month = (first, second) if locale == "fr" else (second, first)
         return (year, month, day), first != second and first <= 12 and second <= 12, rest
+    match, rest = _take(DAY_ALONE, text)
+    if match is not None:
+        return (None, 0, int(match.group(1))), False, rest  # month 0: the next month that has this day
     match, rest = _take(RELATIVE_RE, text)
     if match is not None:
         return today + timedelta(days=RELATIVE[match.group(1)]), False, rest
@@ -154,12 +159,24 @@ def _resolve_day(found: tuple[int | None, int, int] | date | None, clock: time, 
         today = now.date()
         return today if datetime.combine(today, clock) > now else today + timedelta(days=1)
     year, month, day = found
+    if month == 0:
+        return _next_day_of_month(day, clock, now)
     if year is not None:
         return date(year, month, day)
     candidate = date(now.year, month, day) if _exists(now.year, month, day) else None
     if candidate is None or datetime.combine(candidate, clock) <= now:
         return date(now.year + 1, month, day)
     return candidate
+
+
+def _next_day_of_month(day: int, clock: time, now: datetime) -> date:
+    """The next date on `day` of a month ("le 1er" on 31 December: 1 January); ValueError for day 32."""
+    year, month = now.year, now.month
+    for _ in range(13):
+        if _exists(year, month, day) and datetime.combine(date(year, month, day), clock) > now:
+            return date(year, month, day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise ValueError("no such day of a month")
 
 
 def _exists(year: int, month: int, day: int) -> bool:

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.app import App, lifespan
 from bot.core.clock import SimClock
 from bot.core.invocation import locate
@@ -23,6 +25,14 @@ from tests.fakes.discord import WAIT, FakeDiscord
 
 ANNOUNCEMENTS = "900000000000000300"
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """A started fake Discord (a test module imports this fixture to use it)."""
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
 
 
 def door_settings(fake: FakeDiscord, db: Path, **extra: Any) -> Settings:

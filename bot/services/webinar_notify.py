@@ -51,13 +51,14 @@ def when(dt: datetime, locale: str, tz: str | None) -> Safe:
 
 
 def fmt_offset(minutes: int, locale: str) -> str:
-    """1440 -> '1 day' / '1 jour'; 90 -> '90 minutes'."""
+    """1440 -> '1 day' / '1 jour'; 90 -> '90 minutes'; 1000 -> '1000 minutes' (no digit grouping: what is shown
+    can be typed back in /webinar reminders, where "1 000" or "1,000" would read as two numbers)."""
     if minutes % 1440 == 0:
-        text = format_unit(minutes // 1440, "duration-day", locale=Locale.parse(locale))
+        text = format_unit(minutes // 1440, "duration-day", format="0", locale=Locale.parse(locale))
     elif minutes % 60 == 0:
-        text = format_unit(minutes // 60, "duration-hour", locale=Locale.parse(locale))
+        text = format_unit(minutes // 60, "duration-hour", format="0", locale=Locale.parse(locale))
     else:
-        text = format_unit(minutes, "duration-minute", locale=Locale.parse(locale))
+        text = format_unit(minutes, "duration-minute", format="0", locale=Locale.parse(locale))
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
 

@@ -131,3 +131,43 @@ async def test_french_members_meet_in_a_peers_round_and_answer_the_check_in(cons
         assert "jusqu'au samedi 1er mai 2027" in paused
         assert "Tapez /pairs rejoindre pour revenir" in await say(session, "/pairs quitter")
         assert_french(said_to(plain(session.buffer.getvalue()), "bea", "dan"))
+
+
+def type_in(out: str) -> str:
+    """The console line pressing the last « Saisir… » button shown in `out`."""
+    return ":click " + re.findall(r"\[(\d+)\] Saisir…", out)[-1]
+
+
+async def test_a_french_newcomer_types_her_onboarding_answers(console: ConsoleFactory) -> None:
+    """Each step answered with a button is also answered through « Saisir… » with French words, with and
+    without accents; a wrong one is refused in French, listing labels, and asked again."""
+    async with console(user="admin", lang="fr") as session:
+        out = await say(session, ":join zoe fr", ":as zoe", ":click 2")
+        assert "Je vous écrirai en français" in out and "(1/8)" in out
+        out = await say(session, ":click 2")  # role: Développeur ou développeuse
+        assert "(2/8)" in out and "Saisir…" in out
+        typed_country = await say(session, type_in(out), "Tchdd")
+        assert "Tchad" in typed_country and "Pays" in typed_country.splitlines()[-1]  # suggested, asked again
+        out = await say(session, "tchad")
+        assert "(3/8)" in out
+        out = await say(session, ":click 1", "Délégation sanitaire de N'Djaména")  # organisation
+        assert "(4/8)" in out and "Phase pilote" in out
+        out = await say(session, ":click 4")  # stage: pilot
+        assert "(5/8)" in out
+        out = await say(session, type_in(out), "francais et Anglais")
+        assert "✓ anglais" in out and "✓ français" in out
+        out = await say(session, ":click 8")  # languages: Done
+        assert "(6/8)" in out
+        out = await say(session, ":click 11")  # interests: Done
+        assert "(7/8)" in out
+        out = await say(session, type_in(out), "Ndjamena")
+        assert "(8/8)" in out
+        done = await say(session, ":click 1")
+        assert "votre profil est complet" in done
+        profile = await say(session, "/profil")
+        for expected in ("Rôle : Développeur ou développeuse", "Pays : Tchad",
+                         "Organisation : Délégation sanitaire de N'Djaména", "Étape de mise en œuvre : Phase pilote",
+                         "Langues : français, anglais", "Fuseau horaire : Africa/Ndjamena",
+                         "Mise en relation avec des pairs : oui"):
+            assert expected in profile, expected
+        assert_french(said_to(plain(session.buffer.getvalue()), "zoe"), "Délégation sanitaire de N'Djaména")

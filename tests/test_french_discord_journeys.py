@@ -146,7 +146,7 @@ async def test_french_peers_through_discord(fake: FakeDiscord, tmp_path) -> None
         assert intro == (await dms(fake, BEA))[0]  # one group message, a DM each
         assert intro.startswith(f"Bonjour <@{AWA['id']}>, <@{BEA['id']}> ! Vous êtes pairs pour ce tour") or \
             intro.startswith(f"Bonjour <@{BEA['id']}>, <@{AWA['id']}> ! Vous êtes pairs pour ce tour")
-        assert "vous travaillez dans des pays différents (Cameroun, Tchad)" in intro
+        assert "vous travaillez dans des pays différents (Cameroun et Tchad)" in intro
 
         await app.heartbeat.advance_to(clock, clock.now() + timedelta(days=11))
         _, check_in = await fake.messages_to(p.dm_channel_id(AWA["id"]), 2)

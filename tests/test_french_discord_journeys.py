@@ -156,3 +156,15 @@ async def test_french_peers_through_discord(fake: FakeDiscord, tmp_path) -> None
                                              locale="fr"))
         assert content(thanks).startswith("Formidable, merci !")
         assert_french("\n".join([*said, intro, plain(check_in.body["content"]), content(thanks)]))
+
+
+async def test_french_privacy_through_discord(fake: FakeDiscord, tmp_path) -> None:
+    async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
+        await fake.interact(typed(app.routes, AWA, "profil", "pays Cameroun", locale="fr"))
+        told = content(await fake.interact(typed(app.routes, AWA, "confidentialite", "", locale="fr")))
+        assert "/mesdonnees" in told and "/oubliez-moi" in told
+        asked = (await fake.interact(typed(app.routes, AWA, "oubliez-moi", "", locale="fr")))["data"]
+        assert labels(asked)[0] == "Oui, oubliez-moi"
+        erased = content(await fake.interact(p.press(AWA, buttons(asked)[0]["custom_id"], locale="fr")))
+        assert "vos données personnelles ont été effacées" in erased
+        assert_french("\n".join([told, plain(asked["content"]), erased]))

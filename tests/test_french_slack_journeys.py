@@ -197,3 +197,15 @@ async def test_french_peers_through_slack(settings: Settings, clock: SimClock) -
         assert plain(thanks["text"]).startswith("Formidable, merci !")
         texts = [m["text"] for m in posts(rig, "DU2") + posts(rig, "DU1") + posts(rig, "GU1U2")]
         assert_french("\n".join(texts + [a["text"] for a in answers(rig)]))
+
+
+async def test_french_privacy_through_slack(settings: Settings, clock: SimClock) -> None:
+    async with slack_rig(settings, clock, "http", users=USERS, slack_channels=CHANNELS) as rig:
+        await command(rig, "profil", "pays Tchad", user="U2")
+        told = await command(rig, "confidentialite", "", user="U2")
+        assert "/mesdonnees" in told["text"] and "/oubliez-moi" in told["text"]
+        asked = await command(rig, "oubliez-moi", "", user="U2")
+        assert labels(asked)[0] == "Oui, oubliez-moi"
+        erased = await press(rig, buttons(asked)[0], user="U2")
+        assert "vos données personnelles ont été effacées" in plain(erased["text"])
+        assert_french("\n".join(plain(a["text"]) for a in answers(rig)))

@@ -101,7 +101,8 @@ async def test_channel_posts_follow_bot_default_locale_and_dms_the_member(consol
 @pytest.mark.parametrize("mode", list(MODES))
 async def test_the_weekly_digest_is_posted_in_the_channels_languages(settings: Settings, mode: str) -> None:
     locale, bilingual = MODES[mode]
-    settings = replace(_settings(settings, mode), slack_bot_token="xoxb-test", community_timezone="Europe/Paris")
+    settings = replace(_settings(settings, mode), slack_bot_token="xoxb-test",
+                       slack_channels={"coordination": "C0DESK"}, community_timezone="Europe/Paris")
     clock = SimClock(DIGEST_NOW)
     async with lifespan(settings=settings, clock=clock) as app:
         await seed(app.services.store, DIGEST_NOW, members=20, items=10)

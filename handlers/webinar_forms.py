@@ -29,6 +29,7 @@ from bot.core.model import (
     Reply,
 )
 from bot.core.values import dates
+from bot.services import webinar_mention
 from bot.services import webinar_notify as notify
 from bot.services.container import Ctx
 from bot.services.webinar_service import Draft
@@ -71,7 +72,7 @@ def main_form(ctx: Ctx, form_id: str, state: str = "", base: Spec | None = None)
 def more_form(ctx: Ctx, draft_id: int, spec: Spec) -> Form:
     """Duration, session language and recurrence of a draft."""
     languages = tuple(Option(code, ctx.t(f"webinars.lang_{code}")) for code in ("en", "fr", "bilingual"))
-    fields = (
+    fields: tuple[Field, ...] = (
         Field("duration", FieldKind.SHORT_TEXT, ctx.t("webinars.field_duration"), initial=str(spec.duration_min),
               max_length=10, check="duration"),
         Field("language", FieldKind.CHOICE, ctx.t("webinars.field_language"), options=languages,
@@ -79,6 +80,10 @@ def more_form(ctx: Ctx, draft_id: int, spec: Spec) -> Form:
         Field("repeat", FieldKind.SHORT_TEXT, ctx.t("webinars.field_repeat"), max_length=200,
               placeholder=ctx.t("webinars.field_repeat_hint")),
     )
+    roles = webinar_mention.options(ctx.services.settings, ctx.locale, with_none=True)
+    if len(roles) > 1:  # some role or user group is configured
+        fields += (Field("mention", FieldKind.CHOICE, ctx.t("webinar_mention.field"), options=roles,
+                         initial=spec.mention or webinar_mention.NO_MENTION),)
     return Form("webinar.more", ctx.t("webinars.form_more_title"), fields, ctx.t("webinars.form_next"),
                 str(draft_id))
 
@@ -98,7 +103,8 @@ def error_text(ctx: Ctx, errors: SpecErrors) -> str:
 async def make_draft(ctx: Ctx, raw: Raw, base: Spec | None, webinar_id: int | None) -> Reply:
     """Validate, store a draft and ask the organiser to confirm the parsed time."""
     try:
-        spec = build_spec(raw, base=base, organiser_tz=organiser_tz(ctx), default_language=ctx.locale, now=ctx.now)
+        spec = build_spec(raw, base=base, organiser_tz=organiser_tz(ctx), default_language=ctx.locale, now=ctx.now,
+                          mention_keys=webinar_mention.choices(ctx.services.settings))
     except SpecErrors as exc:
         return Reply(error_text(ctx, exc), ephemeral=True)
     draft_id = await ctx.services.webinars.add_draft(ctx.member.id, spec, webinar_id, ctx.now)
@@ -139,6 +145,8 @@ def confirm_reply(ctx: Ctx, spec: Spec, draft_id: int) -> Reply:
     text = ctx.t("webinars.confirm", details=notify.details(ctx.services, preview, ctx.locale,
                                                              organiser_tz(ctx), spec.start),
                  local=local, tz=spec.timezone)
+    if spec.mention or webinar_mention.choices(ctx.services.settings):
+        text += "\n" + webinar_mention.described(spec.mention, ctx.locale)
     buttons = (
         Button(ctx.t("webinars.button_confirm"), "webinar.confirm", str(draft_id), "primary"),
         Button(ctx.t("webinars.button_more"), "webinar.more", str(draft_id)),
@@ -148,8 +156,12 @@ def confirm_reply(ctx: Ctx, spec: Spec, draft_id: int) -> Reply:
 
 
 async def create_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
-    """The create form: reject bad fields in place, else show the confirmation."""
-    return await _submitted(ctx, form_raw(event.values), None, None)
+    """The create form: reject bad fields in place, else show the confirmation. Its state is the role to
+    mention when one was given with the command (`/webinar create role=lang:fr`)."""
+    raw = form_raw(event.values)
+    if event.state:
+        raw.values["mention"] = event.state
+    return await _submitted(ctx, raw, None, None)
 
 
 async def edit_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
@@ -159,7 +171,8 @@ async def edit_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
 
 async def _submitted(ctx: Ctx, raw: Raw, base: Spec | None, webinar_id: int | None) -> Reply | FormErrors:
     try:
-        build_spec(raw, base=base, organiser_tz=organiser_tz(ctx), default_language=ctx.locale, now=ctx.now)
+        build_spec(raw, base=base, organiser_tz=organiser_tz(ctx), default_language=ctx.locale, now=ctx.now,
+                   mention_keys=webinar_mention.choices(ctx.services.settings))
     except SpecErrors as exc:
         return FormErrors({name: ctx.t(e.key, **e.values) for name, e in exc.errors.items()})
     return await make_draft(ctx, raw, base, webinar_id)
@@ -206,7 +219,7 @@ async def more_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     raw = form_raw(event.values)
     try:
         updated = build_spec(raw, base=draft.spec, organiser_tz=organiser_tz(ctx), default_language=ctx.locale,
-                             now=ctx.now)
+                             now=ctx.now, mention_keys=webinar_mention.choices(ctx.services.settings))
     except SpecErrors as exc:
         return FormErrors({name: ctx.t(e.key, **e.values) for name, e in exc.errors.items()})
     await ctx.services.webinars.replace_draft(draft_id, updated)

@@ -2,10 +2,12 @@
 
 Inline syntax for the console (and power users), keys in English or French:
 `/webinar create title="Implementers call" start="next tuesday 14:00" tz=Europe/Paris duration=60
-lang=fr link=https://meet.example.org/abc repeat=weekly desc="..."`.
+lang=fr link=https://meet.example.org/abc repeat=weekly desc="..." role=lang:fr`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from bot.core import values
 from bot.core.commands import on_text
@@ -13,8 +15,8 @@ from bot.core.context import UserError
 from bot.core.i18n import fmt_datetime
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Form, Option, Reply
-from bot.core.routes import Command, Kind, Opt, Routes, Sub
-from bot.services import calendar_feeds
+from bot.core.routes import Command, Handler, Kind, Opt, Routes, Sub
+from bot.services import calendar_feeds, webinar_mention
 from bot.services import webinar_notify as notify
 from bot.services.container import Ctx
 from bot.services.webinar_service import Upcoming
@@ -34,6 +36,10 @@ async def create(ctx: Ctx, rest: str) -> Reply | Form:
     positional, raw = parse_inline(rest)
     if positional:
         raise UserError("webinars.error_positional", text=positional[0][:40])
+    if raw.values.keys() == {"mention"}:  # only the role: the form, the role checked first and kept with it
+        role = webinar_mention.parse(raw.get("mention") or "", webinar_mention.choices(ctx.services.settings),
+                                     ctx.locale)
+        return forms.main_form(ctx, "webinar.create", role or "")
     return await forms.make_draft(ctx, raw, None, None)
 
 
@@ -176,9 +182,19 @@ async def interested(ctx: Ctx, event: ButtonPressed) -> Reply | None:
     return None
 
 
+def with_role(handler: Callable[[Ctx, str], Awaitable[Reply | Form]]) -> Handler:
+    """A create/edit handler reading inline text, Discord's `role` option included (webinar_mention)."""
+    async def run(ctx: Ctx, event: CommandInvoked) -> Reply | Form:
+        return await handler(ctx, webinar_mention.inline_text(event))
+
+    run.__name__ = run.__qualname__ = handler.__name__
+    return run
+
+
 WEBINAR_ID = Opt("id", "webinars.option.id", Kind.INTEGER, required=True, autocomplete="webinars",
                  invalid="webinars.error_id", names={"fr": "numero"})
 DETAILS = Opt("details", "webinars.option.details", names={"fr": "details"})
+ROLE = Opt("role", "webinar_mention.option", autocomplete="webinar_roles", names={"fr": "rôle"}, keyed=True)
 SESSION = Opt("date", "webinars.option.session", names={"fr": "date"})
 SUBCOMMANDS = (
     Sub("list", "webinars.sub.list", on_text(list_upcoming), names={"fr": "liste"}),
@@ -186,9 +202,10 @@ SUBCOMMANDS = (
     Sub("reminders", "webinars.sub.reminders", on_text(reminders),
         (Opt("offsets", "webinars.option.offsets", names={"fr": "delais"}),), names={"fr": "rappels"}),
     Sub("calendar", "webinars.sub.calendar", on_text(calendar), names={"fr": "calendrier"}, aliases=("agenda",)),
-    Sub("create", "webinars.sub.create", on_text(create), (DETAILS,), admin=True, names={"fr": "créer"},
+    Sub("create", "webinars.sub.create", with_role(create), (DETAILS, ROLE), admin=True, names={"fr": "créer"},
         aliases=("new",)),
-    Sub("edit", "webinars.sub.edit", on_text(edit), (WEBINAR_ID, DETAILS), admin=True, names={"fr": "modifier"}),
+    Sub("edit", "webinars.sub.edit", with_role(edit), (WEBINAR_ID, DETAILS, ROLE), admin=True,
+        names={"fr": "modifier"}),
     Sub("cancel", "webinars.sub.cancel", on_text(cancel), (WEBINAR_ID, SESSION), admin=True,
         names={"fr": "annuler"}),
     Sub("recording", "webinars.sub.recording", on_text(recording),
@@ -205,10 +222,15 @@ async def upcoming_ids(ctx: Ctx, typed: str) -> list[Option]:
             for start, w in found]
 
 
+async def role_choices(ctx: Ctx, typed: str) -> list[Option]:
+    """Autocomplete of the `role` option: the configured roles and user groups, in the reader's language."""
+    return list(webinar_mention.options(ctx.services.settings, ctx.locale, with_none=True))
+
+
 ROUTES = Routes(
     commands=(Command("webinar", webinar_command, "webinars.summary", "webinars.usage", names={"fr": "webinaire"},
                       aliases=("webinars",), subs=SUBCOMMANDS),),
-    suggestions={"webinars": upcoming_ids},
+    suggestions={"webinars": upcoming_ids, "webinar_roles": role_choices},
     buttons={
         "webinar.rsvp": rsvp_pressed,
         "webinar.confirm": forms.confirm_pressed,

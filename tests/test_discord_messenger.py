@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.core.model import Attachment, Button, Destination, Reply
-from bot.core.text import mention, timestamp
+from bot.core.text import mention, role_mention, timestamp
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import to_markdown
 from bot.services.outbox import DeliveryError
@@ -48,6 +48,21 @@ async def test_dm_creates_the_channel_once_and_sends_without_mentions(fake, mess
     assert first.body["allowed_mentions"] == {"parse": []} and first.body["content"] == "hello @everyone"
     assert first.body["components"][0]["components"][0]["custom_id"] == "faq.vote|1:up"
     assert second.body["content"] == "again"
+
+
+async def test_only_a_channel_post_pings_the_role_the_bot_mentioned(fake, messenger):
+    role = role_mention("700000000000000001", "Francophones")
+    reply = Reply(f"{role}\nTitle @everyone <@&700000000000000002> <@{ANA}>", file=Attachment("a.ics", b"x"))
+    await messenger.send(Destination("discord", "channel", "announcements"), reply, "")
+    await messenger.send(Destination("discord", "dm", BEA), reply, "")
+    [post] = await fake.messages_to(ANNOUNCEMENTS)
+    assert post.body["allowed_mentions"] == {"parse": [], "roles": [700000000000000001]}
+    [created] = fake.created[ANNOUNCEMENTS]
+    assert created["mention_roles"] == ["700000000000000001"] and not created["mention_everyone"]
+    assert created["mentions"] == []  # neither the member nor the other role written in the title
+    [dm] = await fake.messages_to(p.dm_channel_id(BEA))
+    assert dm.body["allowed_mentions"] == {"parse": []} and dm.body["content"].startswith("@Francophones\n")
+    assert fake.created[p.dm_channel_id(BEA)][0]["mention_roles"] == []
 
 
 async def test_channel_posts_use_logical_names_and_files(fake, messenger):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.core.clock import SimClock
 from bot.core.model import Button, FieldKind, Reply
-from bot.core.text import mention, timestamp
+from bot.core.text import inert, mention, role_mention, timestamp, without_roles
 from bot.platforms.slack.facts import MemberFacts
 from bot.platforms.slack.listeners import user_text
 from bot.platforms.slack.modals import fields_of, form_view, read_values
@@ -30,6 +30,15 @@ def test_tokens_become_mentions_and_dates_with_fallbacks() -> None:
     text = "Hi " + mention("U42", "Ana <3") + " at " + timestamp(1796310000, "jeudi 3 décembre | 15:00")
     assert mrkdwn(text) == "Hi <@U42> at <!date^1796310000^{date_long_pretty} {time}|jeudi 3 décembre / 15:00>"
     assert mrkdwn(mention("123456789", "disco")) == "@disco"  # a Discord member, named on Slack
+
+
+def test_only_the_bots_role_token_mentions_a_user_group() -> None:
+    chosen = role_mention("S0PILOT", "Pilot <team>")
+    typed = inert("<!subteam^S0OTHER> \ue000&:S0OTHER|x\ue001 @channel")  # what a member could write
+    assert mrkdwn(chosen + "\n" + typed) == ("<!subteam^S0PILOT>\n"
+                                             "&lt;!subteam^S0OTHER&gt; &amp;:S0OTHER|x @\u200bchannel")
+    assert mrkdwn(role_mention("700000000000000001", "Francophones")) == "@Francophones"  # a Discord role
+    assert mrkdwn(without_roles(chosen)) == "@Pilot &lt;team&gt;"  # as a DM carries it
 
 
 @given(st.lists(st.sampled_from(["word", "&", "<x>", "\n", " ", "é" * 7, "TOKEN", "MENTION"]), max_size=900))

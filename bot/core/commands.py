@@ -52,6 +52,7 @@ class Opt:
     autocomplete: str | None = None
     names: Mapping[str, str] = field(default_factory=dict)
     invalid: str | None = None  # message id for a value that does not fit (default: a generic one)
+    keyed: bool = False  # typed as `name=value` anywhere in the line (a name in any language), not by position
 
     def name_in(self, locale: str) -> str:
         return self.names.get(locale, self.name)
@@ -118,6 +119,8 @@ def option_usage(option: Opt, locale: str) -> str:
     """How an option reads in a usage line: `<name>`, `[name]`, or its few choices `[en|fr]`."""
     if option.kind is Kind.CHOICE and option.choices and len(option.choices) <= 4:
         shown = "|".join(option.choices)
+    elif option.keyed:
+        shown = option.name_in(locale) + "=…"
     else:
         shown = option.name_in(locale)
     return shown if option.required and "|" in shown else f"<{shown}>" if option.required else f"[{shown}]"

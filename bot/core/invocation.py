@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 Value = str | int | bool | datetime
 RawValue = str | int | float | bool
+KEYED_RE = re.compile(r'(?:^|(?<=\s))([^\s="]+)=("[^"]*"|\S+)')  # `name=value`, the value maybe in quotes
 MEMBER_RE = re.compile(r"^<?[@!]*([^|>]+)(?:\|[^>]*)?>?$")  # "@ana", "<@U123>", "<@!123>", "<@U1|ana>"
 
 
@@ -115,9 +116,17 @@ def _rest_after(text: str, words: int) -> str:
 
 
 def split_options(options: tuple[Opt, ...], text: str) -> dict[str, RawValue]:
-    """Typed text to option values: one word each, the last option the rest of the line."""
+    """Typed text to option values: keyed options where `name=value` is written, then one word each, the last
+    option the rest of the line."""
     found: dict[str, RawValue] = {}
     rest = text.strip()
+    for option in (o for o in options if o.keyed):
+        names = {values.fold(n) for n in (option.name, *option.names.values())}
+        match = next((m for m in KEYED_RE.finditer(rest) if values.fold(m.group(1)) in names), None)
+        if match is not None:
+            found[option.name] = match.group(2).strip('"')
+            rest = (rest[: match.start()] + rest[match.end() :]).strip()
+    options = tuple(o for o in options if not o.keyed)
     for index, option in enumerate(options):
         if not rest:
             break

@@ -1,8 +1,10 @@
 """Tokens for mentions and times inside plain reply text, and the helpers that keep user text inert.
 
 Handlers never write platform markup. A mention or a time is a token in the text; each door turns
-tokens into its own markup (Slack `<@U1>` / `<!date^...>`, Discord `<@1>` / `<t:...>`, console text)
-after escaping everything else. User text cannot forge a token: `inert()` strips the marker characters.
+tokens into its own markup (Slack `<@U1>` / `<!subteam^S1>` / `<!date^...>`, Discord `<@1>` / `<@&1>` /
+`<t:...>`, console text) after escaping everything else. User text cannot forge a token: `inert()` strips
+the marker characters. A role token (a Discord role, a Slack user group) is only made by the bot for a
+channel post (bot/services/webinar_mention.py); messengers turn it back into plain text in a DM.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 OPEN, CLOSE = "\ue000", "\ue001"
-TOKEN_RE = re.compile(f"{OPEN}([@t]):([^{CLOSE}|]*)\\|([^{CLOSE}]*){CLOSE}")
+TOKEN_RE = re.compile(f"{OPEN}([@&t]):([^{CLOSE}|]*)\\|([^{CLOSE}]*){CLOSE}")
 MAX_TEXT = 4000
 
 
@@ -34,6 +36,11 @@ def mention(user_id: str, display_name: str) -> Safe:
     return Safe(f"{OPEN}@:{inert(user_id).replace('|', '')}|{inert(display_name)}{CLOSE}")
 
 
+def role_mention(role_id: str, label: str) -> Safe:
+    """A token that doors render as a mention of a role or user group (`label` elsewhere, as @label)."""
+    return Safe(f"{OPEN}&:{inert(role_id).replace('|', '')}|{inert(label)}{CLOSE}")
+
+
 def timestamp(unix: int, fallback: str) -> Safe:
     """A token that doors render as a native timestamp, or as `fallback` (already localised)."""
     return Safe(f"{OPEN}t:{unix}|{inert(fallback)}{CLOSE}")
@@ -41,7 +48,7 @@ def timestamp(unix: int, fallback: str) -> Safe:
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # "@" or "t"
+    kind: str  # "@" (a member), "&" (a role or user group) or "t" (a time)
     value: str
     fallback: str
 
@@ -60,7 +67,17 @@ def render(text: str, escape: Callable[[str], str], token: Callable[[Token], str
 
 def plain(text: str) -> str:
     """Render tokens as their fallbacks (mentions as @name): for logs, the console and tests."""
-    return render(text, lambda s: s, lambda t: "@" + t.fallback if t.kind == "@" else t.fallback)
+    return render(text, lambda s: s, lambda t: "@" + t.fallback if t.kind in "@&" else t.fallback)
+
+
+def role_ids(text: str) -> list[str]:
+    """The ids of the role mentions in `text` (for Discord's allowed_mentions), in order, once each."""
+    return list(dict.fromkeys(m.group(2) for m in TOKEN_RE.finditer(text) if m.group(1) == "&" and m.group(2)))
+
+
+def without_roles(text: str) -> str:
+    """`text` with its role mentions as plain @label text: what a DM carries (it never pings a group)."""
+    return TOKEN_RE.sub(lambda m: "@" + m.group(3) if m.group(1) == "&" else m.group(0), text)
 
 
 def split_text(text: str, limit: int) -> list[str]:

@@ -21,7 +21,7 @@ from bot.core.clock import to_iso
 from bot.core.i18n import fmt_datetime, locale_of
 from bot.core.model import Attachment, Button, Destination, Member, Reply
 from bot.core.text import Safe, timestamp
-from bot.services import calendar_feeds, webinar_events, webinar_ics
+from bot.services import calendar_feeds, webinar_events, webinar_ics, webinar_mention
 from bot.services.channel_posts import channel_label, channel_locales, channel_text
 from bot.services.shared import Shared
 from bot.services.webinars import (
@@ -118,8 +118,10 @@ def member_tz(services: Shared, member: Member) -> str:
 
 
 async def post_channel(services: Shared, db: Connection, key: str, webinar: Webinar,
-                       text: Callable[[str], str], buttons: bool = False, file: bool = False) -> None:
-    """One post per channel platform, in the session's language(s), under `key:<platform>`."""
+                       text: Callable[[str], str], buttons: bool = False, file: bool = False,
+                       mention: bool = False) -> None:
+    """One post per channel platform, in the session's language(s), under `key:<platform>`; with `mention`,
+    opened by the role or user group the organiser chose, where that platform has it (webinar_mention)."""
     locales = post_locales(services, webinar)
     body = channel_text(locales, text)
     now = services.clock.now()
@@ -127,7 +129,9 @@ async def post_channel(services: Shared, db: Connection, key: str, webinar: Webi
                   file=ics_file(services, webinar, now) if file else None)
     channel = services.settings.webinar_channel
     for platform in services.outbox.channel_platforms(services.settings.configured_platforms):
-        await services.outbox.enqueue(db, f"{key}:{platform}", Destination.channel(platform, channel), reply)
+        post = webinar_mention.tagged(services.settings, platform, webinar.spec.mention, locales, reply) \
+            if mention else reply
+        await services.outbox.enqueue(db, f"{key}:{platform}", Destination.channel(platform, channel), post)
 
 
 # ---- what organisers trigger ------------------------------------------------------------------------
@@ -145,7 +149,8 @@ async def announce(services: Shared, db: Connection, webinar: Webinar) -> None:
                                    details=details(services, webinar, lc, tz, start))
         return body + "\n" + services.catalogs.t(lc, "webinars.announce_feed", url=feed) if feed else body
 
-    await post_channel(services, db, f"webinar:{webinar.id}:announce", webinar, text, buttons=True, file=True)
+    await post_channel(services, db, f"webinar:{webinar.id}:announce", webinar, text, buttons=True, file=True,
+                       mention=True)
     await webinar_events.mirror(services, db, webinar, "announce")
 
 
@@ -266,7 +271,8 @@ async def _starting(services: Shared, db: Connection, webinar: Webinar, due: Due
     def text(lc: str) -> str:
         return services.catalogs.t(lc, "webinars.starting_now", title=webinar.spec.title, link=webinar.spec.link)
 
-    await post_channel(services, db, f"webinar:{webinar.id}:{to_iso(due.occurrence)}:start", webinar, text)
+    await post_channel(services, db, f"webinar:{webinar.id}:{to_iso(due.occurrence)}:start", webinar, text,
+                       mention=True)
     if webinar_events.follows_sessions(webinar):  # Discord's event moves on to the next session
         await webinar_events.mirror(services, db, webinar, f"after-{to_iso(due.occurrence)}",
                                     after=due.occurrence + timedelta(seconds=1))

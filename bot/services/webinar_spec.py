@@ -9,6 +9,7 @@ from typing import TypeVar
 from bot.core import values
 from bot.core.context import UserError
 from bot.core.i18n import is_timezone
+from bot.services import webinar_mention
 from bot.services.webinars import (
     DEFAULT_DURATION,
     MAX_DESCRIPTION,
@@ -42,10 +43,11 @@ class _Collector:
 
 
 def build_spec(raw: Raw, *, base: Spec | None, organiser_tz: str | None, default_language: str,
-               now: datetime, locale: str | None = None) -> Spec:
+               now: datetime, locale: str | None = None, mention_keys: tuple[str, ...] = ()) -> Spec:
     """Validate `raw` over `base` (an edit) or from scratch; raises SpecErrors naming every bad field.
 
-    Dates and names are read in the organiser's `locale` (default: `default_language`)."""
+    Dates and names are read in the organiser's `locale` (default: `default_language`); the role to mention
+    is one of `mention_keys` (bot/services/webinar_mention.py)."""
     c = _Collector()
     locale = locale or default_language
     title = c.attempt("title", lambda: _title(raw.get("title") or (base.title if base else None)))
@@ -60,11 +62,14 @@ def build_spec(raw: Raw, *, base: Spec | None, organiser_tz: str | None, default
         if raw.get("language") else (base.language if base else default_language)
     link = c.attempt("link", lambda: parse_link(raw.get("link") or (base.link if base else None)))
     rule = _repeat(c, raw, base, start) if start else None
+    typed_mention = raw.get("mention")
+    mention = c.attempt("mention", lambda: webinar_mention.parse(typed_mention, mention_keys, locale)) \
+        if typed_mention else (base.mention if base else None)
     if c.errors:
         raise SpecErrors(c.errors)
     assert title and tz and start and duration and language and link
     return Spec(title=title, description=description, local_start=start.isoformat(), timezone=tz,
-                duration_min=duration, language=language, link=link, rrule=rule)
+                duration_min=duration, language=language, link=link, rrule=rule, mention=mention)
 
 
 def _title(value: str | None) -> str:

@@ -40,6 +40,7 @@ KEYS = {
     "durée": "duration", "lang": "language", "language": "language", "langue": "language",
     "link": "link", "lien": "link", "url": "link", "repeat": "repeat", "recurrence": "repeat",
     "récurrence": "repeat", "repeter": "repeat", "répéter": "repeat",
+    "role": "mention", "rôle": "mention", "group": "mention", "groupe": "mention",
 }
 EXPLICIT_ZONE = re.compile(r"(\b(utc|gmt)\b|[+-]\d{2}:?\d{2}\s*$|\dz\s*$)", re.IGNORECASE)
 

@@ -21,6 +21,7 @@ class Spec:
     language: str
     link: str
     rrule: str | None = None
+    mention: str | None = None  # a DISCORD_ROLES / SLACK_USERGROUPS key (bot/services/webinar_mention.py)
 
     @property
     def start(self) -> datetime:
@@ -29,7 +30,7 @@ class Spec:
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in ("title", "description", "local_start", "timezone",
-                                               "duration_min", "language", "link", "rrule")}
+                                               "duration_min", "language", "link", "rrule", "mention")}
 
     def schedule(self) -> tuple[object, ...]:
         return (self.local_start, self.timezone, self.duration_min, self.rrule)

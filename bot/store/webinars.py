@@ -12,11 +12,14 @@ from bot.store.db import Connection, Row
 from bot.store.members import row_to_member
 from bot.store.webinar_model import Spec, Webinar
 
-SPEC_COLUMNS = ("title", "description", "local_start", "timezone", "duration_min", "language", "link", "rrule")
+SPEC_COLUMNS = ("title", "description", "local_start", "timezone", "duration_min", "language", "link", "rrule",
+                "mention")
 
 
 def spec_from(data: Any) -> Spec:
-    return Spec(**{name: data[name] for name in SPEC_COLUMNS})
+    """A spec from a webinars row or a draft's payload (one saved before `mention` existed has none)."""
+    keys = set(data.keys())
+    return Spec(**{name: data[name] for name in SPEC_COLUMNS if name in keys})
 
 
 def _webinar(row: Row) -> Webinar:

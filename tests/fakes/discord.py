@@ -69,6 +69,28 @@ def message_problem(body: dict[str, Any]) -> tuple[int, str] | None:
     return None
 
 
+MENTIONS = re.compile(r"<@(!?|&)(\d+)>")
+BROADCASTS = re.compile(r"@(everyone|here)\b")
+
+
+def pinged(body: dict[str, Any]) -> dict[str, Any]:
+    """Who a created message notifies, as Discord decides from its content and `allowed_mentions` (absent: the
+    defaults of a bot's message, every mention in the content): `mention_everyone`, `mentions` (user objects)
+    and `mention_roles` (role ids)."""
+    content = str(body.get("content") or "")
+    allowed = body.get("allowed_mentions")
+    parse = {"everyone", "users", "roles"} if allowed is None else set(allowed.get("parse") or ())
+    listed = {} if allowed is None else {kind: set(map(str, allowed.get(kind) or ())) for kind in ("users", "roles")}
+    found: dict[str, list[str]] = {"users": [], "roles": []}
+    for sigil, snowflake in MENTIONS.findall(content):
+        kind = "roles" if sigil == "&" else "users"
+        if (kind in parse or snowflake in listed.get(kind, set())) and snowflake not in found[kind]:
+            found[kind].append(snowflake)
+    everyone = "everyone" in parse and bool(BROADCASTS.search(content))
+    return {"mention_everyone": everyone, "mentions": [p.user(u, "member") for u in found["users"]],
+            "mention_roles": found["roles"]}
+
+
 def event_problem(body: dict[str, Any]) -> str | None:
     """What Discord refuses in an external scheduled event."""
     if not 1 <= len(str(body.get("name") or "")) <= 100 or len(str(body.get("description") or "")) > 1000:
@@ -323,6 +345,7 @@ class FakeDiscord:
             if time.monotonic() - seen < self.nonce_window:
                 return earlier
         message = p.message(channel, p.BOT_USER, body.get("content", ""))
+        message.update(pinged(body))
         if nonce:
             message["nonce"] = nonce
             self.nonces[nonce] = (time.monotonic(), message)

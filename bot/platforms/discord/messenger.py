@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -24,6 +25,7 @@ import discord
 from discord.http import handle_message_parameters
 
 from bot.core.model import Destination, Reply
+from bot.core.text import without_roles
 from bot.platforms.discord import events, roles
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, Outgoing, to_messages
 from bot.services.outbox import DeliveryError
@@ -73,7 +75,7 @@ class DiscordMessenger:
     async def send(self, dest: Destination, reply: Reply, key: str) -> str | None:
         """Send one outbox message (nonces derived from `key`); returns the id of the (first) Discord message."""
         if dest.kind == "dm":
-            return await self.send_dm(dest.target, reply, key)
+            return await self.send_dm(dest.target, replace(reply, text=without_roles(reply.text)), key)
         if dest.kind == "channel":
             channel_id = self.channel_id(dest.target)
             first = await self.post(channel_id, reply, key)
@@ -81,7 +83,7 @@ class DiscordMessenger:
                 await self.open_thread(channel_id, first, reply.thread)
             return first
         if dest.kind == "group":
-            return await self.send_group(dest, reply, key)
+            return await self.send_group(dest, replace(reply, text=without_roles(reply.text)), key)
         if dest.kind == EDIT:
             return await self.edit(dest.target, reply)
         if dest.kind == SCHEDULED_EVENT:
@@ -167,7 +169,7 @@ class DiscordMessenger:
     async def request_message(self, channel_id: str, outgoing: Outgoing, nonce: str | None = None) -> Any:
         params = handle_message_parameters(content=outgoing.content, view=outgoing.view or discord.utils.MISSING,
                                            file=outgoing.file or discord.utils.MISSING,
-                                           allowed_mentions=NO_MENTIONS, nonce=nonce)
+                                           allowed_mentions=outgoing.mentions, nonce=nonce)
         with params:  # with a nonce, discord.py also sets enforce_nonce: true
             path = f"/channels/{channel_id}/messages"
             if not params.multipart:

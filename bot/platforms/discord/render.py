@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.core.model import Button, Reply
-from bot.core.text import Token, render, split_text
+from bot.core.text import Token, render, role_ids, split_text
 
 log = logging.getLogger(__name__)
 MISSING: Any = discord.utils.MISSING
@@ -35,7 +35,17 @@ def escape(text: str) -> str:
 def render_token(token: Token) -> str:
     if token.kind == "@":
         return f"<@{token.value}>" if token.value.isdigit() else escape("@" + token.fallback)
+    if token.kind == "&":
+        return f"<@&{token.value}>" if token.value.isdigit() else escape("@" + token.fallback)
     return f"<t:{token.value}:F> (<t:{token.value}:R>)"
+
+
+def allowed_mentions(text: str) -> discord.AllowedMentions:
+    """Nobody is pinged but the roles the bot mentioned itself (role tokens): never @everyone, a member or a
+    role written in user text."""
+    roles = [discord.Object(int(r)) for r in role_ids(text) if r.isdigit()]
+    return discord.AllowedMentions(everyone=False, users=False, roles=roles, replied_user=False) if roles \
+        else NO_MENTIONS
 
 
 def to_markdown(text: str) -> str:
@@ -93,14 +103,15 @@ class Outgoing:
     view: discord.ui.View | None = None
     file: discord.File | None = None
     ephemeral: bool = False
+    mentions: discord.AllowedMentions = NO_MENTIONS
 
     async def send_to(self, where: discord.abc.Messageable, reference: discord.Message | None = None) -> None:
         """Send as a channel or DM message."""
         view, file = self.view or MISSING, self.file or MISSING
         if reference is None:
-            await where.send(self.content, view=view, file=file, allowed_mentions=NO_MENTIONS)
+            await where.send(self.content, view=view, file=file, allowed_mentions=self.mentions)
         else:
-            await where.send(self.content, view=view, file=file, allowed_mentions=NO_MENTIONS, reference=reference,
+            await where.send(self.content, view=view, file=file, allowed_mentions=self.mentions, reference=reference,
                              mention_author=False)
 
     async def answer(self, interaction: discord.Interaction) -> None:
@@ -108,16 +119,17 @@ class Outgoing:
         view, file = self.view or MISSING, self.file or MISSING
         if not interaction.response.is_done():
             await interaction.response.send_message(self.content, view=view, file=file, ephemeral=self.ephemeral,
-                                                    allowed_mentions=NO_MENTIONS)
+                                                    allowed_mentions=self.mentions)
         else:
             await interaction.followup.send(self.content, view=view, file=file, ephemeral=self.ephemeral,
-                                            allowed_mentions=NO_MENTIONS)
+                                            allowed_mentions=self.mentions)
 
 
 def to_messages(reply: Reply) -> list[Outgoing]:
     """A reply as Discord messages: long text split at 2000 characters, buttons and file on the last one."""
     chunks = split_text(to_markdown(reply.text), MAX_CONTENT) or [""]
-    messages = [Outgoing(chunk or "\u200b", ephemeral=reply.ephemeral) for chunk in chunks]
+    mentions = allowed_mentions(reply.text)
+    messages = [Outgoing(chunk or "\u200b", ephemeral=reply.ephemeral, mentions=mentions) for chunk in chunks]
     last = messages[-1]
     last.view = buttons_view(reply.buttons)
     if reply.file is not None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.core.model import Destination, Reply
+from bot.core.text import without_roles
 from bot.platforms.slack import roles
 from bot.platforms.slack.render import render_reply
 from bot.platforms.slack.send import Sender
@@ -95,8 +97,8 @@ class SlackMessenger:
         try:
             if dest.kind == "channel":
                 return await self._post(self.channel_id(dest.target), reply, metadata)
-            if dest.kind in ("dm", "group"):
-                return await self._to_people(dest.target, reply, metadata)
+            if dest.kind in ("dm", "group"):  # a user group is only ever mentioned in a channel post
+                return await self._to_people(dest.target, replace(reply, text=without_roles(reply.text)), metadata)
             if dest.kind == EDIT:
                 return await self._update(dest.target, reply)
             if dest.kind == ROLES:

@@ -2,7 +2,8 @@
 
 User text is data: `&`, `<` and `>` are escaped, `@here`-style words are neutralised, and sections are
 sent with `verbatim: true` so Slack parses nothing it was not told to. Only the bot's own tokens become
-markup: mentions `<@U…>` and times `<!date^unix^…|fallback>`.
+markup: mentions `<@U…>`, user groups `<!subteam^S…>` (bot/services/webinar_mention.py) and times
+`<!date^unix^…|fallback>`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ BUTTON_TEXT_LIMIT = 75
 BUTTONS_PER_ACTIONS = 25
 ACTION_SEPARATOR = "#"
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+SLACK_GROUP_ID = re.compile(r"^S[A-Z0-9]+$")
 BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 ZERO_WIDTH_SPACE = "\u200b"
 
@@ -34,6 +36,8 @@ def render_token(token: Token) -> str:
     fallback = escape(token.fallback).replace("|", "/")
     if token.kind == "@":
         return f"<@{token.value}>" if SLACK_USER_ID.match(token.value) else "@" + fallback
+    if token.kind == "&":
+        return f"<!subteam^{token.value}>" if SLACK_GROUP_ID.match(token.value) else "@" + fallback
     if token.value.isdigit():
         return f"<!date^{token.value}^{{date_long_pretty}} {{time}}|{fallback}>"
     return fallback

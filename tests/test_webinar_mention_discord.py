@@ -132,3 +132,22 @@ async def test_an_edit_changes_then_removes_the_role(fake, tmp_path):
         await app.heartbeat.advance_to(clock, datetime(2027, 3, 30, 14, 1, tzinfo=UTC))
         started = (await posts(app, fake))[-1]
         assert started["mention_roles"] == [] and started["content"].startswith("🔴")
+
+
+async def test_the_more_options_modal_offers_the_roles_in_french(fake, tmp_path):
+    async with app_for(settings(fake, tmp_path), clock=SimClock(SATURDAY)) as (app, clock), door(app, clock):
+        answer = await fake.interact(p.command(ANA, "webinar", "create", options={"details": DETAILS}, admin=True,
+                                               locale="fr"))
+        [more] = [c for c in custom_ids(answer) if c.startswith("webinar.more|")]
+        modal = (await fake.interact(p.press(ANA, more, admin=True, locale="fr")))["data"]
+        [select] = [row["component"] for row in modal["components"] if row["component"]["custom_id"] == "mention"]
+        assert [o["label"] for o in select["options"]] == [
+            "Aucune mention", "Langue : Francophones", "Pays : Tchad", "Étape : Phase pilote"]
+        values: dict[str, str | list[str]] = {"duration": "60", "language": ["fr"], "repeat": "",
+                                              "mention": ["country:TD"]}
+        confirm = await fake.interact(p.submit(ANA, modal["custom_id"], values, admin=True, locale="fr"))
+        assert "L'annonce mentionne : Pays : Tchad" in confirm["data"]["content"]
+        [button] = [c for c in custom_ids(confirm) if c.startswith("webinar.confirm|")]
+        await fake.interact(p.press(ANA, button, admin=True, locale="fr"))
+        [announcement] = await posts(app, fake)
+        assert announcement["mention_roles"] == [TD] and announcement["content"].startswith(f"<@&{TD}>\n")

@@ -48,7 +48,7 @@ async def test_french_organiser_types_the_role_and_the_channel_shows_it(session:
     await session.send(":as awa", "/langue fr")
     out = await session.send(f'/webinaire créer titre="Appel" debut="mardi prochain 14h" lien={LINK} '
                              f'langue=fr rôle=pays:Tchad')
-    assert "L'annonce mentionne : Pays : Tchad" in out
+    assert "L'annonce mentionne\xa0: Pays\xa0: Tchad" in out
     out = await session.send(":click 1")
     assert "[#announcements] @Tchad\n📣 Nouveau webinaire n°1" in out
 
@@ -66,8 +66,8 @@ async def test_refused_roles_in_both_languages_leave_the_database_unchanged(sess
     assert "not a role the announcement can mention" in await session.send(base + " role=country:ML")
     await session.send(":as awa", "/langue fr")
     out = await session.send(f'/webinaire créer titre="Appel" debut="mardi prochain 14h" lien={LINK} rôle=ici')
-    assert "Une annonce ne mentionne jamais @everyone, @here ni @channel. Choisissez parmi : Langue : " \
-           "Anglophones · Langue : Francophones · Pays : Tchad · Étape : Phase pilote (ou aucun)." in out
+    assert "Une annonce ne mentionne jamais @everyone, @here ni @channel. Choisissez parmi\xa0: Langue\xa0: " \
+           "Anglophones · Langue\xa0: Francophones · Pays\xa0: Tchad · Étape\xa0: Phase pilote (ou aucun)." in out
     for table in ("webinars", "webinar_drafts", "outbox"):
         assert await session.count(table) == 0, table
 

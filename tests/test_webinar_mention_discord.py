@@ -70,10 +70,10 @@ async def test_french_organiser_picks_a_role_and_only_that_role_is_pinged(fake, 
         assert declared["role"]["description_localizations"]["fr"].startswith("Un rôle à mentionner")
         typed = await fake.interact(p.command(ANA, "webinar", "create", options={"role": "fran"}, focused="role",
                                               admin=True, locale="fr"))
-        assert typed["data"]["choices"] == [{"name": "Langue : Francophones", "value": "lang:fr"}]
+        assert typed["data"]["choices"] == [{"name": "Langue\xa0: Francophones", "value": "lang:fr"}]
 
         shown = await webinar(fake, {"details": DETAILS + " lang=fr", "role": "langue:fr"}, locale="fr")
-        assert "L'annonce mentionne : Langue : Francophones" in shown
+        assert "L'annonce mentionne\xa0: Langue\xa0: Francophones" in shown
         [announcement] = await posts(app, fake)
         assert announcement["content"].startswith(f"<@&{FR}>\n📣 Nouveau webinaire")
         assert announcement["mention_roles"] == [FR] and not announcement["mention_everyone"]
@@ -98,9 +98,10 @@ async def test_refused_roles_leave_nothing_behind_in_english_and_french(fake, tm
                 ("@here", "fr", "ne mentionne jamais @everyone, @here ni @channel"),
                 ("lang:de", "en-US", "“lang:de” is not a role the announcement can mention. Choose one of: "
                                      "Language: French speakers · Country: Chad · Stage: Pilot (or none)."),
-                ("étape:conception", "fr", "« étape:conception » n'est pas un rôle que l'annonce peut mentionner. "
-                                           "Choisissez parmi : Langue : Francophones · Pays : Tchad · "
-                                           "Étape : Phase pilote")):
+                ("étape:conception", "fr", "«\xa0étape:conception\xa0» n'est pas un rôle que l'annonce peut "
+                                           "mentionner. "
+                                           "Choisissez parmi\xa0: Langue\xa0: Francophones · Pays\xa0: Tchad · "
+                                           "Étape\xa0: Phase pilote")):
             options = {"details": DETAILS, "role": role}
             answer = await fake.interact(p.command(ANA, "webinar", "create", options=options, admin=True,
                                                    locale=locale))
@@ -142,11 +143,11 @@ async def test_the_more_options_modal_offers_the_roles_in_french(fake, tmp_path)
         modal = (await fake.interact(p.press(ANA, more, admin=True, locale="fr")))["data"]
         [select] = [row["component"] for row in modal["components"] if row["component"]["custom_id"] == "mention"]
         assert [o["label"] for o in select["options"]] == [
-            "Aucune mention", "Langue : Francophones", "Pays : Tchad", "Étape : Phase pilote"]
+            "Aucune mention", "Langue\xa0: Francophones", "Pays\xa0: Tchad", "Étape\xa0: Phase pilote"]
         values: dict[str, str | list[str]] = {"duration": "60", "language": ["fr"], "repeat": "",
                                               "mention": ["country:TD"]}
         confirm = await fake.interact(p.submit(ANA, modal["custom_id"], values, admin=True, locale="fr"))
-        assert "L'annonce mentionne : Pays : Tchad" in confirm["data"]["content"]
+        assert "L'annonce mentionne\xa0: Pays\xa0: Tchad" in confirm["data"]["content"]
         [button] = [c for c in custom_ids(confirm) if c.startswith("webinar.confirm|")]
         await fake.interact(p.press(ANA, button, admin=True, locale="fr"))
         [announcement] = await posts(app, fake)

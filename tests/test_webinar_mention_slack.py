@@ -68,7 +68,7 @@ async def test_french_organiser_types_the_group_and_only_the_channel_post_mentio
                  f'lien={LINK} langue=fr rôle=étape:pilote')
         await rig.side.command(p.command(rig.slack, "webinaire", "créer " + typed, user="U2", channel="DU2"))
         confirm = await draft(rig, 1)
-        assert "L'annonce mentionne : Étape : Phase pilote" in confirm["text"]
+        assert "L'annonce mentionne\xa0: Étape\xa0: Phase pilote" in confirm["text"]
         await press(rig, confirm, "webinar.confirm", "U2")
         post = await announced(rig, 1)
         assert post["text"].startswith("<!subteam^S0PILOT>\n📣 Nouveau webinaire")

@@ -50,12 +50,12 @@ async def test_french_organiser_types_the_role_and_the_channel_shows_it(session:
                              f'langue=fr rôle=pays:Tchad')
     assert "L'annonce mentionne\xa0: Pays\xa0: Tchad" in out
     out = await session.send(":click 1")
-    assert "[#announcements] @Tchad\n📣 Nouveau webinaire n°1" in out
+    assert "[#announcements] @Chad / Tchad\n📣 New webinar #1" in out  # the channel's language, then the session's
 
     await session.send(":as ram", ":click 1")  # Going
     out = await session.send(":advance 3d5h")  # the reminders, then the session starts
-    assert "[#announcements] @Tchad\n🔴" in out
-    assert all("@Tchad" not in line for line in out.splitlines() if line.startswith("[DM"))
+    assert "[#announcements] @Chad / Tchad\n🔴" in out
+    assert all("Tchad" not in line for line in out.splitlines() if line.startswith("[DM"))
 
 
 async def test_refused_roles_in_both_languages_leave_the_database_unchanged(session: Session) -> None:

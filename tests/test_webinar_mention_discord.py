@@ -75,7 +75,8 @@ async def test_french_organiser_picks_a_role_and_only_that_role_is_pinged(fake, 
         shown = await webinar(fake, {"details": DETAILS + " lang=fr", "role": "langue:fr"}, locale="fr")
         assert "L'annonce mentionne\xa0: Langue\xa0: Francophones" in shown
         [announcement] = await posts(app, fake)
-        assert announcement["content"].startswith(f"<@&{FR}>\n📣 Nouveau webinaire")
+        assert announcement["content"].startswith(f"<@&{FR}>\n📣 New webinar #1")  # the channel's language first
+        assert announcement["content"].count(f"<@&{FR}>") == 1 and "Nouveau webinaire n°1" in announcement["content"]
         assert announcement["mention_roles"] == [FR] and not announcement["mention_everyone"]
         assert f"<@&{TD}>" in announcement["content"]  # the title's text is shown, and pings nothing
         assert sent_to(fake, ANNOUNCEMENTS)[0]["allowed_mentions"] == {"parse": [], "roles": [int(FR)]}

@@ -71,8 +71,8 @@ async def test_french_organiser_types_the_group_and_only_the_channel_post_mentio
         assert "L'annonce mentionne\xa0: Étape\xa0: Phase pilote" in confirm["text"]
         await press(rig, confirm, "webinar.confirm", "U2")
         post = await announced(rig, 1)
-        assert post["text"].startswith("<!subteam^S0PILOT>\n📣 Nouveau webinaire")
-        assert post["text"].count("<!") == 2  # the group the organiser chose, and the time; nothing from the title
+        assert post["text"].startswith("<!subteam^S0PILOT>\n📣 New webinar #1") and "Nouveau webinaire" in post["text"]
+        assert post["text"].count("<!subteam^") == 1  # the group the organiser chose; nothing from the title
         assert "Appel @\u200bchannel @\u200bhere @subteam^S0FRENCH\n" in post["text"]  # as the door read it, inert
 
         await press(rig, post, "webinar.rsvp", "U1")

@@ -11,6 +11,7 @@ messengers turn the token back into text). @everyone, @here and @channel are ref
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -110,7 +111,7 @@ def _listed(keys: tuple[str, ...], locale: str) -> str:
     return SEPARATOR.join(choice_label(k, locale) for k in keys) or "—"
 
 
-def token(settings: Settings, platform: str, key: str | None, locales: list[str]) -> Safe | None:
+def token(settings: Settings, platform: str, key: str | None, locales: Sequence[str]) -> Safe | None:
     """The mention of `key` on `platform`: its role or user group id where configured (nothing where it is
     not); on a door without roles (the console), a label that reads as a mention."""
     if key is None:
@@ -122,7 +123,7 @@ def token(settings: Settings, platform: str, key: str | None, locales: list[str]
     return role_mention(role_id, text) if role_id else None
 
 
-def tagged(settings: Settings, platform: str, key: str | None, locales: list[str], reply: Reply) -> Reply:
+def tagged(settings: Settings, platform: str, key: str | None, locales: Sequence[str], reply: Reply) -> Reply:
     """`reply` (a channel post) opened by the mention of `key` on `platform`, when there is one."""
     mention = token(settings, platform, key, locales)
     if mention is None:

@@ -1,4 +1,5 @@
-"""FAQ: /faq <question>, /faq reload and /faq gaps (admin), answers to DMs and mentions, and the buttons."""
+"""FAQ: /faq <question>, /faq reload and /faq gaps (admin), answers to DMs and mentions, and the buttons.
+The drafts' subcommands come from handlers/faq_drafts.py."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import logging
 import re
 
 from bot.core.ids import parse_id
-from bot.core.model import Button, ButtonPressed, CommandInvoked, MessageReceived, Reply, Result
-from bot.core.routes import Command, Routes
+from bot.core.model import Button, ButtonPressed, CommandInvoked, MessageReceived, Option, Reply, Result
+from bot.core.routes import Command, Opt, Routes, Sub
 from bot.services.container import Ctx
 from bot.services.faq.engine import Decision
 from bot.services.faq.privacy import FaqPrivacyPart
@@ -21,25 +22,15 @@ log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@[!&]?[A-Za-z0-9]+>")
 MAX_ERRORS_SHOWN = 5
 VOTE, PICK = "faq.vote", "faq.pick"
-
-
-ADMIN_WORDS = {"reload": "reload", "recharger": "reload", "gaps": "gaps", "lacunes": "gaps"}
+QUESTION_LIMIT = 100  # a Discord choice's value
 
 
 async def faq_command(ctx: Ctx, event: CommandInvoked) -> Result:
-    """/faq <question>; /faq reload, gaps, drafts and draft … for admins."""
-    args = event.args.strip()
-    if not args:
+    """/faq <question> (the admins' subcommands are declared below)."""
+    question = event.args.strip()
+    if not question:
         return ctx.reply("faq.usage_hint")
-    admin_word = ADMIN_WORDS.get(args.lower())
-    if admin_word:
-        if not ctx.is_admin:
-            return ctx.admin_only()
-        return reload_content(ctx) if admin_word == "reload" else await show_gaps(ctx)
-    drafts = await faq_drafts.subcommand(ctx, args)
-    if drafts is not None:
-        return drafts
-    return await answer_question(ctx, args, ephemeral=True)
+    return await answer_question(ctx, question, ephemeral=True)
 
 
 async def on_message(ctx: Ctx, event: MessageReceived) -> Reply | None:
@@ -152,6 +143,22 @@ async def on_pick(ctx: Ctx, event: ButtonPressed) -> Reply:
     return Reply(text, buttons=vote_buttons(ctx, ask.id, fields[1], lang), ephemeral=True)
 
 
+async def reload_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    return reload_content(ctx)
+
+
+async def gaps_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    return await show_gaps(ctx)
+
+
+async def suggest_topics(ctx: Ctx, typed: str) -> list[Option]:
+    """Autocomplete of the question: the topics, each by its first phrasing in the reader's language (picked,
+    that phrasing is the question asked)."""
+    faq = ctx.services.faq
+    titles = (topic_title(faq, topic, ctx.locale) for topic in faq.kb.entries)
+    return [Option(title[:QUESTION_LIMIT], title) for title in titles]
+
+
 def reload_content(ctx: Ctx) -> Reply:
     """Re-read content/faq; a malformed file is named with its line and the old content stays."""
     result = ctx.services.faq.reload()
@@ -173,8 +180,17 @@ async def show_gaps(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines), ephemeral=True)
 
 
+SUBCOMMANDS = (
+    Sub("reload", "faq.sub.reload", reload_command, admin=True, names={"fr": "recharger"}),
+    Sub("gaps", "faq.sub.gaps", gaps_command, admin=True, names={"fr": "lacunes"}),
+    *faq_drafts.SUBCOMMANDS,
+)
+ASK = Sub("ask", "faq.sub.ask", faq_command, (Opt("question", "faq.option.question", autocomplete="faq_topics"),),
+          names={"fr": "demander"})
+
 ROUTES = Routes(
-    commands=(Command("faq", faq_command, "faq.summary", "faq.usage", admin_usage="faq.admin_usage"),),
+    commands=(Command("faq", faq_command, "faq.summary", "faq.usage", subs=SUBCOMMANDS, default=ASK),),
+    suggestions={"faq_topics": suggest_topics, **faq_drafts.SUGGESTIONS},
     buttons={VOTE: on_vote, PICK: on_pick},
     messages=(on_message,),
     privacy=(FaqPrivacyPart(),),

@@ -16,6 +16,7 @@ from bot.core.ids import parse_id
 from bot.core.model import (
     Button,
     ButtonPressed,
+    CommandInvoked,
     Destination,
     Field,
     FieldKind,
@@ -23,10 +24,12 @@ from bot.core.model import (
     FormErrors,
     FormSubmitted,
     FormValue,
+    Option,
     Reply,
     Result,
 )
-from bot.core.routes import Routes
+from bot.core.routes import Opt, Routes, Sub
+from bot.core.values import fold
 from bot.services import faq_drafts as loop
 from bot.services.container import Ctx
 from bot.services.faq.content import MAX_ANSWER, ContentError
@@ -44,25 +47,31 @@ FORM_ID = "faq.draft"
 SHOW, EDIT, PUBLISH, DROP = "faq.draft.show", "faq.draft.edit", "faq.draft.publish", "faq.draft.drop"
 REF = re.compile(r"^\s*(?:[dD]-?)?(\d{1,18})\s*$")
 LIST_LIMIT = 20
+NEW_WORDS = ("new", "nouveau")
 MAX_QUESTIONS_TEXT, MAX_TAGS_TEXT, MAX_LINKS_TEXT = 2000, 300, 600
 
 
-async def subcommand(ctx: Ctx, args: str) -> Result | None:
-    """`/faq drafts`, `/faq draft new`, `/faq draft D-3` (None: not a drafts subcommand)."""
-    word, _, rest = args.strip().partition(" ")
-    if word.lower() in ("drafts", "brouillons"):
-        return await list_drafts(ctx) if ctx.is_admin else ctx.admin_only()
-    if word.lower() not in ("draft", "brouillon"):
-        return None
-    if not ctx.is_admin:
-        return ctx.admin_only()
-    rest = rest.strip()
-    if rest.lower() in ("new", "nouveau"):
+async def drafts_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """`/faq drafts`."""
+    return await list_drafts(ctx)
+
+
+async def draft_command(ctx: Ctx, event: CommandInvoked) -> Result:
+    """`/faq draft new` (a form), `/faq draft D-3` (show it)."""
+    ref = event.args.strip()
+    if fold(ref) in NEW_WORDS:
         return draft_form(ctx, None, ctx.locale if ctx.locale in LANGS else LANGS[0])
-    found = REF.match(rest)
+    found = REF.match(ref)
     if not found:
         return ctx.reply("faq_drafts.usage")
     return await show(ctx, int(found.group(1)))
+
+
+async def suggest_drafts(ctx: Ctx, typed: str) -> list[Option]:
+    """Autocomplete of `/faq draft`: a new one, then the open drafts with their first question."""
+    async with ctx.services.store.transaction() as db:
+        drafts = await sql.open_drafts(db, LIST_LIMIT)
+    return [Option("new", ctx.t("faq_drafts.new")), *(Option(d.ref, summary_line(ctx, d)[:100]) for d in drafts)]
 
 
 async def list_drafts(ctx: Ctx) -> Reply:
@@ -252,6 +261,13 @@ async def on_show(ctx: Ctx, event: ButtonPressed) -> Reply:
     return await show(ctx, draft_id) if draft_id is not None else ctx.reply("errors.stale_button")
 
 
+SUBCOMMANDS = (
+    Sub("drafts", "faq_drafts.sub.drafts", drafts_command, admin=True, names={"fr": "brouillons"}),
+    Sub("draft", "faq_drafts.sub.draft", draft_command, (
+        Opt("draft", "faq_drafts.option.draft", autocomplete="faq_drafts", names={"fr": "brouillon"}),),
+        admin=True, names={"fr": "brouillon"}),
+)
+SUGGESTIONS = {"faq_drafts": suggest_drafts}
 BUTTONS = {SHOW: on_show, EDIT: on_edit, PUBLISH: on_publish, DROP: on_drop}
 
 ROUTES = Routes(

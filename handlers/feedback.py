@@ -7,8 +7,7 @@ hold 5 fields, and a choice among ~14 areas reads better as buttons than as a 6t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
+from bot.core.commands import on_text
 from bot.core.i18n import fmt_datetime
 from bot.core.model import (
     Button,
@@ -24,7 +23,7 @@ from bot.core.model import (
     Reply,
     Result,
 )
-from bot.core.routes import Command, Routes
+from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.services.container import Ctx
 from bot.services.feedback import (
     CATEGORIES,
@@ -32,11 +31,14 @@ from bot.services.feedback import (
     MAX_STEPS,
     OTHER,
     QUICK_CATEGORY,
+    SETTABLE,
     category_label,
+    excerpt,
     parse_ref,
     status_label,
 )
 from bot.services.feedback_report import FeedbackPrivacy
+from bot.services.feedback_votes import SCOPES
 from bot.store import feedback as feedback_sql
 from bot.store.feedback import Item, NewItem, format_ref
 from handlers import feedback_admin as admin
@@ -48,17 +50,16 @@ TITLE_LIMIT = 45  # Discord modal titles and labels
 
 
 async def feedback_command(ctx: Ctx, event: CommandInvoked) -> Result:
-    """Route `/feedback [subcommand|text]`."""
+    """`/feedback` alone: the module picker; text that names no subcommand (declared below) is filed,
+    unless it looks like a typo of a subcommand or is a word or two (handlers/feedback_guard.py)."""
     args = event.args.strip()
     if not args:
         return module_picker(ctx)
-    word, _, rest = args.partition(" ")
-    sub = SUBCOMMANDS.get(word.lower())
-    if sub is not None:
-        return await sub(ctx, rest.strip())
-    everyone = SUBCOMMANDS.keys() - ADMIN_SUBCOMMANDS
-    language = FRENCH_SUBCOMMANDS if ctx.locale == "fr" else SUBCOMMANDS.keys() - FRENCH_SUBCOMMANDS
-    suggestion = guard.close_subcommand(word, SUBCOMMANDS.keys() if ctx.is_admin else everyone, everyone, language)
+    word = args.split()[0]
+    everyone = guard.words(SUBCOMMANDS, admin=False)
+    language = guard.words(SUBCOMMANDS, locale=ctx.locale)
+    names = guard.words(SUBCOMMANDS) if ctx.is_admin else everyone
+    suggestion = guard.close_subcommand(word, names, everyone, language)
     if suggestion and (len(args.split()) < guard.MIN_WORDS or guard.REF.search(args)):
         return guard.did_you_mean(ctx, event.name, suggestion, args, anonymous=False)
     return await file_quick(ctx, args, anonymous=False)
@@ -213,22 +214,48 @@ async def help_text(ctx: Ctx, rest: str) -> Reply:
     return Reply("\n".join(lines), ephemeral=True)
 
 
-Sub = Callable[[Ctx, str], Awaitable[Reply]]
-SUBCOMMANDS: dict[str, Sub] = {
-    "quick": quick, "rapide": quick, "anonymous": quick_anonymous, "anonyme": quick_anonymous,
-    "status": show_status, "statut": show_status, "mine": mine, "mes": mine, "help": help_text, "aide": help_text,
-    "vote": voting.vote_command, "voter": voting.vote_command, "top": voting.top,
-    "scope": voting.set_scope, "portee": voting.set_scope, "portée": voting.set_scope,
-    "list": admin.list_items, "liste": admin.list_items, "stats": admin.stats, "set": admin.set_status,
-    "changer": admin.set_status,
-}
-ADMIN_SUBCOMMANDS = frozenset({"list", "liste", "stats", "set", "changer", "scope", "portee", "portée"})
-FRENCH_SUBCOMMANDS = frozenset({"rapide", "anonyme", "statut", "mes", "aide", "voter", "portee", "portée", "liste",
-                                "changer"})
+async def suggest_refs(ctx: Ctx, typed: str) -> list[Option]:
+    """Autocomplete of FB references: the member's own items and the most-voted open ones (admins: the latest)."""
+    async with ctx.services.store.transaction() as db:
+        if ctx.is_admin:
+            items = await feedback_sql.search(db, limit=25)
+        else:
+            items = await feedback_sql.search(db, member_id=ctx.member.id, limit=15)
+    items += [item for item, _ in await voting.votes.top(ctx.services, 10) if item not in items]
+    return [Option(item.ref, f"{item.ref} · {excerpt(item.description)}") for item in items]
+
+
+REF = Opt("ref", "feedback.option.ref", autocomplete="feedback_refs", names={"fr": "reference"})
+TEXT = Opt("text", "feedback.option.text", names={"fr": "texte"})
+SUBCOMMANDS = (
+    Sub("quick", "feedback.sub.quick", on_text(quick), (TEXT,), names={"fr": "rapide"}),
+    Sub("anonymous", "feedback.sub.anonymous", on_text(quick_anonymous), (TEXT,), names={"fr": "anonyme"}),
+    Sub("status", "feedback.sub.status", on_text(show_status), (REF,), names={"fr": "statut"}),
+    Sub("mine", "feedback.sub.mine", on_text(mine), names={"fr": "mes"}),
+    Sub("vote", "feedback.sub.vote", on_text(voting.vote_command), (REF,), names={"fr": "voter"}),
+    Sub("top", "feedback.sub.top", on_text(voting.top)),
+    Sub("help", "feedback.sub.help", on_text(help_text), names={"fr": "aide"}),
+    Sub("list", "feedback.sub.list", on_text(admin.list_items), (
+        Opt("status", "feedback.option.status", vocabulary="feedback_status", autocomplete="feedback_statuses",
+            names={"fr": "statut"}),
+        Opt("category", "feedback.option.category", vocabulary="feedback_category",
+            autocomplete="feedback_categories", names={"fr": "categorie"})), admin=True, names={"fr": "liste"}),
+    Sub("stats", "feedback.sub.stats", on_text(admin.stats), admin=True),
+    Sub("set", "feedback.sub.set", on_text(admin.set_status), (
+        REF, Opt("status", "feedback.option.new_status", Kind.CHOICE, vocabulary="feedback_status", choices=SETTABLE,
+                 names={"fr": "statut"}),
+        Opt("note", "feedback.option.note")), admin=True, names={"fr": "changer"}),
+    Sub("scope", "feedback.sub.scope", on_text(voting.set_scope), (
+        REF, Opt("scope", "feedback.option.scope", Kind.CHOICE, vocabulary="feedback_scope", choices=SCOPES,
+                 invalid="feedback.scope.usage", names={"fr": "portee"})), admin=True, names={"fr": "portee"},
+        aliases=("portée",)),
+)
 
 ROUTES = Routes(
-    commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", aliases=("avis",),
-                      admin_usage="feedback.admin_usage"),),
+    commands=(Command("feedback", feedback_command, "feedback.summary", "feedback.usage", names={"fr": "avis"},
+                      subs=SUBCOMMANDS, default=Sub("new", "feedback.sub.new", feedback_command, (TEXT,),
+                                                    names={"fr": "nouveau"})),),
+    suggestions={"feedback_refs": suggest_refs},
     buttons={"feedback.new": open_form, "feedback.status": admin.status_button,
              "feedback.change": admin.change_button, "feedback.vote": voting.vote_button,
              guard.SEND: send_pressed, guard.SEND_ANONYMOUS: send_pressed},

@@ -54,8 +54,6 @@ def filters(ctx: Ctx, rest: str) -> tuple[str | None, str | None, str | None]:
 
 async def list_items(ctx: Ctx, rest: str) -> Reply:
     """`/feedback list [status] [category]`, newest first."""
-    if not ctx.is_admin:
-        return ctx.admin_only()
     status, category, word = filters(ctx, rest)
     if word is not None:
         labels = ctx.services.catalogs, ctx.locale
@@ -76,8 +74,6 @@ async def list_items(ctx: Ctx, rest: str) -> Reply:
 
 async def stats(ctx: Ctx, rest: str) -> Reply:
     """`/feedback stats`: counts by category, module and status, average rating, items per week."""
-    if not ctx.is_admin:
-        return ctx.admin_only()
     starts = week_starts(ctx.now, TREND_WEEKS)
     async with ctx.services.store.transaction() as db:
         by = {c: await feedback_sql.counts(db, c) for c in ("category", "module", "status")}
@@ -112,8 +108,6 @@ def _join(counts: dict[str, int]) -> str:
 
 async def set_status(ctx: Ctx, rest: str) -> Reply:
     """`/feedback set FB-0042 planned [note]` or `/feedback set FB-0042 duplicate FB-0012 [note]`."""
-    if not ctx.is_admin:
-        return ctx.admin_only()
     parts = rest.split(maxsplit=2)
     if len(parts) < 2:
         return ctx.reply("feedback.errors.set_usage")

@@ -8,11 +8,13 @@ second press of it does not file the same named item twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import timedelta
 
+from bot.core.commands import Sub
 from bot.core.model import Button, ButtonPressed, Reply
 from bot.core.text import inert
+from bot.core.values import fold
 from bot.services.container import Ctx
 from bot.services.faq.fuzzy import edit_distance
 from bot.store import feedback as feedback_sql
@@ -34,6 +36,17 @@ def close_subcommand(word: str, names: Collection[str], *preferred: Collection[s
     scored = sorted((edit_distance(word, name, limit), [name not in p for p in preferred],
                      abs(len(name) - len(word)), name) for name in names)
     return scored[0][3] if scored and scored[0][0] <= limit else None
+
+
+def words(subs: Iterable[Sub], admin: bool | None = None, locale: str | None = None) -> frozenset[str]:
+    """The words naming these subcommands (folded): all, only everyone's (`admin=False`), or those of one
+    language (`locale`: its names there; English: the names and the aliases)."""
+    chosen = [s for s in subs if admin is None or s.admin == admin]
+    if locale is None:
+        return frozenset().union(*(s.words() for s in chosen))
+    if locale == "en":
+        return frozenset(fold(w) for s in chosen for w in (s.name, *s.aliases))
+    return frozenset(fold(s.names[locale]) for s in chosen if locale in s.names)
 
 
 def needs_asking(text: str) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from bot.core import values
 from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, Reply
 from bot.services import feedback_votes as votes
 from bot.services.container import Ctx
 from bot.services.feedback import excerpt, parse_ref, status_label
-from bot.services.feedback_votes import SCOPE_WORDS, scope_label
+from bot.services.feedback_votes import scope_label
 from bot.store.feedback import Item
 
 TOP_LIMIT = 10
@@ -55,11 +56,9 @@ def _line(ctx: Ctx, item: Item, count: int, countries: int) -> str:
 
 
 async def set_scope(ctx: Ctx, rest: str) -> Reply:
-    """`/feedback scope FB-0042 core|country|undecided` (French: cœur, pays, indécis); admins."""
-    if not ctx.is_admin:
-        return ctx.admin_only()
+    """`/feedback scope FB-0042 core|country|undecided` (French: cœur, pays, indécis; admins only, declared)."""
     ref, _, word = rest.strip().partition(" ")
-    item_id, scope = parse_ref(ref) if ref else None, SCOPE_WORDS.get(word.strip().lower())
+    item_id, scope = parse_ref(ref) if ref else None, values.lookup("feedback_scope", word)
     if item_id is None or scope is None:
         return ctx.reply("feedback.scope.usage")
     item = await votes.set_scope(ctx.services, item_id, scope)

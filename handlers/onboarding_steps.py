@@ -11,13 +11,6 @@ from bot.core.model import Button, Reply
 from bot.services import onboarding as ob
 from bot.services.container import Ctx
 
-FIELD_ALIASES = {
-    "role": "role", "rôle": "role", "country": "country", "pays": "country", "organisation": "organisation",
-    "organization": "organisation", "org": "organisation", "stage": "stage", "etape": "stage", "languages": "languages",
-    "langues": "languages", "interests": "interests", "interets": "interests", "modules": "interests",
-    "timezone": "timezone", "tz": "timezone", "fuseau": "timezone", "consent": "consent", "consentement": "consent",
-    "matching": "consent", "tips": "tips", "astuces": "tips", "conseils": "tips",
-}
 QUESTIONS = {
     "role": "profile.ask.role", "country": "profile.ask.country", "organisation": "profile.ask.organisation",
     "stage": "profile.ask.stage", "languages": "profile.ask.languages", "interests": "profile.ask.interests",

@@ -8,7 +8,9 @@ still works after a restart, and pressing an old one again sets the same value a
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import Any
 
 from bot.core import values
 from bot.core.context import UserError
@@ -23,14 +25,14 @@ from bot.core.model import (
     FormSubmitted,
     Reply,
 )
-from bot.core.routes import Command, Routes
+from bot.core.routes import Command, Kind, Opt, Routes, Sub
+from bot.core.values.vocab import VOCABULARIES
 from bot.services import onboarding as ob
 from bot.services.container import Ctx
 from bot.store import peers as peers_sql
 from bot.store import profiles as profile_sql
 from handlers import peers_join
 from handlers.onboarding_steps import (
-    FIELD_ALIASES,
     resolve,
     save_field,
     show_profile,
@@ -199,30 +201,70 @@ async def submit_form(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     return Reply(ctx.t("profile.saved") + "\n\n" + await show_profile(ctx), ephemeral=True)
 
 
-async def profile_command(ctx: Ctx, event: CommandInvoked) -> Reply | Form:
-    """/profile, /profile edit, /profile <field> [value]."""
-    word, _, rest = event.args.strip().partition(" ")
-    field = FIELD_ALIASES.get(ob.fold(word)) if word else None
-    if not word:
-        buttons = (Button(ctx.t("profile.button.steps"), "onb.start", "role"),
-                   Button(ctx.t("profile.button.form"), "profile.form", "main"))
-        return Reply(await show_profile(ctx), buttons=buttons, ephemeral=True)
-    if ob.fold(word) in ("edit", "modifier"):
-        return profile_form(ctx, await _profile(ctx))
-    if field is None:
+async def profile_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """`/profile` alone shows the profile with its edit buttons; a word that names no field says which exist."""
+    word = event.args.split()[0] if event.args.split() else ""
+    if word:
         return ctx.reply("profile.usage_hint", field=word[:30])
-    if field == "tips":
-        return await stop_tips(ctx, rest)
-    if not rest.strip():
-        return step_reply(ctx, field, await _profile(ctx))
-    country = (await _profile(ctx)).country
-    await save_field(ctx, field, resolve(ctx, field, rest, country))
-    note = zone_note(ctx, rest, country) if field == "timezone" else ""
-    return Reply(note + ctx.t("profile.saved") + "\n\n" + await show_profile(ctx), ephemeral=True)
+    buttons = (Button(ctx.t("profile.button.steps"), "onb.start", "role"),
+               Button(ctx.t("profile.button.form"), "profile.form", "main"))
+    return Reply(await show_profile(ctx), buttons=buttons, ephemeral=True)
 
+
+async def edit_command(ctx: Ctx, event: CommandInvoked) -> Form:
+    return profile_form(ctx, await _profile(ctx))
+
+
+def field_command(field: str) -> Callable[[Ctx, CommandInvoked], Awaitable[Reply]]:
+    """`/profile <field> [value]`: without a value the field's question and buttons, else save it."""
+    async def run(ctx: Ctx, event: CommandInvoked) -> Reply:
+        rest = event.args.strip()
+        if field == "tips":
+            return await stop_tips(ctx, rest)
+        if not rest:
+            return step_reply(ctx, field, await _profile(ctx))
+        country = (await _profile(ctx)).country
+        await save_field(ctx, field, resolve(ctx, field, rest, country))
+        note = zone_note(ctx, rest, country) if field == "timezone" else ""
+        return Reply(note + ctx.t("profile.saved") + "\n\n" + await show_profile(ctx), ephemeral=True)
+
+    run.__name__ = run.__qualname__ = f"profile_{field}"
+    return run
+
+
+def _value(kind: Kind = Kind.TEXT, **more: Any) -> tuple[Opt, ...]:
+    return (Opt("value", "profile.option.value", kind, names={"fr": "valeur"}, **more),)
+
+
+def _closed(vocabulary: str) -> tuple[Opt, ...]:
+    """A value from a short vocabulary: Discord's choices, labelled in the reader's language."""
+    return _value(Kind.CHOICE, vocabulary=vocabulary, choices=VOCABULARIES[vocabulary].codes)
+
+
+def _field(name: str, fr: str, aliases: tuple[str, ...], options: tuple[Opt, ...]) -> Sub:
+    return Sub(name, f"profile.sub.{name}", field_command(name), options, names={"fr": fr}, aliases=aliases)
+
+
+# Each field takes the value its step takes (checked by resolve() in handlers/onboarding_steps.py): a choice
+# from a vocabulary is read here already, in English or French; lists and zones are read by resolve().
+SUBCOMMANDS = (
+    Sub("edit", "profile.sub.edit", edit_command, names={"fr": "modifier"}),
+    _field("role", "rôle", (), _closed("role")),
+    _field("country", "pays", (), _value(Kind.CHOICE, vocabulary="country", autocomplete="countries")),
+    _field("organisation", "organisation", ("organization", "org"), _value()),
+    _field("stage", "etape", ("étape",), _closed("stage")),
+    _field("languages", "langues", (), _value(vocabulary="language", autocomplete="languages")),
+    _field("interests", "interets", ("intérêts", "modules"), _value(vocabulary="interest", autocomplete="interests")),
+    _field("timezone", "fuseau", ("tz",), _value(autocomplete="timezones")),
+    _field("consent", "consentement", ("matching",), _closed("yes_no")),
+    _field("tips", "conseils", ("astuces",), _value(Kind.CHOICE, vocabulary="switch", choices=("off",),
+                                                    invalid="profile.tips_usage")),
+)
 
 ROUTES = Routes(
-    commands=(Command("profile", profile_command, "profile.summary", "profile.usage", aliases=("profil",)),),
+    commands=(Command("profile", profile_command, "profile.summary", "profile.usage", names={"fr": "profil"},
+                      subs=SUBCOMMANDS, default=Sub("show", "profile.sub.show", profile_command,
+                                                    names={"fr": "voir"})),),
     buttons={"onb.start": start, "onb.set": set_value, "onb.add": toggle, "onb.del": toggle, "onb.next": skip,
              "onb.type": type_in, "profile.form": open_form},
     forms={"profile.text": typed, "profile.main": submit_form},

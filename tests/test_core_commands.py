@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import lifespan
+from bot.app import App, lifespan
 from bot.core import usage
 from bot.core.clock import SimClock
 from bot.core.commands import Kind, Opt, Sub, find_sub
 from bot.core.context import Ctx
+from bot.core.dispatcher import Dispatcher
 from bot.core.invocation import split_options
 from bot.core.model import Actor, CommandInvoked, Reply
 from bot.core.routes import Command, Routes, merge
 from bot.settings import Settings
+from bot.store.directory import StoreDirectory
 from handlers import core
 
 ANA = Actor("console", "ana", "Ana")
@@ -104,8 +106,19 @@ async def test_dates_and_durations_read_in_the_readers_zone_and_language(app) ->
 
 
 async def test_other_text_goes_to_the_command_itself_unchanged(app) -> None:
-    assert await said(app, ANA, "ask show me") == "- [] args='ask show me'"
+    # with the values of its `default` read from it, as Discord's `/thing new text:…` gives them
+    assert await said(app, ANA, "ask show me") == "- [text='ask show me'] args='ask show me'"
     assert await said(app, ANA) == "- [] args=''"
+
+
+async def test_the_default_subcommand_named_alone_is_the_bare_command(app: App) -> None:
+    bare = Command("card", show, "help.summary", subs=THING.subs[1:2],
+                   default=Sub("view", "help.summary", show, names={"fr": "fiche"}))
+    routes = merge(core.ROUTES, Routes(commands=(bare,)))
+    dispatcher = Dispatcher(app.services, routes, StoreDirectory(app.services.store))
+    for text in ("view", "FICHE", ""):
+        result = await dispatcher.handle(CommandInvoked(ANA, "card", text))
+        assert isinstance(result, Reply) and result.text == "- [] args=''", text
 
 
 async def test_bad_and_missing_values_get_translated_messages_and_run_nothing(app) -> None:

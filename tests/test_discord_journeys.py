@@ -93,7 +93,7 @@ async def test_newcomers_welcomed_by_dm_choose_french_and_fill_the_profile_modal
         assert first["data"]["content"] == to_markdown(expected)
         assert "onb.set|role:implementer" in buttons_of(step.body)
 
-        modal = (await fake.interact(p.slash(AWA, "profile", "edit", locale="fr", in_guild=False)))["data"]
+        modal = (await fake.interact(p.command(AWA, "profile", "edit", locale="fr", in_guild=False)))["data"]
         assert fields_of(modal) == ["role", "country", "organisation", "stage", "timezone"]
         assert modal["title"] == t("fr", "profile.form_title")
         answers = {"role": ["implementer"], "country": "Cameroun", "organisation": "Ministère de la Santé",
@@ -102,7 +102,7 @@ async def test_newcomers_welcomed_by_dm_choose_french_and_fill_the_profile_modal
         assert saved["data"]["content"].startswith(to_markdown(t("fr", "profile.saved")))
         assert "Cameroun" in saved["data"]["content"]
 
-        modal = (await fake.interact(p.slash(RAM, "profile", "edit")))["data"]
+        modal = (await fake.interact(p.command(RAM, "profile", "edit")))["data"]
         wrong = await fake.interact(p.submit(RAM, modal["custom_id"], {"timezone": "Mars/Olympus"}))
         assert wrong["data"]["content"].startswith(to_markdown(t("en", "discord.form_errors")))
         assert buttons_of(wrong["data"])[0].startswith("~o|")
@@ -111,7 +111,8 @@ async def test_newcomers_welcomed_by_dm_choose_french_and_fill_the_profile_modal
 async def test_faq_by_slash_command_dm_and_mention_with_votes_after_a_restart(fake, tmp_path):
     settings = door_settings(fake, tmp_path / "bot.db")
     async with app_for(settings) as (app, clock), door(app, clock):
-        answer = (await fake.interact(p.slash(RAM, "faq", "how do I install openIMIS with docker?")))["data"]
+        question = {"question": "how do I install openIMIS with docker?"}
+        answer = (await fake.interact(p.command(RAM, "faq", "ask", options=question)))["data"]
         assert "openimis-dist\\_dkr" in answer["content"] and answer["flags"] & 64
         vote_yes, vote_no = buttons_of(answer)
         assert vote_yes.startswith("faq.vote|") and vote_yes.endswith(":y")
@@ -213,7 +214,7 @@ async def test_feedback_by_modal_and_inline_triaged_in_the_product_channel_and_d
         assert filed["data"]["content"].startswith(to_markdown(t("fr", "feedback.filed", ref="FB-0001"))[:20])
         assert "FB-0001" in filed["data"]["content"]
 
-        quick = await fake.interact(p.slash(RAM, "feedback", "the claims page is slow"))
+        quick = await fake.interact(p.command(RAM, "feedback", "new", options={"text": "the claims page is slow"}))
         assert to_markdown(t("en", "feedback.filed", ref="FB-0002")) == quick["data"]["content"]
 
         await app.heartbeat.tick()
@@ -221,7 +222,8 @@ async def test_feedback_by_modal_and_inline_triaged_in_the_product_channel_and_d
         statuses = [b for b in buttons_of(posts[0].body) if b.startswith("feedback.status|1:")]
         assert statuses and all(c.body["allowed_mentions"] == {"parse": []} for c in posts)
         await fake.interact(p.press(ADMIN, statuses[0], admin=True))
-        await fake.interact(p.slash(ADMIN, "feedback", "set FB-0002 done fixed in 24.10", admin=True))
+        done = {"ref": "FB-0002", "status": "done", "note": "fixed in 24.10"}
+        await fake.interact(p.command(ADMIN, "feedback", "set", options=done, admin=True))
         await app.heartbeat.tick()
         [to_awa] = await fake.messages_to(p.dm_channel_id(AWA["id"]))
         [to_ram] = await fake.messages_to(p.dm_channel_id(RAM["id"]))

@@ -108,5 +108,5 @@ async def test_discord_dm_mention_and_slash_command(fake, tmp_path):
         await fake.dispatch("MESSAGE_CREATE", question)
         [public] = await fake.messages_to(dp.CHANNEL_ID)
         assert public.body["content"] == to_markdown(reply_for("thanks", "en"))
-        answer = (await fake.interact(dp.slash(ram, "faq", "who are you?")))["data"]
+        answer = (await fake.interact(dp.command(ram, "faq", "ask", options={"question": "who are you?"})))["data"]
         assert answer["content"] == to_markdown(reply_for("about", "en")) and answer["flags"] & 64

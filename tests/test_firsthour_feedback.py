@@ -87,7 +87,7 @@ async def test_discord_short_feedback_asks_then_the_button_files_it(tmp_path: An
     ana = dp.user("900000000000001001", "Ana")
     try:
         async with app_for(door_settings(fake, tmp_path / "bot.db")) as (app, clock), door(app, clock):
-            answer = await fake.interact(dp.slash(ana, "feedback", "export"))
+            answer = await fake.interact(dp.command(ana, "feedback", "new", options={"text": "export"}))
             assert "nothing is filed yet" in answer["data"]["content"]
             ids = [c["custom_id"] for row in answer["data"]["components"] for c in row["components"]]
             assert ids == ["feedback.send|export"]

@@ -25,6 +25,11 @@ HELP = "900000000000000400"
 SAVE, ASK, FEEDBACK = "Save as FAQ draft", "Ask the FAQ about this", "Send as feedback"
 
 
+def ask(who: dict[str, Any], question: str, **kwargs: Any) -> dict[str, Any]:
+    """`/faq ask question:…` on Discord."""
+    return p.command(who, "faq", "ask", options={"question": question}, **kwargs)
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
     server = await FakeDiscord().start()
@@ -66,7 +71,7 @@ async def test_context_commands_are_synced_with_french_names(fake, tmp_path):
 
 async def test_help_thread_saved_as_draft_published_and_the_asker_answered(fake, tmp_path):
     async with app_for(loop_settings(fake, tmp_path)) as (app, clock), door(app, clock):
-        none = await fake.interact(p.slash(AWA, "faq", "comment faire du pain au levain ?", locale="fr"))
+        none = await fake.interact(ask(AWA, "comment faire du pain au levain ?", locale="fr"))
         how = await fake.interact(p.press(AWA, pick(none, "faq.help|"), locale="fr"))
         assert "Dois-je vous mentionner" in text(how)
         posted = await fake.interact(p.press(AWA, pick(how, "faq.help.post|"), locale="fr"))
@@ -102,7 +107,7 @@ async def test_help_thread_saved_as_draft_published_and_the_asker_answered(fake,
         await app.heartbeat.tick()
         [told] = await fake.messages_to(p.dm_channel_id(AWA["id"]))
         assert "Bonne nouvelle" in told.body["content"] and "Mélangez farine" in told.body["content"]
-        served = await fake.interact(p.slash(AWA, "faq", "recette du pain au levain", locale="fr"))
+        served = await fake.interact(ask(AWA, "recette du pain au levain", locale="fr"))
         assert "Mélangez farine" in text(served)
 
 

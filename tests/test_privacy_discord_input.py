@@ -47,7 +47,7 @@ async def test_form_text_is_sanitised_before_it_is_stored_or_shown(tmp_path: Pat
             answers = {"category": [category], "rating": [], "description": NASTY, "steps": "", "anonymous": ["no"]}
             await fake.interact(p.submit(AWA, modal["custom_id"], answers))
             stored = await items(app)
-            listed = (await fake.interact(p.slash(ADMIN, "feedback", "list", admin=True)))["data"]["content"]
+            listed = (await fake.interact(p.command(ADMIN, "feedback", "list", admin=True)))["data"]["content"]
     finally:
         await fake.close()
     assert [row[0] for row in stored] == [CLEAN]

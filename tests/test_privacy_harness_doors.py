@@ -76,8 +76,8 @@ async def test_discord_member_forgotten_leaves_nothing(tmp_path: Path, caplog: p
     try:
         async with app_for(settings, clock=SimClock(SATURDAY)) as (app, clock), door(app, clock):
             assert await fake.member_joins(zorblax)
-            await fake.interact(dp.slash(zorblax, "profile", f"organisation {ORGANISATION}"))
-            answer = (await fake.interact(dp.slash(zorblax, "faq", QUESTION)))["data"]
+            await fake.interact(dp.command(zorblax, "profile", "organisation", options={"value": ORGANISATION}))
+            answer = (await fake.interact(typed(app.routes, zorblax, "faq", QUESTION)))["data"]
             await fake.interact(dp.press(zorblax, buttons_of(answer)[0]))  # a vote on the answer
             confirm = (await fake.interact(typed(app.routes, admin, "webinar", WEBINAR, admin=True)))["data"]
             [save] = [b for b in buttons_of(confirm) if b.startswith("webinar.confirm|")]
@@ -85,8 +85,8 @@ async def test_discord_member_forgotten_leaves_nothing(tmp_path: Path, caplog: p
             await fake.interact(dp.press(zorblax, "webinar.rsvp|1:going"))
             await fake.interact(typed(app.routes, zorblax, "peers", "join stage=pilot languages=en country=TD "
                                                            "interests=claims consent=yes"))
-            await fake.interact(dp.slash(zorblax, "feedback", "NAMEDX the claims menu is confusing"))
-            await fake.interact(dp.slash(zorblax, "feedback", "anonymous ANONX the search is slow"))
+            await fake.interact(typed(app.routes, zorblax, "feedback", "NAMEDX the claims menu is confusing"))
+            await fake.interact(typed(app.routes, zorblax, "feedback", "anonymous ANONX the search is slow"))
             await half_filled_feedback_form(fake, zorblax)
             await app.heartbeat.tick()
             messenger = app.services.outbox.messengers["discord"]
@@ -181,7 +181,7 @@ async def test_crafted_faq_buttons_through_the_doors_change_nothing(tmp_path: Pa
     fake = await FakeDiscord().start()
     try:
         async with app_for(door_settings(fake, tmp_path / "d.db")) as (app, d_clock), door(app, d_clock):
-            answer = (await fake.interact(dp.slash(owner, "faq", "is there a demo?")))["data"]
+            answer = (await fake.interact(typed(app.routes, owner, "faq", "is there a demo?")))["data"]
             ask_id = buttons_of(answer)[0].split("|")[1].split(":")[0]
             before = [tuple(r) for r in await app.services.store.fetch_all(VOTES)]
             for crafted in (f"faq.vote|{ask_id}:demo:n", f"faq.pick|{ask_id}:install-docker"):

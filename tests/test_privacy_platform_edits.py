@@ -67,7 +67,7 @@ async def test_discord_posts_naming_the_member_are_edited(tmp_path: Path) -> Non
     try:
         async with app_for(settings) as (app, clock), door(app, clock):
             assert await fake.member_joins(zorblax)
-            await fake.interact(dp.slash(zorblax, "feedback", "the menu is confusing"))
+            await fake.interact(dp.command(zorblax, "feedback", "new", options={"text": "the menu is confusing"}))
             await app.heartbeat.tick()
             await fake.wait_until(lambda: bool(fake.created.get(intro)) and bool(fake.created.get(product)))
             [greeting], [post] = fake.created[intro], fake.created[product]

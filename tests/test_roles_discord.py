@@ -43,19 +43,20 @@ def buttons(answer: dict[str, Any]) -> list[str]:
 async def test_french_member_country_and_stage_become_roles_and_forget_me_takes_them_away(fake, tmp_path):
     async with app_for(settings(fake, tmp_path)) as (app, clock), door(app, clock):
         t = app.services.catalogs.t
-        answer = await fake.interact(p.slash(AWA, "profile", "pays Tchad", locale="fr"))
+        answer = await fake.interact(p.command(AWA, "profile", "country", options={"value": "Tchad"}, locale="fr"))
         assert to_markdown(t("fr", "profile.saved")) in answer["data"]["content"]
         await app.services.outbox.deliver_due()
         assert fake.member_roles[AWA["id"]] == {FR, TD}
 
-        await fake.interact(p.slash(AWA, "profile", "étape pilote", locale="fr"))
+        await fake.interact(p.command(AWA, "profile", "stage", options={"value": "pilote"}, locale="fr"))
         await app.services.outbox.deliver_due()
         assert fake.member_roles[AWA["id"]] == {FR, TD, PILOT}
-        await fake.interact(p.slash(AWA, "profile", "étape passage à l'échelle", locale="fr"))
+        await fake.interact(p.command(AWA, "profile", "stage", options={"value": "passage à l'échelle"}, locale="fr"))
         await app.services.outbox.deliver_due()
         assert fake.member_roles[AWA["id"]] == {FR, TD, SCALE}  # the stage role moved
 
-        await fake.interact(p.slash(AWA, "profile", "organisation CNAM", locale="fr"))  # no role changes
+        # no role changes
+        await fake.interact(p.command(AWA, "profile", "organisation", options={"value": "CNAM"}, locale="fr"))
         async with app.services.store.transaction() as db:
             waiting = await db.execute_fetchall("SELECT COUNT(*) FROM outbox WHERE kind = 'roles'")
         assert list(waiting)[0][0] == 0  # delivered rows are gone, and nothing new was queued
@@ -72,7 +73,7 @@ async def test_french_member_country_and_stage_become_roles_and_forget_me_takes_
 async def test_language_choice_moves_the_language_role_and_an_unknown_role_does_not_block_the_others(fake, tmp_path):
     fake.guild_roles.discard(SCALE)  # deleted on the server since it was configured
     async with app_for(settings(fake, tmp_path)) as (app, clock), door(app, clock):
-        await fake.interact(p.slash(RAM, "profile", "stage scale-up"))
+        await fake.interact(p.command(RAM, "profile", "stage", options={"value": "scale-up"}))
         await app.services.outbox.deliver_due()
         assert fake.member_roles[RAM["id"]] == {EN}  # lang:fr taken away, en given; the stage role refused
         async with app.services.store.transaction() as db:
@@ -87,7 +88,7 @@ async def test_language_choice_moves_the_language_role_and_an_unknown_role_does_
 async def test_a_rate_limit_is_retried_after_retry_after(fake, tmp_path):
     fake.fail("PUT", r"/guilds/\d+/members/\d+/roles/\d+", 429, retry_after=0.5)
     async with app_for(settings(fake, tmp_path)) as (app, clock), door(app, clock):
-        await fake.interact(p.slash(RAM, "profile", "country Chad"))
+        await fake.interact(p.command(RAM, "profile", "country", options={"value": "Chad"}))
         await app.services.outbox.deliver_due()
         assert fake.member_roles[RAM["id"]] == {FR}  # the first change met the 429
         clock.advance(timedelta(seconds=1))

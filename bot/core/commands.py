@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.core.values.vocab import fold
+from bot.core.values.vocab import VOCABULARIES, fold
 
 if TYPE_CHECKING:
     from bot.core.context import Ctx
@@ -40,7 +40,9 @@ class Opt:
 
     A CHOICE takes its codes from `choices`, labelled through `vocabulary` (a bot.core.values kind) when
     given; `autocomplete` names a suggestion source instead (Discord offers it while the member types).
-    In typed text each option takes one word, the last one the rest of the line.
+    A TEXT option with a `vocabulary` and `autocomplete` is offered that vocabulary while typed but reaches
+    its handler as typed (lists such as interests, filters in any order). In typed text each option takes
+    one word, the last one the rest of the line.
     """
 
     name: str
@@ -117,8 +119,10 @@ def find_sub(subs: tuple[Sub, ...], word: str) -> Sub | None:
 
 def option_usage(option: Opt, locale: str) -> str:
     """How an option reads in a usage line: `<name>`, `[name]`, or its few choices `[en|fr]`."""
-    if option.kind is Kind.CHOICE and option.choices and len(option.choices) <= 4:
-        shown = "|".join(option.choices)
+    vocabulary = VOCABULARIES.get(option.vocabulary or "")
+    labels = [vocabulary.label(c, locale) if vocabulary else c for c in option.choices]
+    if option.kind is Kind.CHOICE and labels and len(labels) <= 4 and not any(" " in w for w in labels):
+        shown = "|".join(labels)  # typed back as shown (a label is accepted like its code)
     elif option.keyed:
         shown = option.name_in(locale) + "=…"
     else:

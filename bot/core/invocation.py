@@ -77,7 +77,7 @@ def bind(command: Command, target: Target, event: CommandInvoked, ctx: Ctx[Any])
     elif sub is not None:
         args = _rest_after(event.args, len(target.path))
     else:
-        args = event.args
+        args = bare_text(command, event.args)
     handler = sub.handler if sub and sub.handler else command.handler
     return handler, replace(event, path=target.path, values=typed, args=args)
 
@@ -85,14 +85,31 @@ def bind(command: Command, target: Target, event: CommandInvoked, ctx: Ctx[Any])
 def _from_text(command: Command, text: str) -> tuple[Sub | None, tuple[str, ...], dict[str, RawValue]]:
     words = text.split()
     sub = find_sub(command.subs, words[0]) if words else None
+    if sub is not None and len(words) > 1 and takes_free_text(command) and not (sub.options or sub.subs):
+        sub = None  # "/faq gaps in coverage?" is a question, not `gaps` with its words dropped
     if sub is None:
-        options = command.options
-        return None, (), split_options(options, text) if options else {}
+        options = command.default.options if command.default else command.options
+        return None, (), split_options(options, bare_text(command, text)) if options else {}
     path: tuple[str, ...] = (sub.name,)
     inner = find_sub(sub.subs, words[1]) if sub.subs and len(words) > 1 else None
     if inner is not None:
         sub, path = inner, (*path, inner.name)
     return sub, path, split_options(sub.options, _rest_after(text, len(path)))
+
+
+def takes_free_text(command: Command) -> bool:
+    """Whether the bare command reads free text (its `default` takes options, like /faq's question)."""
+    return command.default is not None and bool(command.default.options)
+
+
+def bare_text(command: Command, text: str) -> str:
+    """The text for the bare command: as typed, without the name of a `default` taking no options when it
+    starts it ("/profile show" is "/profile", as on Discord). Free text is never cut ("/feedback new …")."""
+    words = text.split(maxsplit=1)
+    default = command.default
+    if default is not None and not default.options and words and find_sub((default,), words[0]) is not None:
+        return words[1] if len(words) > 1 else ""
+    return text
 
 
 def _from_options(command: Command, event: CommandInvoked) -> tuple[Sub | None, tuple[str, ...],

@@ -23,6 +23,7 @@ from bot.core.i18n import SUPPORTED, Catalogs, locale_of
 from bot.core.model import Button, Destination, Member, Reply
 from bot.core.text import inert
 from bot.core.values import fold
+from bot.core.values.vocab import FEEDBACK_CATEGORIES, FEEDBACK_STATUSES
 from bot.services import feedback_votes as votes
 from bot.services.channel_posts import channel_label, channel_locales, channel_text
 from bot.store import feedback as sql
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "feedback" / "modules.toml"
-CATEGORIES = ("usability", "bug", "feature", "documentation", "translation", "other")
-STATUSES = ("new", "triaged", "planned", "done", "declined", "duplicate")
+CATEGORIES = FEEDBACK_CATEGORIES
+STATUSES = FEEDBACK_STATUSES
 SETTABLE = STATUSES[1:]
 BUTTON_STATUSES = ("triaged", "planned", "done", "declined")
 QUICK_CATEGORY = "usability"

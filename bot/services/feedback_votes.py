@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bot.core.context import UserError
 from bot.core.i18n import Catalogs, locale_of
 from bot.core.model import Button, Destination, Member, Reply
+from bot.core.values.vocab import FEEDBACK_SCOPES
 from bot.services.channel_posts import channel_label
 from bot.store import feedback as sql
 from bot.store import feedback_votes as votes_sql
@@ -27,11 +28,7 @@ if TYPE_CHECKING:
     from bot.services.container import Services
 
 log = logging.getLogger(__name__)
-SCOPES = ("core", "country", "undecided")
-# What admins may type for a scope, in English and French.
-SCOPE_WORDS = {"core": "core", "coeur": "core", "cœur": "core", "produit": "core",
-               "country": "country", "pays": "country", "national": "country",
-               "undecided": "undecided", "indecis": "undecided", "indécis": "undecided"}
+SCOPES = FEEDBACK_SCOPES
 MAX_HOPS = 5  # duplicate chains are short; this only stops a cycle
 
 

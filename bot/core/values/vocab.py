@@ -1,4 +1,5 @@
-"""Closed vocabularies (stage, role, interest, session language, yes/no, on/off/default) in English and French.
+"""Closed vocabularies (stage, role, interest, session language, yes/no, on/off/default, feedback status,
+category and scope) in English and French.
 
 Each value has a stable code (what is stored), labels from the catalogs (both languages are accepted
 when typed) and synonyms people actually type. Matching ignores case, accents and punctuation; a word
@@ -18,13 +19,16 @@ from bot.core.taxonomy import NOT_IMPLEMENTING, ROLES, STAGES
 
 INTERESTS = ("enrolment", "claims", "contributions", "products", "social-protection", "interoperability",
              "mobile", "reporting", "deployment", "development")
+FEEDBACK_STATUSES = ("new", "triaged", "planned", "done", "declined", "duplicate")
+FEEDBACK_CATEGORIES = ("usability", "bug", "feature", "documentation", "translation", "other")
+FEEDBACK_SCOPES = ("core", "country", "undecided")
 MIN_WORD = 4  # a shorter word must match a whole name
 
 
 def fold(text: str) -> str:
-    """Lower case, accents removed, punctuation and spaces squeezed to one space: for matching typed text."""
+    """Lower case, accents removed (œ is oe), punctuation and spaces squeezed to one space: for matching typed text."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe").replace("æ", "ae")
     return re.sub(r"[^\w+]+|_", " ", plain).strip()
 
 
@@ -126,6 +130,11 @@ SWITCH_SYNONYMS = {
     "default": ("default", "defaults", "reset", "standard", "par defaut", "defaut", "reinitialiser",
                 "valeur par defaut", "valeurs par defaut"),
 }
+FEEDBACK_SCOPE_SYNONYMS = {
+    "core": ("coeur", "produit", "product"),
+    "country": ("pays", "national"),
+    "undecided": ("indecis", "a decider"),
+}
 
 VOCABULARIES = {
     "stage": Vocabulary("stage", (*STAGES, NOT_IMPLEMENTING), lambda c: f"taxonomy.stage.{c}", STAGE_SYNONYMS),
@@ -136,4 +145,8 @@ VOCABULARIES = {
                                    SESSION_SYNONYMS),
     "yes_no": Vocabulary("yes_no", ("yes", "no"), lambda c: f"values.{c}", YES_NO_SYNONYMS),
     "switch": Vocabulary("switch", ("on", "off", "default"), lambda c: f"values.switch.{c}", SWITCH_SYNONYMS),
+    "feedback_status": Vocabulary("feedback_status", FEEDBACK_STATUSES, lambda c: f"feedback.status.{c}"),
+    "feedback_category": Vocabulary("feedback_category", FEEDBACK_CATEGORIES, lambda c: f"feedback.category.{c}"),
+    "feedback_scope": Vocabulary("feedback_scope", FEEDBACK_SCOPES, lambda c: f"feedback.scope.{c}",
+                                 FEEDBACK_SCOPE_SYNONYMS),
 }

@@ -24,6 +24,7 @@ from bot.core.model import (
     Result,
 )
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
+from bot.services import feedback_votes as votes
 from bot.services.container import Ctx
 from bot.services.feedback import (
     CATEGORIES,
@@ -221,7 +222,7 @@ async def suggest_refs(ctx: Ctx, typed: str) -> list[Option]:
             items = await feedback_sql.search(db, limit=25)
         else:
             items = await feedback_sql.search(db, member_id=ctx.member.id, limit=15)
-    items += [item for item, _ in await voting.votes.top(ctx.services, 10) if item not in items]
+    items += [item for item, _ in await votes.top(ctx.services, 10) if item not in items]
     return [Option(item.ref, f"{item.ref} · {excerpt(item.description)}") for item in items]
 
 

@@ -29,8 +29,6 @@ from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.core.values.vocab import VOCABULARIES
 from bot.services import onboarding as ob
 from bot.services.container import Ctx
-from bot.store import peers as peers_sql
-from bot.store import profiles as profile_sql
 from handlers import peers_join
 from handlers.onboarding_steps import (
     resolve,
@@ -46,17 +44,14 @@ PRESSED = ("role", "country", "stage", "timezone", "consent")  # the steps answe
 TYPED = ("country", "organisation", "languages", "timezone")
 
 
-async def _profile(ctx: Ctx) -> profile_sql.Profile:
-    async with ctx.services.store.transaction() as db:
-        return await profile_sql.get(db, ctx.member.id)
+async def _profile(ctx: Ctx) -> ob.Profile:
+    return await ctx.services.profile.get(ctx.member.id)
 
 
 async def ask_step(ctx: Ctx, step: str | None) -> Reply:
     """The question for `step`, or the end of onboarding when there is none."""
     if step is None:
-        async with ctx.services.store.transaction() as db:
-            profile = await profile_sql.get(db, ctx.member.id)
-            await profile_sql.save(db, profile.with_changes(onboarding_done=True), ctx.now)
+        await ctx.services.profile.finish_onboarding(ctx.member.id, ctx.now)
         return Reply(ctx.t("profile.done") + "\n\n" + await show_profile(ctx), ephemeral=True)
     return step_reply(ctx, step, await _profile(ctx))
 
@@ -85,12 +80,10 @@ async def set_value(ctx: Ctx, event: ButtonPressed) -> Reply | list[Reply]:
 async def enrol_in_matching(ctx: Ctx) -> Reply:
     """Consent given: take part in peer matching (handlers/peers_join) when the profile has what matching
     needs and the member never joined before (someone who left with /peers stays out until /peers join)."""
-    async with ctx.services.store.transaction() as db:
-        profile = await profile_sql.get(db, ctx.member.id)
-        known = await peers_sql.participant(db, ctx.member.id)
-    if known is not None:
+    enrolment = await ctx.services.profile.enrolment(ctx.member.id)
+    if enrolment.known:
         return ctx.reply("profile.peers_known")
-    if peers_join.missing(profile):
+    if peers_join.missing(enrolment.profile):
         return ctx.reply("profile.peers_missing")
     result = await peers_join.join(ctx, "")
     return result if isinstance(result, Reply) else ctx.reply("profile.peers_missing")
@@ -159,7 +152,7 @@ async def typed(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     return replace(following, text=note + following.text)
 
 
-def profile_form(ctx: Ctx, profile: profile_sql.Profile) -> Form:
+def profile_form(ctx: Ctx, profile: ob.Profile) -> Form:
     """Five fields (a Discord modal's limit); languages, interests and consent have their own steps."""
     roles = values.choices("role", ctx.locale)
     stages = values.choices("stage", ctx.locale)

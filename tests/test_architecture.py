@@ -96,7 +96,7 @@ LAYER_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         # feature services for FAQ, feedback and profile (helper corecmds)
         "handlers/faq.py", "handlers/faq_drafts.py", "handlers/faq_help.py", "handlers/feedback.py",
         "handlers/feedback_admin.py", "handlers/feedback_guard.py", "handlers/feedback_votes.py",
-        "handlers/message_actions.py", "handlers/profile.py",
+        "handlers/message_actions.py",
     )),
     "bot/core": (("bot.store", "bot.services", "bot.platforms", "handlers"), ()),
     "bot/platforms": (("bot.store",), ()),
@@ -142,8 +142,7 @@ def transactions_opened(node: ast.AST) -> int:
 
 # Handlers whose feature has no service yet still open their own transactions (helper corecmds); only shrinks.
 OWN_TRANSACTIONS = ("handlers/faq.py", "handlers/faq_drafts.py", "handlers/faq_help.py", "handlers/feedback.py",
-                    "handlers/feedback_admin.py", "handlers/feedback_guard.py", "handlers/message_actions.py",
-                    "handlers/profile.py")
+                    "handlers/feedback_admin.py", "handlers/feedback_guard.py", "handlers/message_actions.py")
 
 
 def test_handlers_leave_the_unit_of_work_to_the_feature_services() -> None:

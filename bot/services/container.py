@@ -16,6 +16,7 @@ from bot.services.feedback import FeedbackService
 from bot.services.outbox import Outbox
 from bot.services.peers_service import PeersService
 from bot.services.privacy_service import PrivacyService
+from bot.services.profile_service import ProfileService
 from bot.services.webinar_service import WebinarService
 from bot.services.welcome_service import WelcomeService
 from bot.settings import Settings
@@ -35,6 +36,7 @@ class Services:
     welcome: WelcomeService = field(init=False)
     peers: PeersService = field(init=False)
     webinars: WebinarService = field(init=False)
+    profile: ProfileService = field(init=False)
 
     def __post_init__(self) -> None:
         parts = (self.settings, self.store, self.clock, self.catalogs, self.outbox)
@@ -42,6 +44,7 @@ class Services:
         self.welcome = WelcomeService(*parts)
         self.peers = PeersService(*parts)
         self.webinars = WebinarService(*parts)
+        self.profile = ProfileService(*parts)
 
 
 Ctx: TypeAlias = context.Ctx[Services]  # a handler's context, with these services

@@ -24,7 +24,6 @@ from bot.core.model import (
     Result,
 )
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
-from bot.services import feedback_votes as votes
 from bot.services.container import Ctx
 from bot.services.feedback import (
     CATEGORIES,
@@ -33,15 +32,16 @@ from bot.services.feedback import (
     OTHER,
     QUICK_CATEGORY,
     SETTABLE,
+    Item,
+    NewItem,
     category_label,
     excerpt,
+    format_ref,
     parse_ref,
     status_label,
 )
 from bot.services.feedback_report import FeedbackPrivacy
 from bot.services.feedback_votes import SCOPES
-from bot.store import feedback as feedback_sql
-from bot.store.feedback import Item, NewItem, format_ref
 from handlers import feedback_admin as admin
 from handlers import feedback_guard as guard
 from handlers import feedback_votes as voting
@@ -137,7 +137,7 @@ async def submit_form(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     module = event.state if event.state in ctx.services.feedback.module_keys else OTHER
     new = NewItem(None if anonymous is True else ctx.member.id, "form", str(category), module,
                   int(rating_text) if rating_text else None, description, steps or None)
-    return filed(ctx, await ctx.services.feedback.submit(ctx.services, new, ctx.member))
+    return filed(ctx, await ctx.services.feedback.submit(new, ctx.member))
 
 
 async def file_quick(ctx: Ctx, text: str, anonymous: bool, confirmed: bool = False) -> Reply:
@@ -151,7 +151,7 @@ async def file_quick(ctx: Ctx, text: str, anonymous: bool, confirmed: bool = Fal
     if not confirmed and len(text.split()) < guard.MIN_WORDS:
         return guard.confirm_short(ctx, text, anonymous)
     new = NewItem(None if anonymous else ctx.member.id, "quick", QUICK_CATEGORY, OTHER, None, text, None)
-    return filed(ctx, await ctx.services.feedback.submit(ctx.services, new, ctx.member))
+    return filed(ctx, await ctx.services.feedback.submit(new, ctx.member))
 
 
 def filed(ctx: Ctx, item: Item) -> Reply:
@@ -178,8 +178,7 @@ async def show_status(ctx: Ctx, rest: str) -> Reply:
     item_id = parse_ref(rest)
     if item_id is None:
         return ctx.reply("feedback.errors.bad_ref", text=rest[:30])
-    async with ctx.services.store.transaction() as db:
-        item = await feedback_sql.get(db, item_id)
+    item = await ctx.services.feedback.item(item_id)
     if item is None:
         return ctx.reply("feedback.errors.unknown_ref", ref=format_ref(item_id))
     catalogs = ctx.services.catalogs
@@ -198,8 +197,7 @@ async def show_status(ctx: Ctx, rest: str) -> Reply:
 
 async def mine(ctx: Ctx, rest: str) -> Reply:
     """`/feedback mine`: the member's own (non-anonymous) items, newest first."""
-    async with ctx.services.store.transaction() as db:
-        items = await feedback_sql.search(db, member_id=ctx.member.id, limit=admin.LIST_LIMIT)
+    items = await ctx.services.feedback.search(member_id=ctx.member.id, limit=admin.LIST_LIMIT)
     if not items:
         return ctx.reply("feedback.mine_empty")
     describe = ctx.services.feedback.describe
@@ -217,12 +215,7 @@ async def help_text(ctx: Ctx, rest: str) -> Reply:
 
 async def suggest_refs(ctx: Ctx, typed: str) -> list[Option]:
     """Autocomplete of FB references: the member's own items and the most-voted open ones (admins: the latest)."""
-    async with ctx.services.store.transaction() as db:
-        if ctx.is_admin:
-            items = await feedback_sql.search(db, limit=25)
-        else:
-            items = await feedback_sql.search(db, member_id=ctx.member.id, limit=15)
-    items += [item for item, _ in await votes.top(ctx.services, 10) if item not in items]
+    items = await ctx.services.feedback.references(ctx.member.id, ctx.is_admin)
     return [Option(item.ref, f"{item.ref} · {excerpt(item.description)}") for item in items]
 
 

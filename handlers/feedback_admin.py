@@ -14,14 +14,14 @@ from bot.services.feedback import (
     MAX_NOTE,
     SETTABLE,
     STATUSES,
+    Change,
+    Item,
     category_label,
+    format_ref,
     parse_ref,
     status_label,
     value_named,
 )
-from bot.services.feedback_report import week_starts, weekly_trend
-from bot.store import feedback as feedback_sql
-from bot.store.feedback import Change, Item, format_ref
 
 LIST_LIMIT = 25
 TREND_WEEKS = 8
@@ -60,8 +60,7 @@ async def list_items(ctx: Ctx, rest: str) -> Reply:
         return ctx.reply("feedback.errors.bad_filter", word=word[:30],
                          statuses=", ".join(status_label(*labels, s) for s in STATUSES),
                          categories=", ".join(category_label(*labels, c) for c in CATEGORIES))
-    async with ctx.services.store.transaction() as db:
-        items = await feedback_sql.search(db, status=status, category=category, limit=LIST_LIMIT + 1)
+    items = await ctx.services.feedback.search(status=status, category=category, limit=LIST_LIMIT + 1)
     if not items:
         return ctx.reply("feedback.list_empty")
     describe = ctx.services.feedback.describe
@@ -74,12 +73,8 @@ async def list_items(ctx: Ctx, rest: str) -> Reply:
 
 async def stats(ctx: Ctx, rest: str) -> Reply:
     """`/feedback stats`: counts by category, module and status, average rating, items per week."""
-    starts = week_starts(ctx.now, TREND_WEEKS)
-    async with ctx.services.store.transaction() as db:
-        by = {c: await feedback_sql.counts(db, c) for c in ("category", "module", "status")}
-        average, rated = await feedback_sql.rating_summary(db)
-        weeks = weekly_trend(await feedback_sql.created_since(db, starts[0]), starts)
-        backlog = await feedback_sql.webhook_backlog(db)
+    figures = await ctx.services.feedback.figures(ctx.now, TREND_WEEKS)
+    by, average, rated, weeks, backlog = figures.by, figures.average, figures.rated, figures.weeks, figures.backlog
     if not by["status"]:
         return ctx.reply("feedback.list_empty")
     catalogs, loc = ctx.services.catalogs, ctx.locale
@@ -128,7 +123,7 @@ async def set_status(ctx: Ctx, rest: str) -> Reply:
 
 
 async def _change(ctx: Ctx, item_id: int, status: str, note: str | None, duplicate_of: int | None) -> Reply:
-    item, change = await ctx.services.feedback.change_status(ctx.services, ctx.member, item_id, status, note,
+    item, change = await ctx.services.feedback.change_status(ctx.member, item_id, status, note,
                                                              duplicate_of)
     return changed_reply(ctx, item, change)
 

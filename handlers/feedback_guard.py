@@ -17,7 +17,6 @@ from bot.core.text import inert
 from bot.core.values import fold
 from bot.services.container import Ctx
 from bot.services.faq.fuzzy import edit_distance
-from bot.store import feedback as feedback_sql
 
 MIN_WORDS = 3
 SEND, SEND_ANONYMOUS = "feedback.send", "feedback.send_anonymous"
@@ -79,7 +78,6 @@ async def already_filed(ctx: Ctx, event: ButtonPressed) -> Reply | None:
     if event.action != SEND:
         return None
     since = ctx.now - REPEAT_WINDOW
-    async with ctx.services.store.transaction() as db:
-        items = await feedback_sql.search(db, member_id=ctx.member.id, since=since, limit=20)
+    items = await ctx.services.feedback.search(member_id=ctx.member.id, since=since, limit=20)
     same = next((i for i in items if i.source == "quick" and i.description == inert(event.value.strip())), None)
     return ctx.reply("feedback.short.already_filed", ref=same.ref) if same else None

@@ -5,11 +5,9 @@ from __future__ import annotations
 from bot.core import values
 from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, Reply
-from bot.services import feedback_votes as votes
 from bot.services.container import Ctx
-from bot.services.feedback import excerpt, parse_ref, status_label
+from bot.services.feedback import Item, excerpt, parse_ref, status_label
 from bot.services.feedback_votes import scope_label
-from bot.store.feedback import Item
 
 TOP_LIMIT = 10
 
@@ -31,13 +29,13 @@ async def vote_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def _vote(ctx: Ctx, item_id: int) -> Reply:
-    item, added, total = await votes.vote(ctx.services, ctx.member, item_id)
+    item, added, total = await ctx.services.feedback.vote(ctx.member, item_id)
     return ctx.reply("feedback.vote.added" if added else "feedback.vote.already", ref=item.ref, count=total)
 
 
 async def top(ctx: Ctx, rest: str) -> Reply:
     """`/feedback top`: the most-voted open items, with how many countries ask for each."""
-    ranked = await votes.top(ctx.services, TOP_LIMIT)
+    ranked = await ctx.services.feedback.top(TOP_LIMIT)
     if not ranked:
         return ctx.reply("feedback.top.empty")
     lines = [ctx.t("feedback.top.title", count=len(ranked))]
@@ -61,5 +59,5 @@ async def set_scope(ctx: Ctx, rest: str) -> Reply:
     item_id, scope = parse_ref(ref) if ref else None, values.lookup("feedback_scope", word)
     if item_id is None or scope is None:
         return ctx.reply("feedback.scope.usage")
-    item = await votes.set_scope(ctx.services, item_id, scope)
+    item = await ctx.services.feedback.set_scope(item_id, scope)
     return ctx.reply("feedback.scope.set", ref=item.ref, scope=scope_label(ctx.services.catalogs, ctx.locale, scope))

@@ -94,9 +94,7 @@ LAYER_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # folder: (forbidden imports, modules still allowed to break the rule)
     "handlers": (("bot.store",), (
         # feature services for FAQ, feedback and profile (helper corecmds)
-        "handlers/faq.py", "handlers/faq_drafts.py", "handlers/faq_help.py", "handlers/feedback.py",
-        "handlers/feedback_admin.py", "handlers/feedback_guard.py", "handlers/feedback_votes.py",
-        "handlers/message_actions.py",
+        "handlers/faq.py", "handlers/faq_drafts.py", "handlers/faq_help.py", "handlers/message_actions.py",
     )),
     "bot/core": (("bot.store", "bot.services", "bot.platforms", "handlers"), ()),
     "bot/platforms": (("bot.store",), ()),
@@ -141,8 +139,7 @@ def transactions_opened(node: ast.AST) -> int:
 
 
 # Handlers whose feature has no service yet still open their own transactions (helper corecmds); only shrinks.
-OWN_TRANSACTIONS = ("handlers/faq.py", "handlers/faq_drafts.py", "handlers/faq_help.py", "handlers/feedback.py",
-                    "handlers/feedback_admin.py", "handlers/feedback_guard.py", "handlers/message_actions.py")
+OWN_TRANSACTIONS = ("handlers/faq.py", "handlers/faq_drafts.py", "handlers/faq_help.py", "handlers/message_actions.py")
 
 
 def test_handlers_leave_the_unit_of_work_to_the_feature_services() -> None:

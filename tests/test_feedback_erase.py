@@ -19,7 +19,7 @@ async def test_erase_member_unlinks_items_changes_and_pending_updates(console: C
             omar = await member_sql.by_name(db, "console", "omar")
             boss = await member_sql.by_name(db, "console", "boss")
         assert omar is not None and boss is not None
-        await services.feedback.change_status(services, omar, 1, "planned")  # its DM to omar is still queued
+        await services.feedback.change_status(omar, 1, "planned")  # its DM to omar is still queued
         queued = await services.store.fetch_all(FEEDBACK_DMS, ("omar",))
         assert [tuple(r) for r in queued] == [("feedback:1:change:1:dm", "pending")]
         async with services.store.transaction() as db:

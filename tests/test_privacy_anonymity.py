@@ -78,8 +78,8 @@ async def test_anonymous_rows_keep_the_day_only_and_go_once_delivered(console: A
             member = await member_sql.by_name(db, "console", "ana")
         assert member is not None
         new = NewItem(None, "quick", "usability", "other", None, "quiet words", None)
-        item = await services.feedback.submit(services, new, member)
-        named = await services.feedback.submit(services, NewItem(member.id, "quick", "usability", "other", None,
+        item = await services.feedback.submit(new, member)
+        named = await services.feedback.submit(NewItem(member.id, "quick", "usability", "other", None,
                                                                  "loud words", None), member)
         rows = await services.store.fetch_all(
             "SELECT id, idempotency_key, created_at, next_attempt_at, private FROM outbox WHERE idempotency_key "

@@ -148,7 +148,7 @@ class Dashboard:
         try:
             if item_id is None or (target and duplicate_of is None):
                 raise UserError("feedback.errors.bad_ref", text=(target or request.match_info["ref"])[:30])
-            await self.services.feedback.change_status(self.services, session.member, item_id,
+            await self.services.feedback.change_status(session.member, item_id,
                                                        str(data.get("status", "")), note, duplicate_of)
         except UserError as exc:
             return await self.feedback(request, session, self.services.catalogs.t(locale, exc.key, **exc.values),

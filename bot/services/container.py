@@ -12,7 +12,7 @@ from bot.core import context
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs
 from bot.services.faq import FaqService
-from bot.services.feedback import FeedbackService
+from bot.services.feedback_service import FeedbackService
 from bot.services.outbox import Outbox
 from bot.services.peers_service import PeersService
 from bot.services.privacy_service import PrivacyService
@@ -31,7 +31,7 @@ class Services:
     catalogs: Catalogs
     outbox: Outbox
     faq: FaqService = field(default_factory=FaqService)
-    feedback: FeedbackService = field(default_factory=FeedbackService)
+    feedback: FeedbackService = field(init=False)
     privacy: PrivacyService = field(init=False)
     welcome: WelcomeService = field(init=False)
     peers: PeersService = field(init=False)
@@ -45,6 +45,7 @@ class Services:
         self.peers = PeersService(*parts)
         self.webinars = WebinarService(*parts)
         self.profile = ProfileService(*parts)
+        self.feedback = FeedbackService(*parts)
 
 
 Ctx: TypeAlias = context.Ctx[Services]  # a handler's context, with these services

@@ -11,7 +11,8 @@ from babel.numbers import format_percent
 from bot.core import values
 from bot.core.i18n import Catalogs, spell_day, zone
 from bot.services.digest import UNKNOWN, Digest, RoundStats
-from bot.services.feedback import FeedbackService, excerpt
+from bot.services.feedback import excerpt
+from bot.services.feedback_service import FeedbackService
 from bot.services.feedback_votes import scope_label
 
 LIST_LIMIT = 6  # countries or modules named in one line; the rest are "others"

@@ -22,10 +22,11 @@ from bot.store import feedback_votes as votes_sql
 from bot.store import members as member_sql
 from bot.store.db import Connection
 from bot.store.feedback import Change, Item, format_ref
-from bot.store.feedback_votes import OPEN, Ranked
+from bot.store.feedback_votes import OPEN
+from bot.store.feedback_votes import Ranked as Ranked
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
+    from bot.services.shared import Shared
 
 log = logging.getLogger(__name__)
 SCOPES = FEEDBACK_SCOPES
@@ -55,7 +56,7 @@ async def _resolve(db: Connection, item_id: int) -> Item:
     return item
 
 
-async def vote(services: Services, member: Member, item_id: int) -> tuple[Item, bool, int]:
+async def vote(services: Shared, member: Member, item_id: int) -> tuple[Item, bool, int]:
     """Vote for an item; returns (the item voted for, whether the vote is new, its votes)."""
     async with services.store.transaction() as db:
         item = await _resolve(db, item_id)
@@ -70,7 +71,7 @@ async def vote(services: Services, member: Member, item_id: int) -> tuple[Item, 
     return item, added, total
 
 
-async def set_scope(services: Services, item_id: int, scope: str) -> Item:
+async def set_scope(services: Shared, item_id: int, scope: str) -> Item:
     async with services.store.transaction() as db:
         item = await sql.get(db, item_id)
         if item is None:
@@ -82,14 +83,14 @@ async def set_scope(services: Services, item_id: int, scope: str) -> Item:
     return updated
 
 
-async def top(services: Services, limit: int) -> list[tuple[Item, Ranked]]:
-    async with services.store.transaction() as db:
-        ranked = await votes_sql.top(db, limit)
-        items = [await sql.get(db, r.item_id) for r in ranked]
+async def top_in(db: Connection, limit: int) -> list[tuple[Item, Ranked]]:
+    """The most-voted open items, within the caller's transaction."""
+    ranked = await votes_sql.top(db, limit)
+    items = [await sql.get(db, r.item_id) for r in ranked]
     return [(i, r) for i, r in zip(items, ranked, strict=True) if i is not None]
 
 
-async def on_change(services: Services, db: Connection, item: Item, change: Change, key: str) -> None:
+async def on_change(services: Shared, db: Connection, item: Item, change: Change, key: str) -> None:
     """Within a status change's transaction: merge a duplicate's votes, then queue each voter's DM."""
     from bot.services.feedback import change_text  # the feedback service imports this module
     if change.status == "duplicate" and change.duplicate_of is not None:

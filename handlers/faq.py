@@ -15,7 +15,6 @@ from bot.services.faq.privacy import FaqPrivacyPart
 from bot.services.faq.render import answer_text, decision_text, short_label, small_talk_text, topic_title
 from bot.services.faq.smalltalk import SmallTalk, recognise
 from bot.services.faq.text import content_words, words
-from bot.store import faq as faq_sql
 from handlers import faq_drafts, faq_help
 
 log = logging.getLogger(__name__)
@@ -62,12 +61,7 @@ async def answer_question(ctx: Ctx, question: str, ephemeral: bool) -> Reply:
         return small_talk_reply(ctx, chat, ephemeral)
     if not content_words(words(question)):
         return ctx.reply("faq.usage_hint")
-    decision = await ctx.services.faq.ask_async(question, "auto", fallback=ctx.locale)
-    async with ctx.services.store.transaction() as db:
-        ask_id = await faq_sql.record_ask(
-            db, member_id=ctx.member.id, question=question, norm=" ".join(words(question)), lang=decision.lang,
-            decision=decision.decision, answer_id=decision.answer_id, suggestions=decision.suggestions,
-            confidence=decision.confidence, now=ctx.now)
+    decision, ask_id = await ctx.services.faq_desk.ask(ctx.member.id, question, ctx.locale, ctx.now)
     log.info("faq ask %d: %s %s (%.2f)", ask_id, decision.decision, decision.answer_id, decision.confidence)
     settings = ctx.services.settings
     text = decision_text(ctx.services.catalogs, ctx.services.faq, decision, settings.help_channel,
@@ -97,30 +91,18 @@ def _parse(value: str, parts: int) -> list[str] | None:
     return fields if len(fields) == parts and parse_id(fields[0]) is not None and all(fields) else None
 
 
-def _allowed(ctx: Ctx, ask: faq_sql.Ask | None, topic: str, *, vote: bool) -> bool:
-    """A button acts only on the presser's own question and only with a topic the bot offered for it,
-    whatever a crafted button value says."""
-    if ask is None or ask.member_id != ctx.member.id or ctx.services.faq.entry(topic) is None:
-        return False
-    return topic in ask.suggestions or (vote and topic == ask.answer_id)
-
-
 async def on_vote(ctx: Ctx, event: ButtonPressed) -> Reply:
     """Record a helpful / unhelpful vote; pressing again changes nothing, or changes the vote."""
     fields = _parse(event.value, 3)
     if fields is None or fields[2] not in ("y", "n"):
         return ctx.reply("errors.stale_button")
     helpful = fields[2] == "y"
-    async with ctx.services.store.transaction() as db:
-        ask = await faq_sql.get_ask(db, int(fields[0]))
-        allowed = _allowed(ctx, ask, fields[1], vote=True)
-        previous = await faq_sql.vote(db, ask.id, ctx.member.id, fields[1], helpful, ctx.now) if (
-            ask is not None and allowed) else None
-    if ask is None or not allowed:
+    voted = await ctx.services.faq_desk.vote(ctx.member.id, int(fields[0]), fields[1], helpful, ctx.now)
+    if voted is None:  # a crafted or stale value: not this member's answer
         return ctx.reply("errors.stale_button")
-    lang = ask.lang
+    lang = voted.ask.lang
     t = ctx.services.catalogs.t
-    if previous is helpful:
+    if voted.previous is helpful:
         return Reply(t(lang, "faq.vote_again"), ephemeral=True)
     key = "faq.vote_thanks" if helpful else "faq.vote_sorry"
     return Reply(t(lang, key, channel=ctx.services.settings.help_channel), ephemeral=True)
@@ -131,12 +113,8 @@ async def on_pick(ctx: Ctx, event: ButtonPressed) -> Reply:
     fields = _parse(event.value, 2)
     if fields is None:
         return ctx.reply("errors.stale_button")
-    async with ctx.services.store.transaction() as db:
-        ask = await faq_sql.get_ask(db, int(fields[0]))
-        allowed = _allowed(ctx, ask, fields[1], vote=False)
-        if ask is not None and allowed:
-            await faq_sql.record_pick(db, ask.id, fields[1])
-    if ask is None or not allowed:
+    ask = await ctx.services.faq_desk.pick(ctx.member.id, int(fields[0]), fields[1])
+    if ask is None:  # a crafted or stale value: not a topic offered to this member
         return ctx.reply("errors.stale_button")
     lang = ask.lang
     text = answer_text(ctx.services.catalogs, ctx.services.faq, fields[1], lang)
@@ -170,8 +148,7 @@ def reload_content(ctx: Ctx) -> Reply:
 
 async def show_gaps(ctx: Ctx) -> Reply:
     """The most frequent unanswered or unhelpful questions."""
-    async with ctx.services.store.transaction() as db:
-        gaps = await faq_sql.gaps(db, limit=10)
+    gaps = await ctx.services.faq_desk.gaps(10)
     if not gaps:
         return ctx.reply("faq.gaps_empty")
     lines = [ctx.t("faq.gaps_title", count=len(gaps))]

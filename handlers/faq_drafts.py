@@ -11,13 +11,11 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.core.i18n import resolve_locale
 from bot.core.ids import parse_id
 from bot.core.model import (
     Button,
     ButtonPressed,
     CommandInvoked,
-    Destination,
     Field,
     FieldKind,
     Form,
@@ -33,13 +31,8 @@ from bot.core.values import fold
 from bot.services import faq_drafts as loop
 from bot.services.container import Ctx
 from bot.services.faq.content import MAX_ANSWER, ContentError
-from bot.services.faq.render import answer_text
 from bot.services.faq.text import LANGS
-from bot.services.faq_gaps import draft_gaps
-from bot.store import faq_drafts as sql
-from bot.store import members as member_sql
-from bot.store.db import Connection
-from bot.store.faq_drafts import Draft
+from bot.services.faq_service import OPEN, Draft, format_ref
 from handlers import faq_help
 
 log = logging.getLogger(__name__)
@@ -69,18 +62,13 @@ async def draft_command(ctx: Ctx, event: CommandInvoked) -> Result:
 
 async def suggest_drafts(ctx: Ctx, typed: str) -> list[Option]:
     """Autocomplete of `/faq draft`: a new one, then the open drafts with their first question."""
-    async with ctx.services.store.transaction() as db:
-        drafts = await sql.open_drafts(db, LIST_LIMIT)
+    drafts = await ctx.services.faq_desk.open_drafts(LIST_LIMIT)
     return [Option("new", ctx.t("faq_drafts.new")), *(Option(d.ref, summary_line(ctx, d)[:100]) for d in drafts)]
 
 
 async def list_drafts(ctx: Ctx) -> Reply:
     """Open drafts (after gathering questions asked 3+ times without an answer), missing languages flagged."""
-    async with ctx.services.store.transaction() as db:
-        added = await draft_gaps(db, ctx.now)
-        drafts = await sql.open_drafts(db, LIST_LIMIT)
-    if added:
-        log.info("faq drafts: %d made from unanswered questions", added)
+    drafts = await ctx.services.faq_desk.open_drafts(LIST_LIMIT, ctx.now)
     if not drafts:
         return ctx.reply("faq_drafts.list_empty")
     lines = [ctx.t("faq_drafts.list_title", count=len(drafts))] + [summary_line(ctx, d) for d in drafts]
@@ -100,15 +88,13 @@ async def load(ctx: Ctx, raw: str) -> Draft | None:
     draft_id = parse_id(raw)
     if draft_id is None:
         return None
-    async with ctx.services.store.transaction() as db:
-        return await sql.get(db, draft_id)
+    return await ctx.services.faq_desk.draft(draft_id)
 
 
 async def show(ctx: Ctx, draft_id: int) -> Reply:
-    async with ctx.services.store.transaction() as db:
-        draft = await sql.get(db, draft_id)
-    if draft is None or draft.status != sql.OPEN:
-        return ctx.reply("faq_drafts.unknown", ref=sql.format_ref(draft_id))
+    draft = await ctx.services.faq_desk.draft(draft_id)
+    if draft is None or draft.status != OPEN:
+        return ctx.reply("faq_drafts.unknown", ref=format_ref(draft_id))
     return view(ctx, draft)
 
 
@@ -165,7 +151,7 @@ def read_version(values: dict[str, FormValue]) -> dict[str, list[str] | str]:
 async def on_edit(ctx: Ctx, event: ButtonPressed) -> Result:
     raw, _, lang = event.value.partition(":")
     draft = await load(ctx, raw)
-    if draft is None or draft.status != sql.OPEN or lang not in LANGS:
+    if draft is None or draft.status != OPEN or lang not in LANGS:
         return ctx.reply("errors.stale_button")
     return draft_form(ctx, draft, lang)
 
@@ -185,17 +171,9 @@ async def on_submit(ctx: Ctx, event: FormSubmitted) -> Result:
         errors["topic"] = ctx.t("faq_drafts.errors.bad_id", id=topic[:60])
     if errors:
         return FormErrors(errors)
-    async with ctx.services.store.transaction() as db:
-        if draft_id == 0:
-            draft_id = await sql.create(db, origin="admin", content={lang: version}, now=ctx.now, topic_id=topic,
-                                        created_by=ctx.member.id)
-        else:
-            draft = await sql.get(db, draft_id)
-            if draft is None or draft.status != sql.OPEN:
-                return ctx.reply("faq_drafts.unknown", ref=sql.format_ref(draft_id))
-            await sql.save_content(db, draft_id, {**draft.content, lang: version}, topic, ctx.now)
-        saved = await sql.get(db, draft_id)
-    assert saved is not None
+    saved = await ctx.services.faq_desk.save_version(draft_id, lang, version, topic, ctx.member.id, ctx.now)
+    if saved is None:
+        return ctx.reply("faq_drafts.unknown", ref=format_ref(draft_id))
     return view(ctx, saved, "faq_drafts.saved")
 
 
@@ -204,7 +182,7 @@ async def on_submit(ctx: Ctx, event: FormSubmitted) -> Result:
 
 async def on_publish(ctx: Ctx, event: ButtonPressed) -> Reply:
     draft = await load(ctx, event.value)
-    if draft is None or draft.status != sql.OPEN:
+    if draft is None or draft.status != OPEN:
         return ctx.reply("errors.stale_button")
     faq = ctx.services.faq
     topic_id = loop.topic_id_for(draft, lambda candidate: faq.entry(candidate) is not None)
@@ -216,13 +194,7 @@ async def on_publish(ctx: Ctx, event: ButtonPressed) -> Reply:
         entry = loop.validate(topic_id, draft.content)
     except ContentError as exc:
         return ctx.reply("faq_drafts.errors.loader", ref=draft.ref, error=exc.message)
-    text = loop.to_toml(topic_id, draft.content)
-    stored, toml = loop.store_topic(faq, topic_id, text, entry)
-    async with ctx.services.store.transaction() as db:
-        await sql.mark_published(db, draft.id, topic_id, stored, toml, ctx.now)
-        loop.serve(faq, loop.Published(topic_id, stored, entry), await loop.database_topics(db))
-        told = await tell_asker(ctx, db, draft, topic_id)
-    log.info("faq draft %s published as %s (%s)", draft.ref, topic_id, stored)
+    stored, told = await ctx.services.faq_desk.publish(draft, topic_id, entry, ctx.now)
     lines = [ctx.t("faq_drafts.published_file" if stored == "file" else "faq_drafts.published_db",
                    ref=draft.ref, topic=topic_id)]
     lines.append(ctx.t("faq_drafts.asker_told" if told else "faq_drafts.no_asker"))
@@ -230,29 +202,11 @@ async def on_publish(ctx: Ctx, event: ButtonPressed) -> Reply:
     return Reply("\n".join(lines), ephemeral=True)
 
 
-async def tell_asker(ctx: Ctx, db: Connection, draft: Draft, topic_id: str) -> bool:
-    """A DM through the outbox to the member who first asked, in their language."""
-    if not draft.asker or ":" not in draft.asker:
-        return False
-    platform, user_id = draft.asker.split(":", 1)
-    member = await member_sql.by_platform_id(db, platform, user_id)
-    default = draft.asker_lang or ctx.services.settings.default_locale
-    lang = resolve_locale(member.locale, member.platform_locale, default) if member else default
-    catalogs = ctx.services.catalogs
-    question = next((q for v in draft.content.values() for q in v.get("questions", [])), "")
-    text = "\n".join((catalogs.t(lang, "faq_drafts.dm_answered", question=question[:300]),
-                      answer_text(catalogs, ctx.services.faq, topic_id, lang)))
-    dest = Destination(platform, "dm", user_id)
-    await ctx.services.outbox.enqueue(db, f"faq.draft.published:{draft.id}", dest, Reply(text))
-    return True
-
-
 async def on_drop(ctx: Ctx, event: ButtonPressed) -> Reply:
     draft = await load(ctx, event.value)
-    if draft is None or draft.status != sql.OPEN:
+    if draft is None or draft.status != OPEN:
         return ctx.reply("errors.stale_button")
-    async with ctx.services.store.transaction() as db:
-        await sql.drop(db, draft.id, ctx.now)
+    await ctx.services.faq_desk.drop(draft.id, ctx.now)
     return ctx.reply("faq_drafts.dropped", ref=draft.ref)
 
 

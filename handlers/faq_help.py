@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 
 from bot.core.ids import parse_id
-from bot.core.model import Button, ButtonPressed, Destination, Reply
+from bot.core.model import Button, ButtonPressed, Reply
 from bot.core.text import mention
 from bot.services import channel_posts
 from bot.services.container import Ctx
-from bot.store import faq as faq_sql
-from bot.store import faq_drafts as sql
+from bot.services.faq_service import Ask
 
 log = logging.getLogger(__name__)
 OFFER, POST = "faq.help", "faq.help.post"
@@ -29,16 +28,12 @@ def offer_button(ctx: Ctx, ask_id: int, lang: str) -> Button:
                   OFFER, str(ask_id))
 
 
-async def own_unanswered_ask(ctx: Ctx, raw: str) -> faq_sql.Ask | None:
+async def own_unanswered_ask(ctx: Ctx, raw: str) -> Ask | None:
     """The presser's own question that the FAQ could not answer (whatever a crafted value says)."""
     ask_id = parse_id(raw)
     if ask_id is None:
         return None
-    async with ctx.services.store.transaction() as db:
-        ask = await faq_sql.get_ask(db, ask_id)
-    if ask is None or ask.member_id != ctx.member.id or ask.decision != "none":
-        return None
-    return ask
+    return await ctx.services.faq_desk.unanswered(ctx.member.id, ask_id)
 
 
 async def on_offer(ctx: Ctx, event: ButtonPressed) -> Reply:
@@ -59,18 +54,11 @@ async def on_post(ctx: Ctx, event: ButtonPressed) -> Reply:
     if ask is None or how not in (MENTION, ANONYMOUS):
         return ctx.reply("errors.stale_button")
     channel = ctx.services.settings.help_channel
-    async with ctx.services.store.transaction() as db:
-        existing = await sql.help_post_for_ask(db, ask.id)
-        if existing is not None:
-            return ctx.reply("faq_drafts.help.already", channel=channel, code=existing.code)
-        post = await sql.add_help_post(db, member_id=ctx.member.id, ask_id=ask.id, question=ask.question,
-                                       lang=ask.lang, mention=how == MENTION, now=ctx.now)
-        text = channel_text(ctx, post.code, ask.question, ask.lang, how == MENTION)
-        dest = Destination.channel(ctx.member.platform, channel)
-        thread = f"{post.code} · {ask.question}"  # on Discord the answers gather in a thread of this name
-        await ctx.services.outbox.enqueue(db, f"faq.help:{post.id}", dest, Reply(text, thread=thread),
-                                          private=how == ANONYMOUS)
-    log.info("faq ask %d posted to the help channel (%s)", ask.id, "named" if how == MENTION else "anonymous")
+    named = how == MENTION
+    post, new = await ctx.services.faq_desk.post_to_help(
+        ctx.member, ask, named, ctx.now, lambda code: channel_text(ctx, code, ask.question, ask.lang, named))
+    if not new:
+        return ctx.reply("faq_drafts.help.already", channel=channel, code=post.code)
     key = "faq_drafts.help.posted_named" if how == MENTION else "faq_drafts.help.posted_anonymous"
     return ctx.reply(key, channel=channel, code=post.code)
 

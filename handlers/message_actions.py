@@ -11,9 +11,8 @@ from bot.core.model import MessageActionInvoked, QuotedMessage, Reply, Result
 from bot.core.routes import MessageAction, Routes
 from bot.services import faq_drafts as loop
 from bot.services.container import Ctx
+from bot.services.faq_service import Content, person
 from bot.services.feedback import MAX_DESCRIPTION, OTHER
-from bot.store import faq_drafts as sql
-from bot.store import members as member_sql
 from handlers import faq_drafts
 from handlers.faq import MENTION, answer_question
 from handlers.feedback import feedback_form
@@ -56,31 +55,25 @@ async def save_draft(ctx: Ctx, event: MessageActionInvoked) -> Reply:
     asker, asker_lang, question = await asker_of(ctx, root)
     lang = loop.guess_lang(question, ctx.locale)
     answer_lang = loop.guess_lang(answer, lang)
-    content: sql.Content = {lang: {**loop.empty_version(), "questions": [question]}}
+    content: Content = {lang: {**loop.empty_version(), "questions": [question]}}
     content.setdefault(answer_lang, loop.empty_version())["answer"] = answer[:loop.MAX_ANSWER]
     people = tuple(p for p in (asker, author(ctx, event.message)) if p)
-    async with ctx.services.store.transaction() as db:
-        draft_id = await sql.create(db, origin="message", content=content, now=ctx.now, asker=asker,
-                                    asker_lang=asker_lang or lang, people=people, created_by=ctx.member.id)
-        draft = await sql.get(db, draft_id)
-    assert draft is not None
+    draft = await ctx.services.faq_desk.draft_from_message(content, asker, asker_lang or lang, people, ctx.member.id,
+                                                          ctx.now)
     return faq_drafts.view(ctx, draft, "faq_drafts.saved")
 
 
 def author(ctx: Ctx, message: QuotedMessage) -> str | None:
-    return sql.person(ctx.member.platform, message.author_id) if message.author_id and not message.by_bot else None
+    return person(ctx.member.platform, message.author_id) if message.author_id and not message.by_bot else None
 
 
 async def asker_of(ctx: Ctx, root: QuotedMessage) -> tuple[str | None, str | None, str]:
     """Who asked, in which language, and the question: the member behind a help-channel post of the bot
     (found by its code), else the root message's author."""
     code = HELP_CODE.search(root.text) if root.by_bot else None
-    if code:
-        async with ctx.services.store.transaction() as db:
-            post = await sql.help_post(db, code.group(0))
-            member = await member_sql.by_id(db, post.member_id) if post else None
-        if post is not None and member is not None:
-            return sql.person(member.platform, member.user_id), post.lang, post.question
+    found = await ctx.services.faq_desk.asker_of_post(code.group(0)) if code else None
+    if found is not None:
+        return found
     return author(ctx, root), None, quoted_text(root)[:1000]
 
 

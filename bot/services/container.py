@@ -12,6 +12,7 @@ from bot.core import context
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs
 from bot.services.faq import FaqService
+from bot.services.faq_service import FaqDesk
 from bot.services.feedback_service import FeedbackService
 from bot.services.outbox import Outbox
 from bot.services.peers_service import PeersService
@@ -37,6 +38,7 @@ class Services:
     peers: PeersService = field(init=False)
     webinars: WebinarService = field(init=False)
     profile: ProfileService = field(init=False)
+    faq_desk: FaqDesk = field(init=False)  # the FAQ feature: what is recorded; `faq` is its engine
 
     def __post_init__(self) -> None:
         parts = (self.settings, self.store, self.clock, self.catalogs, self.outbox)
@@ -46,6 +48,7 @@ class Services:
         self.webinars = WebinarService(*parts)
         self.profile = ProfileService(*parts)
         self.feedback = FeedbackService(*parts)
+        self.faq_desk = FaqDesk(*parts, engine=self.faq)
 
 
 Ctx: TypeAlias = context.Ctx[Services]  # a handler's context, with these services

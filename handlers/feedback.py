@@ -31,7 +31,6 @@ from bot.services.feedback import (
     MAX_STEPS,
     OTHER,
     QUICK_CATEGORY,
-    SETTABLE,
     Item,
     NewItem,
     category_label,
@@ -236,8 +235,8 @@ SUBCOMMANDS = (
             autocomplete="feedback_categories", names={"fr": "categorie"})), admin=True, names={"fr": "liste"}),
     Sub("stats", "feedback.sub.stats", on_text(admin.stats), admin=True),
     Sub("set", "feedback.sub.set", on_text(admin.set_status), (
-        REF, Opt("status", "feedback.option.new_status", Kind.CHOICE, vocabulary="feedback_status", choices=SETTABLE,
-                 names={"fr": "statut"}),
+        REF, Opt("status", "feedback.option.new_status", vocabulary="feedback_status", autocomplete="feedback_statuses",
+                 names={"fr": "statut"}),  # read by the service: an unknown one is answered with the labels
         Opt("note", "feedback.option.note")), admin=True, names={"fr": "changer"}),
     Sub("scope", "feedback.sub.scope", on_text(voting.set_scope), (
         REF, Opt("scope", "feedback.option.scope", Kind.CHOICE, vocabulary="feedback_scope", choices=SCOPES,

@@ -26,7 +26,7 @@ from bot.core.clock import SimClock
 from bot.core.model import Actor
 from bot.dashboard.auth import Auth
 from bot.services.digest import collect
-from bot.services.digest_job import render
+from bot.services.digest.job import render
 from bot.settings import Settings
 from bot.store import members as member_sql
 from tests.fakes.desk_seed import seed

@@ -25,7 +25,7 @@ from bot.app import lifespan
 from bot.core.clock import SimClock
 from bot.core.model import Actor, CommandInvoked, Destination, Reply
 from bot.platforms.webhook.feedback import SIGNATURE_HEADER, verify
-from bot.services.feedback_report import to_csv, to_json
+from bot.services.feedback.report import to_csv, to_json
 from bot.settings import Settings
 from bot.store import feedback as feedback_sql
 

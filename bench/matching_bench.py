@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.taxonomy import STAGES
-from bot.services.matching import Candidate, Encoded, plan_round, recent_pairs
+from bot.services.peers.matching import Candidate, Encoded, plan_round, recent_pairs
 
 RESULTS = Path(__file__).resolve().parent / "results" / "matching.json"
 # (country, languages it speaks, UTC offset in minutes): openIMIS countries and neighbours

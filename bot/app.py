@@ -19,9 +19,9 @@ from bot.platforms.webhook.feedback import WebhookMessenger
 from bot.scheduler import Heartbeat
 from bot.services.container import Services
 from bot.services.faq import FaqService
-from bot.services.faq_drafts import serve_database_topics
+from bot.services.faq.drafts import serve_database_topics
 from bot.services.outbox import Outbox, OutboxPolicy
-from bot.services.outbox_loop import DeliveryLoop
+from bot.services.outbox.loop import DeliveryLoop
 from bot.settings import Settings
 from bot.store.backends import AnyStore, make_store
 from bot.store.directory import StoreDirectory

@@ -16,7 +16,7 @@ from bot.core.clock import SimClock
 from bot.core.routes import DueJob
 from bot.services.container import Services
 from bot.services.leader import Leadership
-from bot.services.outbox_loop import DeliveryLoop, cancelled
+from bot.services.outbox.loop import DeliveryLoop, cancelled
 
 log = logging.getLogger(__name__)
 MAX_STEPS = 100_000

@@ -8,7 +8,7 @@ from bot.core.model import CommandInvoked, Reply
 from bot.core.routes import Command, Routes
 from bot.services.container import Ctx
 from bot.services.digest import collect
-from bot.services.digest_job import DigestJob, render, replies
+from bot.services.digest.job import DigestJob, render, replies
 
 MAX_DAYS = 366
 

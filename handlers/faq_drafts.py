@@ -28,11 +28,11 @@ from bot.core.model import (
 )
 from bot.core.routes import Opt, Routes, Sub
 from bot.core.values import fold
-from bot.services import faq_drafts as loop
 from bot.services.container import Ctx
+from bot.services.faq import drafts as loop
 from bot.services.faq.content import MAX_ANSWER, ContentError
+from bot.services.faq.service import OPEN, Draft, format_ref
 from bot.services.faq.text import LANGS
-from bot.services.faq_service import OPEN, Draft, format_ref
 from handlers import faq_help
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from bot.core.model import Button, ButtonPressed, Reply
 from bot.core.text import mention
 from bot.services import channel_posts
 from bot.services.container import Ctx
-from bot.services.faq_service import Ask
+from bot.services.faq.service import Ask
 
 log = logging.getLogger(__name__)
 OFFER, POST = "faq.help", "faq.help.post"

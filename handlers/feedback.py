@@ -39,8 +39,8 @@ from bot.services.feedback import (
     parse_ref,
     status_label,
 )
-from bot.services.feedback_report import FeedbackPrivacy
-from bot.services.feedback_votes import SCOPES
+from bot.services.feedback.report import FeedbackPrivacy
+from bot.services.feedback.votes import SCOPES
 from handlers import feedback_admin as admin
 from handlers import feedback_guard as guard
 from handlers import feedback_votes as voting

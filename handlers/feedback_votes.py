@@ -7,7 +7,7 @@ from bot.core.ids import parse_id
 from bot.core.model import ButtonPressed, Reply
 from bot.services.container import Ctx
 from bot.services.feedback import Item, excerpt, parse_ref, status_label
-from bot.services.feedback_votes import scope_label
+from bot.services.feedback.votes import scope_label
 
 TOP_LIMIT = 10
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from bot.core.model import Button, ButtonPressed, CommandInvoked, HomeOpened, Reply, Result
 from bot.core.routes import Routes
-from bot.services import webinar_notify as notify
 from bot.services.container import Ctx
+from bot.services.webinars import notify
 from handlers import faq, faq_drafts, feedback, feedback_admin, peers
 from handlers.core import language_buttons
 from handlers.onboarding_steps import show_profile

@@ -9,9 +9,9 @@ import re
 
 from bot.core.model import MessageActionInvoked, QuotedMessage, Reply, Result
 from bot.core.routes import MessageAction, Routes
-from bot.services import faq_drafts as loop
 from bot.services.container import Ctx
-from bot.services.faq_service import Content, person
+from bot.services.faq import drafts as loop
+from bot.services.faq.service import Content, person
 from bot.services.feedback import MAX_DESCRIPTION, OTHER
 from handlers import faq_drafts
 from handlers.faq import MENTION, answer_question

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from bot.core import values
 from bot.core.context import UserError
 from bot.core.model import Button, Reply
-from bot.services import onboarding as ob
 from bot.services.container import Ctx
+from bot.services.welcome import onboarding as ob
 
 QUESTIONS = {
     "role": "profile.ask.role", "country": "profile.ask.country", "organisation": "profile.ask.organisation",

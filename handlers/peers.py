@@ -16,10 +16,10 @@ from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.core.taxonomy import stage_key
 from bot.core.text import Safe, mention
 from bot.core.values import dates
-from bot.services import peers_text as text
 from bot.services.container import Ctx
-from bot.services.peers_job import PeersJob
-from bot.services.peers_service import ANSWERS
+from bot.services.peers import text
+from bot.services.peers.job import PeersJob
+from bot.services.peers.service import ANSWERS
 from handlers import peers_join, peers_round
 
 STATUS_KEYS = {"active": "peers.status.active", "paused": "peers.status.paused", "left": "peers.status.left"}

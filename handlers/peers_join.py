@@ -14,8 +14,8 @@ from bot.core.model import Field, FieldKind, Form, FormErrors, FormSubmitted, Fo
 from bot.core.taxonomy import STAGES
 from bot.core.values import fold
 from bot.services.container import Ctx
-from bot.services.peers_service import FIELDS, Profile
-from bot.services.peers_service import missing as missing  # handlers/profile.py asks it
+from bot.services.peers.service import FIELDS, Profile
+from bot.services.peers.service import missing as missing  # handlers/profile.py asks it
 
 FORM_ID = "peers.join"
 SPOKEN = ("en", "fr", "pt", "es", "sw", "ar", "ne", "bn", "de")  # offered, labelled in the reader's language

@@ -4,10 +4,9 @@ anyone in two open rounds; it resets the cadence (the next automatic round comes
 from __future__ import annotations
 
 from bot.core.model import Button, ButtonPressed, Reply
-from bot.services import peers_text as text
 from bot.services.container import Ctx
-from bot.services.matching import Plan
-from bot.services.peers import Pool, next_after
+from bot.services.peers import Pool, next_after, text
+from bot.services.peers.matching import Plan
 
 START, NOT_NOW = "peers.round_start", "peers.round_not_now"
 

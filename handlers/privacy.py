@@ -1,5 +1,5 @@
 """Privacy for everyone: /privacy (what is stored and why), /mydata (a JSON file of it all) and
-/forget-me (with a confirmation button) which erases it in every table, see bot/services/privacy.py."""
+/forget-me (with a confirmation button) which erases it in every table, see bot/services/privacy/__init__.py."""
 
 from __future__ import annotations
 

@@ -27,8 +27,8 @@ from bot.core.model import (
 )
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.core.values.vocab import VOCABULARIES
-from bot.services import onboarding as ob
 from bot.services.container import Ctx
+from bot.services.welcome import onboarding as ob
 from handlers import peers_join
 from handlers.onboarding_steps import (
     resolve,

@@ -29,11 +29,7 @@ from bot.core.model import (
     Reply,
 )
 from bot.core.values import dates
-from bot.services import webinar_mention
-from bot.services import webinar_notify as notify
 from bot.services.container import Ctx
-from bot.services.webinar_service import Draft
-from bot.services.webinar_spec import build_spec
 from bot.services.webinars import (
     MAX_DESCRIPTION,
     MAX_LINK,
@@ -42,8 +38,12 @@ from bot.services.webinars import (
     Spec,
     SpecErrors,
     Webinar,
+    notify,
     weekday_mismatch,
 )
+from bot.services.webinars import mention as webinar_mention
+from bot.services.webinars.service import Draft
+from bot.services.webinars.spec import build_spec
 
 
 def organiser_tz(ctx: Ctx) -> str:

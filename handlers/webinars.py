@@ -16,11 +16,18 @@ from bot.core.i18n import fmt_datetime
 from bot.core.ids import parse_id
 from bot.core.model import Button, ButtonPressed, CommandInvoked, Form, Option, Reply
 from bot.core.routes import Command, Handler, Kind, Opt, Routes, Sub
-from bot.services import calendar_feeds, webinar_mention
-from bot.services import webinar_notify as notify
 from bot.services.container import Ctx
-from bot.services.webinar_service import Upcoming
-from bot.services.webinars import last_started, next_start, parse_inline, parse_link, parse_offsets
+from bot.services.webinars import (
+    calendar_feeds,
+    last_started,
+    next_start,
+    notify,
+    parse_inline,
+    parse_link,
+    parse_offsets,
+)
+from bot.services.webinars import mention as webinar_mention
+from bot.services.webinars.service import Upcoming
 from handlers import webinar_forms as forms
 from handlers import webinar_sessions as sessions
 

@@ -8,9 +8,9 @@ from bot.core.model import ButtonPressed, CommandInvoked, MemberJoined, Reply
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
 from bot.services import welcome as service
 from bot.services.container import Ctx
-from bot.services.onboarding import language_name
 from bot.services.privacy import ProfilePart
-from bot.services.welcome_service import FollowUpPart
+from bot.services.welcome.onboarding import language_name
+from bot.services.welcome.service import FollowUpPart
 from handlers.profile import ask_step
 
 

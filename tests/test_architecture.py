@@ -147,7 +147,7 @@ def test_handlers_leave_the_unit_of_work_to_the_feature_services() -> None:
 
 
 def test_each_public_method_of_a_feature_service_is_one_transaction() -> None:
-    services = [node for path in (ROOT / "bot/services").glob("*_service.py")
+    services = [node for path in (ROOT / "bot/services").glob("*/service.py")
                 for node in ast.parse(path.read_text(encoding="utf-8")).body
                 if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "") == "Feature" for b in node.bases)]
     assert len(services) >= 4

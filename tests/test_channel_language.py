@@ -14,7 +14,7 @@ import pytest
 from bot.app import lifespan
 from bot.core.clock import SimClock
 from bot.services.channel_posts import SEPARATOR, channel_label, channel_locales, channel_text
-from bot.services.digest_job import DigestJob
+from bot.services.digest.job import DigestJob
 from bot.settings import Settings, SettingsError, parse_default_locale
 from tests.conftest import ConsoleFactory
 from tests.fakes.desk_seed import seed

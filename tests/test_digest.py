@@ -16,7 +16,7 @@ from bot.app import lifespan
 from bot.cli import main
 from bot.core.clock import SimClock
 from bot.services.digest import collect
-from bot.services.digest_job import DigestJob, latest_slot, render
+from bot.services.digest.job import DigestJob, latest_slot, render
 from bot.settings import Settings
 from tests.conftest import ConsoleFactory
 from tests.fakes.desk_seed import seed
@@ -136,7 +136,7 @@ async def test_a_platform_without_the_channel_is_skipped_and_said_once(settings:
         due = await job.next_due(app.services, clock.now())
         for week in range(2):
             clock.set(due + timedelta(days=7 * week, minutes=1))
-            with caplog.at_level(logging.WARNING, logger="bot.services.digest_job"):
+            with caplog.at_level(logging.WARNING, logger="bot.services.digest.job"):
                 await job.run(app.services, clock.now())
         rows = await outbox_digest_rows(app)
     assert rows and all(":slack:" in key for key in rows)  # nothing queued for Discord, bound to fail
@@ -147,7 +147,7 @@ async def test_a_platform_without_the_channel_is_skipped_and_said_once(settings:
 
 
 def test_latest_slot_keeps_the_wall_clock_time_across_dst(settings: Settings) -> None:
-    from bot.services.digest_job import slot_after
+    from bot.services.digest.job import slot_after
 
     class S:
         settings = replace(Settings(), community_timezone="Europe/Paris", digest_weekday=0, digest_time="08:00")

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.clock import SimClock
-from bot.services.digest_job import DigestJob
+from bot.services.digest.job import DigestJob
 from bot.settings import Settings
 from tests.fakes.desk_seed import seed
 from tests.fakes.slack_harness import slack_rig

@@ -11,7 +11,7 @@ import pytest
 from bot.core.clock import SimClock
 from bot.core.model import MemberJoined
 from bot.platforms.discord.render import to_markdown
-from bot.services.onboarding import language_name
+from bot.services.welcome.onboarding import language_name
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord_harness import ANNOUNCEMENTS, Handled, app_for, door, door_settings

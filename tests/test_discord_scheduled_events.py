@@ -13,7 +13,7 @@ from typing import Any
 from bot.app import App
 from bot.core.clock import SimClock
 from bot.core.model import Actor, ButtonPressed, CommandInvoked, Reply
-from bot.services.webinar_events import recurrence
+from bot.services.webinars.events import recurrence
 from tests.fakes import discord_payloads as dp
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord_harness import app_for, door, door_settings

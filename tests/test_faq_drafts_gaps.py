@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.services.faq_gaps import GAP_THRESHOLD, gap_content, gap_groups, group_key
+from bot.services.faq.gaps import GAP_THRESHOLD, gap_content, gap_groups, group_key
 
 
 def row(question: str, lang: str = "en", user: str = "u1") -> dict[str, Any]:

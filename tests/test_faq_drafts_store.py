@@ -19,8 +19,8 @@ from bot.app import lifespan
 from bot.cli import main
 from bot.core.clock import SimClock
 from bot.platforms.console.door import ConsoleDoor
-from bot.services import faq_drafts as loop
 from bot.services import privacy
+from bot.services.faq import drafts as loop
 from bot.services.faq.content import DEFAULT_DIR, load_file
 from bot.settings import Settings
 from bot.store import faq_drafts as sql

@@ -11,8 +11,8 @@ from bot.app import App, lifespan
 from bot.core.clock import SimClock
 from bot.core.context import UserError
 from bot.core.model import Actor, Member
-from bot.services.webinar_spec import build_spec
 from bot.services.webinars import Raw, Spec
+from bot.services.webinars.spec import build_spec
 from bot.settings import Settings
 from bot.store import members
 

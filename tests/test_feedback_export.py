@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.services.feedback_report import EXPORT_FIELDS
+from bot.services.feedback.report import EXPORT_FIELDS
 from tests.conftest import ConsoleFactory
 
 TRICKY = 'Le bouton "Valider", puis\nune 2e ligne; =SUM(A1) @here «ok» — 30%'
@@ -70,7 +70,7 @@ def test_export_refuses_a_missing_database_and_a_bad_date(tmp_path: Path, capsys
 def test_weekly_trend_counts_by_monday() -> None:
     from datetime import UTC, datetime
 
-    from bot.services.feedback_report import week_starts, weekly_trend
+    from bot.services.feedback.report import week_starts, weekly_trend
 
     now = datetime(2026, 12, 9, 15, 0, tzinfo=UTC)  # a Wednesday
     starts = week_starts(now, 3)

@@ -12,7 +12,7 @@ import pytest
 from bot.core.clock import SimClock
 from bot.core.model import Destination, Reply
 from bot.services.outbox import DeliveryError, Outbox, OutboxPolicy
-from bot.services.pacing import Pacer, TokenBucket
+from bot.services.outbox.pacing import Pacer, TokenBucket
 from bot.store.db import Store
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

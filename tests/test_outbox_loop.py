@@ -14,7 +14,7 @@ import pytest
 
 from bot.core.model import Destination, Reply
 from bot.services.outbox import DeliveryError, Outbox, OutboxPolicy
-from bot.services.outbox_loop import DeliveryLoop
+from bot.services.outbox.loop import DeliveryLoop
 from bot.store import outbox as outbox_sql
 from bot.store.db import Store
 from tests.fakes.jump_clock import JumpClock

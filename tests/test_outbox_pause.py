@@ -14,7 +14,7 @@ import pytest
 from bot.core.model import Destination, Reply
 from bot.platforms.slack.messenger import delivery_error
 from bot.services.outbox import Outbox, OutboxPolicy
-from bot.services.pacing import TokenBucket
+from bot.services.outbox.pacing import TokenBucket
 from bot.store.db import Store
 from tests.fakes.jump_clock import JumpClock
 

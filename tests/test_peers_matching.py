@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from bench.matching_bench import exact_optimum, random_history, random_members
-from bot.services.matching import Candidate, Plan, explain, plan_round, suggest
+from bot.services.peers.matching import Candidate, Plan, explain, plan_round, suggest
 
 
 def member(mid: str, stage: str = "pilot", languages: tuple[str, ...] = ("en",), country: str = "TZ",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.pacing import TokenBucket, replica_share
+from bot.services.outbox.pacing import TokenBucket, replica_share
 from bot.settings import Settings, SettingsError
 from tests.fakes.limits import ServerLimit
 

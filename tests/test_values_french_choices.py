@@ -16,8 +16,8 @@ from bot.core import values
 from bot.core.i18n import Catalogs
 from bot.core.values import durations
 from bot.services.feedback import CATEGORIES, SETTABLE, STATUSES, category_label, status_label, value_named
-from bot.services.webinar_notify import fmt_offsets
 from bot.services.webinars import parse_offsets
+from bot.services.webinars.notify import fmt_offsets
 
 CATALOGS = Catalogs()
 SHOWN = [(kind, option.value, option.label) for kind in values.KINDS for option in values.choices(kind, "fr")]

@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 from icalendar import Calendar
 
 from bot.core.clock import SimClock
-from bot.services import calendar_feeds
-from bot.services.webinars import Spec, next_start, occurrences, skipping
+from bot.services.webinars import Spec, calendar_feeds, next_start, occurrences, skipping
 from bot.settings import Settings
 from tests.conftest import ConsoleFactory
 

@@ -205,7 +205,7 @@ async def test_late_reminder_says_minutes_and_after_start_is_dropped(session: Se
     assert "“Developers call” is starting in 25 minutes (Tuesday 23 March 2027, 18:45 (+0545))" in out
     assert "« Developers call » commence dans 25 minutes (mardi 23 mars 2027, 14:00 (WAT))" in out
     session.clock.set(datetime(2027, 3, 30, 12, 10, tzinfo=UTC))  # down again, 10 min into the next session
-    with caplog.at_level(logging.INFO, logger="bot.services.webinar_notify"):
+    with caplog.at_level(logging.INFO, logger="bot.services.webinars.notify"):
         await session.door.app.heartbeat.tick()
     out = await session.send(":now")
     assert "[DM" not in out

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.context import UserError
-from bot.services.webinar_spec import build_spec
 from bot.services.webinars import (
     Raw,
     Spec,
@@ -25,6 +24,7 @@ from bot.services.webinars import (
     parse_repeat,
     parse_start,
 )
+from bot.services.webinars.spec import build_spec
 
 NOW = datetime(2027, 3, 20, 9, 0, tzinfo=UTC)  # Saturday 20 March 2027, 10:00 in Paris
 PARIS = "Europe/Paris"

@@ -14,7 +14,7 @@ from handlers import onboarding_steps
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("handlers/welcome.py", "handlers/profile.py", "handlers/onboarding_steps.py", "handlers/privacy.py",
-           "bot/services/welcome.py", "bot/services/onboarding.py", "bot/services/privacy.py")
+           "bot/services/welcome/__init__.py", "bot/services/welcome/onboarding.py", "bot/services/privacy/__init__.py")
 CALL = r"""(?:\.t\(|\.reply\(|UserError\(|catalogs\.t\([a-z_]+,\s*|Command\([^)]*?)"""
 USE = re.compile(CALL + r"""\s*"([a-z][\w\-]*\.[\w.\-]+)\"""")
 KEPT = re.compile(r'\("(privacy\.kept\.[a-z_]+)"')

@@ -14,9 +14,9 @@ from bot.commands.options import with_db
 from bot.core.clock import RealClock
 from bot.services.container import Services
 from bot.services.digest import collect
-from bot.services.digest_charts import Chart
-from bot.services.digest_job import render
-from bot.services.digest_text import DigestWriter
+from bot.services.digest.charts import Chart
+from bot.services.digest.job import render
+from bot.services.digest.text import DigestWriter
 from bot.settings import Settings
 from bot.store.backends import make_store
 from bot.store.db import StoreError

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.commands.options import with_db
-from bot.services.feedback_report import to_csv, to_json
+from bot.services.feedback.report import to_csv, to_json
 from bot.settings import Settings
 from bot.store import feedback as feedback_sql
 from bot.store.backends import make_store

@@ -16,7 +16,7 @@ from typing import Any
 from bot.core.clock import RealClock
 from bot.core.i18n import is_timezone
 from bot.core.taxonomy import STAGES
-from bot.services.matching import MODES, Candidate, plan_round, utc_offset_minutes
+from bot.services.peers.matching import MODES, Candidate, plan_round, utc_offset_minutes
 from bot.settings import Settings
 
 

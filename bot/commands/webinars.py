@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.commands.options import with_db
 from bot.core.clock import RealClock, from_iso
-from bot.services import webinar_ics
+from bot.services.webinars import ics as webinar_ics
 from bot.services.webinars import next_start
 from bot.settings import Settings
 from bot.store import webinars as sql

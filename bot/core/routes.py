@@ -88,7 +88,7 @@ class DueJob(Protocol[S]):
 
 
 class PrivacyPart(Protocol[D]):
-    """A feature's share of a member's personal data, for /mydata and /forget-me (bot/services/privacy.py).
+    """A feature's share of a member's personal data, for /mydata and /forget-me (bot/services/privacy/__init__.py).
 
     `tables` are the tables this part handles; any other table with a foreign key to members is exported
     and its rows deleted by the generic step, so register a part to keep something anonymously instead.

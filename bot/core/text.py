@@ -4,7 +4,7 @@ Handlers never write platform markup. A mention or a time is a token in the text
 tokens into its own markup (Slack `<@U1>` / `<!subteam^S1>` / `<!date^...>`, Discord `<@1>` / `<@&1>` /
 `<t:...>`, console text) after escaping everything else. User text cannot forge a token: `inert()` strips
 the marker characters. A role token (a Discord role, a Slack user group) is only made by the bot for a
-channel post (bot/services/webinar_mention.py); messengers turn it back into plain text in a DM.
+channel post (bot/services/webinars/mention.py); messengers turn it back into plain text in a DM.
 """
 
 from __future__ import annotations

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 from bot.core import values
 from bot.core.i18n import Catalogs
 from bot.services.digest import collect
-from bot.services.digest_charts import Chart
-from bot.services.digest_job import render
-from bot.services.digest_text import DigestWriter
+from bot.services.digest.charts import Chart
+from bot.services.digest.job import render
+from bot.services.digest.text import DigestWriter
 from bot.services.feedback import SETTABLE, STATUSES, excerpt, status_label
-from bot.services.feedback_votes import SCOPES, scope_label
-from bot.services.peers_job import stats as peers_stats
+from bot.services.feedback.votes import SCOPES, scope_label
+from bot.services.peers.job import stats as peers_stats
 from bot.store import dashboard as sql
 from bot.store import faq as faq_sql
 from bot.store import faq_drafts

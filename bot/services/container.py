@@ -12,14 +12,14 @@ from bot.core import context
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs
 from bot.services.faq import FaqService
-from bot.services.faq_service import FaqDesk
-from bot.services.feedback_service import FeedbackService
+from bot.services.faq.service import FaqDesk
+from bot.services.feedback.service import FeedbackService
 from bot.services.outbox import Outbox
-from bot.services.peers_service import PeersService
-from bot.services.privacy_service import PrivacyService
-from bot.services.profile_service import ProfileService
-from bot.services.webinar_service import WebinarService
-from bot.services.welcome_service import WelcomeService
+from bot.services.peers.service import PeersService
+from bot.services.privacy.service import PrivacyService
+from bot.services.profile.service import ProfileService
+from bot.services.webinars.service import WebinarService
+from bot.services.welcome.service import WelcomeService
 from bot.settings import Settings
 from bot.store.backends import AnyStore
 

@@ -1,6 +1,6 @@
 """SQL for the weekly digest (issue 21): what happened in a window [since, until), as plain rows.
 
-The queries only count and group; the digest service (bot/services/digest.py) turns rows into figures.
+The queries only count and group; the digest service (bot/services/digest/__init__.py) turns rows into figures.
 They run on SQLite and PostgreSQL alike (ISO timestamps compare as text; no engine-specific function).
 """
 

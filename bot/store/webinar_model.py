@@ -1,6 +1,6 @@
 """A webinar as stored: what the organiser asked for (`Spec`) and the stored row (`Webinar`).
 
-Plain data shared by the store and the webinar services (bot/services/webinars.py re-exports them).
+Plain data shared by the store and the webinar services (bot/services/webinars/__init__.py re-exports them).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class Spec:
     language: str
     link: str
     rrule: str | None = None
-    mention: str | None = None  # a DISCORD_ROLES / SLACK_USERGROUPS key (bot/services/webinar_mention.py)
+    mention: str | None = None  # a DISCORD_ROLES / SLACK_USERGROUPS key (bot/services/webinars/mention.py)
 
     @property
     def start(self) -> datetime:

@@ -29,7 +29,7 @@ from bot.platforms.discord.interactions import Interactions
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, to_messages
 from bot.services.outbox import DeliveryError
-from bot.services.pacing import replica_share
+from bot.services.outbox.pacing import replica_share
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Webinars as Discord guild scheduled events: the messenger's side (bot/services/webinar_events.py queues
+"""Webinars as Discord guild scheduled events: the messenger's side (bot/services/webinars/events.py queues
 them) and reading an "Interested" press back into the webinar it belongs to."""
 
 from __future__ import annotations

@@ -29,10 +29,10 @@ from bot.core.text import without_roles
 from bot.platforms.discord import events, roles
 from bot.platforms.discord.render import NO_MENTIONS, PLATFORM, Outgoing, to_messages
 from bot.services.outbox import DeliveryError
-from bot.services.pacing import Pacer
-from bot.services.privacy_posts import EDIT, split_target
+from bot.services.outbox.pacing import Pacer
+from bot.services.privacy.posts import EDIT, split_target
 from bot.services.roles import ROLES
-from bot.services.webinar_events import KIND as SCHEDULED_EVENT
+from bot.services.webinars.events import KIND as SCHEDULED_EVENT
 
 log = logging.getLogger(__name__)
 CANNOT_DM = 50007

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot.core.ids import parse_id
 from bot.platforms.http.server import WebServer
-from bot.services import calendar_feeds as feeds
+from bot.services.webinars import calendar_feeds as feeds
 
 if TYPE_CHECKING:
     from bot.services.shared import Shared

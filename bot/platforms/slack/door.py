@@ -24,7 +24,7 @@ from bot.platforms.slack.listeners import Listeners
 from bot.platforms.slack.messenger import SlackMessenger
 from bot.platforms.slack.replay import ReplayGuard
 from bot.platforms.slack.send import Sender
-from bot.services.pacing import replica_share
+from bot.services.outbox.pacing import replica_share
 from bot.settings import Settings, SettingsError, StartupError
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from bot.platforms.slack import roles
 from bot.platforms.slack.render import render_reply
 from bot.platforms.slack.send import Sender
 from bot.services.outbox import DeliveryError
-from bot.services.pacing import Pacer
-from bot.services.privacy_posts import EDIT, split_target
+from bot.services.outbox.pacing import Pacer
+from bot.services.privacy.posts import EDIT, split_target
 from bot.services.roles import ROLES
 
 PLATFORM = "slack"

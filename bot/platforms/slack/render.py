@@ -2,7 +2,7 @@
 
 User text is data: `&`, `<` and `>` are escaped, `@here`-style words are neutralised, and sections are
 sent with `verbatim: true` so Slack parses nothing it was not told to. Only the bot's own tokens become
-markup: mentions `<@U…>`, user groups `<!subteam^S…>` (bot/services/webinar_mention.py) and times
+markup: mentions `<@U…>`, user groups `<!subteam^S…>` (bot/services/webinars/mention.py) and times
 `<!date^unix^…|fallback>`.
 """
 

@@ -1,6 +1,6 @@
 """The outgoing feedback webhook: a Messenger for the "webhook" platform, so the outbox retries it.
 
-Each delivery POSTs the JSON body queued by bot/services/feedback.py with the headers
+Each delivery POSTs the JSON body queued by bot/services/feedback/__init__.py with the headers
 `X-Feedback-Signature: sha256=<hex HMAC-SHA256 of the body with the shared secret>`,
 `X-Feedback-Event` and `X-Feedback-Delivery` (stable across retries). 2xx is delivered; 408, 429 and
 5xx and network errors are retried by the outbox with backoff (Retry-After honoured); other 4xx are

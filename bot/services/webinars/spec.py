@@ -9,7 +9,6 @@ from typing import TypeVar
 from bot.core import values
 from bot.core.context import UserError
 from bot.core.i18n import is_timezone
-from bot.services import webinar_mention
 from bot.services.webinars import (
     DEFAULT_DURATION,
     MAX_DESCRIPTION,
@@ -26,6 +25,7 @@ from bot.services.webinars import (
     parse_start,
     rule_of,
 )
+from bot.services.webinars import mention as webinar_mention
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ def build_spec(raw: Raw, *, base: Spec | None, organiser_tz: str | None, default
     """Validate `raw` over `base` (an edit) or from scratch; raises SpecErrors naming every bad field.
 
     Dates and names are read in the organiser's `locale` (default: `default_language`); the role to mention
-    is one of `mention_keys` (bot/services/webinar_mention.py)."""
+    is one of `mention_keys` (bot/services/webinars/mention.py)."""
     c = _Collector()
     locale = locale or default_language
     title = c.attempt("title", lambda: _title(raw.get("title") or (base.title if base else None)))

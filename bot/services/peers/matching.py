@@ -21,7 +21,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.taxonomy import STAGES
-from bot.services.matching_search import (
+from bot.services.peers.matching_search import (
     EXHAUSTIVE_UP_TO,
     Graph,
     greedy,

@@ -21,7 +21,7 @@ from typing import Protocol
 from bot.core.clock import Clock
 from bot.core.model import Destination, Reply
 from bot.core.steady import steady
-from bot.services.outbox_leases import Leases
+from bot.services.outbox.leases import Leases
 from bot.store import outbox as sql
 from bot.store.backends import AnyStore
 from bot.store.db import Connection, after_commit

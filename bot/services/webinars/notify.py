@@ -21,19 +21,22 @@ from bot.core.clock import to_iso
 from bot.core.i18n import fmt_datetime, locale_of
 from bot.core.model import Attachment, Button, Destination, Member, Reply
 from bot.core.text import Safe, timestamp
-from bot.services import calendar_feeds, webinar_events, webinar_ics, webinar_mention
 from bot.services.channel_posts import channel_label, channel_locales, channel_text
 from bot.services.shared import Shared
 from bot.services.webinars import (
     LATE_GRACE,
     Due,
     Webinar,
+    calendar_feeds,
     describe_repeat,
     due_events,
     interval_of,
     next_due,
     rule_of,
 )
+from bot.services.webinars import events as webinar_events
+from bot.services.webinars import ics as webinar_ics
+from bot.services.webinars import mention as webinar_mention
 from bot.store import webinars as sql
 from bot.store.db import Connection
 

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.model import Member
-from bot.services import webinar_ics
 from bot.services.webinars import Webinar, next_start
+from bot.services.webinars import ics as webinar_ics
 from bot.store import calendar as sql
 from bot.store import webinars as webinar_sql
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: it costs abou
     from matplotlib.figure import Figure
 
 from bot.services.digest import FAQ_DECISIONS, FEEDBACK_STEPS, ONBOARDING
-from bot.services.digest_text import DigestWriter
+from bot.services.digest.text import DigestWriter
 
 COLOURS = ("#2b6cb0", "#38a169", "#dd6b20", "#718096")
 BARS_LIMIT = 12  # categories on one axis; the rest are left out (the text names the others)

@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.core.model import Member
 from bot.core.routes import PrivacyPart
 from bot.services import privacy, roles
-from bot.services.privacy_posts import redactor
+from bot.services.privacy.posts import redactor
 from bot.services.shared import Feature
 from bot.store.db import Connection
 

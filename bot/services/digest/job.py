@@ -18,8 +18,8 @@ from bot.core.i18n import zone
 from bot.core.model import Attachment, Destination, Reply
 from bot.services.channel_posts import channel_locales, channel_text
 from bot.services.digest import Digest, collect
-from bot.services.digest_charts import Chart, ChartMaker
-from bot.services.digest_text import DigestWriter
+from bot.services.digest.charts import Chart, ChartMaker
+from bot.services.digest.text import DigestWriter
 from bot.store import members as member_sql
 
 if TYPE_CHECKING:

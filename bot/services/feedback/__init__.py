@@ -31,7 +31,7 @@ from bot.store.feedback import NewItem as NewItem
 from bot.store.feedback import format_ref as format_ref
 
 log = logging.getLogger(__name__)
-CONTENT = Path(__file__).resolve().parents[2] / "content" / "feedback" / "modules.toml"
+CONTENT = Path(__file__).resolve().parents[3] / "content" / "feedback" / "modules.toml"
 CATEGORIES = FEEDBACK_CATEGORIES
 STATUSES = FEEDBACK_STATUSES
 SETTABLE = STATUSES[1:]

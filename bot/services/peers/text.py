@@ -14,10 +14,10 @@ from bot.core.model import Button, Reply
 from bot.core.taxonomy import stage_key
 from bot.core.text import Safe
 from bot.core.values import places
-from bot.services.matching import Why
+from bot.services.peers.matching import Why
 
 log = logging.getLogger(__name__)
-STARTERS_FILE = Path(__file__).resolve().parents[2] / "content" / "peers" / "starters.toml"
+STARTERS_FILE = Path(__file__).resolve().parents[3] / "content" / "peers" / "starters.toml"
 REASON_KEYS = {
     "no_shared_language": "peers.unmatched.no_shared_language",
     "excluded": "peers.unmatched.excluded",
@@ -27,7 +27,7 @@ REASON_KEYS = {
 PREVIEW_REASON_KEYS = {  # the same reasons, about a member the admin reads of (not "you")
     reason: key.replace("peers.unmatched.", "peers.preview.reason.") for reason, key in REASON_KEYS.items()}
 ANSWER_KEYS = {"yes": "peers.answer.yes", "not_yet": "peers.answer.not_yet", "no": "peers.answer.no"}
-INTERESTS = {  # the same codes as onboarding (bot.services.onboarding.INTERESTS), labelled here
+INTERESTS = {  # the same codes as onboarding (bot.services.welcome.onboarding.INTERESTS), labelled here
     "enrolment": "peers.interest.enrolment", "claims": "peers.interest.claims",
     "contributions": "peers.interest.contributions", "products": "peers.interest.products",
     "social-protection": "peers.interest.social_protection", "interoperability": "peers.interest.interoperability",

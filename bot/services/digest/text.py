@@ -12,8 +12,8 @@ from bot.core import values
 from bot.core.i18n import Catalogs, spell_day, zone
 from bot.services.digest import UNKNOWN, Digest, RoundStats
 from bot.services.feedback import excerpt
-from bot.services.feedback_service import FeedbackService
-from bot.services.feedback_votes import scope_label
+from bot.services.feedback.service import FeedbackService
+from bot.services.feedback.votes import scope_label
 
 LIST_LIMIT = 6  # countries or modules named in one line; the rest are "others"
 

@@ -15,8 +15,8 @@ from bot.core.i18n import fmt_datetime, locale_of, zone
 from bot.core.model import Destination, Member, Reply
 from bot.core.taxonomy import STAGES
 from bot.core.text import Safe, mention, timestamp
-from bot.services import peers_text as text
-from bot.services.matching import Candidate, Plan, Why, explain, plan_round, utc_offset_minutes
+from bot.services.peers import text
+from bot.services.peers.matching import Candidate, Plan, Why, explain, plan_round, utc_offset_minutes
 from bot.services.shared import Shared
 from bot.settings import Settings
 from bot.store import peers as sql

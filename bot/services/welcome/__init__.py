@@ -26,7 +26,7 @@ from bot.store import welcome as sql
 from bot.store.db import Connection
 
 log = logging.getLogger(__name__)
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "content" / "welcome"
+CONTENT_DIR = Path(__file__).resolve().parents[3] / "content" / "welcome"
 PLACEHOLDER = re.compile(r"\{(name|community|links|help_channel)\}")
 INTRODUCTIONS = "introductions"
 LANGUAGE_BUTTONS = (("English", "en"), ("Français", "fr"))

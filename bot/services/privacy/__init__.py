@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.clock import to_iso
 from bot.core.model import Member
 from bot.core.routes import PrivacyPart
-from bot.services.privacy_posts import Redact, queue_edits
+from bot.services.privacy.posts import Redact, queue_edits
 from bot.store import privacy as sql
 from bot.store.db import Connection
 
@@ -83,7 +83,7 @@ def export_json(data: dict[str, Any]) -> bytes:
 async def erase(db: Connection, member: Member, parts: tuple[PrivacyPart[Connection], ...], now: datetime,
                 edits: tuple[Outbox, Redact] | None = None) -> list[tuple[str, int]]:
     """Delete or anonymise every trace of `member`; returns what was kept anonymously. With `edits` (the
-    outbox and a redactor, see bot/services/privacy_posts.py), the posts naming them are edited on the platforms."""
+    outbox and a redactor, see bot/services/privacy/posts.py), the posts naming them are edited on the platforms."""
     kept: list[tuple[str, int]] = []
     keys = await outbox_keys(db, member, parts)  # before the parts unlink the rows these are found from
     if edits is not None:

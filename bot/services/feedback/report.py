@@ -83,7 +83,7 @@ class FeedbackPrivacy:
     @staticmethod
     def redact(text: str, member: Member, catalogs: Catalogs) -> str:
         """A product-channel post of theirs, as an anonymous item's reads: "from <name> (<platform>)" becomes
-        "anonymous" (when /forget-me edits the post on the platform, see bot/services/privacy_posts.py)."""
+        "anonymous" (when /forget-me edits the post on the platform, see bot/services/privacy/posts.py)."""
         for locale in catalogs.languages:
             named = catalogs.t(locale, "feedback.post.from", name=member.display_name, platform=member.platform)
             text = text.replace(named, catalogs.t(locale, "feedback.post.anonymous"))

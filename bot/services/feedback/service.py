@@ -1,6 +1,6 @@
 """The feedback feature's service (/feedback, its buttons and forms, the dashboard): filing, triage, votes,
 scopes and the lists and figures admins read; each public method one transaction, together with the messages
-it queues (see bot/services/feedback.py for the outbox keys)."""
+it queues (see bot/services/feedback/__init__.py for the outbox keys)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from bot.core.context import UserError
 from bot.core.i18n import Catalogs, locale_of
 from bot.core.model import Destination, Member, Reply
 from bot.core.text import inert
-from bot.services import feedback_votes as votes
 from bot.services.channel_posts import channel_locales, channel_text
 from bot.services.feedback import (
     OTHER,
@@ -29,11 +28,12 @@ from bot.services.feedback import (
     load_modules,
     status_label,
     triage_buttons,
+    votes,
     webhook_body,
     webhook_destination,
 )
-from bot.services.feedback_report import week_starts, weekly_trend
-from bot.services.feedback_votes import Ranked as Ranked
+from bot.services.feedback.report import week_starts, weekly_trend
+from bot.services.feedback.votes import Ranked as Ranked
 from bot.services.shared import Feature
 from bot.store import feedback as sql
 from bot.store import members as member_sql
@@ -198,7 +198,7 @@ class FeedbackService(Feature):
             await self.outbox.enqueue(db, f"{key}:webhook", webhook_destination(), Reply(body),
                                       private=item.anonymous)
 
-    # ---- votes and scopes (bot/services/feedback_votes.py) ------------------------------------
+    # ---- votes and scopes (bot/services/feedback/votes.py) ------------------------------------
 
     async def vote(self, member: Member, item_id: int) -> tuple[Item, bool, int]:
         """Vote for an item; returns (the item voted for, whether the vote is new, its votes)."""

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core.context import UserError
-from bot.services import webinar_events
-from bot.services import webinar_notify as notify
 from bot.services.shared import Feature
-from bot.services.webinars import Spec, Webinar, next_start, skipping, with_changes
+from bot.services.webinars import Spec, Webinar, next_start, notify, skipping, with_changes
+from bot.services.webinars import events as webinar_events
 from bot.store import webinars as sql
 
 

@@ -1,4 +1,4 @@
-"""The search behind bot.services.matching: candidate edges, greedy matching, local improvement.
+"""The search behind bot.services.peers.matching: candidate edges, greedy matching, local improvement.
 
 Pure and deterministic (a seeded random source picks among equally good candidates in big buckets).
 """

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from bot.core.model import Member
 from bot.core.taxonomy import STAGES
-from bot.services import matching, roles
-from bot.services.matching import Plan, Why
-from bot.services.peers import Pool, candidate, load_pool, next_scheduled, plan_pool, run_round
+from bot.services import roles
+from bot.services.peers import Pool, candidate, load_pool, matching, next_scheduled, plan_pool, run_round
 from bot.services.peers import RoundSummary as RoundSummary
-from bot.services.peers_job import Stats, stats
+from bot.services.peers.job import Stats, stats
+from bot.services.peers.matching import Plan, Why
 from bot.services.shared import Feature
 from bot.store import members as member_sql
 from bot.store import peers as sql

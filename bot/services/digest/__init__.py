@@ -1,7 +1,7 @@
 """The weekly digest (issue 21 #1): what happened in the community over the last days, as figures.
 
-`collect` reads one window [now - days, now) in one transaction; bot/services/digest_text.py writes it
-as a chat summary or Markdown and bot/services/digest_charts.py draws it.
+`collect` reads one window [now - days, now) in one transaction; bot/services/digest/text.py writes it
+as a chat summary or Markdown and bot/services/digest/charts.py draws it.
 """
 
 from __future__ import annotations

@@ -10,8 +10,7 @@ from datetime import datetime
 from bot.core.i18n import locale_of
 from bot.core.model import Destination
 from bot.core.text import mention
-from bot.services import peers_text as text
-from bot.services.peers import latest_slot_until, next_scheduled, run_round
+from bot.services.peers import latest_slot_until, next_scheduled, run_round, text
 from bot.services.shared import Shared
 from bot.store import peers as sql
 from bot.store import profiles as profile_sql

@@ -12,12 +12,12 @@ from typing import Any
 
 from bot.core.i18n import resolve_locale
 from bot.core.model import Destination, Member, Reply
-from bot.services import faq_drafts as loop
+from bot.services.faq import drafts as loop
 from bot.services.faq.content import Entry
 from bot.services.faq.engine import Decision, FaqService
+from bot.services.faq.gaps import draft_gaps
 from bot.services.faq.render import answer_text
 from bot.services.faq.text import words
-from bot.services.faq_gaps import draft_gaps
 from bot.services.shared import Feature
 from bot.store import faq as faq_sql
 from bot.store import faq_drafts as sql

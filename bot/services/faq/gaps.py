@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.services.faq.drafts import empty_version, guess_lang
 from bot.services.faq.text import content_words, stem, words
-from bot.services.faq_drafts import empty_version, guess_lang
 from bot.store import faq_drafts as sql
 from bot.store.db import Connection
 from bot.store.faq_drafts import Content

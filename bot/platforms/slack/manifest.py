@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 
 from bot.core.i18n import Catalogs
-from bot.core.routes import Routes
+from bot.core.routes import Command, Routes
+from bot.core.usage import declared, usage
 from bot.platforms.slack.listeners import BOT_EVENTS, slash_commands
 from bot.platforms.slack.shortcuts import DESCRIPTION_LIMIT as SHORTCUT_ABOUT_LIMIT
 from bot.platforms.slack.shortcuts import NAME_LIMIT
@@ -53,6 +54,19 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def usage_hint(command: Command, slash: str, catalogs: Catalogs) -> str:
+    """What follows the slash command: from the declaration (in French for a French name), else the usage message;
+    cut at a whole alternative to fit Slack's limit."""
+    locale = "fr" if slash != "/" + command.name and slash == "/" + command.name_in("fr") else "en"
+    text = usage(command, locale) if declared(command) else ""
+    if not text.partition(" ")[2] and command.usage:
+        text = catalogs.t(locale, command.usage)
+    hint = text.partition(" ")[2].strip() if text.startswith("/") else text.strip()
+    while len(hint) > DESCRIPTION_LIMIT and " | " in hint:
+        hint = hint.rpartition(" | ")[0]
+    return hint[:DESCRIPTION_LIMIT]
+
+
 def shortcut_lines(routes: Routes, catalogs: Catalogs) -> list[str]:
     """Message shortcuts, one per route message action (Slack shows one name: English, the description in both)."""
     lines = ["  shortcuts:"] if routes.actions else []
@@ -89,10 +103,9 @@ def manifest(routes: Routes, catalogs: Catalogs, url: str | None = None, name: s
         if url:
             lines.append(f"      url: {url}")
         lines.append(f"      description: {_q(catalogs.t('en', command.summary)[:DESCRIPTION_LIMIT])}")
-        if command.usage:
-            hint = catalogs.t("en", command.usage).replace("/" + command.name, "").strip()
-            if hint:
-                lines.append(f"      usage_hint: {_q(hint[:DESCRIPTION_LIMIT])}")
+        hint = usage_hint(command, slash, catalogs)
+        if hint:
+            lines.append(f"      usage_hint: {_q(hint)}")
         lines.append("      should_escape: false")
     lines += shortcut_lines(routes, catalogs)
     lines += ["oauth_config:", "  scopes:", "    bot:"] + [f"      - {s}" for s in bot_scopes()]

@@ -218,7 +218,7 @@ async def suggest_refs(ctx: Ctx, typed: str) -> list[Option]:
     return [Option(item.ref, f"{item.ref} · {excerpt(item.description)}") for item in items]
 
 
-REF = Opt("ref", "feedback.option.ref", autocomplete="feedback_refs", names={"fr": "reference"})
+REF = Opt("ref", "feedback.option.ref", autocomplete="feedback_refs", names={"fr": "référence"})
 TEXT = Opt("text", "feedback.option.text", names={"fr": "texte"})
 SUBCOMMANDS = (
     Sub("quick", "feedback.sub.quick", on_text(quick), (TEXT,), names={"fr": "rapide"}),
@@ -232,7 +232,7 @@ SUBCOMMANDS = (
         Opt("status", "feedback.option.status", vocabulary="feedback_status", autocomplete="feedback_statuses",
             names={"fr": "statut"}),
         Opt("category", "feedback.option.category", vocabulary="feedback_category",
-            autocomplete="feedback_categories", names={"fr": "categorie"})), admin=True, names={"fr": "liste"}),
+            autocomplete="feedback_categories", names={"fr": "catégorie"})), admin=True, names={"fr": "liste"}),
     Sub("stats", "feedback.sub.stats", on_text(admin.stats), admin=True),
     Sub("set", "feedback.sub.set", on_text(admin.set_status), (
         REF, Opt("status", "feedback.option.new_status", vocabulary="feedback_status", autocomplete="feedback_statuses",
@@ -240,8 +240,7 @@ SUBCOMMANDS = (
         Opt("note", "feedback.option.note")), admin=True, names={"fr": "changer"}),
     Sub("scope", "feedback.sub.scope", on_text(voting.set_scope), (
         REF, Opt("scope", "feedback.option.scope", Kind.CHOICE, vocabulary="feedback_scope", choices=SCOPES,
-                 invalid="feedback.scope.usage", names={"fr": "portee"})), admin=True, names={"fr": "portee"},
-        aliases=("portée",)),
+                 invalid="feedback.scope.usage", names={"fr": "portée"})), admin=True, names={"fr": "portée"}),
 )
 
 ROUTES = Routes(

@@ -180,18 +180,18 @@ async def resume_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 ROUTES = Routes(
     commands=(Command("peers", peers_command, "peers.summary", "peers.usage", names={"fr": "pairs"}, subs=(
         Sub("status", "peers.sub.status", on_text(status), names={"fr": "statut"}),
-        Sub("join", "peers.sub.join", on_text(peers_join.join), (Opt("details", "peers.option.details"),),
-            names={"fr": "rejoindre"}),
+        Sub("join", "peers.sub.join", on_text(peers_join.join),
+            (Opt("details", "peers.option.details", names={"fr": "détails"}),), names={"fr": "rejoindre"}),
         Sub("leave", "peers.sub.leave", on_text(leave), names={"fr": "quitter"}),
         Sub("snooze", "peers.sub.snooze", on_text(snooze),
-            (Opt("until", "peers.option.until", names={"fr": "jusqua"}),), names={"fr": "pause"}),
-        Sub("suggest", "peers.sub.suggest", on_text(suggest), names={"fr": "suggerer"}, aliases=("suggestion",)),
+            (Opt("until", "peers.option.until", names={"fr": "date"}),), names={"fr": "pause"}),
+        Sub("suggest", "peers.sub.suggest", on_text(suggest), names={"fr": "suggérer"}, aliases=("suggestion",)),
         Sub("exclude", "peers.sub.exclude", on_text(exclude),
             (Opt("member", "peers.option.member", Kind.MEMBER, names={"fr": "membre"}),), names={"fr": "exclure"}),
         Sub("stats", "peers.sub.stats", on_text(show_stats), admin=True),
         Sub("round", "peers.sub.round", names={"fr": "tour"}, admin=True, subs=(
             Sub("now", "peers.sub.round_now", round_now, names={"fr": "maintenant"}),
-            Sub("preview", "peers.sub.round_preview", round_preview, names={"fr": "apercu"}, aliases=("aperçu",)))),
+            Sub("preview", "peers.sub.round_preview", round_preview, names={"fr": "aperçu"}))),
     )),),
     buttons={"peers.checkin": checkin_button, "peers.resume": resume_button,
              peers_round.START: peers_round.start_pressed, peers_round.NOT_NOW: peers_round.not_now_pressed},

@@ -199,15 +199,15 @@ def with_role(handler: Callable[[Ctx, str], Awaitable[Reply | Form]]) -> Handler
 
 
 WEBINAR_ID = Opt("id", "webinars.option.id", Kind.INTEGER, required=True, autocomplete="webinars",
-                 invalid="webinars.error_id", names={"fr": "numero"})
-DETAILS = Opt("details", "webinars.option.details", names={"fr": "details"})
+                 invalid="webinars.error_id", names={"fr": "numéro"})
+DETAILS = Opt("details", "webinars.option.details", names={"fr": "détails"})
 ROLE = Opt("role", "webinar_mention.option", autocomplete="webinar_roles", names={"fr": "rôle"}, keyed=True)
 SESSION = Opt("date", "webinars.option.session", names={"fr": "date"})
 SUBCOMMANDS = (
     Sub("list", "webinars.sub.list", on_text(list_upcoming), names={"fr": "liste"}),
     Sub("show", "webinars.sub.show", on_text(show), (WEBINAR_ID,), names={"fr": "voir"}, aliases=("info",)),
     Sub("reminders", "webinars.sub.reminders", on_text(reminders),
-        (Opt("offsets", "webinars.option.offsets", names={"fr": "delais"}),), names={"fr": "rappels"}),
+        (Opt("offsets", "webinars.option.offsets", names={"fr": "délais"}),), names={"fr": "rappels"}),
     Sub("calendar", "webinars.sub.calendar", on_text(calendar), names={"fr": "calendrier"}, aliases=("agenda",)),
     Sub("create", "webinars.sub.create", with_role(create), (DETAILS, ROLE), admin=True, names={"fr": "créer"},
         aliases=("new",)),

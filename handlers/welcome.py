@@ -81,10 +81,10 @@ async def failures(ctx: Ctx) -> Reply:
 ROUTES = Routes(
     commands=(Command("welcome", welcome_command, "welcome.summary", "welcome.usage", admin=True,
                       names={"fr": "bienvenue"}, subs=(
-                          Sub("preview", "welcome.sub.preview", preview_command, names={"fr": "apercu"},
+                          Sub("preview", "welcome.sub.preview", preview_command, names={"fr": "aperçu"},
                               options=(Opt("language", "welcome.option.language", Kind.CHOICE, choices=SUPPORTED,
                                            invalid="welcome.preview_unknown", names={"fr": "langue"}),)),
-                          Sub("failures", "welcome.sub.failures", failures_command, names={"fr": "echecs"}))),),
+                          Sub("failures", "welcome.sub.failures", failures_command, names={"fr": "échecs"}))),),
     buttons={"welcome.lang": choose_language, "welcome.stop": stop_tips},
     joins=(on_join,),
     jobs=(service.FollowUpJob(),),

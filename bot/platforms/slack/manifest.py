@@ -54,10 +54,20 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def cut(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut after a whole word with an ellipsis when too long."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"
+
+
+def slash_locale(command: Command, slash: str) -> str:
+    """The language a slash name reads in: French for the command's French name, else English."""
+    return "fr" if slash != "/" + command.name and slash == "/" + command.name_in("fr") else "en"
+
+
 def usage_hint(command: Command, slash: str, catalogs: Catalogs) -> str:
     """What follows the slash command: from the declaration (in French for a French name), else the usage message;
     cut at a whole alternative to fit Slack's limit."""
-    locale = "fr" if slash != "/" + command.name and slash == "/" + command.name_in("fr") else "en"
+    locale = slash_locale(command, slash)
     text = usage(command, locale) if declared(command) else ""
     if not text.partition(" ")[2] and command.usage:
         text = catalogs.t(locale, command.usage)
@@ -102,7 +112,8 @@ def manifest(routes: Routes, catalogs: Catalogs, url: str | None = None, name: s
         lines.append(f"    - command: {slash}")
         if url:
             lines.append(f"      url: {url}")
-        lines.append(f"      description: {_q(catalogs.t('en', command.summary)[:DESCRIPTION_LIMIT])}")
+        summary = catalogs.t(slash_locale(command, slash), command.summary)
+        lines.append(f"      description: {_q(cut(summary, DESCRIPTION_LIMIT))}")
         hint = usage_hint(command, slash, catalogs)
         if hint:
             lines.append(f"      usage_hint: {_q(hint)}")

@@ -123,3 +123,21 @@ async def test_joining_peers_keeps_what_was_given_even_when_consent_is_refused(a
     assert await peers.taking_part(ana.id)
     assert (await peers.status(ana.id, clock.now())).me is not None
     assert await peers.leave(ana.id, clock.now()) and not await peers.taking_part(ana.id)
+
+
+async def test_a_round_reads_the_pool_and_records_it_in_one_transaction(app: App, clock: SimClock,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    peers, store = app.services.peers, app.services.store
+    for name in ("ana", "bea"):
+        someone = await member(app, Actor("console", name, name.title()))
+        profile = (await peers.profile(someone.id)).with_changes(
+            stage="pilot", languages=("fr",), country="CM", interests=("claims",), peer_consent=True)
+        assert not (await peers.join(someone.id, profile, False, True, clock.now())).refused
+    opened = []
+    transaction = store.transaction
+    monkeypatch.setattr(store, "transaction", lambda: opened.append(1) or transaction())
+    summary = await peers.start_round(clock.now())
+    assert summary is not None and (summary.groups, summary.unmatched) == (1, 0)
+    assert len(opened) == 1
+    assert await peers.start_round(clock.now()) is None  # the same moment again: nothing recorded twice
+    assert await count(app, "SELECT COUNT(*) FROM peer_rounds") == 1

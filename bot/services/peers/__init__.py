@@ -152,14 +152,14 @@ class RoundSummary:
 
 
 async def run_round(services: Shared, kind: str, slot: datetime) -> RoundSummary | None:
-    """Plan and record a round, queueing intros and notices; None if this slot already ran."""
+    """Plan and record a round, queueing intros and notices, in one transaction (the pool planned is the pool
+    recorded: nobody leaves or pauses in between); None if this slot already ran."""
     settings, now = services.settings, services.clock.now()
-    async with services.store.transaction() as db:
-        pool = await load_pool(db, settings, now)
-    plans = plan_pool(pool, settings)
     starters = text.load_starters()  # read before the transaction: no file I/O while it holds the lock
     checkin_at, ends = round_times(settings, now)
     async with services.store.transaction() as db:
+        pool = await load_pool(db, settings, now)
+        plans = plan_pool(pool, settings)  # CPU only; it held the event loop as long before
         round_id = await sql.create_round(db, kind, slot, now, checkin_at, ends)
         if round_id is None:
             return None

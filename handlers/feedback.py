@@ -97,9 +97,7 @@ def feedback_form(ctx: Ctx, module: str) -> Form:
 
 
 def one(value: FormValue) -> str | None:
-    """A CHOICE value (a one-element list; a bare string is accepted too)."""
-    if isinstance(value, list):
-        return str(value[0]) if value else None
+    """A CHOICE value: the code picked (bot/core/form_values.py), None when left empty."""
     return value.strip() or None if isinstance(value, str) else None
 
 

@@ -167,7 +167,7 @@ async def submit_change(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     if item_id is None:
         return ctx.reply("errors.stale_button")
     raw_status, raw_target, raw_note = (event.values.get(k) for k in ("status", "duplicate_of", "note"))
-    status = str(raw_status[0] if isinstance(raw_status, list) and raw_status else raw_status or "")
+    status = raw_status if isinstance(raw_status, str) else ""
     target = raw_target.strip() if isinstance(raw_target, str) else ""
     duplicate_of = parse_ref(target) if target else None
     if target and duplicate_of is None:

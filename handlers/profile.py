@@ -179,8 +179,7 @@ async def submit_form(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
     errors: dict[str, str] = {}
     country = (await _profile(ctx)).country
     for step in ("role", "country", "organisation", "stage", "timezone"):
-        raw = event.values.get(step)
-        text = raw[0] if isinstance(raw, list) and raw else raw
+        text = event.values.get(step)
         if not isinstance(text, str) or not text.strip():
             continue
         try:

@@ -80,7 +80,7 @@ async def test_a_non_anonymous_item_does_record_its_author(console: ConsoleFacto
 async def test_anonymous_form_values_arrive_as_booleans(console: ConsoleFactory) -> None:
     async with console(user="admin") as session:
         event = FormSubmitted(Actor("console", "yan", "yan"), "feedback.item",
-                              {"category": ["bug"], "rating": None, "description": "x crashes", "anonymous": True},
+                              {"category": "bug", "rating": None, "description": "x crashes", "anonymous": True},
                               state="claim")
         reply = await session.app.dispatcher.handle(event)
         assert "anonymously as FB-0001" in reply.text  # type: ignore[union-attr]

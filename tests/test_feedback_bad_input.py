@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.i18n import Catalogs
-from bot.core.model import Actor, ButtonPressed, FormErrors, FormSubmitted, Reply
+from bot.core.model import Actor, ButtonPressed, FormErrors, FormSubmitted, FormValue, Reply
 from bot.services.feedback import CATEGORIES, STATUSES, parse_ref
 from bot.store import feedback as feedback_sql
 from tests.conftest import ConsoleFactory
@@ -11,14 +11,14 @@ from tests.conftest import ConsoleFactory
 AMINA = Actor("console", "amina", "amina", platform_locale="fr")
 
 
-def form(values: dict[str, object], state: str = "claim") -> FormSubmitted:
-    return FormSubmitted(AMINA, "feedback.item", values, state)  # type: ignore[arg-type]
+def form(values: dict[str, FormValue], state: str = "claim") -> FormSubmitted:
+    return FormSubmitted(AMINA, "feedback.item", values, state)
 
 
 async def test_form_errors_are_translated_per_field(console: ConsoleFactory) -> None:
     async with console(user="admin") as session:
         handle = session.app.dispatcher.handle
-        result = await handle(form({"category": ["wishes"], "rating": ["9"], "description": "   ",
+        result = await handle(form({"category": "wishes", "rating": "9", "description": "   ",
                                     "steps": "x" * 501}))
         assert isinstance(result, FormErrors)
         assert result.errors == {
@@ -28,7 +28,7 @@ async def test_form_errors_are_translated_per_field(console: ConsoleFactory) -> 
             "description": "Décrivez le problème : ce champ ne peut pas être vide.",
             "steps": "Ce texte fait 501 caractères ; la limite est de 500. Raccourcissez-le.",
         }
-        too_long = await handle(form({"category": ["bug"], "description": "y" * 2001}))
+        too_long = await handle(form({"category": "bug", "description": "y" * 2001}))
         assert isinstance(too_long, FormErrors) and "2001" in too_long.errors["description"]
         assert await session.app.services.store.fetch_all("SELECT id FROM feedback_items") == []
 

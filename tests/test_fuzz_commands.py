@@ -101,9 +101,10 @@ def forms_offered(runner: Runner) -> list[Form]:
 def value_for(kind: FieldKind, options: list[str]) -> st.SearchStrategy[Any]:
     if kind is FieldKind.YES_NO:
         return st.one_of(st.none(), st.booleans())
-    if kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE) and options:
-        picked = st.lists(st.one_of(st.sampled_from(options), text), max_size=3)
-        return st.one_of(st.none(), picked)
+    if kind is FieldKind.CHOICE and options:  # typed values (bot/core/form_values.py): one code, or anything
+        return st.one_of(st.none(), st.sampled_from(options), text)
+    if kind is FieldKind.MULTI_CHOICE and options:
+        return st.one_of(st.none(), st.lists(st.one_of(st.sampled_from(options), text), max_size=3))
     return st.one_of(st.none(), text)
 
 

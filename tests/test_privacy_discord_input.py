@@ -103,7 +103,7 @@ async def test_the_feedback_form_refuses_an_anonymous_answer_that_is_not_yes_or_
     """Whatever door it comes from: a value other than yes, no or nothing is refused, not read as "named"."""
     async with console(user="ana") as session:
         await session.send(":join ana fr")
-        values = {"category": ["bug"], "rating": None, "description": "x crashes", "anonymous": "maybe"}
+        values = {"category": "bug", "rating": None, "description": "x crashes", "anonymous": "maybe"}
         result = await session.app.dispatcher.handle(
             FormSubmitted(Actor("console", "ana", "ana", platform_locale="fr"), "feedback.item", values, state="claim"))
         assert isinstance(result, FormErrors) and "anonymous" in result.errors

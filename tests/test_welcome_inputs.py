@@ -77,13 +77,13 @@ async def test_free_text_is_trimmed_and_limited(app: App) -> None:
 
 async def test_profile_form_rejects_bad_fields_and_keeps_skipped_ones(app: App) -> None:
     await command(app, "organisation MoH")
-    form = FormSubmitted(AMINA, "profile.main", {"role": ["developer"], "country": "Camerun",
+    form = FormSubmitted(AMINA, "profile.main", {"role": "developer", "country": "Camerun",
                                                  "timezone": "Mars/Olympus", "organisation": None})
     result = await app.dispatcher.handle(form)
     assert isinstance(result, FormErrors)
     assert set(result.errors) == {"country", "timezone"}
     assert "Cameroun" in result.errors["country"]
-    ok = FormSubmitted(AMINA, "profile.main", {"role": ["developer"], "country": "Cameroon", "stage": ["pilot"],
+    ok = FormSubmitted(AMINA, "profile.main", {"role": "developer", "country": "Cameroon", "stage": "pilot",
                                                "timezone": "douala", "organisation": None})
     out = text_of(await app.dispatcher.handle(ok))
     assert "Pays : Cameroun" in out and "Organisation : MoH" in out and "Phase pilote" in out

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class App:
+    """A running bot: its services, routes, dispatcher, due jobs, HTTP server and outbox delivery."""
+
     services: Services
     routes: Routes
     dispatcher: Dispatcher
@@ -42,6 +44,7 @@ class App:
 
 
 def build_services(*, settings: Settings, store: AnyStore, clock: Clock, load_faq: bool = True) -> Services:
+    """The services container: store, clock, outbox policy, FAQ engine and every feature service."""
     policy = OutboxPolicy(max_attempts=settings.outbox_max_attempts,
                           base_delay=float(settings.outbox_base_delay_seconds),
                           concurrency=settings.outbox_concurrency,

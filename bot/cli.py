@@ -14,6 +14,7 @@ SUBCOMMANDS = (console, db, webinars, slack, discord, run, faq, peers, feedback,
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `community-bot` argument parser, one subcommand per module of bot/commands."""
     parser = argparse.ArgumentParser(prog="community-bot", description="The openIMIS community bot")
     parser.add_argument("--env-file", default=".env", help="optional file of settings (default: .env)")
     parser.add_argument("--version", action="version", version=f"community-bot {installed_version()}")
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def installed_version() -> str:
+    """The installed package's version, or "unknown" in a source tree never installed."""
     try:
         return version("community-bot")
     except PackageNotFoundError:  # run from a source tree that was never installed
@@ -31,6 +33,7 @@ def installed_version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the chosen subcommand; a settings error is one line on stderr and exit code 2."""
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env(env_file=args.env_file)

@@ -23,6 +23,8 @@ MAX_STEPS = 100_000
 
 
 class Heartbeat:
+    """Runs the due jobs when they fall due (on one replica only)."""
+
     def __init__(self, services: Services, jobs: tuple[DueJob[Services], ...],
                  delivery: DeliveryLoop | None = None) -> None:
         self.services = services
@@ -57,6 +59,7 @@ class Heartbeat:
         return outbox.sent - before
 
     async def next_due(self) -> datetime | None:
+        """When something is next due (the outbox or a job), None when unknown."""
         now = self.clock.now()
         try:
             candidates = [await self.services.outbox.next_due()]
@@ -97,6 +100,7 @@ class Heartbeat:
             await asyncio.sleep(self.services.settings.heartbeat_seconds)
 
     async def stop(self) -> None:
+        """Stop the heartbeat task."""
         if self._task is not None:
             await cancelled(self._task)
             self._task = None

@@ -197,6 +197,8 @@ def parse_default_locale(value: str) -> tuple[str, bool]:
 
 @dataclass(frozen=True)
 class Settings:
+    """The bot's configuration, read from the environment (see .env.example)."""
+
     db_path: str = "community-bot.db"
     default_locale: str = "en"
     bilingual_channels: bool = False  # BOT_DEFAULT_LOCALE=bilingual|bilingue: channel posts in both languages

@@ -19,6 +19,7 @@ from handlers import (
 
 
 def all_routes() -> Routes:
+    """Every feature's routes merged, the FAQ's catch-all message route last."""
     # faq last: its message route answers every DM and mention the other features leave alone
     return merge(core.ROUTES, webinars.ROUTES, welcome.ROUTES, profile.ROUTES, privacy.ROUTES, peers.ROUTES,
                  feedback.ROUTES, digest.ROUTES, dashboard.ROUTES, faq.ROUTES, faq_drafts.ROUTES,

@@ -53,10 +53,12 @@ def command_usage(ctx: Ctx, command: Command) -> str:
 
 
 def language_buttons() -> tuple[Button, ...]:
+    """One button per supported language."""
     return tuple(Button(LANGUAGE_NAMES[code], "language.set", code) for code in SUPPORTED)
 
 
 async def set_language_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/language: show the current language, or set the one named."""
     choice = event.args.strip().lower()
     if not choice:
         return ctx.reply("language.current", language=language_name(ctx.locale, ctx.locale),
@@ -65,6 +67,7 @@ async def set_language_command(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 
 async def set_language_button(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """A language button: set that language."""
     return await _set_language(ctx, event.value)
 
 

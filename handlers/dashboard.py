@@ -20,6 +20,7 @@ def base_url(settings: Settings) -> str | None:
 
 
 async def dashboard_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/dashboard: a one-time sign-in link by DM (or why there is none)."""
     settings = ctx.services.settings
     base = base_url(settings)
     if not settings.dashboard_secret or base is None:

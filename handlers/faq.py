@@ -122,10 +122,12 @@ async def on_pick(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def reload_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/faq reload: read the FAQ content again."""
     return reload_content(ctx)
 
 
 async def gaps_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/faq gaps: the questions most often left unanswered."""
     return await show_gaps(ctx)
 
 

@@ -77,6 +77,7 @@ async def list_drafts(ctx: Ctx) -> Reply:
 
 
 def summary_line(ctx: Ctx, draft: Draft) -> str:
+    """One line of the drafts list: reference, first question, origin, missing languages."""
     first = next((draft.content[lang]["questions"][0] for lang in loop.languages(draft.content)
                   if draft.content[lang].get("questions")), "…")
     flags = " ".join(ctx.t("faq_drafts.missing", lang=lang.upper()) for lang in loop.missing(draft.content))
@@ -85,6 +86,7 @@ def summary_line(ctx: Ctx, draft: Draft) -> str:
 
 
 async def load(ctx: Ctx, raw: str) -> Draft | None:
+    """The draft a button's value names, or None."""
     draft_id = parse_id(raw)
     if draft_id is None:
         return None
@@ -92,6 +94,7 @@ async def load(ctx: Ctx, raw: str) -> Draft | None:
 
 
 async def show(ctx: Ctx, draft_id: int) -> Reply:
+    """/faq draft ID: the draft with its buttons."""
     draft = await ctx.services.faq_desk.draft(draft_id)
     if draft is None or draft.status != OPEN:
         return ctx.reply("faq_drafts.unknown", ref=format_ref(draft_id))
@@ -141,6 +144,7 @@ def _text(value: FormValue) -> str:
 
 
 def read_version(values: dict[str, FormValue]) -> dict[str, list[str] | str]:
+    """A draft version from the form: questions, answer, tags, links."""
     questions = re.split(r"\n| \| ", _text(values.get("questions")))  # " | " for one-line forms (the console)
     return {"questions": [q.strip() for q in questions if q.strip()],
             "answer": _text(values.get("answer")),
@@ -149,6 +153,7 @@ def read_version(values: dict[str, FormValue]) -> dict[str, list[str] | str]:
 
 
 async def on_edit(ctx: Ctx, event: ButtonPressed) -> Result:
+    """Open the form editing one language of a draft."""
     raw, _, lang = event.value.partition(":")
     draft = await load(ctx, raw)
     if draft is None or draft.status != OPEN or lang not in LANGS:
@@ -181,6 +186,7 @@ async def on_submit(ctx: Ctx, event: FormSubmitted) -> Result:
 
 
 async def on_publish(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Publish a draft as a FAQ topic, or say what stops it."""
     draft = await load(ctx, event.value)
     if draft is None or draft.status != OPEN:
         return ctx.reply("errors.stale_button")
@@ -203,6 +209,7 @@ async def on_publish(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def on_drop(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Drop a draft."""
     draft = await load(ctx, event.value)
     if draft is None or draft.status != OPEN:
         return ctx.reply("errors.stale_button")
@@ -211,6 +218,7 @@ async def on_drop(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def on_show(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Show a draft from its button."""
     draft_id = parse_id(event.value)
     return await show(ctx, draft_id) if draft_id is not None else ctx.reply("errors.stale_button")
 

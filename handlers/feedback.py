@@ -74,6 +74,7 @@ def module_picker(ctx: Ctx) -> Reply:
 
 
 async def open_form(ctx: Ctx, event: ButtonPressed) -> Form:
+    """Open the feedback form for the module the button names."""
     module = event.value if event.value in ctx.services.feedback.module_keys else OTHER
     return feedback_form(ctx, module)
 
@@ -102,10 +103,12 @@ def one(value: FormValue) -> str | None:
 
 
 def text_value(value: FormValue) -> str:
+    """A text field's value, stripped ("" when empty)."""
     return value.strip() if isinstance(value, str) else ""
 
 
 def check_text(ctx: Ctx, errors: dict[str, str], name: str, text: str, limit: int, required: bool) -> None:
+    """Note in `errors` a required text left empty or one over `limit`."""
     if required and not text:
         errors[name] = ctx.t("feedback.errors.empty")
     elif len(text) > limit:
@@ -152,6 +155,7 @@ async def file_quick(ctx: Ctx, text: str, anonymous: bool, confirmed: bool = Fal
 
 
 def filed(ctx: Ctx, item: Item) -> Reply:
+    """The reply telling the member their item's reference."""
     key = "feedback.filed_anonymous" if item.anonymous else "feedback.filed"
     return ctx.reply(key, ref=item.ref)
 
@@ -163,10 +167,12 @@ async def send_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def quick(ctx: Ctx, rest: str) -> Reply:
+    """/feedback quick TEXT: file an item at once."""
     return await file_quick(ctx, rest, anonymous=False)
 
 
 async def quick_anonymous(ctx: Ctx, rest: str) -> Reply:
+    """/feedback anonymous TEXT: file an item at once, without the author."""
     return await file_quick(ctx, rest, anonymous=True)
 
 
@@ -204,6 +210,7 @@ async def mine(ctx: Ctx, rest: str) -> Reply:
 
 
 async def help_text(ctx: Ctx, rest: str) -> Reply:
+    """/feedback help (the admin part for admins)."""
     lines = [ctx.t("feedback.help")]
     if ctx.is_admin:
         lines.append(ctx.t("feedback.help_admin"))

@@ -129,6 +129,7 @@ async def _change(ctx: Ctx, item_id: int, status: str, note: str | None, duplica
 
 
 def changed_reply(ctx: Ctx, item: Item, change: Change | None) -> Reply:
+    """The reply after a status change (or that nothing changed)."""
     status = status_label(ctx.services.catalogs, ctx.locale, item.status)
     if change is None:
         return ctx.reply("feedback.unchanged", ref=item.ref, status=status)
@@ -163,6 +164,7 @@ async def change_button(ctx: Ctx, event: ButtonPressed) -> Form | Reply:
 
 
 async def submit_change(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    """The status change form: status, duplicate target and note."""
     item_id = parse_id(event.state)
     if item_id is None:
         return ctx.reply("errors.stale_button")

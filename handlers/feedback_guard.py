@@ -54,12 +54,14 @@ def needs_asking(text: str) -> bool:
 
 
 def did_you_mean(ctx: Ctx, command: str, suggestion: str, text: str, anonymous: bool) -> Reply:
+    """Ask whether the member meant a subcommand before filing their text."""
     rest = text.partition(" ")[2].strip()
     typed = f"/{command} {suggestion} {rest}".strip()
     return _ask(ctx, "feedback.did_you_mean", text, anonymous, suggestion=typed)
 
 
 def confirm_short(ctx: Ctx, text: str, anonymous: bool) -> Reply:
+    """Ask before filing a very short text as feedback."""
     return _ask(ctx, "feedback.short", text, anonymous)
 
 

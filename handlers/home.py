@@ -23,6 +23,7 @@ SNOOZE = timedelta(days=14)
 
 
 async def home(ctx: Ctx, event: HomeOpened) -> list[Reply]:
+    """The Home tab: intro, profile, webinars, matching, feedback, and the admins' part."""
     sections = [await intro(ctx), await profile(ctx), *await webinars(ctx), await matching(ctx), await mine(ctx)]
     if ctx.is_admin:
         sections += await for_admins(ctx)
@@ -30,6 +31,7 @@ async def home(ctx: Ctx, event: HomeOpened) -> list[Reply]:
 
 
 async def intro(ctx: Ctx) -> Reply:
+    """The Home tab's greeting with the language buttons (and stop tips)."""
     buttons = language_buttons()
     if await ctx.services.welcome.tips_running(ctx.member.id):
         buttons += (Button(ctx.t("home.stop_tips"), "welcome.stop"),)
@@ -38,6 +40,7 @@ async def intro(ctx: Ctx) -> Reply:
 
 
 async def profile(ctx: Ctx) -> Reply:
+    """The member's profile with edit buttons."""
     buttons = (Button(ctx.t("home.edit_profile"), "profile.form", "main", style="primary"),
                Button(ctx.t("profile.button.steps"), "onb.start", "role"))
     return Reply(ctx.t("home.profile_title") + "\n" + await show_profile(ctx), buttons=buttons)
@@ -55,6 +58,7 @@ async def webinars(ctx: Ctx) -> list[Reply]:
 
 
 async def matching(ctx: Ctx) -> Reply:
+    """Peer-matching status with join, or pause and leave buttons."""
     status = await peers.status(ctx, "")  # also enrols members who consented during onboarding
     taking_part = await ctx.services.peers.taking_part(ctx.member.id)
     buttons = ((Button(ctx.t("home.peers_snooze"), "home.peers", "snooze"),
@@ -64,6 +68,7 @@ async def matching(ctx: Ctx) -> Reply:
 
 
 async def mine(ctx: Ctx) -> Reply:
+    """The member's feedback items with a new-feedback button."""
     items = await feedback.mine(ctx, "")
     buttons = (Button(ctx.t("home.new_feedback"), "home.feedback", "new"),)
     return Reply(ctx.t("home.feedback_title") + "\n" + items.text, buttons=buttons)
@@ -93,6 +98,7 @@ async def peers_button(ctx: Ctx, event: ButtonPressed) -> Result:
 
 
 async def feedback_button(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Home's new-feedback button: pick a module."""
     return feedback.module_picker(ctx)
 
 

@@ -22,6 +22,7 @@ HELP_CODE = re.compile(r"\bQ-[2-9A-HJ-NP-Z]{5}\b")
 
 
 def quoted_text(message: QuotedMessage) -> str:
+    """A quoted message's text without mentions."""
     return MENTION.sub(" ", message.text).strip()
 
 
@@ -64,6 +65,7 @@ async def save_draft(ctx: Ctx, event: MessageActionInvoked) -> Reply:
 
 
 def author(ctx: Ctx, message: QuotedMessage) -> str | None:
+    """The quoted message's author as drafts name people (None for the bot's)."""
     return person(ctx.member.platform, message.author_id) if message.author_id and not message.by_bot else None
 
 

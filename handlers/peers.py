@@ -32,14 +32,17 @@ async def peers_command(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 
 async def round_now(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/peers round now: ask before starting a round."""
     return await peers_round.round_command(ctx, "now")
 
 
 async def round_preview(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/peers round preview: the groups a round would make now."""
     return await peers_round.round_command(ctx, "preview")
 
 
 async def leave(ctx: Ctx, rest: str) -> Reply:
+    """/peers leave."""
     changed = await ctx.services.peers.leave(ctx.member.id, ctx.now)
     return ctx.reply("peers.left" if changed else "peers.not_joined")
 
@@ -72,6 +75,7 @@ def example_day(day: date, locale: str) -> str:
 
 
 async def snooze(ctx: Ctx, rest: str) -> Reply:
+    """/peers snooze DATE: pause until that day (off or « fin » resumes)."""
     tz = ctx.member.timezone or ctx.services.settings.community_timezone
     clear = values.lookup("switch", rest) == "off" or values.fold(rest) == "fin"
     until = None if clear else parse_day(rest, ctx.now, tz, ctx.locale)
@@ -127,6 +131,7 @@ async def find_member(ctx: Ctx, raw: str) -> Member | None:
 
 
 async def exclude(ctx: Ctx, rest: str) -> Reply:
+    """/peers exclude MEMBER: never be matched with them."""
     if not rest.strip():
         return ctx.reply("peers.exclude.usage")
     other = await find_member(ctx, rest)
@@ -139,6 +144,7 @@ async def exclude(ctx: Ctx, rest: str) -> Reply:
 
 
 async def show_stats(ctx: Ctx, rest: str) -> Reply:
+    """/peers stats: participants, rounds and meetings."""
     s = await ctx.services.peers.stats()
     lines = [ctx.t("peers.stats.title"),
              ctx.t("peers.stats.participants", active=s.participants["active"], paused=s.participants["paused"],
@@ -173,6 +179,7 @@ async def checkin_button(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def resume_button(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """The resume button under a pause note."""
     resumed = await ctx.services.peers.resume(ctx.member.id, ctx.now)
     return ctx.reply("peers.resumed" if resumed else "peers.not_joined")
 

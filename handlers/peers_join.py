@@ -106,6 +106,7 @@ async def join(ctx: Ctx, rest: str) -> Reply | Form | FormErrors:
 
 
 async def join_form(ctx: Ctx, event: FormSubmitted) -> Reply | Form | FormErrors:
+    """The join form submitted: join, or say what is still missing."""
     given = {name: event.values.get(name) for name in FIELDS}
     result = await _join_with(ctx, given, event.state == "mentor")
     if isinstance(result, FormErrors | Reply):

@@ -23,6 +23,7 @@ async def round_command(ctx: Ctx, rest: str) -> Reply:
 
 
 async def planned(ctx: Ctx) -> tuple[Pool, dict[str, Plan]]:
+    """The pool and the plans of a round that would start now."""
     return await ctx.services.peers.plan(ctx.now)
 
 
@@ -40,6 +41,7 @@ def refusal(ctx: Ctx, pool: Pool, plans: dict[str, Plan]) -> Reply | None:
 
 
 def ask(ctx: Ctx, plans: dict[str, Plan]) -> Reply:
+    """How many would be introduced, with start and not-now buttons."""
     groups = sum(len(plan.groups) for plan in plans.values())
     unmatched = sum(len(plan.unmatched) for plan in plans.values())
     people = sum(len(group) for plan in plans.values() for group in plan.groups) + unmatched
@@ -64,10 +66,12 @@ async def start_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def not_now_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """The admin chose not to start the round."""
     return ctx.reply("peers.round.not_started")
 
 
 def preview(ctx: Ctx, pool: Pool, plans: dict[str, Plan]) -> Reply:
+    """The planned groups and who stays unmatched, per platform."""
     lines = [ctx.t("peers.preview.title")]
     for platform, plan in plans.items():
         for group in plan.groups:

@@ -9,6 +9,7 @@ from bot.services.container import Ctx
 
 
 async def privacy(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/privacy: what the bot stores and why."""
     return ctx.reply("privacy.notice", community=ctx.services.settings.community(ctx.locale),
                      channel=ctx.services.settings.help_channel)
 
@@ -28,6 +29,7 @@ async def forget_me(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 
 async def confirm_forget(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Erase the member's data after they confirmed."""
     if event.value != str(ctx.member.id):
         return ctx.reply("privacy.nothing_to_forget")
     kept = await ctx.services.privacy.forget(ctx.member, ctx.routes.privacy, ctx.now)
@@ -37,6 +39,7 @@ async def confirm_forget(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def cancel_forget(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """The member kept their data."""
     return ctx.reply("privacy.cancelled")
 
 

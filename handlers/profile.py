@@ -204,6 +204,7 @@ async def profile_command(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 
 async def edit_command(ctx: Ctx, event: CommandInvoked) -> Form:
+    """/profile edit: the profile form."""
     return profile_form(ctx, await _profile(ctx))
 
 

@@ -47,6 +47,7 @@ from bot.services.webinars.spec import build_spec
 
 
 def organiser_tz(ctx: Ctx) -> str:
+    """The organiser's time zone (the community's by default)."""
     return ctx.member.timezone or ctx.services.settings.community_timezone
 
 
@@ -97,6 +98,7 @@ def form_raw(values: Mapping[str, FormValue]) -> Raw:
 
 
 def error_text(ctx: Ctx, errors: SpecErrors) -> str:
+    """Every error of a webinar's details, one per line."""
     return "\n".join(ctx.t(e.key, **e.values) for e in errors.errors.values())
 
 
@@ -140,6 +142,7 @@ def weekday_name(index: int, locale: str) -> str:
 
 
 def confirm_reply(ctx: Ctx, spec: Spec, draft_id: int) -> Reply:
+    """The webinar as it will be announced, with confirm buttons."""
     preview = Webinar(0, "draft", spec, 0, ctx.now, ctx.member.id, ctx.now)
     local = fmt_datetime(spec.start, ctx.locale, spec.timezone)
     text = ctx.t("webinars.confirm", details=notify.details(ctx.services, preview, ctx.locale,
@@ -165,6 +168,7 @@ async def create_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors
 
 
 async def edit_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    """The edit form submitted: confirm the changes."""
     webinar = await editable(ctx, event.state)
     return await _submitted(ctx, form_raw(event.values), webinar.spec, webinar.id)
 
@@ -210,11 +214,13 @@ async def _pending(ctx: Ctx, value: str) -> tuple[int, Draft]:
 
 
 async def more_pressed(ctx: Ctx, event: ButtonPressed) -> Form:
+    """Open the form of a draft's further details."""
     draft_id, draft = await _pending(ctx, event.value)
     return more_form(ctx, draft_id, draft.spec)
 
 
 async def more_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
+    """The further details submitted: confirm again."""
     draft_id, draft = await _pending(ctx, event.state)
     raw = form_raw(event.values)
     try:
@@ -227,6 +233,7 @@ async def more_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
 
 
 async def discard_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Discard a draft."""
     draft_id, _ = await _pending(ctx, event.value)
     await ctx.services.webinars.discard_draft(draft_id)
     return ctx.reply("webinars.discarded")

@@ -49,6 +49,7 @@ async def session_of(ctx: Ctx, webinar: Webinar, text: str) -> datetime:
 
 
 async def ask(ctx: Ctx, webinar: Webinar, text: str) -> Reply:
+    """Ask before cancelling one session, saying how many will be told."""
     start = await session_of(ctx, webinar, text)
     told = await ctx.services.webinars.attendee_count(webinar.id)
     value = f"{webinar.id}:{int(start.timestamp())}"

@@ -38,6 +38,7 @@ async def webinar_command(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 
 async def create(ctx: Ctx, rest: str) -> Reply | Form:
+    """/webinar create: the form, or a webinar from `key=value` details."""
     if not rest:
         return forms.main_form(ctx, "webinar.create")
     positional, raw = parse_inline(rest)
@@ -51,6 +52,7 @@ async def create(ctx: Ctx, rest: str) -> Reply | Form:
 
 
 async def edit(ctx: Ctx, rest: str) -> Reply | Form:
+    """/webinar edit ID: the form, or the changes given as `key=value`."""
     positional, raw = parse_inline(rest)
     if len(positional) != 1:
         raise UserError("webinars.usage_edit")
@@ -75,6 +77,7 @@ async def cancel(ctx: Ctx, rest: str) -> Reply:
 
 
 async def keep_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """The organiser kept the webinar."""
     return ctx.reply("webinars.cancel_kept", id=event.value[:12])
 
 
@@ -131,6 +134,7 @@ async def reminders(ctx: Ctx, rest: str) -> Reply:
 
 
 def reminders_status(ctx: Ctx, chosen: list[int] | None, changed: bool = False) -> Reply:
+    """The member's reminder delays (or that reminders are off)."""
     prefix = ctx.t("webinars.reminders_saved") + " " if changed else ""
     if chosen == []:
         return Reply(prefix + ctx.t("webinars.reminders_off"), ephemeral=True)

@@ -31,6 +31,7 @@ async def choose_language(ctx: Ctx, event: ButtonPressed) -> list[Reply] | Reply
 
 
 async def stop_tips(ctx: Ctx, event: ButtonPressed) -> Reply:
+    """Stop the member's follow-up tips."""
     stopped = await ctx.services.welcome.stop_tips(ctx.member.id, ctx.now)
     return ctx.reply("welcome.tips_stopped" if stopped else "welcome.tips_not_running")
 
@@ -41,10 +42,12 @@ async def welcome_command(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 
 async def preview_command(ctx: Ctx, event: CommandInvoked) -> list[Reply]:
+    """/welcome preview [en|fr]: the welcome newcomers get."""
     return preview(ctx, str(event.values.get("language") or ctx.locale))
 
 
 async def failures_command(ctx: Ctx, event: CommandInvoked) -> Reply:
+    """/welcome failures: welcome messages that could not be delivered."""
     return await failures(ctx)
 
 

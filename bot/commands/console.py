@@ -21,6 +21,7 @@ from bot.store.db import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot console`."""
     parser = subparsers.add_parser("console", help="talk to the bot in this terminal (simulated clock)")
     parser.add_argument("--db", help="database file (default: BOT_DB or ./community-bot.db)")
     parser.add_argument("--user", default="you", help="the member you act as (default: you)")
@@ -29,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Talk to the bot in this terminal until end of input; a database error ends it with a message."""
     settings = with_db(args, settings)
     try:
         with asyncio.Runner() as runner:
@@ -73,6 +75,7 @@ def enable_line_editing() -> None:
 
 
 def read_line(interactive: bool, user: str) -> str | None:
+    """The next line typed (a prompt when interactive), None at end of input."""
     try:
         return input(f"{user}> ") if interactive else _read_stdin()
     except EOFError:

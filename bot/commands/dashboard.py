@@ -22,6 +22,7 @@ DEFAULT_PORT = 8080
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot dashboard`."""
     parser = subparsers.add_parser("dashboard", help="serve the admin dashboard (or print a sign-in link)")
     parser.add_argument("--port", type=int, help=f"port (default: BOT_HTTP_PORT or {DEFAULT_PORT})")
     parser.add_argument("--db", help="database file or URL (default: BOT_DB)")
@@ -30,12 +31,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 async def login_link(settings: Settings) -> str:
+    """A one-time sign-in link for the operator (no member account needed)."""
     async with open_services(settings) as services:
         token = await Auth(services).operator_link()
     return f"{base_url(settings)}/dashboard/login?token={token}"
 
 
 async def serve(settings: Settings) -> None:
+    """Serve the dashboard until SIGINT or SIGTERM."""
     async with lifespan(settings=settings) as app:
         await app.web.listen(settings.http_host, settings.http_port or DEFAULT_PORT)
         print(f"dashboard: {app.web.url('/dashboard/')} (sign in with --login-link or /dashboard)", flush=True)
@@ -48,6 +51,7 @@ async def serve(settings: Settings) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the dashboard, or print a sign-in link with --login-link."""
     settings = with_db(args, settings)
     if args.port is not None:
         settings = replace(settings, http_port=args.port)

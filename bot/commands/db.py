@@ -15,6 +15,7 @@ from bot.store.pg import is_postgres_url, redact
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot db migrate` and `db copy`."""
     parser = subparsers.add_parser("db", help="database maintenance")
     actions = parser.add_subparsers(dest="action", required=True)
     migrate = actions.add_parser("migrate", help="apply pending migrations")
@@ -27,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply the pending migrations and list them."""
     settings = with_db(args, settings)
     try:
         versions = asyncio.run(_migrate(settings.db_path))
@@ -48,6 +50,7 @@ async def _migrate(path: str) -> list[int]:
 
 
 def run_copy(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy every row into a new, empty database and print the row counts checked."""
     if not is_postgres_url(args.source) and not Path(args.source).is_file():
         print(f"error: no database at {args.source!r} to copy from")
         return 2

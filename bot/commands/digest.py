@@ -23,6 +23,7 @@ from bot.store.db import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot digest`."""
     parser = subparsers.add_parser("digest", help="write the community digest (digest.md and PNG charts)")
     parser.add_argument("--db", help="database file or URL (default: BOT_DB)")
     parser.add_argument("--lang", choices=("en", "fr"), help="language (default: BOT_DEFAULT_LOCALE)")
@@ -44,6 +45,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
 
 
 async def make_digest(settings: Settings, locale: str, days: int, names: bool) -> tuple[DigestWriter, list[Chart]]:
+    """Collect the last `days` days and render the digest text and its charts."""
     async with open_services(settings) as services:
         digest = await collect(services, services.clock.now(), days)
         return await asyncio.to_thread(render, services, digest, locale, names)
@@ -59,6 +61,7 @@ def write_digest(writer: DigestWriter, charts: list[Chart], out: Path) -> list[P
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Write digest.md and the PNG charts into --out."""
     settings = with_db(args, settings)
     if not 1 <= args.days <= 366:
         print("error: --days must be between 1 and 366", file=sys.stderr)

@@ -18,6 +18,7 @@ from bot.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot faq ask` and `faq eval`."""
     parser = subparsers.add_parser("faq", help="ask the FAQ or evaluate it (for content maintainers)")
     actions = parser.add_subparsers(dest="action", required=True)
     ask = actions.add_parser("ask", help="answer questions (from the arguments, or one per line on stdin)")
@@ -63,6 +64,7 @@ def as_json(decision: Decision, text: str) -> dict[str, object]:
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer each question given (arguments or stdin lines), as text or JSON."""
     service = _service(args, settings)
     if service is None:
         return 2
@@ -79,6 +81,7 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Score the FAQ against a file of questions and expected topics."""
     service = _service(args, settings)
     if service is None:
         return 2

@@ -19,6 +19,7 @@ from bot.store.db import StoreError
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot faq export-drafts`."""
     export = actions.add_parser("export-drafts", help="write the topics published into the database as .toml files")
     export.add_argument("--to", required=True, help="folder to write <topic-id>.toml files into")
     export.add_argument("--db", help="database file or PostgreSQL URL (default: BOT_DB)")
@@ -27,6 +28,7 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the topics published from drafts as .toml files into --to."""
     settings = with_db(args, settings)
     try:
         topics = asyncio.run(published(settings))
@@ -48,6 +50,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def published(settings: Settings) -> list[tuple[str, str]]:
+    """(file name, TOML text) of every topic published into the database."""
     store = make_store(settings.db_path)
     await store.open()
     try:

@@ -17,6 +17,7 @@ from bot.store.db import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot feedback export`."""
     parser = subparsers.add_parser("feedback", help="usability feedback tools")
     actions = parser.add_subparsers(dest="action", required=True)
     export = actions.add_parser("export", help="export feedback items (no member identity is exported)")
@@ -36,6 +37,7 @@ def parse_day(text: str) -> datetime:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Export feedback items as CSV or JSON, without who filed them."""
     settings = with_db(args, settings)
     if not Path(settings.db_path).is_file():
         print(f"error: no database at {settings.db_path} (use --db PATH or BOT_DB)", file=sys.stderr)

@@ -25,6 +25,7 @@ class InputError(ValueError):
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot peers plan`."""
     parser = subparsers.add_parser("peers", help="peer matching tools")
     actions = parser.add_subparsers(dest="action", required=True)
     plan = actions.add_parser("plan", help="plan one round from MEMBERS.json without sending anything")
@@ -77,6 +78,7 @@ def parse_member(item: Any, index: int, now: Any) -> Candidate:
 
 
 def parse_history(data: Any) -> list[list[list[str]]]:
+    """Past rounds from HISTORY.json (rounds of groups of member ids); InputError when malformed."""
     if not isinstance(data, list):
         raise InputError("HISTORY.json must be a list of rounds")
     rounds = []
@@ -99,6 +101,7 @@ def plan_files(members_path: str, history_path: str | None, mode: str, window: i
 
 
 def run_plan(args: argparse.Namespace, settings: Settings) -> int:
+    """Plan one round from MEMBERS.json and print the groups, sending nothing."""
     window = args.repeat_window if args.repeat_window is not None else settings.peers_repeat_rounds
     try:
         result = plan_files(args.input, args.history, args.mode, window)

@@ -15,6 +15,7 @@ from bot.store.db import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot roles sync`."""
     parser = subparsers.add_parser("roles", help="Discord roles and Slack user groups from the profiles")
     actions = parser.add_subparsers(dest="action", required=True)
     sync = actions.add_parser("sync", help="queue every known member's roles and groups (the bot delivers them)")
@@ -28,6 +29,7 @@ async def _sync(settings: Settings) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Queue every known member's Discord roles and Slack user groups."""
     settings = with_db(args, settings)
     if not settings.discord_roles and not settings.slack_usergroups:
         print("error: neither DISCORD_ROLES nor SLACK_USERGROUPS is set", file=sys.stderr)

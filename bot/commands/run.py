@@ -25,6 +25,7 @@ DoorPicker = Callable[[Settings], dict[str, DoorRunner]]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot run`."""
     parser = subparsers.add_parser("run", help="run every configured door (Slack, Discord) in one process")
     parser.add_argument("--port", type=int, help="Slack HTTP mode port (when SLACK_APP_TOKEN is not set)")
     parser.add_argument("--db", help="database file (default: BOT_DB)")
@@ -32,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run every configured door in this process."""
     return launch(with_db(args, settings), lambda s: configured_doors(s, args.port))
 
 
@@ -56,6 +58,7 @@ def launch(settings: Settings, pick: DoorPicker) -> int:
 
 
 def slack_door(settings: Settings, port: int | None) -> DoorRunner:
+    """The Slack door's runner; its settings are checked now."""
     from bot.platforms.slack import run_door
     from bot.platforms.slack.door import check_settings
 
@@ -64,6 +67,7 @@ def slack_door(settings: Settings, port: int | None) -> DoorRunner:
 
 
 def discord_door(settings: Settings) -> DoorRunner:
+    """The Discord door's runner; SettingsError without DISCORD_TOKEN."""
     from bot.platforms.discord import run_door
 
     if not settings.discord_token:

@@ -12,6 +12,7 @@ from bot.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot slack`."""
     parser = subparsers.add_parser("slack", help="run the bot on Slack")
     parser.add_argument("--port", type=int, help="HTTP mode port (default: SLACK_PORT or 3000)")
     parser.add_argument("--db", help="database file (default: BOT_DB)")
@@ -21,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the Slack door, or print the app manifest with --manifest."""
     settings = with_db(args, settings)
     if args.manifest:
         from bot.platforms.slack.manifest import manifest

@@ -19,6 +19,7 @@ from bot.store.db import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `community-bot webinars ics`."""
     parser = subparsers.add_parser("webinars", help="webinar tools (calendar feed)")
     actions = parser.add_subparsers(dest="action", required=True)
     ics = actions.add_parser("ics", help="write an .ics feed of all upcoming webinars")
@@ -29,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_ics(args: argparse.Namespace, settings: Settings) -> int:
+    """Write an .ics feed of every upcoming webinar."""
     settings = with_db(args, settings)
     now = from_iso(args.now) if args.now else RealClock().now()
     try:

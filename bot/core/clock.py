@@ -7,13 +7,18 @@ from typing import Protocol
 
 
 class Clock(Protocol):
+    """Where the time comes from (real, or simulated in the console and tests)."""
+
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
         ...
 
 
 class RealClock:
+    """The machine's clock."""
+
     def now(self) -> datetime:
+        """The current UTC time."""
         return datetime.now(UTC)
 
 
@@ -24,13 +29,16 @@ class SimClock:
         self._now = (start or datetime.now(UTC)).astimezone(UTC)
 
     def now(self) -> datetime:
+        """The simulated time."""
         return self._now
 
     def set(self, when: datetime) -> None:
+        """Move to `when`; a time in the past is ignored (the clock never goes back)."""
         if when.astimezone(UTC) > self._now:
             self._now = when.astimezone(UTC)
 
     def advance(self, delta: timedelta) -> None:
+        """Move forward by `delta`."""
         self._now += delta
 
 
@@ -40,8 +48,10 @@ def utc(dt: datetime) -> datetime:
 
 
 def to_iso(dt: datetime) -> str:
+    """`dt` in UTC as ISO text to the second (how times are stored)."""
     return utc(dt).isoformat(timespec="seconds")
 
 
 def from_iso(text: str) -> datetime:
+    """A stored ISO time, as an aware UTC datetime."""
     return utc(datetime.fromisoformat(text))

@@ -57,6 +57,7 @@ class Opt:
     keyed: bool = False  # typed as `name=value` anywhere in the line (a name in any language), not by position
 
     def name_in(self, locale: str) -> str:
+        """The option's name in `locale` (English when it has none there)."""
         return self.names.get(locale, self.name)
 
 
@@ -80,6 +81,7 @@ class Sub:
         check_options(self.name, self.options)
 
     def name_in(self, locale: str) -> str:
+        """The subcommand's name in `locale` (English when it has none there)."""
         return self.names.get(locale, self.name)
 
     def words(self) -> frozenset[str]:

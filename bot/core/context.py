@@ -46,6 +46,7 @@ class Ctx(Generic[S]):
 
     def reply(self, key: str, /, *, buttons: tuple[Button, ...] = (), ephemeral: bool = True,
               **values: Any) -> Reply:
+        """A reply with message `key` in the member's language (private by default)."""
         return Reply(self.t(key, **values), buttons=buttons, ephemeral=ephemeral)
 
     def when(self, dt: datetime, tz: str | None = None, locale: str | None = None) -> Safe:
@@ -55,4 +56,5 @@ class Ctx(Generic[S]):
         return timestamp(int(dt.timestamp()), fallback)
 
     def admin_only(self) -> Reply:
+        """The refusal shown to a member who is not an admin."""
         return self.reply("errors.admin_only")

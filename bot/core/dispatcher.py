@@ -42,12 +42,15 @@ class Outcome:
 
 
 class Dispatcher:
+    """Turns each event into a handler call: the member, the dedupe, the language and the error reply first."""
+
     def __init__(self, services: CoreServices, routes: Routes, members: MemberDirectory) -> None:
         self.services = services
         self.routes = routes
         self.members = members
 
     def context_for(self, member: Member, event: Event) -> Ctx[CoreServices]:
+        """The context of one event: the member, their language, whether they are an admin, now."""
         settings = self.services.settings
         is_admin = (member.is_admin or event.actor.platform_admin
                     or settings.is_configured_admin(member.platform, member.user_id, member.display_name))

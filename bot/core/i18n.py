@@ -44,6 +44,7 @@ class Catalogs:
 
     @property
     def languages(self) -> tuple[str, ...]:
+        """The languages that have a catalog."""
         return tuple(self.messages)
 
     def t(self, locale: str, key: str, /, **values: Any) -> str:
@@ -131,6 +132,7 @@ def zone(name: str | None, default: str = "UTC") -> ZoneInfo:
 
 
 def is_timezone(name: str) -> bool:
+    """Whether `name` is an IANA time zone this machine knows."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
@@ -157,8 +159,10 @@ def spell_day(day: date, locale: str) -> str:
 
 
 def fmt_duration(seconds: float, locale: str) -> str:
+    """A duration in words in `locale` ("2 hours", « 2 heures »)."""
     return format_timedelta(timedelta(seconds=seconds), threshold=1.0, locale=Locale.parse(locale))
 
 
 def fmt_number(value: float, locale: str) -> str:
+    """A number written the way `locale` writes it."""
     return format_decimal(value, locale=Locale.parse(locale))

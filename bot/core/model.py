@@ -64,6 +64,8 @@ class CommandInvoked:
 
 @dataclass(frozen=True)
 class MessageReceived:
+    """A message the bot received: a DM, or a channel message (`mentions_bot` when it names the bot)."""
+
     actor: Actor
     text: str
     channel: str | None = None
@@ -74,6 +76,8 @@ class MessageReceived:
 
 @dataclass(frozen=True)
 class MemberJoined:
+    """A member joined the community (the workspace, the server or a channel)."""
+
     actor: Actor
     channel: str | None = None
     event_id: str | None = None
@@ -81,6 +85,8 @@ class MemberJoined:
 
 @dataclass(frozen=True)
 class ButtonPressed:
+    """A member pressed a button the bot posted."""
+
     actor: Actor
     action: str
     value: str = ""
@@ -161,6 +167,8 @@ Event = (CommandInvoked | MessageReceived | MemberJoined | ButtonPressed | FormS
 
 @dataclass(frozen=True)
 class Button:
+    """A button under a reply: its label, the action it triggers and the value passed."""
+
     label: str
     action: str
     value: str = ""
@@ -169,6 +177,8 @@ class Button:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file sent with a reply."""
+
     filename: str
     content: bytes
     mime: str = "application/octet-stream"
@@ -185,6 +195,7 @@ class Reply:
     thread: str = ""  # a channel post: the name of a thread to open on it for answers (Discord; Slack needs none)
 
     def to_json(self) -> dict[str, Any]:
+        """The reply as JSON data (a file's content in base64), as the outbox stores it."""
         data = asdict(self)
         if not self.thread:
             del data["thread"]
@@ -194,6 +205,7 @@ class Reply:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
+        """The reply `to_json` stored."""
         file = data.get("file")
         attachment = None
         if file:
@@ -208,6 +220,8 @@ class Reply:
 
 
 class FieldKind(enum.StrEnum):
+    """What a form field takes (see bot/core/form_values.py for the value each gives)."""
+
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"
     CHOICE = "choice"
@@ -218,12 +232,16 @@ class FieldKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Option:
+    """One choice of a form field: its code and its label."""
+
     value: str
     label: str
 
 
 @dataclass(frozen=True)
 class Field:
+    """One form field."""
+
     name: str
     kind: FieldKind
     label: str
@@ -280,12 +298,15 @@ class Destination:
     target: str
 
     def key(self) -> str:
+        """`platform:kind:target`, one text per destination."""
         return f"{self.platform}:{self.kind}:{self.target}"
 
     @classmethod
     def dm(cls, member: Member) -> Destination:
+        """A direct message to `member`."""
         return cls(member.platform, "dm", member.user_id)
 
     @classmethod
     def channel(cls, platform: str, name: str) -> Destination:
+        """The channel `name` on `platform`."""
         return cls(platform, "channel", name)

@@ -21,10 +21,12 @@ class CommunityRules(Protocol):
     """The settings the core reads (implemented by bot.settings.Settings)."""
 
     @property
-    def default_locale(self) -> str: ...
+    def default_locale(self) -> str:
+        """The community's language when a member's is unknown."""
 
     @property
-    def community_timezone(self) -> str: ...
+    def community_timezone(self) -> str:
+        """The community's time zone when a member's is unknown."""
 
     def is_configured_admin(self, platform: str, user_id: str, display_name: str = "") -> bool:
         """True for a member named an admin in the configuration."""
@@ -36,13 +38,16 @@ class CoreServices(Protocol):
     implements it with the feature services besides)."""
 
     @property
-    def settings(self) -> CommunityRules: ...
+    def settings(self) -> CommunityRules:
+        """The community rules the core reads."""
 
     @property
-    def catalogs(self) -> Catalogs: ...
+    def catalogs(self) -> Catalogs:
+        """The message catalogs."""
 
     @property
-    def clock(self) -> Clock: ...
+    def clock(self) -> Clock:
+        """The clock every event reads its time from."""
 
 
 class MemberDirectory(Protocol):

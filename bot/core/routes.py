@@ -48,6 +48,7 @@ class Command:
             raise ValueError(f"/{self.name}: options of the bare command go on `default` when it has subcommands")
 
     def name_in(self, locale: str) -> str:
+        """The command's name in `locale` (English when it has none there)."""
         return self.names.get(locale, self.name)
 
     def all_names(self) -> tuple[str, ...]:
@@ -55,6 +56,7 @@ class Command:
         return tuple(dict.fromkeys((self.name, *self.names.values(), *self.aliases)))
 
     def sub(self, word: str) -> Sub | None:
+        """The subcommand `word` names, in any language."""
         return find_sub(self.subs, word)
 
 
@@ -108,6 +110,8 @@ class PrivacyPart(Protocol[D]):
 
 @dataclass(frozen=True)
 class Routes:
+    """What a feature answers: commands, buttons, forms, joins, messages, due jobs and more."""
+
     commands: tuple[Command, ...] = ()
     buttons: dict[str, Handler] = field(default_factory=dict)  # action -> handler
     forms: dict[str, Handler] = field(default_factory=dict)  # form id -> handler
@@ -127,10 +131,12 @@ class Routes:
             raise ValueError(f"admin gates on unknown buttons or forms: {sorted(undeclared)}")
 
     def command(self, name: str) -> Command | None:
+        """The command named `name` (with or without its slash), in any language or alias."""
         name = name.lower().lstrip("/")
         return next((c for c in self.commands if name in c.all_names()), None)
 
     def action(self, name: str) -> MessageAction | None:
+        """The message action called `name`."""
         return next((a for a in self.actions if a.name == name), None)
 
 

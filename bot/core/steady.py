@@ -16,6 +16,8 @@ from bot.core.clock import Clock
 
 
 class SteadyClock:
+    """A clock that never goes back, even when the wall clock does."""
+
     def __init__(self, clock: Clock, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.monotonic = monotonic
@@ -23,6 +25,7 @@ class SteadyClock:
         self._high_at = 0.0  # the monotonic time of that reading
 
     def now(self) -> datetime:
+        """The wall time, never earlier than a time already returned (monotonic time fills a step back)."""
         wall, mono = self.clock.now(), self.monotonic()
         if self._high is None or wall >= self._high:
             self._high, self._high_at = wall, mono

@@ -25,6 +25,7 @@ MAX_SUGGESTIONS = 25
 
 @cache
 def zones() -> tuple[str, ...]:
+    """Region/City time zone names, sorted (no Etc/ or SystemV/ ones)."""
     return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
 
 

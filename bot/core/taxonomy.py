@@ -18,4 +18,5 @@ def stage_key(stage: str) -> str:
 
 
 def role_key(role: str) -> str:
+    """The message id of `role`'s label."""
     return f"taxonomy.role.{role}"

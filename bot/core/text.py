@@ -48,6 +48,8 @@ def timestamp(unix: int, fallback: str) -> Safe:
 
 @dataclass(frozen=True)
 class Token:
+    """A mention or a timestamp inside reply text, rendered by each door its own way."""
+
     kind: str  # "@" (a member), "&" (a role or user group) or "t" (a time)
     value: str
     fallback: str

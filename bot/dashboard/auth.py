@@ -32,16 +32,21 @@ OPERATOR = Actor("console", "dashboard-operator", "operator")  # who `dashboard 
 
 
 def hashed(token: str) -> str:
+    """The SHA-256 of a token (only that is stored)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class Session:
+    """A signed-in dashboard session."""
+
     id: str
     member: Member
 
 
 class Auth:
+    """Dashboard sign-in: one-time links, sessions and form tokens."""
+
     def __init__(self, services: Services) -> None:
         if not services.settings.dashboard_secret:
             raise ValueError("BOT_DASHBOARD_SECRET is empty")
@@ -100,12 +105,15 @@ class Auth:
         return Session(session_id, member) if member is not None else None
 
     async def sign_out(self, session: Session) -> None:
+        """End the session."""
         async with self.services.store.transaction() as db:
             await sql.end_session(db, hashed(session.id), self.services.clock.now())
         log.info("dashboard: member %s signed out", session.member.id)
 
     def csrf(self, session: Session) -> str:
+        """The form token of `session`."""
         return self._mac(f"csrf:{session.id}")
 
     def csrf_ok(self, session: Session, token: str) -> bool:
+        """Whether `token` is the form token of `session`."""
         return hmac.compare_digest(token, self.csrf(session))

@@ -31,6 +31,8 @@ PEERS_TTL = 60.0  # seconds the peer statistics are reused (they read every grou
 
 @dataclass(frozen=True)
 class Rendered:
+    """A digest drawn for one language, and when."""
+
     at: float
     writer: DigestWriter
     charts: dict[str, Chart]
@@ -45,6 +47,7 @@ class DigestCache:
         self.lock = asyncio.Lock()
 
     async def get(self, locale: str) -> Rendered:
+        """The digest rendered in `locale`, drawn again when older than DIGEST_TTL."""
         async with self.lock:  # one drawing at a time: matplotlib work is CPU-bound
             entry = self.entries.get(locale)
             if entry is None or time.monotonic() - entry.at > DIGEST_TTL:
@@ -55,6 +58,7 @@ class DigestCache:
             return entry
 
     def drop(self) -> None:
+        """Forget every rendered digest."""
         self.entries.clear()
 
 
@@ -81,6 +85,7 @@ def board_filters(query: dict[str, str], choices: dict[str, list[tuple[str, str]
 
 
 async def board(services: Services, locale: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The feedback board rows matching the filters, labelled in `locale`."""
     async with services.store.transaction() as db:
         rows = await sql.board(db, status=filters["status"] or None, module=filters["module"] or None,
                                scope=filters["scope"] or None, min_votes=filters["votes"], limit=BOARD_LIMIT)
@@ -93,6 +98,7 @@ async def board(services: Services, locale: str, filters: dict[str, Any]) -> lis
 
 
 async def webinars(services: Services) -> list[dict[str, Any]]:
+    """The 50 latest webinars with their RSVP counts."""
     async with services.store.transaction() as db:
         rows = await sql.webinars(db, services.clock.now(), 50)
     return [{"id": w_id, "title": title, "start": start.replace("T", " ")[:16], "timezone": tz,
@@ -128,6 +134,7 @@ class PeersCache:
         self.lock = asyncio.Lock()
 
     async def get(self) -> Any:
+        """The peer-matching figures, computed again when older than PEERS_TTL."""
         async with self.lock:
             if self.at is None or time.monotonic() - self.at > PEERS_TTL:
                 self.stats, self.at = await peers_stats(self.services), time.monotonic()

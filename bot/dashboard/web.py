@@ -43,6 +43,8 @@ TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).par
 
 
 class Dashboard:
+    """The admin dashboard's pages, served under /dashboard."""
+
     def __init__(self, services: Services) -> None:
         self.services = services
         self.auth = Auth(services)
@@ -50,6 +52,7 @@ class Dashboard:
         self.peer_stats = pages.PeersCache(services)
 
     def register(self, server: WebServer) -> None:
+        """Add the dashboard's pages to `server`."""
         server.add("GET", f"{PREFIX}/login", self.login_page)
         server.add("POST", f"{PREFIX}/login", self.login)
         server.add("POST", f"{PREFIX}/logout", self.signed_in(self.logout, form=True))
@@ -79,10 +82,12 @@ class Dashboard:
         return guarded
 
     def locale(self, session: Session | None) -> str:
+        """The signed-in member's language, else the community's."""
         default = self.services.settings.default_locale
         return locale_of(session.member, default) if session is not None else default
 
     def html(self, template: str, session: Session | None, status: int = 200, **context: Any) -> web.Response:
+        """Render `template` in the reader's language with the security headers."""
         locale = self.locale(session)
         catalogs = self.services.catalogs
         text = TEMPLATES.get_template(template).render(
@@ -97,6 +102,7 @@ class Dashboard:
         return self.html("login.html", None, token=request.query.get("token", "")[:100])
 
     async def login(self, request: web.Request) -> web.StreamResponse:
+        """Exchange a one-time link's token for a session cookie."""
         data = await request.post()
         cookie = await self.auth.sign_in(str(data.get("token", ""))[:100])
         if cookie is None:
@@ -108,6 +114,7 @@ class Dashboard:
         return response
 
     async def logout(self, request: web.Request, session: Session) -> web.StreamResponse:
+        """End the session and clear its cookie."""
         await self.auth.sign_out(session)
         response = self.html("message.html", None, key="dashboard.bye")
         response.del_cookie(COOKIE, path=PREFIX)
@@ -116,11 +123,13 @@ class Dashboard:
     # ---- pages -------------------------------------------------------------------------------------
 
     async def overview(self, request: web.Request, session: Session) -> web.StreamResponse:
+        """The weekly digest with its charts."""
         rendered = await self.digests.get(self.locale(session))
         return self.html("overview.html", session, page="overview", title=rendered.writer.title(),
                          lines=rendered.writer.lines(), charts=list(rendered.charts.values()))
 
     async def chart(self, request: web.Request, session: Session) -> web.StreamResponse:
+        """One digest chart as PNG."""
         rendered = await self.digests.get(self.locale(session))
         chart = rendered.charts.get(request.match_info["name"])
         if chart is None:
@@ -129,6 +138,7 @@ class Dashboard:
 
     async def feedback(self, request: web.Request, session: Session, error: str = "",
                        status: int = 200) -> web.StreamResponse:
+        """The feedback board, filtered by the query string."""
         locale = self.locale(session)
         choices = pages.options(self.services.catalogs, locale, self.services)
         filters = pages.board_filters(dict(request.query), choices)
@@ -139,6 +149,7 @@ class Dashboard:
                          changed=next((i["ref"] for i in items if i["id"] == changed), ""))
 
     async def change_status(self, request: web.Request, session: Session) -> web.StreamResponse:
+        """Change an item's status from the board."""
         data = await request.post()
         item_id = parse_ref(request.match_info["ref"])
         target = str(data.get("duplicate_of", "")).strip()
@@ -160,12 +171,15 @@ class Dashboard:
                                headers=HEADERS)
 
     async def webinars(self, request: web.Request, session: Session) -> web.StreamResponse:
+        """The webinars page."""
         return self.html("webinars.html", session, page="webinars", webinars=await pages.webinars(self.services))
 
     async def faq(self, request: web.Request, session: Session) -> web.StreamResponse:
+        """The FAQ page: unanswered questions and drafts."""
         return self.html("faq.html", session, page="faq", **await pages.faq(self.services, self.locale(session)))
 
     async def peers(self, request: web.Request, session: Session) -> web.StreamResponse:
+        """The peer-matching page."""
         figures = await pages.peers(self.peer_stats, self.locale(session))
         return self.html("peers.html", session, page="peers", **figures)
 

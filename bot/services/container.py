@@ -26,6 +26,8 @@ from bot.store.backends import AnyStore
 
 @dataclass
 class Services:
+    """Everything handlers and jobs use, built once per process."""
+
     settings: Settings
     store: AnyStore
     clock: Clock

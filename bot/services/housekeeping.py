@@ -19,9 +19,12 @@ KEEP_EVENT_IDS = timedelta(days=7)  # far beyond Slack's retries and Discord's n
 
 
 class Housekeeping:
+    """Due job pruning old processed event ids."""
+
     name = "housekeeping"
 
     async def run(self, services: Shared, now: datetime) -> None:
+        """Prune processed event ids older than KEEP_EVENT_IDS, once per EVERY."""
         due = await self.next_due(services, now)
         if due is None or due > now:
             return
@@ -32,6 +35,7 @@ class Housekeeping:
             log.info("housekeeping: forgot %d processed event id(s) older than %s", pruned, KEEP_EVENT_IDS)
 
     async def next_due(self, services: Shared, now: datetime) -> datetime | None:
+        """EVERY after the last run (now when it never ran)."""
         async with services.store.transaction() as db:
             last = await member_sql.kv_get(db, LAST_RUN_KEY)
         return from_iso(last) + EVERY if last else now

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 
 class Leadership:
+    """Whether this replica runs the due jobs (a PostgreSQL advisory lock; on SQLite it always does)."""
+
     def __init__(self, store: AnyStore) -> None:
         self.lock = PgLeaderLock(store.path) if store.dialect == "postgres" else None
         self.leading: bool | None = None  # unknown until first asked

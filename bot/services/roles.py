@@ -83,10 +83,12 @@ class Change:
     managed: frozenset[str]
 
     def to_reply(self) -> Reply:
+        """The change as the text of an outbox entry."""
         return Reply(json.dumps({"wanted": sorted(self.wanted), "managed": sorted(self.managed)}))
 
     @classmethod
     def from_reply(cls, reply: Reply) -> Change:
+        """The change `to_reply` queued."""
         data = json.loads(reply.text)
         return cls(frozenset(map(str, data["wanted"])), frozenset(map(str, data["managed"])))
 

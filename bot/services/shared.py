@@ -22,19 +22,24 @@ class Shared(Protocol):
     """The parts a shared service function may read (no feature service, no FAQ engine)."""
 
     @property
-    def settings(self) -> Settings: ...
+    def settings(self) -> Settings:
+        """The settings."""
 
     @property
-    def store(self) -> AnyStore: ...
+    def store(self) -> AnyStore:
+        """The database."""
 
     @property
-    def clock(self) -> Clock: ...
+    def clock(self) -> Clock:
+        """The clock."""
 
     @property
-    def catalogs(self) -> Catalogs: ...
+    def catalogs(self) -> Catalogs:
+        """The message catalogs."""
 
     @property
-    def outbox(self) -> Outbox: ...
+    def outbox(self) -> Outbox:
+        """The outbox every message goes through."""
 
 
 @dataclass(frozen=True)

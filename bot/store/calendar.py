@@ -10,16 +10,19 @@ from bot.store.db import Connection
 
 
 async def token_of(db: Connection, member_id: int) -> str | None:
+    """The member's calendar feed token, or None."""
     rows = list(await db.execute_fetchall("SELECT token FROM calendar_tokens WHERE member_id = ?", (member_id,)))
     return str(rows[0][0]) if rows else None
 
 
 async def add_token(db: Connection, member_id: int, token: str, now: datetime) -> None:
+    """Give the member a calendar feed token."""
     await db.execute("INSERT INTO calendar_tokens (token, member_id, created_at) VALUES (?, ?, ?)",
                      (token, member_id, to_iso(now)))
 
 
 async def member_of(db: Connection, token: str) -> int | None:
+    """The member a calendar feed token belongs to, or None."""
     rows = list(await db.execute_fetchall("SELECT member_id FROM calendar_tokens WHERE token = ?", (token,)))
     return int(rows[0][0]) if rows else None
 

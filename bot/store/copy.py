@@ -18,6 +18,8 @@ from bot.store.schema import Column, columns, foreign_keys, is_postgres, quote, 
 
 @dataclass(frozen=True)
 class TableCopy:
+    """One table's copy, checked: rows on each side and whether the content matches."""
+
     table: str
     source_rows: int
     target_rows: int
@@ -25,6 +27,7 @@ class TableCopy:
 
     @property
     def ok(self) -> bool:
+        """Whether the target has the same rows as the source."""
         return self.source_rows == self.target_rows and self.same_content
 
 
@@ -57,6 +60,7 @@ async def parents_first(db: Connection, names: list[str]) -> list[str]:
 
 
 async def read_table(db: Connection, name: str) -> tuple[list[Column], list[tuple[Any, ...]]]:
+    """The table's columns and every row."""
     cols = await columns(db, name)
     listed = ", ".join(quote(c.name) for c in cols)
     rows = await db.execute_fetchall(f"SELECT {listed} FROM {quote(name)}")
@@ -64,6 +68,7 @@ async def read_table(db: Connection, name: str) -> tuple[list[Column], list[tupl
 
 
 async def refuse_unless_empty(db: Connection) -> None:
+    """StoreError when any table of the target has rows."""
     for name in await tables(db):
         rows = await db.execute_fetchall(f"SELECT 1 FROM {quote(name)} LIMIT 1")
         if list(rows):
@@ -71,6 +76,7 @@ async def refuse_unless_empty(db: Connection) -> None:
 
 
 async def write_table(db: Connection, name: str, cols: list[Column], rows: list[tuple[Any, ...]]) -> None:
+    """Insert the rows into the table of the same name; StoreError for a column it lacks."""
     if not rows:
         return
     wanted = {c.name: c for c in await columns(db, name)}
@@ -106,6 +112,7 @@ async def reset_identities(db: Connection, names: list[str]) -> None:
 
 
 async def compare(source: AnyStore, target: AnyStore, names: list[str]) -> list[TableCopy]:
+    """Row counts and content digests of each table, source against target."""
     checks = []
     async with source.transaction() as src, target.transaction() as dst:
         for name in names:
@@ -122,6 +129,7 @@ async def digest(db: Connection, name: str) -> tuple[int, str]:
 
 
 def normalise(value: Any) -> Any:
+    """A value compared the same on SQLite and PostgreSQL (bools as ints, buffers as bytes)."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, memoryview | bytearray):

@@ -10,6 +10,7 @@ from bot.store.feedback import Item, _item
 
 
 async def add_link(db: Connection, token_hash: str, member_id: int, expires_at: datetime) -> None:
+    """Keep a sign-in link's hashed token until it expires."""
     await db.execute("INSERT INTO dashboard_links (token_hash, member_id, expires_at) VALUES (?, ?, ?)",
                      (token_hash, member_id, to_iso(expires_at)))
 
@@ -25,11 +26,13 @@ async def use_link(db: Connection, token_hash: str, now: datetime) -> int | None
 
 
 async def add_session(db: Connection, session_hash: str, member_id: int, expires_at: datetime) -> None:
+    """Keep a session's hashed id until it expires."""
     await db.execute("INSERT INTO dashboard_sessions (session_hash, member_id, expires_at) VALUES (?, ?, ?)",
                      (session_hash, member_id, to_iso(expires_at)))
 
 
 async def session_member(db: Connection, session_hash: str, now: datetime) -> int | None:
+    """The member a live session belongs to, or None."""
     rows = list(await db.execute_fetchall(
         "SELECT member_id FROM dashboard_sessions WHERE session_hash = ? AND expires_at > ?",
         (session_hash, to_iso(now))))

@@ -30,34 +30,43 @@ class Row(Protocol):
 
     def __getitem__(self, key: str | int, /) -> Any: ...
 
-    def keys(self) -> Any: ...
+    def keys(self) -> Any:
+        """The column names."""
 
 
 class Cursor(Protocol):
     """What `execute` gives back: the affected row count, an inserted id, the rows."""
 
     @property
-    def rowcount(self) -> int: ...
+    def rowcount(self) -> int:
+        """Rows the statement changed."""
 
     @property
-    def lastrowid(self) -> int | None: ...
+    def lastrowid(self) -> int | None:
+        """The id of the row inserted last."""
 
-    async def fetchone(self) -> Any: ...
+    async def fetchone(self) -> Any:
+        """The next row, or None."""
 
-    async def fetchall(self) -> Any: ...
+    async def fetchall(self) -> Any:
+        """Every remaining row."""
 
 
 class Connection(Protocol):
     """The part of a database connection the store modules use; both backends provide it."""
 
     @property
-    def in_transaction(self) -> bool: ...
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open."""
 
-    def execute(self, sql: str, parameters: Iterable[Any] = ..., /) -> Awaitable[Cursor]: ...
+    def execute(self, sql: str, parameters: Iterable[Any] = ..., /) -> Awaitable[Cursor]:
+        """Run one statement."""
 
-    def execute_fetchall(self, sql: str, parameters: Iterable[Any] = ..., /) -> Awaitable[Iterable[Any]]: ...
+    def execute_fetchall(self, sql: str, parameters: Iterable[Any] = ..., /) -> Awaitable[Iterable[Any]]:
+        """Run one statement and return its rows."""
 
-    def executemany(self, sql: str, parameters: Iterable[Iterable[Any]], /) -> Awaitable[Any]: ...
+    def executemany(self, sql: str, parameters: Iterable[Iterable[Any]], /) -> Awaitable[Any]:
+        """Run one statement once per parameter set."""
 
 
 # What to do once the current transaction commits (the outbox's wake-up when it queued messages).
@@ -86,6 +95,7 @@ async def commit_hooks() -> AsyncIterator[list[Callable[[], None]]]:
 
 
 def run_hooks(callbacks: list[Callable[[], None]]) -> None:
+    """Run the commit hooks; a failing one is logged, the others still run."""
     for callback in callbacks:
         try:
             callback()
@@ -99,6 +109,7 @@ class StoreError(StorageUnavailable):
 
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
+    """(number, path) of every migration file, in order."""
     found = [(int(m.group(1)), p) for p in directory.iterdir() if (m := MIGRATION_NAME.match(p.name))]
     return sorted(found)
 
@@ -114,6 +125,7 @@ class Store:
         self._lock = asyncio.Lock()
 
     async def open(self) -> None:
+        """Connect (foreign keys, secure delete, WAL), apply pending migrations and check the file is writable."""
         check_folder(self.path)  # a failed connect would leave aiosqlite's thread behind
         try:
             self._db = await aiosqlite.connect(self.path, isolation_level=None)
@@ -137,6 +149,7 @@ class Store:
                              " WHERE version = (SELECT min(version) FROM schema_migrations)")
 
     async def close(self) -> None:
+        """Close the connection."""
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -150,6 +163,7 @@ class Store:
 
     @property
     def db(self) -> aiosqlite.Connection:
+        """The open connection; StoreError when closed."""
         if self._db is None:
             raise StoreError("database is not open")
         return self._db
@@ -202,11 +216,13 @@ class Store:
         return await self.fetch_all(sql, params)  # autocommit: the connection has no implicit transactions
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        """Every row of one statement run alone."""
         with sqlite_errors():
             async with self._lock:
                 return list(await self.db.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        """The first row of one statement run alone, or None."""
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 

@@ -65,6 +65,7 @@ async def new_members(db: Connection, since: datetime, until: datetime) -> list[
 
 
 async def faq_decisions(db: Connection, since: datetime, until: datetime) -> dict[str, int]:
+    """FAQ decisions in the window, counted by kind."""
     return {str(r[0]): int(r[1]) for r in await db.execute_fetchall(FAQ_DECISIONS, _window(since, until))}
 
 
@@ -81,6 +82,7 @@ async def webinar_rsvps(db: Connection, since: datetime, until: datetime) -> lis
 
 
 async def reminders_sent(db: Connection, since: datetime, until: datetime) -> int:
+    """Webinar reminders sent in the window."""
     rows = list(await db.execute_fetchall(REMINDERS_SENT, _window(since, until)))
     return int(rows[0][0])
 
@@ -92,6 +94,7 @@ async def peer_rounds(db: Connection, since: datetime, until: datetime) -> list[
 
 
 async def feedback_filed(db: Connection, since: datetime, until: datetime) -> list[tuple[str, str, int]]:
+    """(module, step, count) of feedback items in the window."""
     return [(str(r[0]), str(r[1]), int(r[2])) for r in await db.execute_fetchall(FEEDBACK_FILED,
                                                                                     _window(since, until))]
 

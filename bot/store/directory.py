@@ -13,6 +13,8 @@ from bot.store.backends import AnyStore
 
 
 class StoreDirectory:
+    """The member directory and the processed-event record the dispatcher uses."""
+
     def __init__(self, store: AnyStore) -> None:
         self.store = store
 
@@ -28,18 +30,22 @@ class StoreDirectory:
             return await member_sql.upsert(db, actor, now)
 
     async def find(self, actor: Actor) -> Member | None:
+        """The member behind `actor`, or None."""
         async with self.store.transaction() as db:
             return await member_sql.by_platform_id(db, actor.platform, actor.user_id)
 
     async def seen(self, platform: str, event_id: str) -> bool:
+        """Whether the platform's event was already handled."""
         sql = "SELECT 1 FROM processed_events WHERE platform = ? AND event_id = ?"
         return await self.store.fetch_one(sql, (platform, event_id)) is not None
 
     async def record(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Record an event as handled; False when it already was."""
         async with self.store.transaction() as db:
             return await member_sql.first_time_seen(db, platform, event_id, now)
 
     async def make_admin(self, actor: Actor, now: datetime) -> Member:
+        """Make the member behind `actor` an admin."""
         async with self.store.transaction() as db:
             member = await member_sql.upsert(db, actor, now)
             await member_sql.set_admin(db, member.id, True)

@@ -30,6 +30,7 @@ async def load_form(db: Connection, digest: str, user_id: str) -> str | None:
 
 
 async def load_answers(db: Connection, user_id: str, digest: str) -> dict[str, Any]:
+    """Answers kept from a long form's earlier pages."""
     sql = "SELECT answers FROM discord_form_progress WHERE user_id = ? AND hash = ?"
     rows = list(await db.execute_fetchall(sql, (user_id, digest)))
     return dict(json.loads(rows[0][0])) if rows else {}
@@ -37,12 +38,14 @@ async def load_answers(db: Connection, user_id: str, digest: str) -> dict[str, A
 
 async def save_answers(db: Connection, user_id: str, digest: str, answers: dict[str, Any],
                        now: datetime) -> None:
+    """Keep the answers given so far to a long form."""
     sql = """INSERT INTO discord_form_progress (user_id, hash, answers, updated_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, hash) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at"""
     await db.execute(sql, (user_id, digest, json.dumps(answers), to_iso(now)))
 
 
 async def clear_answers(db: Connection, user_id: str, digest: str) -> None:
+    """Forget a long form's answers."""
     await db.execute("DELETE FROM discord_form_progress WHERE user_id = ? AND hash = ?", (user_id, digest))
 
 

@@ -12,6 +12,8 @@ from bot.store.db import Connection, Row
 
 @dataclass(frozen=True)
 class Ask:
+    """A question asked to the FAQ and the decision made."""
+
     id: int
     member_id: int | None
     question: str
@@ -52,6 +54,7 @@ async def record_ask(db: Connection, *, member_id: int | None, question: str, no
 
 
 async def get_ask(db: Connection, ask_id: int) -> Ask | None:
+    """Question `ask_id`, or None."""
     rows = list(await db.execute_fetchall("SELECT * FROM faq_asks WHERE id = ?", (ask_id,)))
     return _row_to_ask(rows[0]) if rows else None
 
@@ -94,6 +97,7 @@ async def gaps(db: Connection, limit: int = 10) -> list[Gap]:
 
 
 async def votes_for(db: Connection, ask_id: int) -> list[tuple[int, bool]]:
+    """(member, helpful) of each vote on an answer."""
     rows = await db.execute_fetchall("SELECT member_id, helpful FROM faq_votes WHERE ask_id = ?", (ask_id,))
     return [(r[0], bool(r[1])) for r in rows]
 

@@ -20,6 +20,8 @@ Content = dict[str, dict[str, Any]]
 
 @dataclass(frozen=True)
 class Draft:
+    """A FAQ draft: its content per language, origin and status."""
+
     id: int
     topic_id: str
     status: str
@@ -35,11 +37,14 @@ class Draft:
 
     @property
     def ref(self) -> str:
+        """The draft's reference, e.g. D-7."""
         return format_ref(self.id)
 
 
 @dataclass(frozen=True)
 class HelpPost:
+    """A question posted to the help channel for people to answer."""
+
     id: int
     code: str
     member_id: int
@@ -49,10 +54,12 @@ class HelpPost:
 
 
 def format_ref(draft_id: int) -> str:
+    """A draft's reference, e.g. D-7."""
     return f"D-{draft_id}"
 
 
 def person(platform: str, user_id: str) -> str:
+    """A member's platform:user id, as drafts name people."""
     return f"{platform}:{user_id}"
 
 
@@ -65,6 +72,7 @@ def _draft(row: Row) -> Draft:
 async def create(db: Connection, *, origin: str, content: Content, now: datetime, topic_id: str = "",
                  asker: str | None = None, asker_lang: str | None = None, people: tuple[str, ...] = (),
                  created_by: int | None = None, group_key: str | None = None) -> int:
+    """A new open draft; its id."""
     sql = """INSERT INTO faq_drafts (topic_id, origin, content, group_key, asker, asker_lang, people, created_by,
                                      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
     cursor = await db.execute(sql, (topic_id, origin, json.dumps(content, ensure_ascii=False), group_key, asker,
@@ -74,27 +82,32 @@ async def create(db: Connection, *, origin: str, content: Content, now: datetime
 
 
 async def get(db: Connection, draft_id: int) -> Draft | None:
+    """Draft `draft_id`, or None."""
     rows = list(await db.execute_fetchall("SELECT * FROM faq_drafts WHERE id = ?", (draft_id,)))
     return _draft(rows[0]) if rows else None
 
 
 async def open_drafts(db: Connection, limit: int = 25) -> list[Draft]:
+    """The oldest open drafts."""
     rows = await db.execute_fetchall("SELECT * FROM faq_drafts WHERE status = ? ORDER BY id LIMIT ?", (OPEN, limit))
     return [_draft(r) for r in rows]
 
 
 async def group_keys(db: Connection) -> set[str]:
+    """The group keys of every draft made from a gap."""
     rows = await db.execute_fetchall("SELECT group_key FROM faq_drafts WHERE group_key IS NOT NULL")
     return {str(r[0]) for r in rows}
 
 
 async def save_content(db: Connection, draft_id: int, content: Content, topic_id: str, now: datetime) -> None:
+    """Replace an open draft's content and topic id."""
     sql = "UPDATE faq_drafts SET content = ?, topic_id = ?, updated_at = ? WHERE id = ? AND status = ?"
     await db.execute(sql, (json.dumps(content, ensure_ascii=False), topic_id, to_iso(now), draft_id, OPEN))
 
 
 async def mark_published(db: Connection, draft_id: int, topic_id: str, stored: str, toml: str | None,
                          now: datetime) -> None:
+    """Mark a draft published as `topic_id`, with where it was stored and its TOML."""
     sql = """UPDATE faq_drafts SET status = ?, topic_id = ?, stored = ?, toml = ?, published_at = ?, updated_at = ?
              WHERE id = ?"""
     await db.execute(sql, (PUBLISHED, topic_id, stored, toml, to_iso(now), to_iso(now), draft_id))
@@ -126,6 +139,7 @@ async def unanswered_asks(db: Connection) -> list[Row]:
 
 async def add_help_post(db: Connection, *, member_id: int, ask_id: int | None, question: str, lang: str,
                         mention: bool, now: datetime) -> HelpPost:
+    """Record a question posted to the help channel, under a new Q- code."""
     code = "Q-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
     sql = """INSERT INTO faq_help_posts (code, member_id, ask_id, question, lang, mention, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"""
@@ -135,6 +149,7 @@ async def add_help_post(db: Connection, *, member_id: int, ask_id: int | None, q
 
 
 async def help_post(db: Connection, code: str) -> HelpPost | None:
+    """The help-channel post with code `code`, or None."""
     rows = list(await db.execute_fetchall("SELECT * FROM faq_help_posts WHERE code = ?", (code,)))
     if not rows:
         return None
@@ -143,6 +158,7 @@ async def help_post(db: Connection, code: str) -> HelpPost | None:
 
 
 async def help_post_for_ask(db: Connection, ask_id: int) -> HelpPost | None:
+    """The help-channel post made for question `ask_id`, or None."""
     rows = list(await db.execute_fetchall("SELECT code FROM faq_help_posts WHERE ask_id = ?", (ask_id,)))
     return await help_post(db, str(rows[0][0])) if rows else None
 

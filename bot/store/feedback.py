@@ -24,11 +24,14 @@ class NewItem:
 
     @property
     def anonymous(self) -> bool:
+        """Whether the item is filed without its author."""
         return self.member_id is None
 
 
 @dataclass(frozen=True)
 class Item:
+    """A feedback item."""
+
     id: int
     member_id: int | None
     anonymous: bool
@@ -47,11 +50,14 @@ class Item:
 
     @property
     def ref(self) -> str:
+        """The item's reference, e.g. FB-7Q3K."""
         return format_ref(self.id)
 
 
 @dataclass(frozen=True)
 class Change:
+    """One status change of an item."""
+
     item_id: int
     seq: int
     previous: str
@@ -132,6 +138,7 @@ async def insert(db: Connection, new: NewItem, created_at: datetime) -> Item:
 
 
 async def get(db: Connection, item_id: int) -> Item | None:
+    """Item `item_id`, or None."""
     rows = list(await db.execute_fetchall("SELECT * FROM feedback_items WHERE id = ?", (item_id,)))
     return _item(rows[0]) if rows else None
 
@@ -175,6 +182,7 @@ async def record_change(db: Connection, item: Item, status: str, note: str | Non
 
 
 async def changes(db: Connection, item_id: int) -> list[Change]:
+    """An item's status changes, oldest first."""
     sql = "SELECT * FROM feedback_changes WHERE item_id = ? ORDER BY seq"
     return [Change(r["item_id"], r["seq"], r["previous"], r["status"], r["duplicate_of"], r["note"],
                    from_iso(r["changed_at"])) for r in await db.execute_fetchall(sql, (item_id,))]
@@ -196,6 +204,7 @@ async def rating_summary(db: Connection) -> tuple[float | None, int]:
 
 
 async def created_since(db: Connection, since: datetime) -> list[datetime]:
+    """When each item filed since `since` was filed."""
     sql = "SELECT created_at FROM feedback_items WHERE created_at >= ?"
     return [from_iso(r[0]) for r in await db.execute_fetchall(sql, (to_iso(since),))]
 

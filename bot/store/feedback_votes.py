@@ -30,11 +30,13 @@ async def add(db: Connection, item_id: int, member_id: int, now: datetime) -> bo
 
 
 async def count(db: Connection, item_id: int) -> int:
+    """How many members voted for the item."""
     rows = list(await db.execute_fetchall("SELECT COUNT(*) FROM feedback_votes WHERE item_id = ?", (item_id,)))
     return int(rows[0][0])
 
 
 async def voters(db: Connection, item_id: int) -> list[int]:
+    """Who voted for the item, in voting order."""
     sql = "SELECT member_id FROM feedback_votes WHERE item_id = ? ORDER BY voted_at, member_id"
     return [int(r[0]) for r in await db.execute_fetchall(sql, (item_id,))]
 
@@ -77,6 +79,7 @@ async def top(db: Connection, limit: int, statuses: tuple[str, ...] = OPEN) -> l
 
 
 async def set_scope(db: Connection, item_id: int, scope: str, now: datetime) -> None:
+    """Set an item's scope (an anonymous item's time kept to the day)."""
     sql = """UPDATE feedback_items SET scope = ?,
              updated_at = CASE WHEN anonymous = 1 THEN ? ELSE ? END WHERE id = ?"""  # anonymous: the day only
     await db.execute(sql, (scope, to_iso(day_of(now)), to_iso(now), item_id))

@@ -20,11 +20,13 @@ RETURNING *
 
 
 def upsert_params(actor: Actor, now: datetime) -> tuple[str | None, ...]:
+    """The parameters of the member upsert for `actor`."""
     return (actor.platform, actor.user_id, actor.display_name[:200], actor.platform_locale, actor.timezone,
             to_iso(now))
 
 
 def row_to_member(row: Row) -> Member:
+    """A `members` row as a Member."""
     return Member(
         id=row["id"],
         platform=row["platform"],
@@ -48,31 +50,37 @@ async def upsert(db: Connection, actor: Actor, now: datetime) -> Member:
 
 
 async def by_id(db: Connection, member_id: int) -> Member | None:
+    """Member `member_id`, or None."""
     rows = list(await db.execute_fetchall("SELECT * FROM members WHERE id = ?", (member_id,)))
     return row_to_member(rows[0]) if rows else None
 
 
 async def by_platform_id(db: Connection, platform: str, user_id: str) -> Member | None:
+    """The member with this platform user id, or None."""
     sql = "SELECT * FROM members WHERE platform = ? AND user_id = ?"
     rows = list(await db.execute_fetchall(sql, (platform, user_id)))
     return row_to_member(rows[0]) if rows else None
 
 
 async def by_name(db: Connection, platform: str, display_name: str) -> Member | None:
+    """The first member of the platform with this display name (any case), or None."""
     sql = "SELECT * FROM members WHERE platform = ? AND lower(display_name) = lower(?) ORDER BY id LIMIT 1"
     rows = list(await db.execute_fetchall(sql, (platform, display_name)))
     return row_to_member(rows[0]) if rows else None
 
 
 async def set_locale(db: Connection, member_id: int, locale: str | None) -> None:
+    """Set the member's chosen language (None: the platform's)."""
     await db.execute("UPDATE members SET locale = ? WHERE id = ?", (locale, member_id))
 
 
 async def set_timezone(db: Connection, member_id: int, timezone: str | None) -> None:
+    """Set the member's time zone."""
     await db.execute("UPDATE members SET timezone = ? WHERE id = ?", (timezone, member_id))
 
 
 async def set_admin(db: Connection, member_id: int, is_admin: bool) -> None:
+    """Make the member an admin, or not."""
     await db.execute("UPDATE members SET is_admin = ? WHERE id = ?", (int(is_admin), member_id))
 
 
@@ -91,11 +99,13 @@ async def first_time_seen(db: Connection, platform: str, event_id: str, now: dat
 
 
 async def kv_get(db: Connection, key: str) -> str | None:
+    """The value stored under `key`, or None."""
     rows = list(await db.execute_fetchall("SELECT value FROM kv WHERE key = ?", (key,)))
     return str(rows[0][0]) if rows else None
 
 
 async def kv_set(db: Connection, key: str, value: str) -> None:
+    """Store `value` under `key`."""
     sql = "INSERT INTO kv VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
     await db.execute(sql, (key, value))
 

@@ -19,6 +19,8 @@ STRIPPED = '{"text": "", "buttons": [], "ephemeral": false, "file": null}'
 
 @dataclass(frozen=True)
 class OutboxRow:
+    """An outbox message claimed for delivery."""
+
     id: int
     key: str
     destination: Destination
@@ -148,6 +150,7 @@ async def release_in_doubt(db: Connection, row_id: int, owner: str, next_at: dat
 
 
 async def mark_sent(db: Connection, row_id: int, now: datetime, ref: str | None) -> None:
+    """Mark a message sent (a private one is deleted at once)."""
     sql = """UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, platform_ref = ?,
              in_doubt = 0, lease_owner = NULL, lease_until = NULL WHERE id = ?"""
     await db.execute(sql, (stamp(now), ref, row_id))
@@ -165,6 +168,7 @@ async def mark_retry(db: Connection, row_id: int, owner: str, next_at: datetime,
 
 
 async def mark_failed(db: Connection, row_id: int, error: str) -> None:
+    """Mark a message failed for good (a private one's content is stripped)."""
     sql = """UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, lease_owner = NULL,
              lease_until = NULL WHERE id = ?"""
     await db.execute(sql, (error[:500], row_id))
@@ -173,6 +177,7 @@ async def mark_failed(db: Connection, row_id: int, error: str) -> None:
 
 
 async def next_due(db: Connection, platforms: list[str]) -> datetime | None:
+    """When the next pending message for these platforms is due, or None."""
     if not platforms:
         return None
     marks = ",".join("?" for _ in platforms)
@@ -192,11 +197,13 @@ async def next_due_by_platform(db: Connection, platforms: list[str]) -> dict[str
 
 
 async def failures(db: Connection, limit: int = 20) -> list[Row]:
+    """The latest messages that failed for good."""
     sql = """SELECT idempotency_key, platform, kind, target, attempts, last_error FROM outbox
              WHERE status = 'failed' ORDER BY id DESC LIMIT ?"""
     return list(await db.execute_fetchall(sql, (limit,)))
 
 
 async def counts(db: Connection) -> dict[str, int]:
+    """Messages by status."""
     rows = await db.execute_fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
     return {str(r[0]): int(r[1]) for r in rows}

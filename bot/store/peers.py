@@ -16,6 +16,8 @@ ANSWERS = ("yes", "not_yet", "no")
 
 @dataclass(frozen=True)
 class Participant:
+    """A member in peer matching."""
+
     member_id: int
     status: str  # active | left | paused
     wants_mentor: bool
@@ -25,6 +27,8 @@ class Participant:
 
 @dataclass(frozen=True)
 class Round:
+    """A peer round."""
+
     id: int
     kind: str
     slot: datetime
@@ -37,6 +41,8 @@ class Round:
 
 @dataclass(frozen=True)
 class GroupSeat:
+    """A member's seat in a round's group, with their check-in answer."""
+
     group_id: int
     round_id: int
     platform: str
@@ -58,6 +64,7 @@ def _round(row: Row) -> Round:
 
 
 async def participant(db: Connection, member_id: int) -> Participant | None:
+    """The member's peer-matching row, or None."""
     rows = list(await db.execute_fetchall("SELECT * FROM peer_participants WHERE member_id = ?", (member_id,)))
     return _participant(rows[0]) if rows else None
 
@@ -72,12 +79,14 @@ async def join(db: Connection, member_id: int, wants_mentor: bool, now: datetime
 
 
 async def set_status(db: Connection, member_id: int, status: str, now: datetime) -> bool:
+    """Set a participant's status (active, paused, left); False when not a participant."""
     sql = "UPDATE peer_participants SET status = ?, ignored_checkins = 0, updated_at = ? WHERE member_id = ?"
     cursor = await db.execute(sql, (status, to_iso(now), member_id))
     return cursor.rowcount == 1
 
 
 async def snooze(db: Connection, member_id: int, until: datetime | None, now: datetime) -> bool:
+    """Pause a participant until `until` (None: resume); False when not a participant."""
     sql = "UPDATE peer_participants SET snoozed_until = ?, updated_at = ? WHERE member_id = ?"
     cursor = await db.execute(sql, (to_iso(until) if until else None, to_iso(now), member_id))
     return cursor.rowcount == 1
@@ -91,6 +100,7 @@ async def available(db: Connection, at: datetime) -> list[Participant]:
 
 
 async def exclude(db: Connection, member_id: int, excluded_id: int, now: datetime) -> bool:
+    """Never match the member with `excluded_id`; False when already so."""
     sql = "INSERT INTO peer_exclusions VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     cursor = await db.execute(sql, (member_id, excluded_id, to_iso(now)))
     return cursor.rowcount == 1
@@ -115,6 +125,7 @@ async def create_round(db: Connection, kind: str, slot: datetime, started: datet
 
 
 async def set_score(db: Connection, round_id: int, score: int) -> None:
+    """Add a platform's plan score to the round's."""
     await db.execute("UPDATE peer_rounds SET score = score + ? WHERE id = ?", (score, round_id))
 
 
@@ -151,6 +162,7 @@ async def next_round_event(db: Connection) -> datetime | None:
 
 async def mark_round(db: Connection, round_id: int, *, checkin_sent: bool = False,
                      closed: bool = False) -> None:
+    """Note that a round's check-in went out, or that it is closed."""
     if checkin_sent:
         await db.execute("UPDATE peer_rounds SET checkin_sent = 1 WHERE id = ?", (round_id,))
     if closed:
@@ -159,6 +171,7 @@ async def mark_round(db: Connection, round_id: int, *, checkin_sent: bool = Fals
 
 async def add_group(db: Connection, round_id: int, platform: str, language: str,
                     member_ids: list[int]) -> int:
+    """A new group of the round with its members; its id."""
     sql = "INSERT INTO peer_groups (round_id, platform, language) VALUES (?, ?, ?) RETURNING id"
     cursor = await db.execute(sql, (round_id, platform, language))
     row = await cursor.fetchone()
@@ -169,6 +182,7 @@ async def add_group(db: Connection, round_id: int, platform: str, language: str,
 
 
 async def add_unmatched(db: Connection, round_id: int, member_id: int, reason: str) -> None:
+    """Note that the member found no partner this round, and why."""
     sql = "INSERT INTO peer_unmatched VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     await db.execute(sql, (round_id, member_id, reason))
 
@@ -183,11 +197,13 @@ def _seat(row: Row) -> GroupSeat:
 
 
 async def seats(db: Connection, round_id: int) -> list[GroupSeat]:
+    """Every seat of the round's groups."""
     rows = await db.execute_fetchall(SEATS + " WHERE g.round_id = ? ORDER BY g.id, m.member_id", (round_id,))
     return [_seat(r) for r in rows]
 
 
 async def group(db: Connection, group_id: int) -> list[GroupSeat]:
+    """The seats of one group."""
     rows = await db.execute_fetchall(SEATS + " WHERE g.id = ? ORDER BY m.member_id", (group_id,))
     return [_seat(r) for r in rows]
 
@@ -244,14 +260,17 @@ async def count_ignored(db: Connection, round_id: int, pause_after: int,
 
 
 async def all_participants(db: Connection) -> list[Participant]:
+    """Every peer-matching participant."""
     return [_participant(r) for r in await db.execute_fetchall("SELECT * FROM peer_participants")]
 
 
 async def all_seats(db: Connection) -> list[GroupSeat]:
+    """Every seat of every group."""
     return [_seat(r) for r in await db.execute_fetchall(SEATS + " ORDER BY g.id")]
 
 
 async def round_count(db: Connection) -> int:
+    """How many rounds there were."""
     rows = list(await db.execute_fetchall("SELECT COUNT(*) FROM peer_rounds"))
     return int(rows[0][0])
 

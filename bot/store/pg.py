@@ -32,6 +32,7 @@ _WITHOUT_ROWID = re.compile(r"\)\s*WITHOUT ROWID\s*$", re.IGNORECASE)  # a SQLit
 
 
 def is_postgres_url(path: str) -> bool:
+    """Whether `path` is a PostgreSQL URL rather than a SQLite file."""
     return path.startswith(("postgresql://", "postgres://"))
 
 
@@ -81,9 +82,11 @@ class PgCursor:
             self.lastrowid = int(rows[0]["id"])
 
     async def fetchone(self) -> asyncpg.Record | None:
+        """The first row, or None."""
         return self._rows[0] if self._rows else None
 
     async def fetchall(self) -> list[asyncpg.Record]:
+        """Every row."""
         return list(self._rows)
 
 
@@ -95,15 +98,18 @@ class PgConnection:
         self.in_transaction = True
 
     async def execute(self, sql: str, params: Iterable[Any] = (), /) -> PgCursor:
+        """Run one statement (SQLite's ? marks), keeping its rows and row count."""
         statement = await self.raw.prepare(to_dollar_params(sql))
         rows = await statement.fetch(*tuple(params))
         match = _COUNT.match(statement.get_statusmsg() or "")
         return PgCursor(rows, int(match.group(1)) if match else len(rows))
 
     async def execute_fetchall(self, sql: str, params: Iterable[Any] = (), /) -> list[asyncpg.Record]:
+        """Run one statement and return its rows."""
         return list(await self.raw.fetch(to_dollar_params(sql), *tuple(params)))
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]], /) -> None:
+        """Run one statement once per parameter set."""
         await self.raw.executemany(to_dollar_params(sql), [tuple(r) for r in rows])
 
 
@@ -118,6 +124,7 @@ class PgStore:
         self._pool: asyncpg.Pool | None = None
 
     async def open(self) -> None:
+        """Open the connection pool and apply pending migrations."""
         try:
             self._pool = await asyncpg.create_pool(self.path, min_size=1, max_size=self.pool_size)
             await self.migrate()
@@ -126,6 +133,7 @@ class PgStore:
             raise StoreError(f"cannot use database {redact(self.path)}: {exc}") from exc
 
     async def close(self) -> None:
+        """Close the connection pool."""
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -139,6 +147,7 @@ class PgStore:
 
     @property
     def pool(self) -> asyncpg.Pool:
+        """The open pool; StoreError when closed."""
         if self._pool is None:
             raise StoreError("database is not open")
         return self._pool
@@ -192,11 +201,13 @@ class PgStore:
         return await self.fetch_all(sql, params)  # asyncpg runs a lone statement in its own transaction
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
+        """Every row of one statement run alone."""
         with postgres_errors():
             async with self.pool.acquire() as conn:
                 return list(await conn.fetch(to_dollar_params(sql), *tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> asyncpg.Record | None:
+        """The first row of one statement run alone, or None."""
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 

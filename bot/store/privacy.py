@@ -87,34 +87,40 @@ def _user_filter(has_platform: bool) -> str:
 
 
 async def user_rows(db: Connection, table: str, has_platform: bool, member: Member) -> list[dict[str, Any]]:
+    """The table's rows naming the member's platform user id."""
     params = (member.user_id, member.platform) if has_platform else (member.user_id,)
     sql = f"SELECT * FROM {_quote(table)} WHERE {_user_filter(has_platform)}"
     return [dict(r) for r in await db.execute_fetchall(sql, params)]
 
 
 async def delete_user_rows(db: Connection, table: str, has_platform: bool, member: Member) -> int:
+    """Delete the table's rows naming the member's platform user id; how many."""
     params = (member.user_id, member.platform) if has_platform else (member.user_id,)
     cursor = await db.execute(f"DELETE FROM {_quote(table)} WHERE {_user_filter(has_platform)}", params)
     return cursor.rowcount
 
 
 async def unlink_where(db: Connection, table: str, column: str, value: Any) -> int:
+    """Set `column` to NULL where it is `value`; how many rows."""
     sql = f"UPDATE {_quote(table)} SET {_quote(column)} = NULL WHERE {_quote(column)} = ?"
     cursor = await db.execute(sql, (value,))
     return cursor.rowcount
 
 
 async def rows_where(db: Connection, table: str, column: str, value: Any) -> list[dict[str, Any]]:
+    """The table's rows where `column` is `value`."""
     sql = f"SELECT * FROM {_quote(table)} WHERE {_quote(column)} = ?"
     return [dict(r) for r in await db.execute_fetchall(sql, (value,))]
 
 
 async def delete_where(db: Connection, table: str, column: str, value: Any) -> int:
+    """Delete the table's rows where `column` is `value`; how many."""
     cursor = await db.execute(f"DELETE FROM {_quote(table)} WHERE {_quote(column)} = ?", (value,))
     return cursor.rowcount
 
 
 async def member_row(db: Connection, member_id: int) -> dict[str, Any] | None:
+    """The member's `members` row, or None."""
     rows = await rows_where(db, "members", "id", member_id)
     return rows[0] if rows else None
 

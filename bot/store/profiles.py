@@ -12,6 +12,8 @@ from bot.store.db import Connection, Row
 
 @dataclass(frozen=True)
 class Profile:
+    """A member's profile."""
+
     member_id: int
     role: str | None = None
     country: str | None = None  # ISO 3166 alpha-2
@@ -23,6 +25,7 @@ class Profile:
     onboarding_done: bool = False
 
     def with_changes(self, **changes: object) -> Profile:
+        """A copy with the fields given changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
@@ -47,6 +50,7 @@ async def get(db: Connection, member_id: int) -> Profile:
 
 
 async def get_many(db: Connection, member_ids: list[int]) -> dict[int, Profile]:
+    """The profiles of these members, by member id (none for a member without one)."""
     if not member_ids:
         return {}
     marks = ",".join("?" for _ in member_ids)
@@ -55,6 +59,7 @@ async def get_many(db: Connection, member_ids: list[int]) -> dict[int, Profile]:
 
 
 async def save(db: Connection, profile: Profile, now: datetime) -> None:
+    """Insert or replace the member's profile."""
     sql = """INSERT INTO profiles (member_id, role, country, organisation, stage, languages, interests,
                                    peer_consent, onboarding_done, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -23,6 +23,8 @@ WHERE c.contype = 'f' AND source.relname = ? AND source.relnamespace = current_s
 
 @dataclass(frozen=True)
 class Column:
+    """A table column as the database describes it."""
+
     name: str
     nullable: bool
     type: str  # as the backend names it, upper case (TEXT, INTEGER, BIGINT, ...)
@@ -30,6 +32,8 @@ class Column:
 
 @dataclass(frozen=True)
 class ForeignKey:
+    """A foreign key as the database describes it."""
+
     column: str
     table: str  # the table it points at
     to: str
@@ -37,6 +41,7 @@ class ForeignKey:
 
 
 def is_postgres(db: Connection) -> bool:
+    """Whether the connection is PostgreSQL's."""
     return isinstance(db, PgConnection)
 
 

@@ -29,10 +29,12 @@ class Spec:
         return datetime.fromisoformat(self.local_start).astimezone(UTC)
 
     def as_dict(self) -> dict[str, object]:
+        """The details as stored (one column each)."""
         return {k: getattr(self, k) for k in ("title", "description", "local_start", "timezone",
                                                "duration_min", "language", "link", "rrule", "mention")}
 
     def schedule(self) -> tuple[object, ...]:
+        """What decides the webinar's occurrences: start, zone, duration, recurrence."""
         return (self.local_start, self.timezone, self.duration_min, self.rrule)
 
 

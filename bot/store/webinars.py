@@ -29,6 +29,7 @@ def _webinar(row: Row) -> Webinar:
 
 
 async def insert(db: Connection, spec: Spec, member_id: int, now: datetime) -> Webinar:
+    """A new scheduled webinar."""
     sql = f"""INSERT INTO webinars ({", ".join(SPEC_COLUMNS)}, processed_until, created_by, created_at, updated_at)
               VALUES ({", ".join("?" for _ in SPEC_COLUMNS)}, ?, ?, ?, ?) RETURNING *"""
     values = tuple(spec.as_dict()[name] for name in SPEC_COLUMNS)
@@ -62,16 +63,19 @@ async def cancel(db: Connection, webinar_id: int, now: datetime) -> bool:
 
 
 async def get(db: Connection, webinar_id: int) -> Webinar | None:
+    """Webinar `webinar_id`, or None."""
     rows = list(await db.execute_fetchall("SELECT * FROM webinars WHERE id = ?", (webinar_id,)))
     return _webinar(rows[0]) if rows else None
 
 
 async def scheduled(db: Connection) -> list[Webinar]:
+    """Every scheduled (not cancelled) webinar."""
     rows = await db.execute_fetchall("SELECT * FROM webinars WHERE status = 'scheduled' ORDER BY id")
     return [_webinar(r) for r in rows]
 
 
 async def set_processed(db: Connection, webinar_id: int, until: datetime) -> None:
+    """Move the webinar's processed-until mark forward (never back)."""
     sql = "UPDATE webinars SET processed_until = ? WHERE id = ? AND processed_until < ?"
     await db.execute(sql, (to_iso(until), webinar_id, to_iso(until)))
 
@@ -80,16 +84,19 @@ async def set_processed(db: Connection, webinar_id: int, until: datetime) -> Non
 
 
 async def set_rsvp(db: Connection, webinar_id: int, member_id: int, answer: str, now: datetime) -> None:
+    """Record the member's answer to a webinar."""
     sql = """INSERT INTO webinar_rsvps VALUES (?, ?, ?, ?) ON CONFLICT (webinar_id, member_id)
              DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at"""
     await db.execute(sql, (webinar_id, member_id, answer, to_iso(now)))
 
 
 async def drop_rsvp(db: Connection, webinar_id: int, member_id: int) -> None:
+    """Forget the member's answer to a webinar."""
     await db.execute("DELETE FROM webinar_rsvps WHERE webinar_id = ? AND member_id = ?", (webinar_id, member_id))
 
 
 async def rsvp_of(db: Connection, webinar_id: int, member_id: int) -> str | None:
+    """The member's answer to a webinar, or None."""
     sql = "SELECT answer FROM webinar_rsvps WHERE webinar_id = ? AND member_id = ?"
     rows = list(await db.execute_fetchall(sql, (webinar_id, member_id)))
     return str(rows[0][0]) if rows else None
@@ -109,6 +116,7 @@ async def attendees(db: Connection, webinar_id: int,
 
 
 async def counts(db: Connection, webinar_id: int) -> dict[str, int]:
+    """A webinar's answers, counted."""
     sql = "SELECT answer, COUNT(*) FROM webinar_rsvps WHERE webinar_id = ? GROUP BY answer"
     return {str(r[0]): int(r[1]) for r in await db.execute_fetchall(sql, (webinar_id,))}
 
@@ -117,6 +125,7 @@ async def counts(db: Connection, webinar_id: int) -> dict[str, int]:
 
 
 async def get_offsets(db: Connection, member_id: int) -> list[int] | None:
+    """The member's reminder delays in minutes (None: the default ones)."""
     sql = "SELECT offsets FROM webinar_reminder_prefs WHERE member_id = ?"
     rows = list(await db.execute_fetchall(sql, (member_id,)))
     return list(json.loads(rows[0][0])) if rows else None
@@ -137,6 +146,7 @@ async def set_offsets(db: Connection, member_id: int, offsets: list[int] | None,
 
 async def add_draft(db: Connection, member_id: int, spec: Spec, webinar_id: int | None,
                     now: datetime) -> int:
+    """A pending draft of a webinar created or edited; its id."""
     sql = "INSERT INTO webinar_drafts (webinar_id, member_id, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id"
     cursor = await db.execute(sql, (webinar_id, member_id, json.dumps(spec.as_dict()), to_iso(now)))
     row = await cursor.fetchone()
@@ -154,6 +164,7 @@ async def get_draft(db: Connection, draft_id: int) -> tuple[int, int | None, Spe
 
 
 async def replace_draft(db: Connection, draft_id: int, spec: Spec) -> None:
+    """Replace a pending draft's details."""
     sql = "UPDATE webinar_drafts SET payload = ? WHERE id = ? AND status = 'pending'"
     await db.execute(sql, (json.dumps(spec.as_dict()), draft_id))
 
@@ -170,12 +181,14 @@ async def close_draft(db: Connection, draft_id: int, status: str) -> bool:
 
 async def set_recording(db: Connection, webinar_id: int, occurrence: datetime, url: str,
                         now: datetime) -> None:
+    """Set the recording link of one occurrence."""
     sql = """INSERT INTO webinar_recordings VALUES (?, ?, ?, ?) ON CONFLICT (webinar_id, occurrence)
              DO UPDATE SET url = excluded.url, set_at = excluded.set_at"""
     await db.execute(sql, (webinar_id, to_iso(occurrence), url, to_iso(now)))
 
 
 async def recordings(db: Connection, webinar_id: int) -> dict[datetime, str]:
+    """The recording link of each occurrence that has one."""
     sql = "SELECT occurrence, url FROM webinar_recordings WHERE webinar_id = ?"
     return {from_iso(r[0]): str(r[1]) for r in await db.execute_fetchall(sql, (webinar_id,))}
 

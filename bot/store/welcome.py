@@ -11,6 +11,8 @@ from bot.store.db import Connection, Row
 
 @dataclass(frozen=True)
 class FollowUp:
+    """A newcomer's follow-up tips: the next step and when."""
+
     member_id: int
     next_step: str | None
     due_at: datetime | None
@@ -33,17 +35,20 @@ async def start(db: Connection, member_id: int, step: str | None, due: datetime 
 
 
 async def get(db: Connection, member_id: int) -> FollowUp | None:
+    """The member's follow-ups, or None."""
     rows = list(await db.execute_fetchall("SELECT * FROM welcome_followups WHERE member_id = ?", (member_id,)))
     return _row(rows[0]) if rows else None
 
 
 async def due(db: Connection, now: datetime, limit: int = 200) -> list[FollowUp]:
+    """Follow-ups due at `now`, oldest first."""
     sql = """SELECT * FROM welcome_followups WHERE stopped IS NULL AND due_at IS NOT NULL AND due_at <= ?
              ORDER BY due_at, member_id LIMIT ?"""
     return [_row(r) for r in await db.execute_fetchall(sql, (to_iso(now), limit))]
 
 
 async def next_due(db: Connection) -> datetime | None:
+    """When the next follow-up is due, or None."""
     sql = "SELECT MIN(due_at) FROM welcome_followups WHERE stopped IS NULL AND due_at IS NOT NULL"
     rows = list(await db.execute_fetchall(sql))
     return from_iso(rows[0][0]) if rows and rows[0][0] else None
@@ -66,12 +71,15 @@ async def stop(db: Connection, member_id: int, reason: str, now: datetime) -> bo
 
 
 async def erase(db: Connection, member_id: int) -> int:
+    """Delete the member's follow-ups; how many rows."""
     cursor = await db.execute("DELETE FROM welcome_followups WHERE member_id = ?", (member_id,))
     return cursor.rowcount
 
 
 @dataclass(frozen=True)
 class Failure:
+    """A welcome message that could not be delivered."""
+
     key: str
     platform: str
     target: str

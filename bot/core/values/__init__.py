@@ -35,6 +35,7 @@ class BadValue(UserError, ValueError):
 
     @property
     def text(self) -> str:
+        """The refusal, in the member's language."""
         return catalogs().t(self.locale, self.key, **self.values)
 
 
@@ -83,6 +84,7 @@ def lookup(kind: str, text: str) -> str | None:
 
 
 def parse_yes_no(text: str, locale: str) -> bool:
+    """Typed yes or no in English or French; BadValue for anything else."""
     return parse("yes_no", text, locale) == "yes"
 
 

@@ -36,6 +36,7 @@ LANGUAGE_SYNONYMS = {"sw": ("kiswahili",), "fr": ("francais",), "en": ("anglais"
 
 @cache
 def iso_countries() -> tuple[str, ...]:
+    """Every ISO 3166 country code tzdata lists."""
     text = files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text(encoding="utf-8")
     return tuple(line.split("\t")[0] for line in text.splitlines() if line and not line.startswith("#"))
 
@@ -53,6 +54,7 @@ def country_index() -> dict[str, str]:
 
 
 def country_name(code: str, locale: str) -> str:
+    """The country's name in `locale` (the code when unknown)."""
     return str(Locale.parse(locale).territories.get(code, code))
 
 
@@ -93,14 +95,17 @@ def language_index() -> dict[str, str]:
 
 
 def language_name(code: str, locale: str) -> str:
+    """The language's name in `locale` (the code when unknown)."""
     return str(Locale.parse(locale).languages.get(code, code))
 
 
 def language_code(text: str) -> str | None:
+    """The language code `text` names, in any language known, or None."""
     return language_index().get(fold(text))
 
 
 def close_languages(text: str, locale: str) -> list[str]:
+    """Up to three language names close to `text` ("did you mean"), in `locale`."""
     index = language_index()
     close = difflib.get_close_matches(fold(text), list(index), n=3, cutoff=0.7)
     return list(dict.fromkeys(language_name(index[c], locale) for c in close))

@@ -49,6 +49,7 @@ class Vocabulary:
     extra_keys: tuple[Callable[[str], str], ...] = ()  # other labels of the same code, also accepted
 
     def label(self, code: str, locale: str) -> str:
+        """How `code` reads in `locale`."""
         return catalogs().t(locale, self.key(code))
 
     def names(self, code: str) -> list[str]:

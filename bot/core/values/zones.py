@@ -71,6 +71,8 @@ class ZoneError(ValueError):
 
 @dataclass(frozen=True)
 class Reading:
+    """A time zone read from what a member typed."""
+
     zone: str
     by_offset: bool  # read from an offset or an abbreviation: say which zone it became
 
@@ -147,11 +149,13 @@ def _zone_at(offset: int, now: datetime, country: str | None, raw: str, usual: s
 
 
 def offset_minutes(zone: str, at: datetime) -> int:
+    """The zone's UTC offset at `at`, in minutes."""
     delta = at.astimezone(ZoneInfo(zone)).utcoffset() or timedelta(0)
     return int(delta.total_seconds() // 60)
 
 
 def offset_text(minutes: int) -> str:
+    """An offset as `UTC+05:45` (a real minus sign west of Greenwich)."""
     sign = "+" if minutes >= 0 else "−"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
@@ -182,6 +186,7 @@ def close(wanted: str, among: int = 3) -> list[str]:
 
 @cache
 def country_zones_table() -> dict[str, tuple[str, ...]]:
+    """Country code -> its time zones, from tzdata's zone.tab."""
     text = files("tzdata").joinpath("zoneinfo/zone.tab").read_text(encoding="utf-8")
     zones: dict[str, list[str]] = {}
     for line in text.splitlines():
@@ -192,11 +197,13 @@ def country_zones_table() -> dict[str, tuple[str, ...]]:
 
 
 def country_zones(code: str) -> tuple[str, ...]:
+    """The time zones of the country `code`."""
     return country_zones_table().get(code, ())
 
 
 @cache
 def all_country_zones() -> tuple[str, ...]:
+    """Every time zone some country uses, sorted."""
     return tuple(sorted({z for zones in country_zones_table().values() for z in zones}))
 
 

@@ -71,6 +71,8 @@ class ConsoleMessenger:
 
 
 class ConsoleDoor:
+    """The bot in a terminal: lines typed are events, replies are printed."""
+
     def __init__(self, app: App, clock: SimClock, out: TextIO, user: str, lang: str | None,
                  files: Path | None = None) -> None:
         self.app = app
@@ -91,9 +93,11 @@ class ConsoleDoor:
     # ---- output ---------------------------------------------------------------------------
 
     def say(self, line: str) -> None:
+        """Print one line."""
         print(line, file=self.out, flush=True)
 
     def show(self, where: str, reply: Reply, visible_to: Iterable[str] | None) -> None:
+        """Print a reply (its file saved, its buttons numbered) and keep it in the transcript."""
         for line in render_reply(where, reply):
             self.say(line)
         self.transcript.add(where, "", plain(reply.text))
@@ -132,11 +136,13 @@ class ConsoleDoor:
             self.clock.set(from_iso(saved))
 
     async def save_clock(self) -> None:
+        """Remember the simulated time for the next session."""
         await self.app.door_state.remember(CLOCK_KEY, to_iso(self.clock.now()))
 
     # ---- input ------------------------------------------------------------------------------
 
     def actor(self, name: str | None = None) -> Actor:
+        """The console member `name` (default: the current user)."""
         who = name or self.user
         return Actor(PLATFORM, who, who, platform_locale=self.langs.get(who))
 
@@ -172,11 +178,13 @@ class ConsoleDoor:
             await self.dispatch(MessageReceived(self.actor(), line))
 
     async def dispatch(self, event: Event) -> None:
+        """Handle an event and show its result."""
         result = await self.app.dispatcher.handle(event)
         await self.refresh_locale()
         self.show_result(result)
 
     def show_result(self, result: Result) -> None:
+        """Show a handler's result: a form opened, its errors, or replies."""
         where = f"DM {self.user}"
         if isinstance(result, Form):
             self.open_form(FormFilling(result))
@@ -191,6 +199,7 @@ class ConsoleDoor:
     # ---- forms ------------------------------------------------------------------------------
 
     def open_form(self, filling: FormFilling) -> None:
+        """Start filling a form (one set aside before is dropped, with a note)."""
         dropped = self.set_aside.pop(self.user, None)
         if dropped is not None:
             self.say(f"[DM {self.user}] {self.t('console.form_replaced', title=dropped.form.title)}")
@@ -215,6 +224,7 @@ class ConsoleDoor:
         self.say(f"[DM {self.user}] {self.t('console.form_cancelled')}")
 
     def prompt_field(self) -> None:
+        """Show the current form field."""
         assert self.form is not None
         spec = self.form.current()
         if spec is not None:
@@ -236,6 +246,7 @@ class ConsoleDoor:
         return field_checks.problem(spec.check, line, locale, self.clock.now(), self.app.services.catalogs)
 
     async def answer_form(self, line: str) -> None:
+        """Take a line as the answer to the current field, or say why it does not fit."""
         assert self.form is not None
         problem = self.field_problem(line)
         if problem is not None:
@@ -253,6 +264,7 @@ class ConsoleDoor:
         self.show_result(result)
 
     def show_form_errors(self, result: FormErrors) -> None:
+        """Print each field's error, then ask the current field again."""
         for message in result.errors.values():
             self.say(f"[DM {self.user}] {plain(message)}")
         if self.form is not None:
@@ -261,6 +273,7 @@ class ConsoleDoor:
     # ---- meta commands ----------------------------------------------------------------------
 
     async def meta(self, text: str) -> None:
+        """Run a `:command` of the console itself (act as someone, click, advance the clock…)."""
         verb, _, rest = text.partition(" ")
         args = rest.split()
         handler = {
@@ -275,16 +288,19 @@ class ConsoleDoor:
         await handler(args)
 
     async def meta_messages(self, args: list[str]) -> None:
+        """`:messages`: the latest messages shown, numbered for :reply and :action."""
         shown = self.transcript.recent()
         self.say("[console] " + ("\n  ".join(m.line() for m in shown) if shown else "no messages yet"))
 
     async def meta_reply(self, rest: str) -> None:
+        """`:reply N TEXT`: answer message N in its thread."""
         number, _, text = rest.strip().partition(" ")
         shown = self.transcript.reply(int(number), self.user, inert(text).strip()) if (
             number.isdigit() and text.strip()) else None
         self.say(f"[console] {shown.line()}" if shown else "[console] usage: :reply N TEXT (N from :messages)")
 
     async def meta_action(self, args: list[str]) -> None:
+        """`:action N NAME`: run a message action (e.g. send as feedback) on message N."""
         names = ", ".join(a.name for a in self.app.routes.actions)
         event = self.transcript.action(self.actor(), int(args[0]), args[1]) if (
             len(args) == 2 and args[0].isdigit()) else None
@@ -294,9 +310,11 @@ class ConsoleDoor:
         await self.dispatch(event)
 
     async def meta_quit(self, args: list[str]) -> None:
+        """`:quit`: end the session."""
         self.quitting = True
 
     async def meta_resume(self, args: list[str]) -> None:
+        """`:resume`: go back to the form set aside."""
         filling = self.set_aside.pop(self.user, None)
         if filling is None:
             self.say(f"[DM {self.user}] {self.t('console.no_form')}")
@@ -306,6 +324,7 @@ class ConsoleDoor:
         self.prompt_field()
 
     async def meta_as(self, args: list[str]) -> None:
+        """`:as NAME`: act as another member."""
         if not args:
             self.say("[console] usage: :as NAME")
             return
@@ -313,6 +332,7 @@ class ConsoleDoor:
         self.say(f"[console] acting as {self.user}")
 
     async def meta_join(self, args: list[str]) -> None:
+        """`:join NAME [en|fr]`: a member joins the community, with a platform language."""
         if not args:
             self.say("[console] usage: :join NAME [en|fr]")
             return
@@ -325,6 +345,7 @@ class ConsoleDoor:
         self.user = previous
 
     async def meta_admin(self, args: list[str]) -> None:
+        """`:admin NAME`: make a member an admin."""
         if not args:
             self.say("[console] usage: :admin NAME")
             return
@@ -333,6 +354,7 @@ class ConsoleDoor:
         self.say(f"[console] {name} is now an admin")
 
     async def meta_click(self, args: list[str]) -> None:
+        """`:click N`: press button N of the latest message that has buttons."""
         candidates = [self.buttons[k] for k in (self.user, "#") if k in self.buttons]
         buttons = max(candidates, key=lambda item: item[0])[1] if candidates else ()
         number = int(args[0]) if args and args[0].isdigit() else 0
@@ -343,6 +365,7 @@ class ConsoleDoor:
         await self.dispatch(ButtonPressed(self.actor(), button.action, button.value))
 
     async def meta_advance(self, args: list[str]) -> None:
+        """`:advance 3d4h`: move the simulated clock, running what falls due."""
         delta = parse_duration("".join(args))
         if delta is None:
             self.say("[console] usage: :advance 3d4h (w, d, h, m, s)")
@@ -351,4 +374,5 @@ class ConsoleDoor:
         await self.meta_now([])
 
     async def meta_now(self, args: list[str]) -> None:
+        """`:now`: the simulated time."""
         self.say(f"[console] now {self.clock.now():%Y-%m-%d %H:%M} UTC")

@@ -62,9 +62,11 @@ class FormFilling:
     only: tuple[str, ...] = ()  # when re-asking fields that had errors
 
     def fields(self) -> list[Field]:
+        """The fields asked (only the ones named in `only`, when given)."""
         return [f for f in self.form.fields if not self.only or f.name in self.only]
 
     def current(self) -> Field | None:
+        """The field being asked, None once all are answered."""
         fields = self.fields()
         return fields[self.position] if self.position < len(fields) else None
 
@@ -80,6 +82,7 @@ class FormFilling:
         return value
 
     def answer(self, text: str) -> None:
+        """Take `text` as the current field's answer and move to the next."""
         spec = self.current()
         assert spec is not None
         self.values[spec.name] = self.check(text)

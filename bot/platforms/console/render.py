@@ -15,6 +15,7 @@ def render_reply(where: str, reply: Reply) -> list[str]:
 
 
 def render_form_title(where: str, form: Form) -> str:
+    """The line that opens a form."""
     return f"[{where}] == {form.title} =="
 
 

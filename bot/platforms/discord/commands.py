@@ -35,6 +35,7 @@ def command_payloads(commands: tuple[Command, ...], catalogs: Catalogs) -> list[
 
 
 def command_payload(command: Command, catalogs: Catalogs) -> dict[str, Any]:
+    """The application command Discord registers for `command`, localized."""
     names = command.names or {lang: text for lang in DISCORD_LOCALES
                                if (text := catalogs.messages.get(lang, {}).get(f"discord.command.{command.name}"))}
     payload = _named(command.name, names, command.summary, catalogs)

@@ -30,6 +30,7 @@ MENTION = re.compile(r"<@[!&]?\d+>")
 
 
 def menu_name(action: MessageAction, catalogs: Catalogs, lang: str) -> str:
+    """The context menu's name in `lang`, within Discord's limit."""
     return catalogs.t(lang, action.label)[:MENU_NAME_LIMIT]
 
 
@@ -47,6 +48,7 @@ def menu_payloads(actions: tuple[MessageAction, ...], catalogs: Catalogs) -> lis
 
 
 def is_message_menu(interaction: discord.Interaction) -> bool:
+    """Whether the interaction comes from a message context menu."""
     return dict(interaction.data or {}).get("type") == MESSAGE_MENU
 
 
@@ -74,6 +76,7 @@ class MessageActions:
         return next((a.name for a in self.app.routes.actions if menu_name(a, catalogs, "en") == name), name)
 
     async def on_action(self, interaction: discord.Interaction) -> None:
+        """Run the route's message action on the message picked."""
         if not await self.interactions.fresh(interaction):
             return
         data: dict[str, Any] = dict(interaction.data or {})
@@ -89,6 +92,7 @@ class MessageActions:
 
     async def thread_root(self, interaction: discord.Interaction, raw: Mapping[str, Any],
                           me: int | None) -> QuotedMessage | None:
+        """The first message of the thread the picked message is in, or None."""
         channel = interaction.channel
         if isinstance(channel, discord.Thread) and channel.parent_id:
             if str(raw.get("id")) == str(channel.id):

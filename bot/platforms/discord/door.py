@@ -59,10 +59,12 @@ def not_about_voice(record: logging.LogRecord) -> bool:
 
 
 def quiet_voice_warnings() -> None:
+    """Drop discord.py's warning that voice support is not installed."""
     logging.getLogger("discord.client").addFilter(not_about_voice)  # added once: filters are kept unique
 
 
 def wanted_intents() -> discord.Intents:
+    """The gateway intents the door needs: members and message content."""
     intents = discord.Intents.default()
     intents.members = True
     intents.message_content = True
@@ -78,6 +80,7 @@ class DoorClient(discord.Client):
         self.door = door
 
     async def setup_hook(self) -> None:
+        """Sync the application commands; on failure the previous ones stay."""
         try:
             count = await self.sync_commands()
             log.info("discord: %d application command(s) synced", count)
@@ -98,6 +101,7 @@ class DoorClient(discord.Client):
         return len(payload)
 
     async def on_ready(self) -> None:
+        """Note the server scheduled events go to, and say the door is ready."""
         log.info("discord: connected as %s (%d server(s))", self.user, len(self.guilds))
         if self.door.messenger is not None and self.door.messenger.guild_id is None and self.guilds:
             self.door.messenger.guild_id = str(self.guilds[0].id)  # where webinars become scheduled events
@@ -105,6 +109,7 @@ class DoorClient(discord.Client):
             self.door.ready.set()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Route an interaction: message menu, slash command or autocomplete."""
         if interaction.type is discord.InteractionType.application_command and is_message_menu(interaction):
             await self.door.message_actions.on_action(interaction)
         elif interaction.type is discord.InteractionType.application_command:
@@ -126,14 +131,18 @@ class DoorClient(discord.Client):
             await self.door.interest(data["d"], data["t"] == INTEREST_EVENTS[0], data.get("s"), self)
 
     async def on_member_join(self, member: discord.Member) -> None:
+        """Greet a member who joined the server."""
         await self.door.member_joined(member)
 
     async def on_message(self, message: discord.Message) -> None:
+        """Hand a message to the door (the bot's own user known)."""
         if self.user is not None:
             await self.door.message(message, self.user)
 
 
 class DiscordDoor:
+    """The bot on Discord: gateway events and interactions in, the outbox's messages out."""
+
     def __init__(self, app: App, ready: asyncio.Event | None, answer_within: float) -> None:
         self.app = app
         self.ready = ready

@@ -38,10 +38,12 @@ class EndpointHTTPClient(discord.http.HTTPClient):
         self.gateway = gateway
 
     async def request(self, route: discord.http.Route, **kwargs: Any) -> Any:
+        """Send a REST request to this door's API address."""
         route.url = rebased(route.url, DEFAULT_API, self.api)
         return await super().request(route, **kwargs)
 
     async def ws_connect(self, url: str, *, compress: int = 0) -> aiohttp.ClientWebSocketResponse:
+        """Connect to this door's gateway address."""
         return await super().ws_connect(rebased(url, DEFAULT_GATEWAY, self.gateway), compress=compress)
 
 
@@ -53,6 +55,7 @@ class EndpointWebhookAdapter(AsyncWebhookAdapter):
         self.api = api
 
     async def request(self, route: discord.http.Route, session: aiohttp.ClientSession, **kwargs: Any) -> Any:
+        """Send a webhook request to this door's API address."""
         route.url = rebased(route.url, DEFAULT_API, self.api)
         return await super().request(route, session, **kwargs)
 

@@ -16,9 +16,12 @@ MARKER = re.compile(r"(?:^|\n)#(\d+)\Z")  # the last line of the description nam
 
 
 class Rest(Protocol):
+    """What scheduled events need of the messenger: REST calls and the server id."""
+
     guild_id: str | None
 
-    async def request(self, method: str, path: str, **kwargs: Any) -> Any: ...
+    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """One Discord REST call; the decoded JSON answer."""
 
 
 def webinar_of(event: dict[str, Any]) -> int | None:

@@ -27,6 +27,7 @@ OPEN_PREFIX = "~o"
 
 
 def form_to_json(form: Form) -> str:
+    """The form as JSON text, kept while the member fills it."""
     fields = [{"name": f.name, "kind": f.kind.value, "label": f.label, "required": f.required,
                "options": [[o.value, o.label] for o in f.options], "initial": f.initial,
                "max_length": f.max_length, "placeholder": f.placeholder} for f in form.fields]
@@ -40,6 +41,7 @@ def same_form(one: Form, other: Form) -> bool:
 
 
 def form_from_json(raw: str) -> Form:
+    """The form `form_to_json` kept."""
     data: dict[str, Any] = json.loads(raw)
     fields = tuple(
         Field(name=f["name"], kind=FieldKind(f["kind"]), label=f["label"], required=f["required"],
@@ -60,11 +62,13 @@ def pages(form: Form) -> list[tuple[Field, ...]]:
 
 
 def page_of(form: Form, field_name: str) -> int:
+    """The modal page holding `field_name` (0 when absent)."""
     names = [f.name for f in form.fields]
     return names.index(field_name) // PAGE if field_name in names else 0
 
 
 def encode(prefix: str, form_hash: str, page: int) -> str:
+    """A form custom id: prefix, form hash and page."""
     return f"{prefix}|{form_hash}|{page}"
 
 

@@ -48,6 +48,7 @@ def interaction_locale(interaction: discord.Interaction) -> str | None:
 
 
 def interaction_actor(interaction: discord.Interaction) -> Actor:
+    """Who sent the interaction (Manage Server or Administrator makes a platform admin)."""
     user = interaction.user
     perms = interaction.permissions
     admin = interaction.guild_id is not None and bool(perms.manage_guild or perms.administrator)
@@ -56,6 +57,7 @@ def interaction_actor(interaction: discord.Interaction) -> Actor:
 
 
 def custom_id_of(interaction: discord.Interaction) -> str:
+    """The custom id of a component or modal interaction."""
     data: dict[str, Any] = dict(interaction.data or {})
     return str(data.get("custom_id", ""))
 
@@ -72,6 +74,7 @@ class Interactions:
         return await self.app.dispatcher.locale_for(interaction_actor(interaction))
 
     async def t(self, interaction: discord.Interaction, key: str, **values: Any) -> str:
+        """Message `key` in the interacting member's language."""
         return self.app.services.catalogs.t(await self.locale(interaction), key, **values)
 
     # ---- entry points ------------------------------------------------------------------------
@@ -84,6 +87,7 @@ class Interactions:
         return fresh
 
     async def on_command(self, interaction: discord.Interaction) -> None:
+        """Handle a slash command."""
         if not await self.fresh(interaction):
             return
         await self.answer(interaction, self.app.dispatcher.handle(self.command_event(interaction)))
@@ -115,6 +119,7 @@ class Interactions:
             log.info("discord: autocomplete answer refused (%s %s)", exc.status, exc.code)
 
     async def on_component(self, interaction: discord.Interaction) -> None:
+        """Handle a button or select: a form's own page buttons, else the route's button."""
         if not await self.fresh(interaction):
             return
         custom_id = custom_id_of(interaction)
@@ -127,6 +132,7 @@ class Interactions:
         await self.answer(interaction, self.app.dispatcher.handle(event))
 
     async def on_modal(self, interaction: discord.Interaction) -> None:
+        """Handle a submitted modal page: the next page, or the whole form's values."""
         if not await self.fresh(interaction):
             return
         decoded = forms.decode(custom_id_of(interaction))
@@ -154,12 +160,14 @@ class Interactions:
             await self.apologise(interaction)
 
     async def apologise(self, interaction: discord.Interaction) -> None:
+        """Tell the member something went wrong (logged when even that fails)."""
         try:
             await self.send(interaction, Reply(await self.t(interaction, "errors.internal"), ephemeral=True))
         except Exception:
             log.exception("discord: could not tell the member about the failure either")
 
     async def render(self, interaction: discord.Interaction, result: Result) -> None:
+        """Show a handler's result: open a form, or send the replies."""
         if isinstance(result, Form):
             await self.open_form(interaction, result, 0)
         elif isinstance(result, FormErrors):
@@ -188,6 +196,7 @@ class Interactions:
                 return
 
     async def by_dm_instead(self, interaction: discord.Interaction, reply: Reply) -> None:
+        """Send a private reply by DM through the outbox (the interaction cannot carry it)."""
         key = f"discord:answer:{interaction.id}:{hashlib.sha256(reply.text.encode()).hexdigest()[:16]}"
         dest = Destination(PLATFORM, "dm", str(interaction.user.id))
         await self.app.services.outbox.send(key, dest, Reply(reply.text, reply.buttons, False, reply.file),
@@ -203,6 +212,7 @@ class Interactions:
         return form_hash
 
     async def load_form(self, form_hash: str, user_id: str) -> Form | None:
+        """The form the member is filling, kept under its hash."""
         body = await self.app.door_state.form(user_id, form_hash)
         return forms.form_from_json(body) if body else None
 
@@ -227,6 +237,7 @@ class Interactions:
         return Reply(catalogs.t(locale, text_key, **values), buttons=(button,), ephemeral=True)
 
     async def on_form_button(self, interaction: discord.Interaction, custom_id: str) -> None:
+        """Open the page of a long form a page button names."""
         decoded = forms.decode(custom_id)
         form = await self.load_form(decoded[1], str(interaction.user.id)) if decoded else None
         if decoded is None or form is None or decoded[2] >= len(forms.pages(form)):

@@ -64,10 +64,12 @@ class DiscordMessenger:
         self.guild_id: str | None = None  # the server webinars are mirrored on (the door sets it)
 
     async def start(self) -> None:
+        """Open the HTTP session, authenticated as the bot."""
         self.session = aiohttp.ClientSession(headers={"Authorization": f"Bot {self.token}",
                                                       "User-Agent": "community-bot (openIMIS, 0.1)"})
 
     async def close(self) -> None:
+        """Close the HTTP session."""
         if self.session is not None:
             await self.session.close()
             self.session = None
@@ -120,6 +122,7 @@ class DiscordMessenger:
         self.dm_channels.pop(user_id, None)
 
     async def send_dm(self, user_id: str, reply: Reply, key: str = "") -> str | None:
+        """DM `user_id` (its DM channel opened once); the message id."""
         channel = self.dm_channels.get(user_id)
         if channel is None:
             data = await self.request("POST", "/users/@me/channels", json={"recipient_id": user_id})
@@ -167,6 +170,7 @@ class DiscordMessenger:
                             "Create Public Threads permission there", message_id, channel_id, exc.reason)
 
     async def request_message(self, channel_id: str, outgoing: Outgoing, nonce: str | None = None) -> Any:
+        """Post one message (JSON or multipart with a file), with a nonce when given."""
         params = handle_message_parameters(content=outgoing.content, view=outgoing.view or discord.utils.MISSING,
                                            file=outgoing.file or discord.utils.MISSING,
                                            allowed_mentions=outgoing.mentions, nonce=nonce)

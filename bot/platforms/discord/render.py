@@ -33,6 +33,7 @@ def escape(text: str) -> str:
 
 
 def render_token(token: Token) -> str:
+    """A mention or timestamp token in Discord's syntax (an unknown member as escaped text)."""
     if token.kind == "@":
         return f"<@{token.value}>" if token.value.isdigit() else escape("@" + token.fallback)
     if token.kind == "&":
@@ -79,6 +80,7 @@ def make_view(items: list[discord.ui.Item[discord.ui.View]]) -> discord.ui.View 
 
 
 def ui_button(label: str, custom_id: str, style: str | None = None) -> discord.ui.Button[discord.ui.View]:
+    """A discord.py button, its label cut to Discord's limit."""
     return discord.ui.Button(label=label[:80] or "?", custom_id=custom_id,
                              style=STYLES.get(style or "", discord.ButtonStyle.secondary))
 

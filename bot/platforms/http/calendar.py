@@ -65,6 +65,7 @@ def answer(request: web.Request, feed: feeds.Feed | None, filename: str) -> web.
 
 
 def not_modified(request: web.Request, feed: feeds.Feed) -> bool:
+    """Whether the client's copy of the feed is current (If-None-Match, If-Modified-Since)."""
     tags = request.headers.get("If-None-Match")
     if tags is not None:
         return feed.etag in {t.strip() for t in tags.split(",")} or tags.strip() == "*"

@@ -26,6 +26,8 @@ SEGMENT = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 @dataclass(frozen=True)
 class Route:
+    """One HTTP route of the shared server."""
+
     method: str
     template: str
     pattern: re.Pattern[str]
@@ -63,6 +65,7 @@ class WebServer:
 
     @property
     def listening(self) -> bool:
+        """Whether the server is serving."""
         return self._runner is not None
 
     async def listen(self, host: str, port: int) -> int:
@@ -87,6 +90,7 @@ class WebServer:
         return self.port
 
     async def close(self) -> None:
+        """Stop serving."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

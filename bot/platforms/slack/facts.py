@@ -78,4 +78,5 @@ class MemberFacts:
         return actor
 
     def forget(self, user_id: str) -> None:
+        """Drop what is cached about `user_id`."""
         self._cache.pop(user_id, None)

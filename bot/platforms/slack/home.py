@@ -46,6 +46,8 @@ def acting_user(body: dict[str, Any]) -> str | None:
 
 
 class HomeTab:
+    """The Slack App Home tab, published when opened and kept fresh."""
+
     def __init__(self, dispatcher: Dispatcher, client: AsyncWebClient, facts: MemberFacts, journal: Journal) -> None:
         self.dispatcher = dispatcher
         self.client = client
@@ -54,6 +56,7 @@ class HomeTab:
         self.opened: set[str] = set()  # members who opened the home since this process started
 
     async def on_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Publish the Home tab when a member opens it."""
         if event.get("tab") != "home" or not event.get("user"):
             return
         user = str(event["user"])
@@ -79,4 +82,5 @@ class HomeTab:
             await self.publish(await self.facts.actor(user_id))
 
     def forget(self, user_id: str) -> None:
+        """Forget that `user_id` opened the Home tab."""
         self.opened.discard(user_id)

@@ -16,6 +16,7 @@ class Journal:
         self._waiters = 0
 
     def record(self, kind: str, key: str) -> None:
+        """Note that `kind` happened for `key`, waking anyone waiting on it."""
         self.entries.append((kind, key))
         del self.entries[: -self.keep]
         if self._waiters:
@@ -26,6 +27,7 @@ class Journal:
             self._changed.notify_all()
 
     def count(self, kind: str, key: str | None = None) -> int:
+        """How many `kind` entries are kept (for `key` only, when given)."""
         return sum(1 for k, v in self.entries if k == kind and (key is None or v == key))
 
     async def wait_for(self, predicate: Callable[[Journal], bool]) -> None:

@@ -45,6 +45,7 @@ DESCRIPTION_LIMIT = 100
 
 
 def bot_scopes() -> list[str]:
+    """Every bot scope the door needs, sorted."""
     scopes = {s for s in METHOD_SCOPES.values() if s} | set(EXTRA_SCOPES) | {s for s in EVENT_SCOPES.values() if s}
     return sorted(scopes)
 

@@ -81,6 +81,7 @@ class SlackMessenger:
             forget(user_id)
 
     def channel_id(self, target: str) -> str:
+        """The Slack channel id of `target` (a configured name or an id); DeliveryError otherwise."""
         name = target.lstrip("#")
         if name in self.channels:
             return self.channels[name]

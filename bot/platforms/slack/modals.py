@@ -19,6 +19,7 @@ YES, NO = "yes", "no"
 
 
 def plain_text(text: str, limit: int) -> dict[str, Any]:
+    """A plain_text object cut to `limit` ("?" when empty)."""
     return {"type": "plain_text", "text": (text.strip() or "?")[:limit], "emoji": True}
 
 

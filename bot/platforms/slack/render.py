@@ -86,6 +86,7 @@ def decode_action(action_id: str) -> str:
 
 
 def button_element(button: Button, index: int) -> dict[str, Any]:
+    """A Block Kit button for `button`."""
     element: dict[str, Any] = {
         "type": "button",
         "action_id": encode_action(button, index),
@@ -99,6 +100,7 @@ def button_element(button: Button, index: int) -> dict[str, Any]:
 
 
 def actions_blocks(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
+    """The buttons as actions blocks, as many per block as Slack allows."""
     elements = [button_element(b, i) for i, b in enumerate(buttons)]
     return [{"type": "actions", "elements": elements[i : i + BUTTONS_PER_ACTIONS]}
             for i in range(0, len(elements), BUTTONS_PER_ACTIONS)]
@@ -127,5 +129,6 @@ def metadata(form_id: str, state: str, channel: str | None) -> str:
 
 
 def read_metadata(raw: str) -> tuple[str, str, str | None]:
+    """(form id, state, channel) kept in a modal's private metadata."""
     data = json.loads(raw or "{}")
     return str(data.get("f", "")), str(data.get("s", "")), data.get("c")

@@ -20,6 +20,8 @@ FirstUse = Callable[[str, int], Awaitable[bool]]
 
 
 class ReplayGuard:
+    """Refuses a Slack request replayed with a signature already used."""
+
     def __init__(self, signing_secret: str, first_use: FirstUse) -> None:
         self.verifier = SignatureVerifier(signing_secret)
         self.first_use = first_use

@@ -24,15 +24,19 @@ NAME_LIMIT, DESCRIPTION_LIMIT = 24, 150  # Slack's limits for a shortcut's name 
 
 
 def register_shortcuts(bolt: AsyncApp, listeners: Listeners, routes: Routes) -> None:
+    """A message shortcut for each route message action."""
     for action in routes.actions:
         bolt.shortcut(action.name)(listeners._tracked(MessageShortcut(listeners).on_shortcut))
 
 
 class MessageShortcut:
+    """A Slack message shortcut running a route's message action."""
+
     def __init__(self, listeners: Listeners) -> None:
         self.listeners = listeners
 
     def quoted(self, message: dict[str, Any]) -> QuotedMessage:
+        """The message the shortcut was used on, as the handler sees it."""
         from bot.platforms.slack.listeners import user_text
 
         bot_user = self.listeners.bot_user
@@ -56,6 +60,7 @@ class MessageShortcut:
         return self.quoted(messages[0]) if messages else None
 
     async def on_shortcut(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
+        """Run the route's message action on the message picked."""
         await ack()
         user = body.get("user") or {}
         actor = await self.listeners.facts.actor(user["id"], user.get("name") or user.get("username") or "")

@@ -76,6 +76,7 @@ class WebhookMessenger:
         return self._session
 
     async def close(self) -> None:
+        """Close the HTTP session."""
         if self._session is not None:
             await self._session.close()
             self._session = None

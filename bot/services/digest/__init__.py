@@ -32,6 +32,8 @@ FEEDBACK_STEPS = ("filed", "triaged", "done")
 
 @dataclass(frozen=True)
 class WebinarRsvps:
+    """A webinar's RSVP answers in the window."""
+
     id: int
     title: str
     answers: dict[str, int]  # going / maybe / no -> members who answered in the window
@@ -39,6 +41,8 @@ class WebinarRsvps:
 
 @dataclass(frozen=True)
 class RoundStats:
+    """A peer round: its groups, seats, answers and meetings."""
+
     id: int
     started_at: datetime
     groups: int
@@ -54,6 +58,8 @@ class RoundStats:
 
 @dataclass(frozen=True)
 class Voted:
+    """A feedback item with its votes and the countries voting."""
+
     item: Item
     votes: int
     countries: int
@@ -61,6 +67,8 @@ class Voted:
 
 @dataclass
 class Digest:
+    """The community's figures for one window."""
+
     since: datetime
     until: datetime
     new_members: int = 0
@@ -78,6 +86,7 @@ class Digest:
     top_voted: list[Voted] = field(default_factory=list)
 
     def feedback_total(self, step: str) -> int:
+        """How many feedback items reached `step` in the window, all modules together."""
         return sum(counts[step] for counts in self.feedback_by_module.values())
 
 

@@ -24,6 +24,8 @@ BARS_LIMIT = 12  # categories on one axis; the rest are left out (the text names
 
 @dataclass(frozen=True)
 class Chart:
+    """A digest chart as PNG."""
+
     name: str  # file name, e.g. "members.png"
     caption: str
     png: bytes
@@ -89,6 +91,7 @@ class ChartMaker:
         self.d = writer.digest
 
     def all(self) -> list[Chart]:
+        """Every chart that has something to show."""
         makers: list[Callable[[], Chart | None]] = [self.members, self.onboarding, self.faq, self.webinars,
                                                     self.peers, self.feedback]
         return [chart for make in makers if (chart := make()) is not None]
@@ -101,6 +104,7 @@ class ChartMaker:
         return figure
 
     def members(self) -> Chart | None:
+        """New members by country and by language."""
         if not self.d.new_members:
             return None
         countries = self.d.by_country.most_common(BARS_LIMIT)
@@ -114,6 +118,7 @@ class ChartMaker:
         return Chart("members.png", self.w.t("digest.chart.members"), _png(figure))
 
     def onboarding(self) -> Chart | None:
+        """Newcomers who completed, are on or stalled in onboarding."""
         counts = self.d.onboarding
         if not sum(counts.values()):
             return None
@@ -123,6 +128,7 @@ class ChartMaker:
         return Chart("onboarding.png", self.w.t("digest.chart.onboarding"), _png(figure))
 
     def faq(self) -> Chart | None:
+        """FAQ questions answered, given suggestions, or left unanswered."""
         if not sum(self.d.faq.values()):
             return None
         figure = self._figure(1, 2.2)
@@ -131,6 +137,7 @@ class ChartMaker:
         return Chart("faq.png", self.w.t("digest.chart.faq"), _png(figure))
 
     def webinars(self) -> Chart | None:
+        """RSVP answers per webinar."""
         webinars = self.d.webinars[:BARS_LIMIT]
         if not webinars:
             return None
@@ -142,6 +149,7 @@ class ChartMaker:
         return Chart("webinars.png", title, _png(figure))
 
     def peers(self) -> Chart | None:
+        """Groups and meetings per peer round."""
         rounds = self.d.rounds[-BARS_LIMIT:]
         if not rounds:
             return None
@@ -155,6 +163,7 @@ class ChartMaker:
         return Chart("peers.png", self.w.t("digest.chart.peers"), _png(figure))
 
     def feedback(self) -> Chart | None:
+        """Feedback items per module and per scope."""
         by_module = self.d.feedback_by_module
         if not by_module:
             return None

@@ -94,6 +94,8 @@ def replies(writer: DigestWriter, charts: list[Chart], ephemeral: bool = False) 
 
 
 class DigestJob:
+    """Posts the weekly digest to the digest channels."""
+
     name = "digest.weekly"
 
     def __init__(self) -> None:
@@ -111,6 +113,7 @@ class DigestJob:
         return [p for p in platforms if channel_known(services, p, channel)]
 
     async def run(self, services: Services, now: datetime) -> None:
+        """Post the weekly digest and its charts when its slot has come."""
         due = await self.next_due(services, now)
         if due is None or due > now:
             return
@@ -129,6 +132,7 @@ class DigestJob:
         log.info("digest for the week to %s queued for %s on %s", to_iso(slot), channel, ", ".join(platforms) or "-")
 
     async def next_due(self, services: Services, now: datetime) -> datetime | None:
+        """The next weekly slot (the first start only records the current one)."""
         async with services.store.transaction() as db:
             last = await member_sql.kv_get(db, LAST_SLOT_KEY)
             if last is None:  # first start: the week in progress is posted at its slot, nothing earlier

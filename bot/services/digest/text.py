@@ -27,27 +27,34 @@ class DigestWriter:
         self.feedback, self.names, self.tz = feedback, names, tz
 
     def t(self, key: str, /, **kw: object) -> str:
+        """Message `key` in the digest's language."""
         return self.catalogs.t(self.locale, key, **kw)
 
     # ---- labels shared with the charts ---------------------------------------------------------
 
     def country(self, code: str) -> str:
+        """A country's name in the digest's language."""
         return self.t("digest.unknown_country") if code == UNKNOWN else values.label("country", code, self.locale)
 
     def language(self, code: str) -> str:
+        """A language's name in the digest's language."""
         return values.label("language", code, self.locale)
 
     def module(self, key: str) -> str:
+        """A feedback module's label."""
         return self.feedback.module_label(self.catalogs, self.locale, key)
 
     def scope(self, key: str) -> str:
+        """A feedback scope's label."""
         return scope_label(self.catalogs, self.locale, key)
 
     def rate(self, round_: RoundStats) -> str:
+        """A round's meeting rate as a percentage, or "unknown"."""
         rate = round_.meeting_rate
         return self.t("digest.rate_unknown") if rate is None else format_percent(rate, locale=self.locale)
 
     def title(self) -> str:
+        """The digest's title with its first and last day."""
         tz = zone(self.tz)
         first_day = self.digest.since.astimezone(tz).date()
         last_day = (self.digest.until - timedelta(seconds=1)).astimezone(tz).date()
@@ -61,9 +68,11 @@ class DigestWriter:
                 self.peers_line(), *self.feedback_lines()]
 
     def summary(self) -> str:
+        """The title and one bullet per line, as posted."""
         return "\n".join([self.title(), *(f"• {line}" for line in self.lines())])
 
     def members_lines(self) -> list[str]:
+        """New members, by country and language."""
         d = self.digest
         if not d.new_members:
             return [self.t("digest.members_none")]
@@ -71,6 +80,7 @@ class DigestWriter:
                        languages=self._counted(d.by_language, self.language))]
 
     def onboarding_line(self) -> str:
+        """Onboarding progress, with the stalled newcomers' names when shown."""
         counts = self.digest.onboarding
         line = self.t("digest.onboarding", completed=counts["completed"], in_progress=counts["in_progress"],
                       stalled=counts["stalled"])
@@ -79,6 +89,7 @@ class DigestWriter:
         return line
 
     def faq_lines(self) -> list[str]:
+        """FAQ decisions and the questions most often left unanswered."""
         faq = self.digest.faq
         lines = [self.t("digest.faq", answer=faq["answer"], suggest=faq["suggest"], none=faq["none"])]
         if self.digest.faq_gaps:
@@ -88,6 +99,7 @@ class DigestWriter:
         return lines
 
     def webinars_line(self) -> str:
+        """RSVP answers and reminders sent."""
         answers: Counter[str] = Counter()
         for webinar in self.digest.webinars:
             answers.update(webinar.answers)
@@ -95,6 +107,7 @@ class DigestWriter:
                       no=answers["no"], reminders=self.digest.reminders_sent)
 
     def peers_line(self) -> str:
+        """Peer rounds, their groups and how many met."""
         rounds = self.digest.rounds
         if not rounds:
             return self.t("digest.peers_none")
@@ -104,6 +117,7 @@ class DigestWriter:
                       rate=self.rate(total), met=total.met, answered=total.answered)
 
     def feedback_lines(self) -> list[str]:
+        """Feedback filed, triaged and done, by module."""
         d = self.digest
         lines = [self.t("digest.feedback", filed=d.feedback_total("filed"), triaged=d.feedback_total("triaged"),
                         done=d.feedback_total("done"))]

@@ -49,6 +49,7 @@ class Entry:
         return self.versions.get(lang) or self.versions.get("en") or next(iter(self.versions.values()))
 
     def has(self, lang: str) -> bool:
+        """Whether the topic has a version in `lang`."""
         return lang in self.versions
 
     @property

@@ -39,6 +39,7 @@ class Problem:
 
 
 def empty_version() -> dict[str, Any]:
+    """A draft's empty version in one language."""
     return {"questions": [], "answer": "", "tags": [], "links": []}
 
 
@@ -48,10 +49,12 @@ def languages(content: Content) -> list[str]:
 
 
 def missing(content: Content) -> list[str]:
+    """The languages the draft has no version in yet."""
     return [lang for lang in LANGS if lang not in languages(content)]
 
 
 def guess_lang(text: str, fallback: str) -> str:
+    """The language `text` is written in, else `fallback`, among the FAQ's languages."""
     found = detect_language(text)
     return found if found in LANGS else (fallback if fallback in LANGS else LANGS[0])
 
@@ -129,6 +132,8 @@ def write_topic_file(directory: Path, topic_id: str, text: str) -> Path:
 
 @dataclass(frozen=True)
 class Published:
+    """A draft published: its topic, where it went and the entry made."""
+
     topic_id: str
     stored: str  # "file" | "database"
     entry: Entry
@@ -177,9 +182,11 @@ class DraftsPrivacyPart:
     tables: tuple[str, ...] = ("faq_drafts", "faq_help_posts")
 
     async def export(self, db: Connection, member: Member) -> Any:
+        """The member's help-channel questions and the drafts that hold their words or name them."""
         return await sql.member_data(db, member.id, sql.person(member.platform, member.user_id))
 
     async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+        """Unlink the member from drafts (the content stays); what was done, for /forget-me."""
         unlinked = await sql.erase_member(db, member.id, sql.person(member.platform, member.user_id))
         return [("faq_drafts.privacy_unlinked", unlinked)] if unlinked else []
 

@@ -71,6 +71,8 @@ def lexical_confidence(hits: list[Hit]) -> float:
 
 @dataclass
 class KnowledgeBase:
+    """The FAQ topics loaded, with their indexes."""
+
     entries: dict[str, Entry]
     index: Index
     errors: list[ContentError] = field(default_factory=list)
@@ -79,12 +81,15 @@ class KnowledgeBase:
     @classmethod
     def build(cls, entries: list[Entry], errors: list[ContentError] | None = None,
               embedder: Embedder | None = None, cache_dir: Path | None = None) -> KnowledgeBase:
+        """The knowledge base of `entries`: keyword index, and semantic index with an embedder."""
         semantic = SemanticIndex(entries, embedder, cache_dir) if embedder is not None else None
         return cls({e.id: e for e in entries}, Index(entries), list(errors or []), semantic)
 
 
 @dataclass(frozen=True)
 class ReloadResult:
+    """What a reload found: whether it worked, the topics and the errors."""
+
     ok: bool
     topics: int
     errors: tuple[ContentError, ...]
@@ -110,6 +115,7 @@ class FaqService:
 
     @property
     def kb(self) -> KnowledgeBase:
+        """The knowledge base, loaded from the content folder on first use."""
         if self._kb is None:
             entries, errors = load_dir(self.directory)
             for error in errors:
@@ -151,6 +157,7 @@ class FaqService:
         return on_disk + [e for topic, e in self._extra.items() if topic not in ids]
 
     def entry(self, topic_id: str) -> Entry | None:
+        """The topic `topic_id`, or None."""
         return self.kb.entries.get(topic_id)
 
     def calibration(self) -> Calibration:
@@ -162,6 +169,7 @@ class FaqService:
 
     @property
     def thresholds(self) -> Thresholds:
+        """The answer and suggest scores the calibration chose."""
         cal = self.calibration()
         return Thresholds(cal.answer, cal.suggest)
 

@@ -13,6 +13,8 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class Case:
+    """One question of an evaluation file and the topic expected."""
+
     expected: str  # a topic id, or "none" for an out-of-scope question
     lang: str
     question: str
@@ -21,6 +23,8 @@ class Case:
 
 @dataclass
 class LangStats:
+    """Evaluation counts for one language."""
+
     total: int = 0
     answered_right: int = 0
     suggested_right: int = 0
@@ -38,11 +42,14 @@ class LangStats:
 
     @property
     def wrong_rate(self) -> float:
+        """The share of questions answered with the wrong topic."""
         return self.answered_wrong / self.total if self.total else 0.0
 
 
 @dataclass
 class Report:
+    """An evaluation's results."""
+
     by_lang: dict[str, LangStats] = field(default_factory=dict)
     out_of_scope: int = 0
     abstained: int = 0  # out-of-scope questions not answered with a topic
@@ -51,9 +58,11 @@ class Report:
 
     @property
     def abstention(self) -> float:
+        """The share of out-of-scope questions left unanswered (1.0 when there were none)."""
         return self.abstained / self.out_of_scope if self.out_of_scope else 1.0
 
     def as_dict(self) -> dict[str, object]:
+        """The report's figures as JSON data."""
         langs = {lang: {"questions": s.total, "accuracy": round(s.accuracy, 4), "useful": round(s.useful, 4),
                         "wrong_answers": s.answered_wrong} for lang, s in sorted(self.by_lang.items())}
         return {"languages": langs, "out_of_scope": self.out_of_scope, "abstention": round(self.abstention, 4),

@@ -53,6 +53,7 @@ def lexical_scores(hits: list[Hit]) -> dict[str, float]:
 
 
 def rescale(cosines: np.ndarray, floor: float) -> np.ndarray:
+    """Cosine similarities mapped to 0..1, `floor` and below being 0."""
     return np.clip((cosines - floor) / (1.0 - floor), 0.0, 1.0)
 
 

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 
 def trigrams(word: str) -> set[str]:
+    """The word's character trigrams, its start and end marked."""
     padded = f"^{word}$"
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 

@@ -37,6 +37,8 @@ def group_key(question: str) -> str:
 
 @dataclass(frozen=True)
 class Gap:
+    """Unanswered questions grouped as one: what was asked, by whom, how often."""
+
     key: str
     questions: tuple[tuple[str, str], ...]  # (language, question), oldest first
     people: tuple[str, ...]  # askers, first asker first
@@ -87,6 +89,7 @@ def gap_groups(rows: list[Any], known: set[str], meaning: tuple[Embed, float] | 
 
 
 def gap_content(gap: Gap) -> Content:
+    """A draft's content made from an unanswered question, one version per language asked in."""
     content: Content = {}
     for lang, question in gap.questions:
         content.setdefault(lang, empty_version())["questions"].append(question)

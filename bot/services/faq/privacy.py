@@ -17,8 +17,10 @@ class FaqPrivacyPart:
     tables: tuple[str, ...] = ("faq_asks", "faq_votes")
 
     async def export(self, db: Connection, member: Member) -> Any:
+        """The member's FAQ questions and votes, for /mydata."""
         return await faq_sql.member_data(db, member.id)
 
     async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+        """Erase the member's FAQ questions and votes."""
         await faq_sql.erase_member(db, member.id)
         return []

@@ -16,6 +16,7 @@ def topic_title(service: FaqService, topic_id: str, lang: str) -> str:
 
 
 def short_label(text: str) -> str:
+    """`text` cut to a button label's length, with an ellipsis."""
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1].rstrip() + "…"
 
 

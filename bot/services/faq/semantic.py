@@ -47,7 +47,8 @@ class Embedder(Protocol):
 
     name: str
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One normalised vector per text, as rows of a matrix."""
 
 
 class WordLlamaEmbedder:
@@ -64,6 +65,7 @@ class WordLlamaEmbedder:
         self.model = WordLlama.load(cache_dir=folder, disable_download=True)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One normalised 256-dimension WordLlama vector per text."""
         if not texts:
             return np.zeros((0, 256), dtype=np.float32)
         return np.asarray(self.model.embed(list(texts), norm=True), dtype=np.float32)
@@ -80,6 +82,7 @@ class E5Embedder:
         self.model = E5(num_threads=1)  # one thread: several threads fight for 2 cores and are 20 times slower
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One 384-dimension E5 query vector per text."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         return np.asarray(self.model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
@@ -127,6 +130,7 @@ def similarity(a: str, b: str, model: str | None = None) -> float | None:
 
 
 def default_cache_dir() -> Path:
+    """Where embeddings are cached: $BOT_FAQ_CACHE, else the XDG cache folder."""
     base = os.environ.get(CACHE_ENV) or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "community-bot")
     return Path(base)
@@ -147,6 +151,7 @@ class EmbeddingCache:
 
     @staticmethod
     def key(text: str) -> str:
+        """The cache key of `text` (part of its SHA-256)."""
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def lookup(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
@@ -236,4 +241,5 @@ class SemanticIndex:
         return np.maximum.reduceat(cosines, self.starts), off_topic
 
     def memory_bytes(self) -> int:
+        """Bytes held by the index's matrices."""
         return int(self.matrix.nbytes + self.off_topic.nbytes)

@@ -37,12 +37,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Voted:
+    """A vote recorded on an answer."""
+
     ask: Ask
     previous: bool | None  # the member's earlier vote on this answer (None: none)
 
 
 @dataclass(frozen=True)
 class FaqDesk(Feature):
+    """The FAQ feature: questions, votes, gaps, drafts and their publication."""
+
     engine: FaqService = field(default_factory=FaqService)
 
     # ---- questions --------------------------------------------------------------------------
@@ -82,6 +86,7 @@ class FaqDesk(Feature):
         return ask
 
     async def gaps(self, limit: int) -> list[Gap]:
+        """The questions most often left unanswered."""
         async with self.store.transaction() as db:
             return await faq_sql.gaps(db, limit=limit)
 
@@ -120,6 +125,7 @@ class FaqDesk(Feature):
         return drafts
 
     async def draft(self, draft_id: int) -> Draft | None:
+        """Draft `draft_id`, or None."""
         async with self.store.transaction() as db:
             return await sql.get(db, draft_id)
 
@@ -139,6 +145,7 @@ class FaqDesk(Feature):
 
     async def draft_from_message(self, content: Content, asker: str | None, asker_lang: str,
                                  people: tuple[str, ...], member_id: int, now: datetime) -> Draft:
+        """A new draft from a message (and its thread), with who asked and who took part."""
         async with self.store.transaction() as db:
             draft_id = await sql.create(db, origin="message", content=content, now=now, asker=asker,
                                         asker_lang=asker_lang, people=people, created_by=member_id)
@@ -182,5 +189,6 @@ class FaqDesk(Feature):
         return True
 
     async def drop(self, draft_id: int, now: datetime) -> None:
+        """Drop an open draft."""
         async with self.store.transaction() as db:
             await sql.drop(db, draft_id, now)

@@ -55,6 +55,8 @@ PRIORITY = ("help", "about", "thanks", "greeting")  # when several kinds are pre
 
 @dataclass(frozen=True)
 class SmallTalk:
+    """A greeting, thanks or question about the bot, rather than a question for the FAQ."""
+
     kind: str  # "greeting" | "thanks" | "about" | "help"
     lang: str | None  # the language of the words used, when they tell ("en" / "fr")
 

@@ -61,6 +61,8 @@ def parse_ref(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class Module:
+    """An openIMIS module feedback can be about, with its labels."""
+
     key: str
     labels: dict[str, str]
 
@@ -125,19 +127,23 @@ def value_named(catalogs: Catalogs, codes: tuple[str, ...], label: Callable[[Cat
 
 
 def status_label(catalogs: Catalogs, locale: str, status: str) -> str:
+    """A status's label in `locale` (an unknown one as it is)."""
     return catalogs.t(locale, f"feedback.status.{status}") if status in STATUSES else status
 
 
 def category_label(catalogs: Catalogs, locale: str, category: str) -> str:
+    """A category's label in `locale` (an unknown one as it is)."""
     return catalogs.t(locale, f"feedback.category.{category}") if category in CATEGORIES else category
 
 
 def excerpt(text: str, limit: int = 60) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def webhook_destination() -> Destination:
+    """Where items are sent for the product team's webhook."""
     return Destination(WEBHOOK, WEBHOOK, "feedback")
 
 

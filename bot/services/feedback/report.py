@@ -36,6 +36,7 @@ def weekly_trend(created: list[datetime], starts: list[datetime]) -> list[tuple[
 
 
 def export_rows(items: list[Item]) -> list[dict[str, object]]:
+    """The items as export records (no member identity)."""
     return [item_record(item) for item in items]
 
 
@@ -58,6 +59,7 @@ def _cell(value: object) -> object:
 
 
 def to_json(items: list[Item]) -> str:
+    """The items as indented JSON text."""
     return json.dumps(export_rows(items), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -69,6 +71,7 @@ class FeedbackPrivacy:
     tables: tuple[str, ...] = ("feedback_items", "feedback_changes", "feedback_votes")
 
     async def export(self, db: Connection, member: Member) -> Any:
+        """The member's items (and votes, when any), for /mydata."""
         items = await feedback_sql.search(db, member_id=member.id, newest_first=False)
         rows = await db.execute_fetchall(
             "SELECT item_id, voted_at FROM feedback_votes WHERE member_id = ? ORDER BY voted_at", (member.id,))
@@ -90,6 +93,7 @@ class FeedbackPrivacy:
         return text
 
     async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+        """Unlink the member from their items and erase their votes; how many items were kept."""
         kept = await feedback_sql.erase_member(db, member.id)
         await db.execute("DELETE FROM feedback_votes WHERE member_id = ?", (member.id,))
         return [("feedback.privacy_kept", kept)] if kept else []

@@ -62,9 +62,11 @@ class FeedbackService(Feature):
 
     @property
     def module_keys(self) -> tuple[str, ...]:
+        """Every module an item can name, "other" last."""
         return (*(m.key for m in self.modules), OTHER)
 
     def module_label(self, catalogs: Catalogs, locale: str, key: str) -> str:
+        """A module's label in `locale` (English, else its key, when not translated)."""
         for module in self.modules:
             if module.key == key:
                 return module.labels.get(locale) or module.labels.get("en") or key
@@ -80,6 +82,7 @@ class FeedbackService(Feature):
     # ---- reading ----------------------------------------------------------------------------
 
     async def item(self, item_id: int) -> Item | None:
+        """Item `item_id`, or None."""
         async with self.store.transaction() as db:
             return await sql.get(db, item_id)
 
@@ -91,6 +94,7 @@ class FeedbackService(Feature):
                                     limit=limit)
 
     async def figures(self, now: datetime, weeks: int) -> Figures:
+        """Counts by category, module and status, the average rating and the weekly trend."""
         starts = week_starts(now, weeks)
         async with self.store.transaction() as db:
             by = {c: await sql.counts(db, c) for c in ("category", "module", "status")}
@@ -148,6 +152,7 @@ class FeedbackService(Feature):
         return "\n".join(lines)
 
     def channel_platforms(self) -> list[str]:
+        """The chat platforms that have a feedback channel."""
         platforms = self.outbox.channel_platforms(self.settings.configured_platforms)
         return [p for p in platforms if p != WEBHOOK]
 
@@ -205,6 +210,7 @@ class FeedbackService(Feature):
         return await votes.vote(self, member, item_id)
 
     async def set_scope(self, item_id: int, scope: str) -> Item:
+        """Set an item's scope (core, country, undecided)."""
         return await votes.set_scope(self, item_id, scope)
 
     async def top(self, limit: int) -> list[tuple[Item, Ranked]]:

@@ -34,10 +34,12 @@ MAX_HOPS = 5  # duplicate chains are short; this only stops a cycle
 
 
 def scope_label(catalogs: Catalogs, locale: str, scope: str) -> str:
+    """A scope's label in `locale` (an unknown one as it is)."""
     return catalogs.t(locale, f"feedback.scope.{scope}") if scope in SCOPES else scope
 
 
 def vote_button(catalogs: Catalogs, locales: Sequence[str], item_id: int) -> Button:
+    """The "+1" button under an item posted in a channel."""
     return Button(channel_label(catalogs, locales, "feedback.button.vote"), "feedback.vote", str(item_id))
 
 
@@ -72,6 +74,7 @@ async def vote(services: Shared, member: Member, item_id: int) -> tuple[Item, bo
 
 
 async def set_scope(services: Shared, item_id: int, scope: str) -> Item:
+    """Set an item's scope; UserError for an unknown item."""
     async with services.store.transaction() as db:
         item = await sql.get(db, item_id)
         if item is None:

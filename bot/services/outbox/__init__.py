@@ -64,6 +64,8 @@ class Messenger(Protocol):
 
 
 class Outcome(enum.Enum):
+    """What one delivery attempt came to."""
+
     SENT = "sent"
     FAILED = "failed"  # recorded for a retry later, or for good
     WAIT = "wait"  # the platform asked us to slow down: stop this batch
@@ -71,6 +73,8 @@ class Outcome(enum.Enum):
 
 @dataclass
 class OutboxPolicy:
+    """Retries, delays, concurrency and leases of delivery."""
+
     max_attempts: int = 8
     base_delay: float = 2.0
     max_delay: float = 3600.0
@@ -80,6 +84,8 @@ class OutboxPolicy:
 
 
 class Outbox:
+    """Every message the bot sends, queued in the database and delivered once."""
+
     def __init__(self, store: AnyStore, clock: Clock, policy: OutboxPolicy | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.store = store
@@ -97,6 +103,7 @@ class Outbox:
 
     @property
     def owner(self) -> str:
+        """This process's lease owner id."""
         return self.leases.owner
 
     def register(self, messenger: Messenger, *, chat: bool = True) -> None:
@@ -175,6 +182,7 @@ class Outbox:
         return left
 
     async def next_due(self) -> datetime | None:
+        """When the next message to a registered platform is due, or None."""
         async with self.store.transaction() as db:
             return await sql.next_due(db, list(self.messengers))
 

@@ -33,6 +33,8 @@ def process_owner() -> str:
 
 
 class Leases:
+    """Claims on outbox rows, so one worker at a time delivers each."""
+
     def __init__(self, store: AnyStore, clock: SteadyClock, monotonic: Callable[[], float],
                  seconds: float) -> None:
         self.store = store
@@ -46,6 +48,7 @@ class Leases:
         self._unrecorded: set[int] = set()  # our rows whose outcome could not be written yet
 
     async def claim(self, platform: str, limit: int = 1) -> list[sql.OutboxRow]:
+        """Lease up to `limit` due messages for `platform`."""
         async with self.store.transaction() as db:
             return await self.claim_in(db, platform, limit)
 
@@ -93,6 +96,7 @@ class Leases:
             self._unrecorded.add(row_id)
 
     async def settle_unrecorded(self) -> None:
+        """Give back every lease whose outcome could not be recorded."""
         for row_id in sorted(self._unrecorded):
             await self.give_back(row_id)
 

@@ -31,6 +31,8 @@ async def cancelled(task: asyncio.Task[Any]) -> None:
 
 
 class DeliveryLoop:
+    """Delivers due messages, woken when one is queued."""
+
     def __init__(self, outbox: Outbox, poll_seconds: float = 5.0) -> None:
         self.outbox = outbox
         self.poll_seconds = max(min(poll_seconds, outbox.policy.lease_seconds / 2), 0.05)
@@ -45,9 +47,11 @@ class DeliveryLoop:
 
     @property
     def running(self) -> bool:
+        """Whether the delivery task is running."""
         return self._task is not None and not self._task.done()
 
     def start(self) -> None:
+        """Start delivering, woken by each message queued."""
         if self.running:
             return
         self.outbox.listeners.append(self.wake)
@@ -63,6 +67,7 @@ class DeliveryLoop:
         self._drains.clear()
 
     def wake(self) -> None:
+        """Deliver now rather than at the next due time."""
         self._wakes += 1
         self._wake.set()
 

@@ -67,11 +67,13 @@ class Pacer:
         self.buckets: dict[str, TokenBucket] = {}
 
     def bucket(self, key: str = "") -> TokenBucket:
+        """The token bucket of `key`, made on first use."""
         if key not in self.buckets:
             self.buckets[key] = TokenBucket(self.rate, self.burst)
         return self.buckets[key]
 
     async def take(self, key: str = "", count: int = 1) -> None:
+        """Wait for `count` tokens from `key`'s bucket."""
         await self.bucket(key).take(count)
 
     def hold(self, seconds: float, key: str | None = None, step: float = 0.0) -> None:

@@ -105,6 +105,7 @@ class Pool:
 
 def candidate(member: Member, profile: Profile, wants_mentor: bool, excluded: set[int], at: datetime,
               default_tz: str) -> Candidate:
+    """What the matcher knows of a member: stage, languages, country, interests, offset, exclusions."""
     return Candidate(
         id=str(member.id), stage=profile.stage if profile.stage in STAGES else None,
         languages=profile.languages, country=profile.country, interests=profile.interests,
@@ -145,6 +146,8 @@ def plan_pool(pool: Pool, settings: Settings) -> dict[str, Plan]:
 
 @dataclass(frozen=True)
 class RoundSummary:
+    """What a round recorded: its id, groups, unmatched members and score."""
+
     round_id: int
     groups: int
     unmatched: int

@@ -24,6 +24,7 @@ class PeersJob:
     name = "peers.rounds"
 
     async def run(self, services: Shared, now: datetime) -> None:
+        """Send due check-ins and close ended rounds, then start the scheduled round when due."""
         async with services.store.transaction() as db:
             checkins, ended = await sql.rounds_due(db, now)
         for round_ in checkins:
@@ -37,6 +38,7 @@ class PeersJob:
             await run_round(services, "scheduled", latest_slot_until(services.settings, now, due))
 
     async def next_due(self, services: Shared, now: datetime) -> datetime | None:
+        """The earliest of the next check-in, round end or scheduled round."""
         async with services.store.transaction() as db:
             times = [await sql.next_round_event(db), await next_scheduled(db, services.settings)]
         return min((t for t in times if t is not None), default=None)
@@ -83,17 +85,22 @@ async def close_round(services: Shared, round_id: int, count_ignored: bool = Tru
 
 @dataclass
 class Rate:
+    """Groups or seats, how many answered the check-in and how many met."""
+
     total: int = 0
     answered: int = 0
     met: int = 0
 
     @property
     def percent(self) -> int:
+        """The share of answers that said they met, in percent."""
         return round(100 * self.met / self.answered) if self.answered else 0
 
 
 @dataclass
 class Stats:
+    """Peer-matching figures for /peers stats and the dashboard."""
+
     participants: Counter[str] = field(default_factory=Counter)
     snoozed: int = 0
     rounds: int = 0

@@ -60,12 +60,16 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Unmatched:
+    """A member left without a group, and why."""
+
     id: str
     reason: str  # no_shared_language | excluded | alone | no_partner_available
 
 
 @dataclass(frozen=True)
 class Plan:
+    """A round's groups and unmatched members, with their scores."""
+
     groups: tuple[tuple[str, ...], ...]
     unmatched: tuple[Unmatched, ...]
     score: int  # sum of group scores (a trio counts its pair plus the newcomer's best link)
@@ -74,6 +78,7 @@ class Plan:
 
 
     def to_json(self) -> dict[str, object]:
+        """The plan as JSON data."""
         return {"groups": [list(g) for g in self.groups],
                 "unmatched": [{"id": u.id, "reason": u.reason} for u in self.unmatched],
                 "score": self.score}
@@ -139,9 +144,11 @@ class Encoded:
                        for a, b in [tuple(pair)] if a in index and b in index}
 
     def feasible(self, i: int, j: int) -> bool:
+        """Whether `i` and `j` can meet: a common language, neither excluding the other."""
         return i != j and bool(self.lang[i] & self.lang[j]) and j not in self.excl[i]
 
     def stage_tier(self, i: int, j: int) -> int:
+        """How well `i` and `j`'s stages fit (a mentor-seeker wants one stage further)."""
         si, sj = self.stage[i], self.stage[j]
         if si < 0 or sj < 0:
             return 0

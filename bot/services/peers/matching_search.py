@@ -21,13 +21,16 @@ MOP_UP_SCAN = 64  # members alone at the end: how many other lone members each o
 
 
 class Encodable(Protocol):
+    """The members encoded for the search, as position-indexed lists."""
+
     n: int
     lang: list[int]
     intr: list[int]
     stage: list[int]
     seeker: list[bool]
 
-    def weight(self, i: int, j: int) -> int: ...
+    def weight(self, i: int, j: int) -> int:
+        """How good a pair `i`, `j` is (higher is better)."""
 
 
 class Graph:
@@ -41,6 +44,7 @@ class Graph:
         self.candidates = candidates  # i -> {j: weight}
 
     def weight(self, i: int, j: int) -> int:
+        """The pair's weight (0 with nobody), from the candidate lists or computed."""
         if i < 0 or j < 0:
             return 0
         known = self.candidates[i].get(j)
@@ -246,6 +250,7 @@ def perturb(graph: Graph, mate: list[int], rounds: int, seed: int = 0, share: fl
 
 
 def total_weight(graph: Graph, mate: list[int]) -> int:
+    """The summed weight of the pairs in `mate`."""
     return sum(graph.weight(i, mate[i]) for i in range(graph.n) if mate[i] > i)
 
 

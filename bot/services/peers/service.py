@@ -43,6 +43,8 @@ class Status:
 
 @dataclass(frozen=True)
 class Suggestion:
+    """A member suggested to talk to, and why."""
+
     member: Member
     why: Why
     stages: list[str]  # the suggested member's and the asker's stages
@@ -58,6 +60,8 @@ class Joined:
 
 
 class PeersService(Feature):
+    """The peer-matching feature: joining, pausing, status, suggestions and rounds."""
+
     async def status(self, member_id: int, now: datetime) -> Status:
         """Also enrols members who consented during onboarding."""
         async with self.store.transaction() as db:
@@ -70,6 +74,7 @@ class PeersService(Feature):
         return Status(me, group, due)
 
     async def taking_part(self, member_id: int) -> bool:
+        """Whether the member is in peer matching (joined and not left)."""
         async with self.store.transaction() as db:
             me = await sql.participant(db, member_id)
         return me is not None and me.status != "left"
@@ -133,6 +138,7 @@ class PeersService(Feature):
             return await sql.answer(db, group_id, member_id, answer, now)
 
     async def profile(self, member_id: int) -> Profile:
+        """The member's profile."""
         async with self.store.transaction() as db:
             return await profile_sql.get(db, member_id)
 
@@ -162,4 +168,5 @@ class PeersService(Feature):
         return await run_round(self, "manual", now)
 
     async def stats(self) -> Stats:
+        """Rounds and how many met, for /peers stats."""
         return await stats(self)

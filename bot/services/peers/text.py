@@ -39,11 +39,14 @@ LANGUAGE_KEYS = {"en": "peers.language.en", "fr": "peers.language.fr"}
 
 @dataclass(frozen=True)
 class Starter:
+    """A conversation starter, in English and French, for some stages."""
+
     en: str
     fr: str
     stages: tuple[str, ...] = ()
 
     def text(self, locale: str) -> str:
+        """The conversation starter in `locale` (English when not translated)."""
         return self.fr if locale == "fr" and self.fr else self.en
 
 
@@ -121,10 +124,12 @@ def checkin(catalogs: Catalogs, locale: str, group_id: int, names: list[Safe]) -
 
 
 def paused(catalogs: Catalogs, locale: str, ignored: int) -> Reply:
+    """The note that the member's pairing is paused, with a resume button."""
     button = Button(catalogs.t(locale, "peers.resume_button"), "peers.resume", "", style="primary")
     return Reply(catalogs.t(locale, "peers.paused_note", count=ignored), buttons=(button,))
 
 
 def unmatched(catalogs: Catalogs, locale: str, reason: str) -> Reply:
+    """The note that no partner was found this round, and why."""
     because = catalogs.t(locale, REASON_KEYS.get(reason, "peers.unmatched.no_partner_available"))
     return Reply(catalogs.t(locale, "peers.unmatched", reason=because))

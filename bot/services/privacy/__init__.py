@@ -36,9 +36,11 @@ class ProfilePart:
     tables: tuple[str, ...] = ("profiles",)
 
     async def export(self, db: Connection, member: Member) -> Any:
+        """The member's profile row."""
         return await sql.rows_where(db, "profiles", "member_id", member.id)
 
     async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+        """Delete the member's profile."""
         await sql.delete_where(db, "profiles", "member_id", member.id)
         return []
 
@@ -77,6 +79,7 @@ def forget_cached(outbox: Outbox, member: Member) -> None:
 
 
 def export_json(data: dict[str, Any]) -> bytes:
+    """The export as UTF-8 JSON."""
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 
 class PrivacyService(Feature):
+    """/mydata and /forget-me: every feature's part of a member's data."""
+
     async def export(self, member: Member, parts: tuple[PrivacyPart[Connection], ...], now: datetime) -> bytes:
         """Everything stored about `member`, as a JSON file's bytes."""
         async with self.store.transaction() as db:

@@ -22,7 +22,10 @@ class Enrolment:
 
 
 class ProfileService(Feature):
+    """The profile feature: reading the profile, ending the onboarding, what consent enrols."""
+
     async def get(self, member_id: int) -> Profile:
+        """The member's profile."""
         async with self.store.transaction() as db:
             return await profile_sql.get(db, member_id)
 
@@ -33,6 +36,7 @@ class ProfileService(Feature):
             await profile_sql.save(db, profile.with_changes(onboarding_done=True), now)
 
     async def enrolment(self, member_id: int) -> Enrolment:
+        """The member's profile and whether they ever joined peer matching."""
         async with self.store.transaction() as db:
             profile = await profile_sql.get(db, member_id)
             known = await peers_sql.participant(db, member_id)

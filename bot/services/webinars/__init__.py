@@ -70,6 +70,7 @@ class Raw:
     values: dict[str, str | None] = field(default_factory=dict)
 
     def get(self, name: str) -> str | None:
+        """The value typed for `name`, stripped, None when empty."""
         value = self.values.get(name)
         return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -283,6 +284,7 @@ def describe_repeat(rule: str | None) -> str:
 
 
 def interval_of(rule: str | None) -> int:
+    """The INTERVAL of a recurrence rule (1 when absent)."""
     match = re.search(r"INTERVAL=(\d+)", rule_of(rule) or "")
     return int(match.group(1)) if match else 1
 
@@ -343,4 +345,5 @@ def next_due(spec: Spec, offsets: set[int], recorded: set[datetime], after: date
 
 
 def with_changes(spec: Spec, **changes: object) -> Spec:
+    """A copy of `spec` with the fields given changed."""
     return replace(spec, **changes)  # type: ignore[arg-type]

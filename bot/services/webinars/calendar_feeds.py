@@ -27,11 +27,14 @@ TOKEN_BYTES = 24  # 192 random bits, URL-safe: a link nobody can guess or enumer
 
 @dataclass(frozen=True)
 class Feed:
+    """A calendar feed's content and when it last changed."""
+
     body: bytes
     last_modified: datetime
 
     @property
     def etag(self) -> str:
+        """The feed's ETag, from a hash of its body."""
         return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
 
 

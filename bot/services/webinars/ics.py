@@ -60,4 +60,5 @@ def calendar(webinars: list[Webinar], domain: str, stamp: datetime, name: str) -
 
 
 def filename(webinar: Webinar) -> str:
+    """The .ics file name of a webinar."""
     return f"webinar-{webinar.id}.ics"

@@ -77,6 +77,7 @@ def fmt_late(minutes: int, locale: str) -> str:
 
 
 def fmt_offsets(offsets: list[int], locale: str) -> str:
+    """Reminder delays as a list in words ("1 day and 1 hour")."""
     return format_list([fmt_offset(o, locale) for o in offsets], locale=Locale.parse(locale))
 
 
@@ -93,6 +94,7 @@ def details(services: Shared, webinar: Webinar, locale: str, tz: str | None, sta
 
 
 def rsvp_buttons(services: Shared, webinar_id: int, locales: Sequence[str]) -> tuple[Button, ...]:
+    """The Going / Maybe / Not going buttons, labelled in the channel's languages."""
     def label(answer: str) -> str:
         return channel_label(services.catalogs, locales, ANSWER_KEYS[answer])
 
@@ -101,6 +103,7 @@ def rsvp_buttons(services: Shared, webinar_id: int, locales: Sequence[str]) -> t
 
 
 def ics_file(services: Shared, webinar: Webinar, now: datetime) -> Attachment:
+    """The webinar's .ics file."""
     settings = services.settings
     content = webinar_ics.calendar([webinar], settings.webinar_uid_domain, now, settings.community_name)
     return Attachment(webinar_ics.filename(webinar), content, "text/calendar")
@@ -113,10 +116,12 @@ def post_locales(services: Shared, webinar: Webinar) -> tuple[str, ...]:
 
 
 def member_locale(services: Shared, member: Member) -> str:
+    """The member's language (the community's by default)."""
     return locale_of(member, services.settings.default_locale)
 
 
 def member_tz(services: Shared, member: Member) -> str:
+    """The member's time zone (the community's by default)."""
     return member.timezone or services.settings.community_timezone
 
 
@@ -199,6 +204,7 @@ class WebinarJob:
     name = "webinars"
 
     async def next_due(self, services: Shared, now: datetime) -> datetime | None:
+        """The earliest reminder, recording notice or occurrence still to process."""
         async with services.store.transaction() as db:
             plans = [(w, await _offsets(services, db, w), set(await sql.recordings(db, w.id)))
                      for w in await sql.scheduled(db)]
@@ -206,6 +212,7 @@ class WebinarJob:
         return min((t for t in times if t is not None), default=None)
 
     async def run(self, services: Shared, now: datetime) -> None:
+        """Send what is due for each scheduled webinar, one transaction each."""
         async with services.store.transaction() as db:
             webinars = await sql.scheduled(db)
         for webinar in webinars:

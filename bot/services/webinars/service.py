@@ -16,6 +16,8 @@ from bot.store import webinars as sql
 
 @dataclass(frozen=True)
 class Upcoming:
+    """A webinar's next session, with the member's RSVP."""
+
     start: datetime
     webinar: Webinar
     answer: str | None  # the member's RSVP
@@ -23,6 +25,8 @@ class Upcoming:
 
 @dataclass(frozen=True)
 class Draft:
+    """A webinar being created or edited, waiting for confirmation."""
+
     member_id: int  # who wrote it
     webinar_id: int | None  # the webinar it edits (None: a new one)
     spec: Spec
@@ -39,7 +43,10 @@ class Rsvp:
 
 
 class WebinarService(Feature):
+    """The webinar feature: drafts, scheduling, RSVPs, reminders, recordings, cancellations."""
+
     async def get(self, webinar_id: int) -> Webinar | None:
+        """Webinar `webinar_id`, or None."""
         async with self.store.transaction() as db:
             return await sql.get(db, webinar_id)
 
@@ -129,19 +136,23 @@ class WebinarService(Feature):
     # ---- drafts: nothing is saved until the organiser confirms ----------------------------------------
 
     async def add_draft(self, member_id: int, spec: Spec, webinar_id: int | None, now: datetime) -> int:
+        """Keep a webinar being created or edited until it is confirmed; its draft id."""
         async with self.store.transaction() as db:
             return await sql.add_draft(db, member_id, spec, webinar_id, now)
 
     async def draft(self, draft_id: int) -> Draft | None:
+        """Draft `draft_id`, or None."""
         async with self.store.transaction() as db:
             found = await sql.get_draft(db, draft_id)
         return Draft(*found) if found else None
 
     async def replace_draft(self, draft_id: int, spec: Spec) -> None:
+        """Replace a draft's details."""
         async with self.store.transaction() as db:
             await sql.replace_draft(db, draft_id, spec)
 
     async def discard_draft(self, draft_id: int) -> None:
+        """Discard a draft."""
         async with self.store.transaction() as db:
             await sql.close_draft(db, draft_id, "discarded")
 

@@ -34,6 +34,8 @@ LANGUAGE_BUTTONS = (("English", "en"), ("Français", "fr"))
 
 @dataclass(frozen=True)
 class FollowUpOptions:
+    """How a follow-up step behaves."""
+
     skip_if_peer_consent: bool = False
     offer_peer_consent: bool = False
 
@@ -45,10 +47,12 @@ class WelcomeContent:
         self.directory = directory
 
     def config(self) -> dict[str, Any]:
+        """welcome.toml, read afresh (it may be edited while the bot runs)."""
         with (self.directory / "welcome.toml").open("rb") as handle:
             return tomllib.load(handle)
 
     def template(self, name: str, locale: str) -> str:
+        """Template `name` in `locale`, else in English."""
         for candidate in (f"{name}.{locale}.md", f"{name}.en.md"):
             path = self.directory / candidate
             if path.is_file():
@@ -56,11 +60,13 @@ class WelcomeContent:
         raise FileNotFoundError(f"no welcome template {name}.en.md in {self.directory}")
 
     def links(self, locale: str) -> str:
+        """The welcome links as bullets in `locale`."""
         entries = self.config().get("links", [])
         colon = " :" if locale == "fr" else ":"  # French typography: a space before the colon
         return "\n".join(f"• {link.get(locale) or link.get('en', '')}{colon} {link['url']}" for link in entries)
 
     def followup(self, step: str) -> FollowUpOptions:
+        """How follow-up `step` behaves (skipped with peer consent, offers consent)."""
         raw = self.config().get("followups", {}).get(step, {})
         return FollowUpOptions(bool(raw.get("skip_if_peer_consent", False)),
                                bool(raw.get("offer_peer_consent", False)))
@@ -148,6 +154,7 @@ class FollowUpJob:
     name: str = "welcome.followups"
 
     async def run(self, services: Shared, now: datetime) -> None:
+        """Send each due follow-up, one transaction each."""
         async with services.store.transaction() as db:
             due = await sql.due(db, now)
         for row in due:
@@ -159,6 +166,7 @@ class FollowUpJob:
                 await self._skip(services, row, now)
 
     async def next_due(self, services: Shared, now: datetime) -> datetime | None:
+        """When the next follow-up is due."""
         async with services.store.transaction() as db:
             return await sql.next_due(db)
 

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 
 class WelcomeService(Feature):
+    """The welcome feature: greeting newcomers, onboarding answers, follow-up tips."""
+
     async def greet(self, member: Member, actor: Actor, now: datetime) -> bool:
         """Queue the welcome once (and the roles the platform's language names); bots (always) and guests
         (BOT_WELCOME_SKIP_GUESTS) are skipped. False when nothing was queued."""
@@ -63,6 +65,7 @@ class WelcomeService(Feature):
             return await sql.stop(db, member_id, "opted-out", now)
 
     async def tips_running(self, member_id: int) -> bool:
+        """Whether the member still gets follow-up tips."""
         async with self.store.transaction() as db:
             tips = await sql.get(db, member_id)
         return tips is not None and tips.stopped is None and tips.next_step is not None
@@ -80,6 +83,7 @@ class FollowUpPart:
     tables: tuple[str, ...] = ("welcome_followups",)
 
     async def export(self, db: Connection, member: Member) -> Any:
+        """The member's follow-up rows."""
         return await privacy_sql.rows_where(db, "welcome_followups", "member_id", member.id)
 
     async def outbox_keys(self, db: Connection, member: Member) -> list[str]:
@@ -87,5 +91,6 @@ class FollowUpPart:
         return [f"welcome:{member.id}:%"]
 
     async def erase(self, db: Connection, member: Member, now: datetime) -> list[tuple[str, int]]:
+        """Erase the member's follow-ups."""
         await sql.erase(db, member.id)
         return []

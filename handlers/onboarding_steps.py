@@ -51,12 +51,12 @@ def zone_note(ctx: Ctx, text: str, country: str | None) -> str:
 
 async def save_field(ctx: Ctx, step: str, value: object) -> None:
     """Store one answer (the timezone lives on the member, the rest in the profile)."""
-    await ctx.services.welcome.save_answer(ctx.member.id, step, value, ctx.now)
+    await ctx.services.profile.save_field(ctx.member.id, step, value, ctx.now)
 
 
 async def show_profile(ctx: Ctx) -> str:
     """The member's profile as text, in their language."""
-    profile, timezone = await ctx.services.welcome.profile(ctx.member.id)
+    profile, timezone = await ctx.services.profile.with_timezone(ctx.member.id)
     none = ctx.t("profile.none")
     return ctx.t(
         "profile.view",

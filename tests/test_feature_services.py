@@ -141,3 +141,14 @@ async def test_a_round_reads_the_pool_and_records_it_in_one_transaction(app: App
     assert len(opened) == 1
     assert await peers.start_round(clock.now()) is None  # the same moment again: nothing recorded twice
     assert await count(app, "SELECT COUNT(*) FROM peer_rounds") == 1
+
+
+async def test_the_profile_service_saves_an_answer_and_reads_it_back_with_the_zone(app: App, clock: SimClock) -> None:
+    profiles = app.services.profile
+    ana = await member(app)
+    await profiles.save_field(ana.id, "stage", "pilot", clock.now())
+    await profiles.save_field(ana.id, "consent", True, clock.now())
+    await profiles.save_field(ana.id, "timezone", "Africa/Douala", clock.now())
+    profile, zone = await profiles.with_timezone(ana.id)
+    assert (profile.stage, profile.peer_consent, zone) == ("pilot", True, "Africa/Douala")
+    assert (await profiles.get(ana.id)).stage == "pilot"  # the zone lives on the member, not in the profile

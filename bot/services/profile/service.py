@@ -1,13 +1,15 @@
-"""The profile feature's service (/profile and the onboarding buttons): reading the profile, ending the
-onboarding and whether consent may enrol the member in peer matching; each public method one transaction.
-Saving one answer is `WelcomeService.save_answer` (the onboarding answers, with the roles kept in step)."""
+"""The profile feature's service (/profile and the onboarding buttons): reading the profile, saving one
+answer (the member's roles kept in step), ending the onboarding and whether consent may enrol the member in
+peer matching; each public method one transaction."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.services import roles
 from bot.services.shared import Feature
+from bot.store import members as member_sql
 from bot.store import peers as peers_sql
 from bot.store import profiles as profile_sql
 from bot.store.profiles import Profile
@@ -22,12 +24,29 @@ class Enrolment:
 
 
 class ProfileService(Feature):
-    """The profile feature: reading the profile, ending the onboarding, what consent enrols."""
+    """The profile feature: reading and saving the profile, ending the onboarding, what consent enrols."""
 
     async def get(self, member_id: int) -> Profile:
         """The member's profile."""
         async with self.store.transaction() as db:
             return await profile_sql.get(db, member_id)
+
+    async def with_timezone(self, member_id: int) -> tuple[Profile, str | None]:
+        """The member's profile and time zone (kept on the member, not in the profile)."""
+        async with self.store.transaction() as db:
+            member = await member_sql.by_id(db, member_id)
+            return await profile_sql.get(db, member_id), member.timezone if member else None
+
+    async def save_field(self, member_id: int, field: str, value: object, now: datetime) -> None:
+        """One answer, already checked (the time zone on the member, the rest in the profile); the member's
+        roles follow it."""
+        async with self.store.transaction() as db, roles.kept_in_step(self, db, member_id, now):
+            if field == "timezone":
+                await member_sql.set_timezone(db, member_id, str(value) if value else None)
+                return
+            profile = await profile_sql.get(db, member_id)
+            name = "peer_consent" if field == "consent" else field
+            await profile_sql.save(db, profile.with_changes(**{name: value}), now)
 
     async def finish_onboarding(self, member_id: int, now: datetime) -> None:
         """Mark the onboarding done (the last step was answered or skipped)."""

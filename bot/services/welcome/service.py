@@ -1,6 +1,6 @@
-"""The welcome feature's service: greeting a newcomer, the language choice, the onboarding answers, the
-follow-up tips and the delivery report, each public method one transaction; and the follow-ups' share of
-/mydata and /forget-me."""
+"""The welcome feature's service: greeting a newcomer, the language choice, the follow-up tips and the
+delivery report, each public method one transaction; and the follow-ups' share of /mydata and /forget-me.
+The onboarding answers are saved by ProfileService."""
 
 from __future__ import annotations
 
@@ -13,16 +13,14 @@ from bot.services import roles, welcome
 from bot.services.shared import Feature
 from bot.store import members as member_sql
 from bot.store import privacy as privacy_sql
-from bot.store import profiles as profile_sql
 from bot.store import welcome as sql
 from bot.store.db import Connection
-from bot.store.profiles import Profile
 
 log = logging.getLogger(__name__)
 
 
 class WelcomeService(Feature):
-    """The welcome feature: greeting newcomers, onboarding answers, follow-up tips."""
+    """The welcome feature: greeting newcomers, their language, follow-up tips."""
 
     async def greet(self, member: Member, actor: Actor, now: datetime) -> bool:
         """Queue the welcome once (and the roles the platform's language names); bots (always) and guests
@@ -41,23 +39,6 @@ class WelcomeService(Feature):
         """The language the member chose (their roles follow it)."""
         async with self.store.transaction() as db, roles.kept_in_step(self, db, member_id, now):
             await member_sql.set_locale(db, member_id, locale)
-
-    async def save_answer(self, member_id: int, step: str, value: object, now: datetime) -> None:
-        """One onboarding answer, already checked (the timezone lives on the member, the rest in the profile);
-        the member's roles follow it."""
-        async with self.store.transaction() as db, roles.kept_in_step(self, db, member_id, now):
-            if step == "timezone":
-                await member_sql.set_timezone(db, member_id, str(value) if value else None)
-                return
-            profile = await profile_sql.get(db, member_id)
-            name = "peer_consent" if step == "consent" else step
-            await profile_sql.save(db, profile.with_changes(**{name: value}), now)
-
-    async def profile(self, member_id: int) -> tuple[Profile, str | None]:
-        """The member's profile and timezone."""
-        async with self.store.transaction() as db:
-            member = await member_sql.by_id(db, member_id)
-            return await profile_sql.get(db, member_id), member.timezone if member else None
 
     async def stop_tips(self, member_id: int, now: datetime) -> bool:
         """Stop the follow-up tips; False when they were not running."""

@@ -209,7 +209,7 @@ async def on_publish(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 async def on_drop(ctx: Ctx, event: ButtonPressed) -> Reply:
-    """Drop a draft."""
+    """The drop button: close the draft unpublished."""
     draft = await load(ctx, event.value)
     if draft is None or draft.status != OPEN:
         return ctx.reply("errors.stale_button")

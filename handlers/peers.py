@@ -42,7 +42,7 @@ async def round_preview(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 
 async def leave(ctx: Ctx, rest: str) -> Reply:
-    """/peers leave."""
+    """/peers leave: stop being matched (/peers join comes back)."""
     changed = await ctx.services.peers.leave(ctx.member.id, ctx.now)
     return ctx.reply("peers.left" if changed else "peers.not_joined")
 

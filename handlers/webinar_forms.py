@@ -233,7 +233,7 @@ async def more_submitted(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
 
 
 async def discard_pressed(ctx: Ctx, event: ButtonPressed) -> Reply:
-    """Discard a draft."""
+    """The discard button: forget the webinar draft, nothing announced."""
     draft_id, _ = await _pending(ctx, event.value)
     await ctx.services.webinars.discard_draft(draft_id)
     return ctx.reply("webinars.discarded")

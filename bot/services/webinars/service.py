@@ -152,7 +152,7 @@ class WebinarService(Feature):
             await sql.replace_draft(db, draft_id, spec)
 
     async def discard_draft(self, draft_id: int) -> None:
-        """Discard a draft."""
+        """Close a draft as discarded (nothing is announced)."""
         async with self.store.transaction() as db:
             await sql.close_draft(db, draft_id, "discarded")
 

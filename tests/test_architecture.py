@@ -145,12 +145,4 @@ def test_handlers_leave_the_unit_of_work_to_the_feature_services() -> None:
     assert opening == set(OWN_TRANSACTIONS), (sorted(opening - set(OWN_TRANSACTIONS)),
                                               sorted(set(OWN_TRANSACTIONS) - opening))
 
-
-def test_each_public_method_of_a_feature_service_is_one_transaction() -> None:
-    services = [node for path in (ROOT / "bot/services").glob("*/service.py")
-                for node in ast.parse(path.read_text(encoding="utf-8")).body
-                if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "") == "Feature" for b in node.bases)]
-    assert len(services) >= 4
-    several = [f"{cls.name}.{fn.name}" for cls in services for fn in cls.body
-               if isinstance(fn, ast.AsyncFunctionDef) and not fn.name.startswith("_") and transactions_opened(fn) > 1]
-    assert not several, several
+# A feature service's public methods, one transaction each: tests/test_service_transactions.py

@@ -10,8 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.core.commands import Opt, Sub
+from bot.core.context import UserError
+from bot.core.i18n import Catalogs
 from bot.core.values import fold
+from bot.services.webinars import parse_inline
 from handlers import all_routes
 from tests.conftest import ConsoleFactory
 from tests.fakes.discord import FakeDiscord
@@ -87,3 +92,17 @@ async def test_discord_localizes_with_the_accented_names(tmp_path: Any) -> None:
     [ident] = webinar["show"]["options"]
     assert ident["name_localizations"] == {"fr": "numéro"}
     assert [o.get("name_localizations") for o in webinar["reminders"]["options"]] == [{"fr": "délais"}]
+
+
+def test_webinar_keys_are_read_with_the_same_fold_and_every_key_the_error_lists_works() -> None:
+    typed = ('titre=Appel DÉBUT="mardi 14h" Durée=30 répéter=hebdomadaire Rôle=aucun',
+             'TITRE=Appel debut="mardi 14h" duree=30 REPETER=hebdomadaire role=aucun')
+    assert parse_inline(typed[0])[1].values == parse_inline(typed[1])[1].values
+    assert set(parse_inline(typed[0])[1].values) == {"title", "start", "duration", "repeat", "mention"}
+    with pytest.raises(UserError) as refused:
+        parse_inline("couleur=bleu")
+    for lang in ("en", "fr"):
+        listed = Catalogs().t(lang, refused.value.key, **refused.value.values).rpartition(":")[2].strip(" .\u00a0")
+        keys = [k.strip() for k in listed.split(",")]
+        assert len(keys) == 9 and all(parse_inline(f"{k}=x")[1].values for k in keys), (lang, keys)
+    assert {"début", "durée", "répéter", "rôle"} <= set(keys)  # the French list, shown as French writes it

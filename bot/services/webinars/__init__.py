@@ -33,14 +33,13 @@ LATE_GRACE = timedelta(minutes=5)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FR_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Inline key (folded: "Début", "debut" and "DÉBUT" are one) -> field; the catalogs' error_unknown_key lists them.
 KEYS = {
     "title": "title", "titre": "title", "desc": "description", "description": "description",
-    "start": "start", "date": "start", "debut": "start", "début": "start", "tz": "timezone",
-    "timezone": "timezone", "fuseau": "timezone", "duration": "duration", "duree": "duration",
-    "durée": "duration", "lang": "language", "language": "language", "langue": "language",
-    "link": "link", "lien": "link", "url": "link", "repeat": "repeat", "recurrence": "repeat",
-    "récurrence": "repeat", "repeter": "repeat", "répéter": "repeat",
-    "role": "mention", "rôle": "mention", "group": "mention", "groupe": "mention",
+    "start": "start", "date": "start", "debut": "start", "tz": "timezone", "timezone": "timezone",
+    "fuseau": "timezone", "duration": "duration", "duree": "duration", "lang": "language", "language": "language",
+    "langue": "language", "link": "link", "lien": "link", "url": "link", "repeat": "repeat", "recurrence": "repeat",
+    "repeter": "repeat", "role": "mention", "group": "mention", "groupe": "mention",
 }
 EXPLICIT_ZONE = re.compile(r"(\b(utc|gmt)\b|[+-]\d{2}:?\d{2}\s*$|\dz\s*$)", re.IGNORECASE)
 
@@ -91,9 +90,9 @@ def parse_inline(text: str) -> tuple[list[str], Raw]:
         if not sep:
             positional.append(token)
             continue
-        name = KEYS.get(key.strip().lower())
+        name = KEYS.get(values.fold(key))
         if name is None:
-            raise UserError("webinars.error_unknown_key", name=key[:30], keys=", ".join(sorted(set(KEYS.values()))))
+            raise UserError("webinars.error_unknown_key", name=key[:30])
         raw.values[name] = value
     return positional, raw
 

@@ -33,12 +33,12 @@ async def peers_command(ctx: Ctx, event: CommandInvoked) -> Reply:
 
 async def round_now(ctx: Ctx, event: CommandInvoked) -> Reply:
     """/peers round now: ask before starting a round."""
-    return await peers_round.round_command(ctx, "now")
+    return await peers_round.round_now(ctx)
 
 
 async def round_preview(ctx: Ctx, event: CommandInvoked) -> Reply:
     """/peers round preview: the groups a round would make now."""
-    return await peers_round.round_command(ctx, "preview")
+    return await peers_round.round_preview(ctx)
 
 
 async def leave(ctx: Ctx, rest: str) -> Reply:

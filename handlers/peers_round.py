@@ -11,15 +11,15 @@ from bot.services.peers.matching import Plan
 START, NOT_NOW = "peers.round_start", "peers.round_not_now"
 
 
-async def round_command(ctx: Ctx, rest: str) -> Reply:
-    """`round now` asks first (who hears from the bot); `round preview` shows a round, sending nothing."""
-    choice = rest.lower().split()[0] if rest else ""
-    if choice in ("now", "maintenant"):
-        pool, plans = await planned(ctx)
-        return refusal(ctx, pool, plans) or ask(ctx, plans)
-    if choice in ("preview", "apercu", "aperçu"):
-        return preview(ctx, *await planned(ctx))
-    return ctx.reply("peers.round.usage")
+async def round_now(ctx: Ctx) -> Reply:
+    """`round now` asks first, saying who would hear from the bot (or why no round can start)."""
+    pool, plans = await planned(ctx)
+    return refusal(ctx, pool, plans) or ask(ctx, plans)
+
+
+async def round_preview(ctx: Ctx) -> Reply:
+    """`round preview` shows the round that would start now, sending nothing."""
+    return preview(ctx, *await planned(ctx))
 
 
 async def planned(ctx: Ctx) -> tuple[Pool, dict[str, Plan]]:

@@ -26,8 +26,8 @@ def refuse(self, address, *args):
     raise OSError("network disabled in this test")
 socket.socket.connect = refuse
 socket.socket.connect_ex = refuse
-from bot.services.faq.semantic import load_model, MODELS
-for name in MODELS:
+from bot.services.faq.semantic import load_model, PACKAGED
+for name in PACKAGED:
     model = load_model(name)
     assert model is not None, name
     vectors = model.encode(["how do I install openIMIS?", "comment installer openIMIS ?"])

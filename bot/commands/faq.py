@@ -1,4 +1,4 @@
-"""`community-bot faq ask|eval`: try the FAQ engine and measure it, without chat or database."""
+"""`community-bot faq ask|eval|export-drafts|build-model`: try the FAQ engine and measure it, without chat."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.commands import faq_drafts
+from bot.commands import faq_drafts, faq_model
 from bot.core.i18n import Catalogs
 from bot.services.faq import FaqService
 from bot.services.faq.engine import Decision
@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ev.add_argument("--dir", help="FAQ content folder (default: BOT_FAQ_DIR or content/faq)")
     ev.set_defaults(run=run_eval)
     faq_drafts.register(actions)
+    faq_model.register(actions)
 
 
 def _service(args: argparse.Namespace, settings: Settings) -> FaqService | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -30,7 +30,8 @@ from bot.services.faq.content import Entry
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "e5"  # chosen on the held-out figures: see bench/faq_tune.py and the README
-MODELS = ("wordllama", "e5")
+PACKAGED = ("wordllama", "e5")  # weights inside a pip package
+MODELS = (*PACKAGED, "e5static")  # e5static: a table derived from e5 once (`community-bot faq build-model`)
 # Cosine (default model) at or above which two questions are taken as the same one (grouping unanswered
 # questions). Measured on pairs of the tuning set's questions: at 0.92, half of the pairs above it are about the
 # same topic, at 0.93 72 %; below 0.90 most are not. Lower it to group more, at the cost of wrong groups.
@@ -88,7 +89,14 @@ class E5Embedder:
         return np.asarray(self.model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
-_LOADERS: dict[str, type] = {"wordllama": WordLlamaEmbedder, "e5": E5Embedder}
+def _e5static() -> Embedder:
+    from bot.services.faq import static
+
+    return static.load(default_cache_dir())
+
+
+_LOADERS: dict[str, Callable[[], Embedder]] = {"wordllama": WordLlamaEmbedder, "e5": E5Embedder,
+                                               "e5static": _e5static}
 
 
 @cache
@@ -113,7 +121,7 @@ def load_model(name: str = DEFAULT_MODEL) -> Embedder | None:
 
 
 def configured_model() -> str:
-    """The model to use: BOT_FAQ_MODEL (e5, wordllama, or none to switch it off), else the default."""
+    """The model to use: BOT_FAQ_MODEL (e5, e5static, wordllama, or none to switch it off), else the default."""
     return os.environ.get(MODEL_ENV, "").strip().lower() or DEFAULT_MODEL
 
 

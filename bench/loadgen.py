@@ -1,7 +1,8 @@
 """Load generator (its own process): signed slash commands at fixed rates, open loop, on loopback only.
 
 `python -m bench.loadgen URLS SECRET RESPONSE_BASE RATES SECONDS` prints one JSON line per rate step and
-target: {"target", "rate", "sent", "ok", "errors", "p50_ms", "p99_ms", "max_ms", "achieved_rate"}. With
+target: {"target", "rate", "sent", "ok", "errors", "p50_ms", "p99_ms", "max_ms", "achieved_rate",
+"answered_in_ack"} (acks whose body is the answer, as Slack allows for a slash command). With
 several comma-separated URLs, each rate is run against each target in turn (so a busy moment of the
 machine does not fall on one of them only). Requests are sent on a
 fixed schedule whatever the answers (no coordinated omission); latency runs from the moment a request
@@ -40,12 +41,12 @@ def command_body(n: int, response_base: str) -> str:
 
 
 async def one(session: aiohttp.ClientSession, url: str, secret: str, body: str, out: list[float],
-              errors: list[str]) -> None:
+              errors: list[str], answered: list[bool]) -> None:
     headers = signed(secret, body)
     start = time.perf_counter()
     try:
         async with session.post(url, data=body.encode(), headers=headers) as response:
-            await response.read()
+            content = await response.read()
             if response.status != 200:
                 errors.append(str(response.status))
                 return
@@ -53,6 +54,7 @@ async def one(session: aiohttp.ClientSession, url: str, secret: str, body: str, 
         errors.append(type(exc).__name__)
         return
     out.append((time.perf_counter() - start) * 1000)
+    answered.append(content.startswith(b"{") and "text" in json.loads(content))
 
 
 def pct(samples: list[float], p: float) -> float:
@@ -65,6 +67,7 @@ async def step(session: aiohttp.ClientSession, url: str, secret: str, response_b
     count = int(rate * seconds)
     latencies: list[float] = []
     errors: list[str] = []
+    answered: list[bool] = []  # per acknowledgement: did it carry the answer itself
     tasks = []
     start = time.perf_counter()
     for i in range(count):
@@ -72,12 +75,12 @@ async def step(session: aiohttp.ClientSession, url: str, secret: str, response_b
         if delay > 0:
             await asyncio.sleep(delay)
         body = command_body(first + i, response_base)
-        tasks.append(asyncio.create_task(one(session, url, secret, body, latencies, errors)))
+        tasks.append(asyncio.create_task(one(session, url, secret, body, latencies, errors, answered)))
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - start
     return {"rate": rate, "sent": count, "ok": len(latencies), "errors": len(errors),
             "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99), "max_ms": pct(latencies, 100),
-            "achieved_rate": round(count / elapsed, 1)}
+            "achieved_rate": round(count / elapsed, 1), "answered_in_ack": sum(answered)}
 
 
 async def main(urls: list[str], secret: str, response_base: str, rates: list[float], seconds: float) -> None:

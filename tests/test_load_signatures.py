@@ -113,7 +113,10 @@ async def test_the_replay_guard_forgets_signatures_once_stale(tmp_path: Path) ->
         assert await guard.replayed(body, headers)
         assert not await guard.replayed(body, p.signed_headers(body, FORM, secret="wrong"))  # invalid: left to bolt
         assert await directory.first_request("v0=stale", now - 1)  # bolt refuses its timestamp by now
+        signatures = "SELECT signature, expires_at FROM seen_signatures ORDER BY signature"
+        assert "v0=stale" in [r[0] for r in await store.fetch_all(signatures)]  # swept once a minute at most
+        directory.next_sweep = now  # a minute later
         assert not await guard.replayed("token=y", p.signed_headers("token=y", FORM, secret="s", timestamp=now))
-        rows = await store.fetch_all("SELECT signature, expires_at FROM seen_signatures ORDER BY signature")
-        assert "v0=stale" not in [r[0] for r in rows]  # forgotten at the next request
+        rows = await store.fetch_all(signatures)
+        assert "v0=stale" not in [r[0] for r in rows]  # forgotten at the next request once the sweep is due
         assert len(rows) == 2 and {r[1] for r in rows} == {now + WINDOW_SECONDS}

@@ -50,10 +50,11 @@ async def test_socket_mode_process(tmp_path: Path) -> None:
         try:
             async with asyncio.timeout(TIMEOUT):
                 await slack.wait_for(lambda s: s.sockets)
-                assert await slack.request("slash_commands", p.command(slack, "help")) == {}
-                reply = await slack.wait_call("response_url")
+                ack = await slack.request("slash_commands", p.command(slack, "help"))
+                reply = await slack.wait_call("response_url")  # the answer came in the acknowledgement
         finally:
             log = await stop(process)
+        assert reply.token == "ack" and ack["response_type"] == "ephemeral"
         assert reply.args["text"].startswith("Voici ce que je peux faire")
         assert "Socket Mode connected" in log and "Traceback" not in log
 
@@ -67,13 +68,14 @@ async def test_http_mode_process(tmp_path: Path) -> None:
             async with asyncio.timeout(TIMEOUT):
                 url = await events_url(process)
                 async with aiohttp.ClientSession() as session:
-                    side = p.HttpSide(session, url)
+                    side = p.HttpSide(session, url, slack)
                     body = urlencode(p.command(slack, "language", "fr"))
                     assert (await side.post(body, "application/x-www-form-urlencoded", secret="wrong"))[0] == 401
-                    assert await side.command(p.command(slack, "language", "fr")) == {}
+                    ack = await side.command(p.command(slack, "language", "fr"))
                 reply = await slack.wait_call("response_url")
         finally:
             await stop(process)
+        assert reply.token == "ack" and ack["text"] == reply.args["text"]
         assert "désormais en français" in reply.args["text"]
 
 
@@ -154,7 +156,7 @@ async def test_every_feature_through_the_process_in_http_mode(tmp_path: Path) ->
             async with asyncio.timeout(TIMEOUT):
                 url = await events_url(process)
                 async with aiohttp.ClientSession() as session:
-                    await every_feature(slack, p.HttpSide(session, url))
+                    await every_feature(slack, p.HttpSide(session, url, slack))
         finally:
             log = await stop(process)
         assert "Traceback" not in log

@@ -11,6 +11,8 @@ from bot.store import members as member_sql
 from bot.store import signatures as signature_sql
 from bot.store.backends import AnyStore
 
+SWEEP_SECONDS = 60  # expired request signatures are deleted at most this often
+
 
 class StoreDirectory:
     """The member directory and the processed-event record the dispatcher uses."""
@@ -56,6 +58,6 @@ class StoreDirectory:
         """Remember a signed request until `expires_at` (epoch seconds), forgetting the expired ones."""
         now = int(time.time())
         if now >= self.next_sweep:  # housekeeping: a stale signature is refused by its timestamp anyway
-            self.next_sweep = now + 60
+            self.next_sweep = now + SWEEP_SECONDS
             await self.store.run_alone(signature_sql.FORGET_EXPIRED, (now,))
         return bool(await self.store.run_alone(signature_sql.FIRST_USE, (signature, expires_at)))

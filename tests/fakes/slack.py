@@ -360,7 +360,16 @@ class FakeSlack:
     async def request(self, kind: str, payload: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """Send an envelope and wait for the app's ack; returns the ack payload."""
         envelope = await self.send_envelope(kind, payload, **kwargs)
-        return await envelope.ack
+        ack = await envelope.ack
+        if kind == "slash_commands":
+            await self.answered_in_ack(ack)
+        return ack
+
+    async def answered_in_ack(self, ack: dict[str, Any]) -> None:
+        """A slash command's acknowledgement that carries a message: Slack shows it as it shows a message sent to
+        the command's response_url, so it is recorded as one (token "ack" tells them apart)."""
+        if ack.get("text") or ack.get("blocks"):
+            await self._record(Call("response_url", ack, "ack"))
 
     async def drop_socket(self) -> None:
         """Close the current websocket, as Slack does on a refresh or a network failure."""

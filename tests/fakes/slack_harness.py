@@ -68,7 +68,8 @@ async def slack_rig(settings: Settings, clock: SimClock, mode: str = "http",
                     task.result()  # the door failed to start: raise its error
                 assert ready.is_set(), "the Slack door did not become ready"
                 async with aiohttp.ClientSession() as session:
-                    http = HttpSide(session, f"http://127.0.0.1:{door.port}{EVENTS_PATH}") if mode == "http" else None
+                    url = f"http://127.0.0.1:{door.port}{EVENTS_PATH}"
+                    http = HttpSide(session, url, slack) if mode == "http" else None
                     yield SlackRig(slack, app, door, http or SocketSide(slack), http)
             finally:
                 task.cancel()

@@ -104,15 +104,19 @@ def signed_headers(body: str, content_type: str, *, secret: str = SECRET, timest
 class HttpSide:
     """Signed requests to the door's /slack/events, as Slack's servers send them."""
 
-    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+    def __init__(self, session: aiohttp.ClientSession, url: str, slack: FakeSlack | None = None) -> None:
         self.session = session
         self.url = url
+        self.slack = slack  # told of acknowledgements that carry an answer (a slash command's quick reply)
 
     async def post(self, body: str, content_type: str, extra: dict[str, str] | None = None,
                    **sign: Any) -> tuple[int, str]:
         headers = {**signed_headers(body, content_type, **sign), **(extra or {})}
         async with self.session.post(self.url, data=body.encode(), headers=headers) as response:
-            return response.status, await response.text()
+            status, text = response.status, await response.text()
+        if self.slack is not None and status == 200 and text.startswith("{"):
+            await self.slack.answered_in_ack(json.loads(text))
+        return status, text
 
     async def _ok(self, body: str, content_type: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
         status, text = await self.post(body, content_type, extra)

@@ -41,11 +41,25 @@ from bot.platforms.slack.home import HomeTab, acting_user
 from bot.platforms.slack.journal import Journal
 from bot.platforms.slack.messenger import PLATFORM, delivery_error
 from bot.platforms.slack.modals import CALLBACK_PREFIX, fields_of, form_view, read_values
-from bot.platforms.slack.render import decode_action, read_metadata
+from bot.platforms.slack.render import decode_action, read_metadata, render_reply
 from bot.platforms.slack.send import Sender
 from bot.platforms.slack.shortcuts import register_shortcuts
 
 log = logging.getLogger(__name__)
+ACK_BUDGET_SECONDS = 1.0  # Slack wants the ack within 3 s; what is not done in 1 s is answered after it
+
+
+def in_ack(result: Any) -> dict[str, Any] | None:
+    """The acknowledgement body carrying a quick answer: one message without a file (else None)."""
+    replies = as_replies(result) if not isinstance(result, Form | FormErrors) else []
+    if len(replies) != 1 or replies[0].file is not None:
+        return None
+    payloads = render_reply(replies[0])
+    if len(payloads) != 1:
+        return None
+    return {"response_type": "ephemeral" if replies[0].ephemeral else "in_channel", **payloads[0]}
+
+
 # Slack-only aliases (Slack reserves some names, and the issue asks for /community as help).
 EXTRA_ALIASES = {"help": ("community",)}
 # The Events API subscriptions the listeners below handle (manifest names).
@@ -89,6 +103,7 @@ class Listeners:
         self.inflight: set[asyncio.Task[Any]] = set()
         self.bot_user = ""  # set by the door from auth.test
         self.home: HomeTab | None = None  # the App Home tab, set by the door before `register`
+        self.ack_budget = ACK_BUDGET_SECONDS
 
     async def drain(self, grace: float = 10.0) -> None:
         """Let listeners that already acknowledged their request finish (at shutdown)."""
@@ -145,14 +160,24 @@ class Listeners:
     # ---- interactive: slash commands and buttons -----------------------------------------------
 
     async def on_command(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
-        await ack()
+        """Answer in the acknowledgement when the work is done within the budget (one message, and Slack makes no
+        second request); else acknowledge first and answer through the response_url."""
+        work = asyncio.ensure_future(self.run_command(body))
+        done, _ = await asyncio.wait({work}, timeout=self.ack_budget)
+        quick = in_ack(work.result()[1].result) if done and work.exception() is None else None
+        await (ack(**quick) if quick is not None else ack())
+        actor, outcome, name = await work  # a failure is logged by _tracked: the member has the ack
+        if quick is None:
+            await self.answer(outcome, actor, body, respond, body.get("channel_id"))
+        self.journal.record("command", name)
+
+    async def run_command(self, body: dict[str, Any]) -> tuple[Actor, Outcome, str]:
         actor = await self.facts.actor(body["user_id"], body.get("user_name", ""))
         channel = body.get("channel_id")
         is_dm = body.get("channel_name") == "directmessage" or str(channel or "").startswith("D")
         name = self.commands.get(str(body.get("command", "")).lower(), str(body.get("command", "")))
         event = CommandInvoked(actor, name, user_text(str(body.get("text") or "")), channel, is_dm)
-        await self.answer(await self.app.dispatcher.dispatch(event), actor, body, respond, channel)
-        self.journal.record("command", name)
+        return actor, await self.app.dispatcher.dispatch(event), name
 
     async def on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
         await ack()

@@ -3,6 +3,8 @@ what a power cut may lose without harm), and nothing is synced for a rolled-back
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,20 @@ def test_fsync_file_syncs_an_existing_file_and_ignores_a_missing_one(tmp_path: P
     (tmp_path / "f").write_bytes(b"x")
     store_db.fsync_file(str(tmp_path / "f"))
     store_db.fsync_file(str(tmp_path / "missing"))  # e.g. the WAL right after a truncating checkpoint
+
+
+async def test_a_lone_statement_never_blocks_the_loop_on_a_busy_file(tmp_path: Path) -> None:
+    """Another process holds the write lock: the lone statement waits on aiosqlite's thread, not on the loop."""
+    path = str(tmp_path / "bot.db")
+    async with Store(path) as store:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO seen_signatures VALUES ('v0=other', 1)")
+        insert = asyncio.ensure_future(store.run_alone("INSERT INTO seen_signatures VALUES ('v0=mine', 1)"))
+        done, _ = await asyncio.wait({insert}, timeout=0.2)
+        assert not done  # waiting for the lock, while this coroutine (the loop) runs
+        other.execute("COMMIT")
+        other.close()
+        await insert
+        rows = await store.fetch_all("SELECT signature FROM seen_signatures ORDER BY signature")
+        assert [r[0] for r in rows] == ["v0=mine", "v0=other"]

@@ -16,8 +16,19 @@ def declared(command: Command) -> bool:
     return bool(command.names or command.subs or command.options or command.default)
 
 
+_generated: dict[tuple[int, str, bool], tuple[Command, str]] = {}  # declarations do not change: each line is made once
+
+
 def usage(command: Command, locale: str, admin: bool = False) -> str:
     """`/name sub <option> | sub [option]` in `locale`: the member's subcommands, or only the admin ones."""
+    key = (id(command), locale, admin)
+    known = _generated.get(key)
+    if known is None or known[0] is not command:  # `is`: an id may be reused once a command is gone
+        known = _generated[key] = (command, _usage(command, locale, admin))
+    return known[1]
+
+
+def _usage(command: Command, locale: str, admin: bool) -> str:
     subs = [s for s in command.subs if s.admin == admin]
     parts = [sub_usage(s, locale) for s in subs]
     bare = command.default.options if command.default else command.options

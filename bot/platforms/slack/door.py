@@ -39,6 +39,7 @@ DEFAULT_API_URL = "https://slack.com/api/"
 
 
 def api_url(settings: Settings) -> str:
+    """The Web API base URL (the real Slack's, or a fake's), ending in a slash."""
     url = settings.slack_api_url or DEFAULT_API_URL
     return url if url.endswith("/") else url + "/"
 
@@ -48,6 +49,7 @@ class OurClientOnPurpose(logging.Filter):
     our own client (its base URL, shared session) on purpose, so that line only alarms whoever reads the log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Drop bolt's warning that the token is unused in HTTP mode (expected there)."""
         return "`token` will be unused" not in record.getMessage()
 
 

@@ -93,6 +93,7 @@ def user_text(text: str, bot_user: str = "") -> str:
 
 
 class Listeners:
+    """Bolt's listeners: Slack payloads turned into core events, outcomes rendered back."""
     def __init__(self, app: App, sender: Sender, facts: MemberFacts, journal: Journal) -> None:
         self.app = app
         self.services = app.services
@@ -172,6 +173,7 @@ class Listeners:
         self.journal.record("command", name)
 
     async def run_command(self, body: dict[str, Any]) -> tuple[Actor, Outcome, str]:
+        """Dispatch a slash command; returns who sent it, the outcome and the command's route name."""
         actor = await self.facts.actor(body["user_id"], body.get("user_name", ""))
         channel = body.get("channel_id")
         is_dm = body.get("channel_name") == "directmessage" or str(channel or "").startswith("D")
@@ -180,6 +182,7 @@ class Listeners:
         return actor, await self.app.dispatcher.dispatch(event), name
 
     async def on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        """A button or menu: ack at once, dispatch, answer on the App Home or through the response_url."""
         await ack()
         user = body.get("user") or {}
         actor = await self.facts.actor(user["id"], user.get("name") or user.get("username") or "")
@@ -212,6 +215,7 @@ class Listeners:
 
     @staticmethod
     def dm_to(actor: Actor) -> Destination:
+        """The member's DM, where an answer goes when the response_url cannot take it."""
         return Destination(PLATFORM, "dm", actor.user_id)
 
     async def safely(self, key: str, reply: Reply, fallback: Destination, send: Awaitable[object]) -> None:
@@ -228,6 +232,7 @@ class Listeners:
             await self.to_outbox(key, reply, fallback, type(exc).__name__, 0.0)
 
     async def to_outbox(self, key: str, reply: Reply, dest: Destination, reason: str, wait: float) -> None:
+        """Queue an undelivered answer for the outbox, not before Slack's Retry-After."""
         not_before = self.services.clock.now() + timedelta(seconds=wait)
         queued = await self.services.outbox.send(f"slack:answer:{key}", dest, reply, not_before=not_before,
                                                  private=True)  # e.g. "filed anonymously as …": gone once sent
@@ -246,6 +251,7 @@ class Listeners:
             await self.sender.dm(actor.user_id, Reply(self.services.catalogs.t(locale, "slack.modal_failed")))
 
     def view(self, form: Form, locale: str, channel: str | None) -> dict[str, Any]:
+        """The modal view of a form, its buttons and hints in the member's language."""
         t = functools.partial(self.services.catalogs.t, locale)
         return form_view(form, channel=channel, yes_no=(t("slack.yes"), t("slack.no")),
                          datetime_hint=t("slack.datetime_hint"), cancel=t("slack.cancel"))
@@ -253,6 +259,7 @@ class Listeners:
     # ---- modals -------------------------------------------------------------------------------
 
     async def on_submission(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A modal submitted: inline errors or the next form in the ack, else close it and answer in a DM."""
         user = body.get("user") or {}
         actor = await self.facts.actor(user["id"], user.get("name") or user.get("username") or "")
         form_id, state, channel = read_metadata(view.get("private_metadata", ""))
@@ -296,6 +303,7 @@ class Listeners:
         return as_replies(result)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """An @mention of the bot in a channel: answered in its thread (only to the member when private)."""
         if event.get("bot_id"):
             return
         actor = await self.facts.actor(event["user"])
@@ -318,6 +326,7 @@ class Listeners:
         self.journal.record("mention", str(body.get("event_id")))
 
     async def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """A member's DM to the bot (not edits, not bots): dispatched as a message."""
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
         if not event.get("user"):
@@ -335,6 +344,7 @@ class Listeners:
         self.journal.record("message", str(body.get("event_id")))
 
     async def on_team_join(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """A new person in the workspace (not a bot): welcomed."""
         user = event.get("user") or {}
         if not isinstance(user, dict) or actor_from_user(user).is_bot:
             return
@@ -345,6 +355,7 @@ class Listeners:
         await self.welcome(await self.facts.actor(user["id"]), None, body)
 
     async def on_channel_join(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Someone joined the introductions channel: welcomed there."""
         introductions = self.services.settings.slack_channels.get(INTRODUCTIONS)
         if not introductions or event.get("channel") != introductions:
             return
@@ -353,6 +364,7 @@ class Listeners:
             await self.welcome(actor, event["channel"], body)
 
     async def welcome(self, actor: Actor, channel: str | None, body: dict[str, Any]) -> None:
+        """Dispatch a join (once per event id) and send the welcome it produced."""
         outcome = await self.app.dispatcher.dispatch(MemberJoined(actor, channel, event_id(body)))
         if self.repeated(outcome, body):
             return

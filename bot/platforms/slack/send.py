@@ -47,6 +47,7 @@ class Sender:
         return first
 
     async def upload(self, channel: str, reply: Reply, thread_ts: str | None = None) -> None:
+        """Upload the reply's file to a channel or thread."""
         assert reply.file is not None
         await self.client.files_upload_v2(channel=channel, content=reply.file.content,
                                           filename=reply.file.filename, title=reply.file.filename,
@@ -60,6 +61,7 @@ class Sender:
             await self.upload(await self.open_dm(user), reply)
 
     async def dm(self, user: str, reply: Reply, metadata: Mapping[str, Any] | None = None) -> str | None:
+        """Post a reply in the member's DM; returns the first message's ts."""
         return await self.post(await self.open_dm(user), reply, metadata=metadata)
 
     async def to_response_url(self, respond: Respond, message: dict[str, Any]) -> Any:

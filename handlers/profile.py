@@ -2,7 +2,8 @@
 
 Buttons are stateless: the action says what to do and the value carries the field and the choice
 (`onb.set` "role:developer", `onb.add`/`onb.del` "interests:claims", `onb.next` "stage"), so a button
-still works after a restart, and pressing an old one again sets the same value again.
+still works after a restart, and pressing an old one again sets the same value again. The question last
+shown is remembered, so a member who types the answer in a DM (« développeuse ») is understood too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.core.model import (
     Form,
     FormErrors,
     FormSubmitted,
+    MessageReceived,
     Reply,
 )
 from bot.core.routes import Command, Kind, Opt, Routes, Sub
@@ -42,6 +44,8 @@ from handlers.onboarding_steps import (
 MULTI = ("languages", "interests")
 PRESSED = ("role", "country", "stage", "timezone", "consent")  # the steps answered by one onb.set button
 TYPED = ("country", "organisation", "languages", "timezone")
+# the steps a DM can answer in words: a closed list or a value that must parse (free text would take anything)
+IN_WORDS = ("role", "country", "stage", "languages", "interests", "timezone", "consent")
 
 
 async def _profile(ctx: Ctx) -> ob.Profile:
@@ -53,6 +57,7 @@ async def ask_step(ctx: Ctx, step: str | None) -> Reply:
     if step is None:
         await ctx.services.profile.finish_onboarding(ctx.member.id, ctx.now)
         return Reply(ctx.t("profile.done") + "\n\n" + await show_profile(ctx), ephemeral=True)
+    await ctx.services.profile.ask(ctx.member.id, step, ctx.now)
     return step_reply(ctx, step, await _profile(ctx))
 
 
@@ -70,11 +75,41 @@ async def set_value(ctx: Ctx, event: ButtonPressed) -> Reply | list[Reply]:
         value = resolve(ctx, step, raw)
     except UserError:
         return ctx.reply("profile.stale")
+    return await answered(ctx, step, value, raw)
+
+
+async def answered(ctx: Ctx, step: str, value: object, text: str) -> Reply | list[Reply]:
+    """Save a step's answer (pressed, typed in the form or in a DM) and go on: a typed list adds to the
+    items already chosen and shows the step again; consent ends the onboarding; else the next question."""
+    if step in MULTI:
+        assert isinstance(value, tuple)
+        chosen = getattr(await _profile(ctx), step)
+        limit = ob.MAX_LANGUAGES if step == "languages" else len(ob.INTERESTS)
+        await save_field(ctx, step, tuple(dict.fromkeys((*chosen, *value)))[:limit])
+        return step_reply(ctx, step, await _profile(ctx))
     await save_field(ctx, step, value)
     if step == "consent":
         done = await ask_step(ctx, None)
         return [done, await enrol_in_matching(ctx)] if value is True else done
-    return await ask_step(ctx, ob.next_step(step))
+    following = await ask_step(ctx, ob.next_step(step))
+    note = zone_note(ctx, text, (await _profile(ctx)).country) if step == "timezone" else ""
+    return replace(following, text=note + following.text)
+
+
+async def answer_in_words(ctx: Ctx, event: MessageReceived) -> Reply | list[Reply] | None:
+    """A DM typed while an onboarding question waits (e.g. « développeuse » after « Quel est votre rôle ? »):
+    the answer when it reads as one; anything else (a question, other words) is left to the FAQ."""
+    text = event.text.strip()
+    if not event.is_dm or "?" in text or len(text) > 80:
+        return None
+    step = await ctx.services.profile.pending_question(ctx.member.id, ctx.now)
+    if step not in IN_WORDS:
+        return None
+    try:
+        value = resolve(ctx, step, text, (await _profile(ctx)).country)
+    except UserError:
+        return None
+    return await answered(ctx, step, value, text)
 
 
 async def enrol_in_matching(ctx: Ctx) -> Reply:
@@ -140,16 +175,9 @@ async def typed(ctx: Ctx, event: FormSubmitted) -> Reply | FormErrors:
         value = resolve(ctx, step, text, (await _profile(ctx)).country)
     except UserError as exc:
         return FormErrors({step: ctx.t(exc.key, **exc.values)})
-    if step == "languages":  # typed languages add to the ones pressed
-        assert isinstance(value, tuple)
-        chosen = (await _profile(ctx)).languages
-        value = tuple(dict.fromkeys((*chosen, *value)))[: ob.MAX_LANGUAGES]
-        await save_field(ctx, step, value)
-        return step_reply(ctx, step, await _profile(ctx))
-    await save_field(ctx, step, value)
-    following = await ask_step(ctx, ob.next_step(step))
-    note = zone_note(ctx, text, (await _profile(ctx)).country) if step == "timezone" else ""
-    return replace(following, text=note + following.text)
+    result = await answered(ctx, step, value, text)
+    assert isinstance(result, Reply)  # consent is not a typed step
+    return result
 
 
 def profile_form(ctx: Ctx, profile: ob.Profile) -> Form:
@@ -261,4 +289,5 @@ ROUTES = Routes(
     buttons={"onb.start": start, "onb.set": set_value, "onb.add": toggle, "onb.del": toggle, "onb.next": skip,
              "onb.type": type_in, "profile.form": open_form},
     forms={"profile.text": typed, "profile.main": submit_form},
+    messages=(answer_in_words,),
 )

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.core.clock import to_iso
+from bot.core.clock import from_iso, to_iso
 from bot.store.db import Connection, Row
 
 
@@ -72,3 +72,20 @@ async def save(db: Connection, profile: Profile, now: datetime) -> None:
         json.dumps(list(profile.languages)), json.dumps(list(profile.interests)),
         int(profile.peer_consent), int(profile.onboarding_done), to_iso(now),
     ))
+
+
+async def set_asking(db: Connection, member_id: int, step: str | None, now: datetime) -> None:
+    """Remember the onboarding question just shown (None: none is pending any more)."""
+    await db.execute("""INSERT INTO profiles (member_id, updated_at, asking, asking_since) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (member_id) DO UPDATE SET asking = excluded.asking,
+                            asking_since = excluded.asking_since""",
+                     (member_id, to_iso(now), step, to_iso(now) if step else None))
+
+
+async def asking(db: Connection, member_id: int) -> tuple[str, datetime] | None:
+    """The onboarding question pending for the member and since when, if any."""
+    rows = list(await db.execute_fetchall("SELECT asking, asking_since FROM profiles WHERE member_id = ?",
+                                          (member_id,)))
+    if not rows or not rows[0]["asking"] or not rows[0]["asking_since"]:
+        return None
+    return str(rows[0]["asking"]), from_iso(rows[0]["asking_since"])

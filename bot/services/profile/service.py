@@ -5,7 +5,7 @@ peer matching; each public method one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.services import roles
 from bot.services.shared import Feature
@@ -13,6 +13,8 @@ from bot.store import members as member_sql
 from bot.store import peers as peers_sql
 from bot.store import profiles as profile_sql
 from bot.store.profiles import Profile
+
+QUESTION_PENDING = timedelta(days=1)  # an onboarding question left longer is no longer read from a typed DM
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,22 @@ class ProfileService(Feature):
             await profile_sql.save(db, profile.with_changes(**{name: value}), now)
 
     async def finish_onboarding(self, member_id: int, now: datetime) -> None:
-        """Mark the onboarding done (the last step was answered or skipped)."""
+        """Mark the onboarding done (the last step was answered or skipped); no question is pending."""
         async with self.store.transaction() as db:
             profile = await profile_sql.get(db, member_id)
             await profile_sql.save(db, profile.with_changes(onboarding_done=True), now)
+            await profile_sql.set_asking(db, member_id, None, now)
+
+    async def ask(self, member_id: int, step: str, now: datetime) -> None:
+        """Remember that this onboarding question is the one shown, so a typed answer can be read as its answer."""
+        async with self.store.transaction() as db:
+            await profile_sql.set_asking(db, member_id, step, now)
+
+    async def pending_question(self, member_id: int, now: datetime) -> str | None:
+        """The onboarding step whose question is waiting for an answer (shown within the last day), if any."""
+        async with self.store.transaction() as db:
+            pending = await profile_sql.asking(db, member_id)
+        return pending[0] if pending and now - pending[1] <= QUESTION_PENDING else None
 
     async def enrolment(self, member_id: int) -> Enrolment:
         """The member's profile and whether they ever joined peer matching."""

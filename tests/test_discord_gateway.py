@@ -49,9 +49,11 @@ async def test_member_join_is_welcomed_once_by_dm_in_the_server_language(fake, t
         assert await fake.member_joins(LATER)
         [later] = await fake.messages_to(p.dm_channel_id(LATER["id"]))
         assert later.body["content"] == "Welcome Dana (fr)"
-        assert WELCOMED == ["Chidi", "Dana"]  # the repeated join (handled before Dana's) was dropped
         [welcomed] = await fake.messages_to(p.dm_channel_id(NEWCOMER["id"]))
         assert welcomed.body["content"] == "Welcome Chidi (fr)"
+        # discord.py runs each event as its own task, so the three joins may finish in any order; the
+        # repeated one is dropped whichever comes first, so each member is welcomed once
+        assert sorted(WELCOMED) == ["Chidi", "Dana"]
 
 
 async def test_missing_members_intent_is_logged_and_the_door_keeps_running(tmp_path, caplog):

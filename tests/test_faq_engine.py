@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.services.faq import FaqService, Thresholds
-from bot.services.faq.content import Entry, parse_text
 from bot.services.faq.fusion import MAX_SUGGESTIONS
 from bot.services.faq.fuzzy import edit_distance
-from bot.services.faq.index import Index
 from bot.services.faq.text import detect_language, fold, words
 
 
@@ -108,27 +106,3 @@ def test_same_engine_answers_both_languages_with_the_same_topic(faq):
 def test_where_and_how_questions_about_deployment_are_told_apart(faq, question, topic):
     decision = faq.ask(question)
     assert (decision.decision, decision.answer_id) == ("answer", topic)
-
-
-def _topic(stem: str, questions: list[str], tags: list[str], answer: str) -> Entry:
-    quoted = ", ".join(f'"{q}"' for q in questions)
-    tagged = ", ".join(f'"{t}"' for t in tags)
-    return parse_text(f"{stem}.toml", stem, f'id = "{stem}"\n[en]\nquestions = [{quoted}]\n'
-                                            f'answer = "{answer}"\ntags = [{tagged}]\n')
-
-
-def test_a_word_a_topic_only_uses_beside_another_counts_less_when_asked_alone():
-    """'machine' of 'machine learning' alone says less about the topic than 'machine learning'."""
-    index = Index([
-        _topic("claim-ai", ["Can machine learning detect fraud?", "Is there AI for claims?"],
-               ["machine learning", "fraud"], "A module scores claims to help reviewers."),
-        _topic("hardware", ["Which server do we need?", "How big a computer?"], ["server"],
-               "Any machine with 8 GB of memory will do."),
-    ])
-    assert index.bound[0]["en:machin"] == frozenset({"en:learn"}) and "en:fraud" not in index.bound[0]
-    assert "en:machin" not in index.bound[1]  # in that topic's answer: not bound
-    alone, _ = index.search("machine", "en")
-    both, _ = index.search("machine learning", "en")
-    coverage = {h.topic: h.coverage for h in alone}
-    assert coverage["claim-ai"] == pytest.approx(0.5) and coverage["hardware"] == 1.0
-    assert both[0].topic == "claim-ai" and both[0].coverage == 1.0

@@ -29,11 +29,11 @@ FUSED_CANDIDATES = 10  # lexical topics handed to the fusion (the semantic side 
 LEXICAL_ONLY = Calibration(lexical_weight=1.0, floors=(), weights=(), answer=0.50, suggest=0.30)
 # Per model, chosen by bench/faq_tune.py on the tuning set (tests/data/faq_eval.tsv and faq_eval2.tsv) only.
 CALIBRATIONS: dict[str, Calibration] = {
-    "e5": Calibration(lexical_weight=0.3, floors=(0.75,), answer=0.41, suggest=0.39, veto=0.02, weights=(
-        4.1866, 1.5015, 3.256, -0.1336, 3.7728, 6.0381, -1.9968, 1.32, -8.2984, -8.1184)),
+    "e5": Calibration(lexical_weight=0.2, floors=(0.75,), answer=0.44, suggest=0.41, veto=0.02, weights=(
+        4.4197, 0.8023, 1.982, 1.0507, 3.2011, 5.2619, -2.2175, 1.2828, -9.1346, -7.7654)),
     # The static table distilled from e5 (`community-bot faq build-model`): fast, but weaker (README, "FAQ").
-    "e5static": Calibration(lexical_weight=0.6, floors=(0.4,), answer=0.87, suggest=0.85, weights=(
-        1.2922, -0.5963, 6.4962, 1.9896, 0.7605, 0.2462, -3.3308, 1.2626, -6.5913, -3.7847)),
+    "e5static": Calibration(lexical_weight=0.6, floors=(0.3,), answer=0.87, suggest=0.86, veto=0.02, weights=(
+        1.3105, 0.1093, 5.1701, 1.9401, 0.9476, 0.3661, -2.5989, 1.2838, -7.1102, -4.1977)),
     "wordllama": Calibration(lexical_weight=0.6, floors=(0.2,), answer=0.62, suggest=0.62, weights=(
         0.7862, 0.5824, 5.3157, 0.0477, 2.4583, 1.894, 1.5165, 2.6395, -2.5285, -3.9292)),
 }

@@ -22,7 +22,6 @@ FUZZY_DISCOUNT = 0.8  # a corrected typo is a little less certain than an exact 
 UNKNOWN_WEIGHT = 0.8  # share of the maximum idf given to a word we do not know at all
 PHRASE_WEIGHT = 0.5  # weight of the closest phrasing (question or tag) in the ranking score
 CANDIDATES = 40  # topics (best by BM25) whose phrasings are compared with the question
-BOUND_DISCOUNT = 0.5  # a word a topic only uses beside another ("machine" of "machine learning"), asked alone
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,9 @@ class Index:
         surface: Counter[str] = Counter()
         self.word_terms: dict[str, dict[str, str]] = defaultdict(dict)  # word -> lang -> term
         self.phrases: list[list[frozenset[str]]] = []  # per topic: the terms of each question and tag
-        self.answer_terms: list[set[str]] = []  # per topic: the terms of its answers
         for doc, entry in enumerate(entries):
             self.ids.append(entry.id)
             self.phrases.append([])
-            self.answer_terms.append(set())
             lengths.append(self._add(doc, entry, postings, surface))
         self.size = len(self.ids)
         average = (sum(lengths) / self.size) if self.size else 1.0
@@ -71,7 +68,6 @@ class Index:
         self.unknown_idf = self._idf(0) * UNKNOWN_WEIGHT
         self.fuzzy = FuzzyVocabulary(surface)
         self.phrase_norms = [[sum(self.idf[t] for t in terms) for terms in doc] for doc in self.phrases]
-        self.bound = [self._bound_terms(doc) for doc in range(self.size)]
 
     def _idf(self, df: int) -> float:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
@@ -90,7 +86,6 @@ class Index:
                         counts[term] += weight
             for term, times in Counter(self._terms(version.answer, lang, surface)).items():
                 counts[term] += FIELD_WEIGHTS["answer"] * times
-                self.answer_terms[doc].add(term)
         for term, weight in counts.items():
             postings[term][doc] = weight
         return sum(counts.values())
@@ -105,17 +100,6 @@ class Index:
                 self.word_terms[word][lang] = term
             terms.append(term)
         return terms
-
-    def _bound_terms(self, doc: int) -> dict[str, frozenset[str]]:
-        """Terms the topic only uses beside others: in two phrasings or more, each time with the same partners,
-        and never in its answer ("machine", always with "learning"). Asked without a partner, they count less."""
-        bound: dict[str, frozenset[str]] = {}
-        for term in {t for phrase in self.phrases[doc] for t in phrase} - self.answer_terms[doc]:
-            holding = [p for p in self.phrases[doc] if term in p]
-            partners = frozenset.intersection(*holding) - {term}
-            if len(holding) >= 2 and partners:
-                bound[term] = partners
-        return bound
 
     # ---- questions --------------------------------------------------------------------------
 
@@ -184,16 +168,13 @@ class Index:
     def _bm25(self, terms: list[QueryTerm]) -> tuple[dict[int, float], dict[int, float]]:
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, float] = defaultdict(float)
-        asked = {qt.term for qt in terms}
         for qt in terms:
             if qt.term is None:
                 continue
             share = qt.weight * self.idf[qt.term]
             for doc, contribution in self.postings[qt.term]:
-                partners = self.bound[doc].get(qt.term)
-                alone = BOUND_DISCOUNT if partners is not None and not partners & asked else 1.0
-                scores[doc] += alone * qt.weight * contribution
-                matched[doc] += alone * share
+                scores[doc] += qt.weight * contribution
+                matched[doc] += share
         return scores, matched
 
     def _best_phrase(self, doc: int, weights: dict[str, float], total: float) -> float:

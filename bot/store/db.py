@@ -136,10 +136,8 @@ class Store:
             # Deleted rows are overwritten with zeros, not left readable in free pages (whatever the build's default).
             await self._db.execute("PRAGMA secure_delete = ON")
             if self.path != ":memory:":
-                await self._db.execute("PRAGMA journal_mode = WAL")
-                # Commits are not synced to disk by SQLite; a transaction syncs the WAL itself once committed
-                # (`transaction`), so only lone statements (`run_alone`) may be lost to a power cut.
-                await self._db.execute("PRAGMA synchronous = NORMAL")
+                await self._db.execute("PRAGMA journal_mode = WAL")  # synchronous stays FULL: a transaction
+                # is on disk when it returns; only the loop's own connection (`_quick`) does not sync
             await self.migrate()
             await self._check_writable()
             self._quick = self._quick_connection()
@@ -150,7 +148,9 @@ class Store:
     def _quick_connection(self) -> sqlite3.Connection | None:
         """A second connection owned by the event loop's thread, for lone statements: they take microseconds,
         less than a trip to aiosqlite's thread and back. It never waits for a lock (busy_timeout 0: a busy file
-        sends the statement to the thread) and never checkpoints (the main connection does)."""
+        sends the statement to the thread), never checkpoints (the main connection does) and does not sync its
+        commits (synchronous NORMAL): a power cut may lose the last lone statements, never a transaction, since
+        the main connection's next commit syncs the whole WAL."""
         if self.path == ":memory:":
             return None  # a second connection would open another, empty, database
         quick = sqlite3.connect(self.path, isolation_level=None)
@@ -229,18 +229,12 @@ class Store:
                     with contextlib.suppress(sqlite3.OperationalError):
                         await self.db.execute("ROLLBACK")
                     raise
-        await self._sync_wal()
         run_hooks(hooks)
 
-    async def _sync_wal(self) -> None:
-        """Make what was committed survive a power cut (SQLite's synchronous=FULL, but only for transactions)."""
-        if self.path != ":memory:":
-            await asyncio.to_thread(fsync_file, self.path + "-wal")
-
     async def run_alone(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """One statement that is a whole unit of work by itself (e.g. an upsert ... RETURNING): committed as it
-        runs, in one round trip to the database thread instead of BEGIN, the statement and COMMIT. Not synced:
-        for what a power cut may lose without harm (a member's last-seen details, a request signature)."""
+        """One statement that is a whole unit of work by itself (e.g. an upsert ... RETURNING), committed as it
+        runs on the loop's own connection (no BEGIN, no COMMIT, no trip to a thread). Not synced: for what a
+        power cut may lose without harm (a member's last-seen details, a request signature)."""
         if self._quick is None:
             return await self.fetch_all(sql, params)  # autocommit: the connection has no implicit transactions
         with sqlite_errors():
@@ -262,18 +256,6 @@ class Store:
         """The first row of one statement run alone, or None."""
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
-
-
-def fsync_file(path: str) -> None:
-    """fsync a file by name; nothing to do if it does not exist (e.g. the WAL after a truncating checkpoint)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -238,7 +238,7 @@ SUBCOMMANDS = (
             names={"fr": "statut"}),
         Opt("category", "feedback.option.category", vocabulary="feedback_category",
             autocomplete="feedback_categories", names={"fr": "catégorie"})), admin=True, names={"fr": "liste"}),
-    Sub("stats", "feedback.sub.stats", on_text(admin.stats), admin=True),
+    Sub("stats", "feedback.sub.stats", on_text(admin.stats), admin=True, aliases=("statistiques", "statistics")),
     Sub("set", "feedback.sub.set", on_text(admin.set_status), (
         REF, Opt("status", "feedback.option.new_status", vocabulary="feedback_status", autocomplete="feedback_statuses",
                  names={"fr": "statut"}),  # read by the service: an unknown one is answered with the labels

@@ -79,3 +79,15 @@ async def test_change_form_from_the_duplicate_button(console: ConsoleFactory) ->
         result = await session.send("FB-0001")
         assert "FB-0002 is now Duplicate" in result
         assert "[DM chen] News about your feedback FB-0002" in result
+
+
+async def test_stats_typed_in_full_in_french_is_the_subcommand_not_feedback(console: ConsoleFactory) -> None:
+    """« /avis statistiques » used to be filed as a feedback item whose text was "statistiques"."""
+    async with console(user="admin") as session:
+        await session.send(":join amina fr", ":as amina")
+        assert "FB-0001" in await session.send("/avis rapide la recherche des assurés est lente")
+        await session.send(":as admin")
+        stats = await session.send("/avis statistiques")
+        assert "Feedback in total: 1" in stats and "FB-0002" not in stats
+        rows = await session.app.services.store.fetch_all("SELECT count(*) FROM feedback_items")
+        assert rows[0][0] == 1  # nothing filed

@@ -14,6 +14,7 @@ from bot.core.clock import SimClock
 from bot.core.model import Actor, ButtonPressed, MessageReceived, Reply
 from bot.core.text import plain
 from bot.settings import Settings
+from bot.store.profiles import Profile
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 AMINA = Actor("console", "amina", "Amina", platform_locale="fr")
@@ -40,7 +41,7 @@ async def dm(app: App, actor: Actor, text: str) -> str:
     return text_of(await app.dispatcher.handle(MessageReceived(actor, text)))
 
 
-async def profile_of(app: App, actor: Actor) -> object:
+async def profile_of(app: App, actor: Actor) -> Profile:
     member = await app.dispatcher.members.find(actor)
     assert member is not None
     return await app.services.profile.get(member.id)
@@ -56,8 +57,8 @@ async def test_typed_answers_walk_the_onboarding_in_french(rig: tuple[App, SimCl
     again = await dm(app, AMINA, "français, anglais")  # a list adds to the chosen ones; the step shows again
     assert "langues" in again.lower()
     profile = await profile_of(app, AMINA)
-    assert (profile.role, profile.country, profile.stage) == ("developer", "CM", "pilot")  # type: ignore[attr-defined]
-    assert profile.languages == ("fr", "en")  # type: ignore[attr-defined]
+    assert (profile.role, profile.country, profile.stage) == ("developer", "CM", "pilot")
+    assert profile.languages == ("fr", "en")
 
 
 async def test_consent_typed_in_english_ends_the_onboarding(rig: tuple[App, SimClock]) -> None:
@@ -67,9 +68,9 @@ async def test_consent_typed_in_english_ends_the_onboarding(rig: tuple[App, SimC
         await press(app, RAJ, "onb.next", step)
     assert "complete" in await dm(app, RAJ, "no")
     profile = await profile_of(app, RAJ)
-    assert profile.onboarding_done and not profile.peer_consent  # type: ignore[attr-defined]
+    assert profile.onboarding_done and not profile.peer_consent
     await dm(app, RAJ, "yes")  # nothing is pending any more: not read as consent
-    assert not (await profile_of(app, RAJ)).peer_consent  # type: ignore[attr-defined]
+    assert not (await profile_of(app, RAJ)).peer_consent
 
 
 async def test_what_does_not_read_as_the_answer_goes_to_the_faq(rig: tuple[App, SimClock]) -> None:
@@ -78,7 +79,7 @@ async def test_what_does_not_read_as_the_answer_goes_to_the_faq(rig: tuple[App, 
     question = await dm(app, RAJ, "how do I install openIMIS with docker?")
     assert "What is your role" not in question and "Which country" not in question
     await dm(app, RAJ, "zebra crossing")  # not a role: the FAQ's business
-    assert (await profile_of(app, RAJ)).role is None  # type: ignore[attr-defined]
+    assert (await profile_of(app, RAJ)).role is None
     clock.advance(timedelta(days=1, minutes=1))  # a question left for more than a day is no longer pending
     await dm(app, RAJ, "developer")
-    assert (await profile_of(app, RAJ)).role is None  # type: ignore[attr-defined]
+    assert (await profile_of(app, RAJ)).role is None

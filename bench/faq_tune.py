@@ -1,8 +1,8 @@
 """FAQ quality: lexical alone, each model alone and each combination, tuned on the tuning set only.
 
 For every mode, the fusion parameters and thresholds are chosen by a grid search on the tuning set,
-tests/data/faq_eval.tsv and faq_eval2.tsv (the best lower of the EN and FR "answered right" rates, with at
-most 2 % wrong answers per language and at least 95 % abstention on out-of-scope questions); the chosen
+tests/data/faq_eval.tsv, faq_eval2.tsv and faq_eval3.tsv (the best lower of the EN and FR "answered right"
+rates, with at most 2 % wrong answers per language and at least 95 % abstention on out-of-scope questions); the chosen
 parameters are then applied, unchanged, to the held-out set tests/data/faq_holdout2.tsv, whose questions are
 never looked at by the search.
 
@@ -34,7 +34,7 @@ from bot.services.faq.text import LANGS, detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-TUNING, HELD_OUT = (DATA / "faq_eval.tsv", DATA / "faq_eval2.tsv"), DATA / "faq_holdout2.tsv"
+TUNING, HELD_OUT = (DATA / "faq_eval.tsv", DATA / "faq_eval2.tsv", DATA / "faq_eval3.tsv"), DATA / "faq_holdout2.tsv"
 MAX_WRONG, MIN_ABSTENTION, NONE_SHARE = 0.02, 0.95, 0.95
 MAIN_LANGS = ("en", "fr")
 MODES = {"lexical": (), "wordllama": ("wordllama",), "e5": ("e5",), "lexical+wordllama": ("wordllama",),

@@ -39,8 +39,10 @@ MAX_WRONG, MIN_ABSTENTION, NONE_SHARE = 0.02, 0.95, 0.95
 MAIN_LANGS = ("en", "fr")
 MODES = {"lexical": (), "wordllama": ("wordllama",), "e5": ("e5",), "lexical+wordllama": ("wordllama",),
          "lexical+e5": ("e5",), "wordllama+e5": ("wordllama", "e5"), "lexical+wordllama+e5": ("wordllama", "e5"),
-         "e5static": ("e5static",), "lexical+e5static": ("e5static",), "lexical+e5static+e5": ("e5static", "e5")}
-FLOORS = {"wordllama": (0.2, 0.3, 0.4, 0.5), "e5": (0.75, 0.8, 0.85), "e5static": (0.3, 0.4, 0.5)}
+         "e5static": ("e5static",), "lexical+e5static": ("e5static",), "lexical+e5static+e5": ("e5static", "e5"),
+         "e5nano": ("e5nano",), "lexical+e5nano": ("e5nano",)}
+FLOORS = {"wordllama": (0.2, 0.3, 0.4, 0.5), "e5": (0.75, 0.8, 0.85), "e5static": (0.3, 0.4, 0.5),
+          "e5nano": (0.75, 0.8, 0.85)}
 WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6)
 VETOES = (0.0, 0.01, 0.02, 0.03, 0.05, math.inf)  # off-topic lead that makes a question out of scope
 THRESHOLDS = tuple(round(x, 3) for x in np.arange(0.05, 1.3, 0.01))

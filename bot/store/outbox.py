@@ -11,7 +11,7 @@ from typing import Any
 from bot.core.clock import from_iso, utc
 from bot.core.model import Destination, Reply
 from bot.store.db import Connection, Row
-from bot.store.pg import is_postgres
+from bot.store.dialect import is_postgres
 
 # What a private row keeps when it fails for good: its key and reason, for the admins, not what it said.
 STRIPPED = '{"text": "", "buttons": [], "ephemeral": false, "file": null}'

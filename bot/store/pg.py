@@ -17,6 +17,9 @@ from typing import Any
 import asyncpg
 
 from bot.store.db import MIGRATIONS_DIR, Connection, StoreError, commit_hooks, migration_files, run_hooks, split_sql
+from bot.store.dialect import is_postgres, is_postgres_url, redact
+
+__all__ = ["PgConnection", "PgStore", "is_postgres", "is_postgres_url", "redact"]  # the last three: dialect.py
 
 log = logging.getLogger(__name__)
 PG_MIGRATIONS_DIR = MIGRATIONS_DIR / "postgres"
@@ -29,16 +32,6 @@ _INTEGER = re.compile(r"\bINTEGER\b", re.IGNORECASE)
 _BLOB = re.compile(r"\bBLOB\b", re.IGNORECASE)
 _REAL = re.compile(r"\bREAL\b", re.IGNORECASE)
 _WITHOUT_ROWID = re.compile(r"\)\s*WITHOUT ROWID\s*$", re.IGNORECASE)  # a SQLite storage choice only
-
-
-def is_postgres_url(path: str) -> bool:
-    """Whether `path` is a PostgreSQL URL rather than a SQLite file."""
-    return path.startswith(("postgresql://", "postgres://"))
-
-
-def is_postgres(db: Connection) -> bool:
-    """Whether a store module's connection is PostgreSQL's (for the few statements that differ)."""
-    return isinstance(db, PgConnection)
 
 
 def to_dollar_params(sql: str) -> str:
@@ -92,6 +85,8 @@ class PgCursor:
 
 class PgConnection:
     """One pooled connection inside a transaction, speaking the store modules' dialect."""
+
+    dialect = "postgres"  # what `dialect.is_postgres` looks at
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.raw = conn
@@ -224,7 +219,3 @@ def postgres_errors() -> Iterator[None]:
     except DRIVER_ERRORS as exc:
         raise StoreError(f"database error: {type(exc).__name__}: {exc}") from exc
 
-
-def redact(url: str) -> str:
-    """A connection URL without its password, for messages and logs."""
-    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)

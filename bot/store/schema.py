@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store.db import Connection
-from bot.store.pg import PgConnection
+from bot.store.dialect import is_postgres as is_postgres
 
 INTERNAL_TABLES = frozenset({"schema_migrations"})
 _ON_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -38,11 +38,6 @@ class ForeignKey:
     table: str  # the table it points at
     to: str
     on_delete: str  # CASCADE, SET NULL, NO ACTION, RESTRICT, SET DEFAULT
-
-
-def is_postgres(db: Connection) -> bool:
-    """Whether the connection is PostgreSQL's."""
-    return isinstance(db, PgConnection)
 
 
 async def tables(db: Connection) -> list[str]:

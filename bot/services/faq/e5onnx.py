@@ -258,10 +258,14 @@ def save(path: Path, data: bytes) -> None:
 
 
 def build_files(folder: Path) -> None:
-    """Both graphs, into `folder` (what the child process started by `graphs` runs)."""
+    """Both graphs, into `folder` (what the child process started by `graphs` runs); graphs of other versions
+    (another model file or FORMAT: 21 MB each) are deleted."""
     model = model_file()
+    current = {graph_file(folder, model), rows_file(folder)}
     save(graph_file(folder, model), build_graph(ModelFile(model)))
     save(rows_file(folder), build_rows_graph())
+    for old in set(folder.glob("e5onnx-*.onnx")) - current:
+        old.unlink(missing_ok=True)
 
 
 def graphs(folder: Path | None) -> tuple[str | bytes, bytes]:

@@ -60,7 +60,7 @@ class ModelFile:
     resident: the 54 MB word table costs only the rows of the pieces met)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        self.path, self.fd = path, -1
         self.raw = np.memmap(path, dtype=np.uint8, mode="r")
         head = self.raw[:44].tobytes()
         if head[:4] != MAGIC:
@@ -104,8 +104,9 @@ class ModelFile:
         would stay resident, and the 54 MB word table's pages add up as questions bring new pieces)."""
         _, offset, size = self.tensors[name]
         width = size // rows
-        with open(self.path, "rb", buffering=0) as f:
-            data = b"".join(os.pread(f.fileno(), width, offset + int(i) * width) for i in wanted)
+        if self.fd < 0:
+            self.fd = os.open(self.path, os.O_RDONLY)  # kept open: rows are read at every question
+        data = b"".join(os.pread(self.fd, width, offset + int(i) * width) for i in wanted)
         return np.frombuffer(data, np.uint8).reshape(len(wanted), -1, 2 + QK // 2)
 
 

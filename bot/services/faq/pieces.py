@@ -84,8 +84,7 @@ class Tokenizer:
         blob, offsets = vocabulary.blob, vocabulary.offsets.tolist()
         hashes = np.fromiter((hash(blob[offsets[i]:offsets[i + 1]]) for i in ids.tolist()), dtype=np.int64,
                              count=len(ids))
-        lengths = np.diff(vocabulary.offsets.astype(np.int64))[ids]  # in bytes: at least the length in characters
-        longest = max((len(vocabulary.piece(i)) for i in ids[lengths >= 16].tolist()), default=int(lengths.max()))
+        longest = max((len(vocabulary.piece(i)) for i in ids.tolist()), default=1)
         order = np.argsort(hashes, kind="stable")
         self.hashes, self.ids = hashes[order], ids[order]
         self.scores = vocabulary.scores[self.ids]  # in hash order too

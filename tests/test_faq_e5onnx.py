@@ -99,3 +99,18 @@ def test_pieces_whose_text_shares_a_str_hash_are_told_apart() -> None:
     wrong = [i for i in range(0, len(vocabulary), 7) if vocabulary.piece(i) and i not in
              (vocabulary.bos, vocabulary.eos, vocabulary.unk) and tokenizer.id_of(vocabulary.piece(i)) != i]
     assert not wrong, [vocabulary.piece(i) for i in wrong[:5]]
+
+
+def test_a_text_is_split_word_by_word_and_only_the_contents_words_are_kept() -> None:
+    from bot.services.faq.pieces import META, Tokenizer, read_vocabulary
+
+    tokenizer = Tokenizer(read_vocabulary(model_file()))
+    texts = [*QUESTIONS, "  deux  espaces ", "", "déjà▁là", "openIMIS-3.0 (docker) ?!", "नेपाली भाषा", "x" * 40]
+    for text in texts:  # word by word gives the split of the whole text at once
+        assert tokenizer.encode(text) == tokenizer.split(tokenizer.normalised(text)), text
+    question = "how do I install openIMIS with Docker?"
+    before = tokenizer.encode(question)
+    tokenizer.remember(["How do I install openIMIS?"])
+    assert tokenizer.encode(question) == before and tokenizer.encode(question) == before
+    # Only the remembered text's words are kept, never a word met only in a question.
+    assert set(tokenizer.known) == {META + w for w in ("do", "I", "install")}

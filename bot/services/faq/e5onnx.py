@@ -345,6 +345,10 @@ class E5OnnxEmbedder:
         """`vectors` kept for fast, compact cosines (the semantic index's phrasings, when there are many)."""
         return Int8Rows(vectors, self.rows_template)
 
+    def remember_words(self, texts: Sequence[str]) -> None:
+        """The tokenizer keeps the split of these texts' words (the FAQ content's)."""
+        self.tokenizer.remember(texts)
+
     def pieces(self, text: str) -> list[int]:
         """The ids fed to the model: <s>, the prefixed text's pieces (cut to fit), </s>."""
         # No piece spans a space: the prefix's pieces are the same before any text, split once.

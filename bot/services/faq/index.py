@@ -78,7 +78,9 @@ class Index:
         phrasings holding it (a question's overlap with all of them is then a few array additions)."""
         flat = [terms for doc in self.phrases for terms in doc]
         self.phrase_norms = np.array([sum(self.idf[t] for t in terms) for terms in flat])
-        self.phrase_starts = np.cumsum([0] + [len(doc) for doc in self.phrases])
+        starts = np.cumsum([0] + [len(doc) for doc in self.phrases])
+        self.phrased = np.flatnonzero(starts[1:] > starts[:-1])  # the topics with at least one phrasing
+        self.phrase_starts = starts[self.phrased]  # where each of those topics' phrasings start
         holding: dict[str, list[int]] = defaultdict(list)
         for i, terms in enumerate(flat):
             for term in terms:
@@ -200,5 +202,7 @@ class Index:
             if holding is not None:
                 overlap[holding] += weight
         dice = 2 * overlap / (total + self.phrase_norms)
-        starts, ends = self.phrase_starts[docs].tolist(), self.phrase_starts[[d + 1 for d in docs]].tolist()
-        return {doc: float(dice[a:b].max()) if b > a else 0.0 for doc, a, b in zip(docs, starts, ends, strict=True)}
+        best = np.zeros(self.size)
+        if len(self.phrased):  # the best of each topic's phrasings, for every topic at once
+            best[self.phrased] = np.maximum.reduceat(dice, self.phrase_starts)
+        return dict(zip(docs, best[docs].tolist(), strict=True))

@@ -10,7 +10,7 @@ costing the lowest score minus 10. Written from that description; checked agains
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +91,8 @@ class Tokenizer:
         self.unk_score = float(vocabulary.scores.min()) - 10.0
         self.longest = longest  # in characters (the engine bounds by bytes: same result)
         self.normalise = str.maketrans(vocabulary.normalise)
+        self.keep: frozenset[str] = frozenset()  # words whose split is kept once met (see `remember`)
+        self.known: dict[str, list[int]] = {}  # word (normalised, with its leading metaspace) -> its split
 
     def normalised(self, text: str) -> str:
         """The text as the model sees it: normalised, spaces collapsed, metaspaces, one leading."""
@@ -127,8 +129,26 @@ class Tokenizer:
         return out
 
     def encode(self, text: str) -> list[int]:
-        """The piece ids of the best-scoring split of `text` (Viterbi)."""
-        chars = self.normalised(text)
+        """The piece ids of the best-scoring split of `text` (Viterbi), word by word: no piece holds a metaspace
+        but as its first character, so the best split of the text is the best split of each word in turn."""
+        known, out = self.known, []
+        for word in words_of(self.normalised(text)):
+            split = known.get(word)
+            if split is None:
+                split = self.split(word)
+                if word in self.keep:
+                    known[word] = split
+            out.extend(split)
+        return out
+
+    def remember(self, texts: Iterable[str]) -> None:
+        """Keep the split of the words of `texts` once met (the FAQ content's words, which most questions are
+        made of; other words a member typed are never kept). Replaces the words kept before."""
+        self.keep = frozenset(word for text in texts for word in words_of(self.normalised(text)))
+        self.known = {}
+
+    def split(self, chars: str) -> list[int]:
+        """The piece ids of the best-scoring split of normalised `chars` (Viterbi)."""
         n = len(chars)
         best = [0.0] + [-1e30] * n
         back: list[tuple[int, int]] = [(0, -1)] * (n + 1)  # (start, piece id; -1 = unknown)
@@ -147,3 +167,8 @@ class Tokenizer:
             out.append(self.unk if piece < 0 else piece)
             end = start
         return out[::-1]
+
+
+def words_of(chars: str) -> list[str]:
+    """Normalised text cut before each metaspace (each word keeps its leading one)."""
+    return [META + word for word in chars[1:].split(META)] if chars.startswith(META) else [chars]

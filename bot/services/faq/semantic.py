@@ -277,13 +277,18 @@ class SemanticIndex:
         self.ids: list[str] = []
         texts: list[str] = []
         starts: list[int] = []
+        answers: list[str] = []
         for entry in entries:
+            answers.extend(version.answer for version in entry.versions.values())
             self.ids.append(entry.id)
             starts.append(len(texts))
             texts.extend(phrasings(entry))
         self.starts = np.array(starts, dtype=np.intp)
         self.positions = {topic: i for i, topic in enumerate(self.ids)}
         off_topic = off_topic_phrases()
+        remember = getattr(embedder, "remember_words", None)
+        if remember is not None:  # the content's words are split once, not at every question holding them
+            remember(texts + off_topic + answers)
         cache = EmbeddingCache(cache_dir, embedder.name)
         vectors = cache.lookup(embedder, texts + off_topic).astype(np.float32)
         compact = getattr(embedder, "phrasing_rows", None) if len(texts) >= COMPACT_FROM else None

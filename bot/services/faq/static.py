@@ -133,6 +133,10 @@ class StaticEmbedder:
         self.rows = np.full(tokenizer.size, -1, dtype=np.int32)
         self.rows[table.ids] = np.arange(len(table.ids), dtype=np.int32)
 
+    def remember_words(self, texts: Sequence[str]) -> None:
+        """The tokenizer keeps the split of these texts' words (the FAQ content's)."""
+        self.tokenizer.remember(texts)
+
     @property
     def dims(self) -> int:
         """Components per vector."""

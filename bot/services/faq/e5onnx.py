@@ -358,12 +358,12 @@ class E5OnnxEmbedder:
         """One unit 384-dimension vector per text."""
         out = np.zeros((len(texts), self.model.shapes.hidden), dtype=np.float32)
         for i, text in enumerate(texts):
-            ids = np.array(self.pieces(text))
-            words = self.model.rows("emb.word", self.model.shapes.vocabulary, ids)
-            embedded = dequantise(words) + self.positions[:len(ids)] + self.type0
+            ids = self.pieces(text)
             # <s> and </s> first (the graph quantises them apart); attention and the mean ignore the order.
-            embedded = embedded[[0, len(ids) - 1, *range(1, len(ids) - 1)]]
-            pooled = self.session.run(None, {"embeddings": embedded[None].astype(np.float32)})[0][0]
+            order = [0, len(ids) - 1, *range(1, len(ids) - 1)]
+            words = self.model.rows("emb.word", self.model.shapes.vocabulary, np.array(ids)[order])
+            embedded = dequantise(words) + self.positions[order] + self.type0
+            pooled = self.session.run(None, {"embeddings": embedded[None]})[0][0]
             out[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return out
 

@@ -61,6 +61,8 @@ def semantic_signal(cosines: list[np.ndarray], floors: tuple[float, ...]) -> np.
     """Per topic 0..1: the mean over the models of each model's rescaled cosine."""
     if not cosines:
         return None
+    if len(cosines) == 1:  # the mean of one (spares a stacked copy at every question)
+        return rescale(cosines[0], floors[0])
     mean: np.ndarray = np.mean([rescale(c, f) for c, f in zip(cosines, floors, strict=True)], axis=0)
     return mean
 

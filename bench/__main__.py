@@ -35,6 +35,7 @@ def _faq_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
             row("FAQ: answer p99, 1,000 entries, lexical alone (CPU)", lexical["cpu"]["p99_ms"], "ms", "", None),
             row("FAQ: answer p99, 1,000 entries, combined (CPU)", combined["cpu"]["p99_ms"], "ms", "<= 10",
                 met["p99_cpu"]),
+            *_faq_runs_rows(result),
             row("FAQ: held-out answered right, lower of EN/FR", round(100 * right, 1), "%", ">= 92",
                 met["right_per_language"]),
             row("FAQ: held-out wrong answers, higher of EN/FR",
@@ -47,6 +48,15 @@ def _faq_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
                 met["model_memory"]),
             row("FAQ: memory added by the model and 1,000 topics' vectors", result["model_memory_1000_mb"], "MB",
                 "", None)]
+
+
+def _faq_runs_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    runs = result.get("latency_combined_runs")
+    if runs is None:
+        return []
+    median = runs["median_p99_ms"]["cpu"]
+    return [row(f"FAQ: answer p99, combined (CPU), median of {runs['runs']} more runs", median, "ms", "<= 10",
+                result["meets_targets"]["p99_cpu_median_of_runs"])]
 
 
 def _matching_rows(result: dict[str, Any]) -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ and with 1,000 topics (the model and their phrasings' vectors).
 
 Run: `python -m bench.faq_bench` (prints a table, writes bench/results/faq.json). Other bench code calls `run()`.
 `python -m bench.faq_bench --speed` measures speed and memory only: the held-out set is not even read (for work on
-the engine between the rare held-out runs).
+the engine between the rare held-out runs). The combined latency is then measured again in `--runs` (5) new
+processes, one after the other: each run's p99 and their median are printed beside the first run's.
 """
 
 from __future__ import annotations
@@ -157,6 +158,36 @@ else:  # topics < 0: the real content
 """
 
 
+LATENCY_CHILD = """
+import json, sys
+from bench.faq_bench import _latency_figures, pin_to_one_core, synthesise, timed_questions
+from bot.services.faq.content import DEFAULT_DIR, load_dir
+pin_to_one_core()
+big = synthesise(load_dir(DEFAULT_DIR)[0], int(sys.argv[2]))
+print(json.dumps(_latency_figures(big, timed_questions(), sys.argv[1], int(sys.argv[3]))))
+"""
+
+
+def timed_questions() -> list[str]:
+    """The questions timed (the tuning files')."""
+    return [c.question for path in QUESTIONS for c in read_cases(path)]
+
+
+def repeated_latency(model: str, runs: int) -> dict:
+    """The combined answer latency with 1,000 topics measured `runs` times, each in a new process one after the
+    other: on a shared virtual machine one run's p99 moves with its neighbours' load (measured: 8.5 to 11.2 ms
+    for the same code), so a single run says little about the typical one. Each run's p99, and their median."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    figures = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", LATENCY_CHILD, model, str(ENTRIES), str(SEMANTIC_ROUNDS)],
+                              env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=True)
+        figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    p99 = {kind: [f[kind]["p99_ms"] for f in figures] for kind in ("cpu", "wall")}
+    return {"runs": runs, "p99_ms": p99, "p50_ms": {kind: [f[kind]["p50_ms"] for f in figures] for kind in p99},
+            "median_p99_ms": {kind: round(statistics.median(values), 3) for kind, values in p99.items()}}
+
+
 def _child(model: str, topics: int, questions: list[str]) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     done = subprocess.run([sys.executable, "-c", CHILD, model, str(topics), *questions], env=env, cwd=ROOT,
@@ -188,7 +219,10 @@ def _quality(model: str) -> dict:
     return {name: report[mode] for name, mode in modes.items()}
 
 
-def run(with_quality: bool = True) -> dict:
+RUNS = 5  # fresh processes measuring the combined latency again, after the main run
+
+
+def run(with_quality: bool = True, runs: int = RUNS) -> dict:
     """Measure and return the figures (also written to bench/results/faq.json, unless speed only)."""
     model = configured_model()
     quality = _quality(model) if with_quality else None
@@ -197,7 +231,7 @@ def run(with_quality: bool = True) -> dict:
     real, errors = load_dir(DEFAULT_DIR)
     assert not errors, errors
     big = synthesise(real, ENTRIES)
-    questions = [c.question for path in QUESTIONS for c in read_cases(path)]
+    asked = timed_questions()
     service_for(big, model)  # embeds what the cache lacks, before anything is timed
     result = {
         "benchmark": "faq", "model": model,
@@ -205,15 +239,16 @@ def run(with_quality: bool = True) -> dict:
         "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "real_topics": len(real), "load_real_content_ms": round(load_s * 1000, 2),
         "entries": ENTRIES, "index_build": _build_figures(big),
-        "questions": len(questions), "rounds": QUERY_ROUNDS, "semantic_rounds": SEMANTIC_ROUNDS,
-        "latency_1000_entries": _latency_figures(big, questions),
-        "latency_semantic_1000_entries": _semantic_latency(big, questions, model),
-        "latency_combined_1000_entries": _latency_figures(big, questions, model, SEMANTIC_ROUNDS),
-        "latency_real_content": _latency_figures(real, questions),
-        "quality": quality, **_start_and_memory(model, questions),
+        "questions": len(asked), "rounds": QUERY_ROUNDS, "semantic_rounds": SEMANTIC_ROUNDS,
+        "latency_1000_entries": _latency_figures(big, asked),
+        "latency_semantic_1000_entries": _semantic_latency(big, asked, model),
+        "latency_combined_1000_entries": _latency_figures(big, asked, model, SEMANTIC_ROUNDS),
+        "latency_real_content": _latency_figures(real, asked),
+        "quality": quality, **_start_and_memory(model, asked),
         "targets": {"index_build_s": 1.0, "p99_ms": 10.0, "first_answer_s": 2.0, "model_memory_mb": 80.0,
                     "right_per_language": 0.92, "wrong": 0.02, "abstention": 0.95},
     }
+    result["latency_combined_runs"] = repeated_latency(model, runs) if runs > 0 else None
     result["load_average_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     result["meets_targets"] = _targets(result)
     if with_quality:
@@ -243,6 +278,9 @@ def _targets(result: dict) -> dict[str, bool]:
         met = {"right_per_language": min(combined["en_right"], combined["fr_right"]) >= 0.92,
                "wrong": max(combined["en_wrong"], combined["fr_wrong"]) <= 0.02,
                "abstention": combined["abstention"] >= 0.95}
+    runs = result.get("latency_combined_runs")
+    if runs is not None:
+        met.update({f"p99_{kind}_median_of_runs": runs["median_p99_ms"][kind] <= 10.0 for kind in ("cpu", "wall")})
     return {
         **met, "p99_cpu": latency["cpu"]["p99_ms"] <= 10.0, "p99_wall": latency["wall"]["p99_ms"] <= 10.0,
         "first_answer": result["first_answer_s"] <= 2.0, "model_memory": result["model_memory_mb"] <= 80.0,
@@ -291,6 +329,12 @@ def table(result: dict) -> str:
               f"<= 80 MB (RSS {result['rss_real_with_model_mb']} vs {result['rss_real_lexical_mb']} MB)",
               f"{'... and with 1,000 topics (their vectors)':<40} {'':<14} {result['model_memory_1000_mb']:<8.1f} MB"
               f"    (RSS {result['rss_with_model_mb']} vs {result['rss_lexical_mb']} MB)"]
+    runs = result.get("latency_combined_runs")
+    if runs is not None:
+        for kind, label in (("cpu", "CPU time"), ("wall", "wall clock")):
+            values = ", ".join(f"{v:.2f}" for v in runs["p99_ms"][kind])
+            lines.append(f"answer p99, combined, {runs['runs']} more runs ({label}): {values} ms; "
+                         f"median {runs['median_p99_ms'][kind]:.2f} ms (<= 10 ms)")
     met = result["meets_targets"]
     written = f" (written to {RESULTS.relative_to(ROOT)})" if result["quality"] is not None else " (speed only)"
     lines.append("targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in met.items()) + written)
@@ -300,4 +344,6 @@ def table(result: dict) -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="FAQ quality, speed and memory")
     parser.add_argument("--speed", action="store_true", help="speed and memory only (the held-out set unread)")
-    print(table(run(with_quality=not parser.parse_args().speed)))
+    parser.add_argument("--runs", type=int, default=RUNS, help=f"more runs of the combined latency (default {RUNS})")
+    arguments = parser.parse_args()
+    print(table(run(with_quality=not arguments.speed, runs=arguments.runs)))

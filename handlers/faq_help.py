@@ -64,13 +64,15 @@ async def on_post(ctx: Ctx, event: ButtonPressed) -> Reply:
 
 
 def channel_text(ctx: Ctx, code: str, question: str, lang: str, named: bool) -> str:
-    """The question in the help channel's languages, the question's own first."""
+    """The post in the help channel's languages, the question's own first: who asks in each language, the
+    question itself once (in a bilingual channel it was written twice), then the request in each language."""
     t = ctx.services.catalogs.t
-    who = mention(ctx.member.user_id, ctx.member.display_name)
-
-    def text(locale: str) -> str:
-        if named:
-            return t(locale, "faq_drafts.help.post_named", who=who, code=code, question=question)
-        return t(locale, "faq_drafts.help.post_anonymous", code=code, question=question)
-
-    return channel_posts.channel_text(channel_posts.channel_locales(ctx.services.settings, first=lang), text)
+    locales = channel_posts.channel_locales(ctx.services.settings, first=lang) or (lang,)
+    if named:
+        who = mention(ctx.member.user_id, ctx.member.display_name)
+        heads = [t(locale, "faq_drafts.help.post_named", who=who, code=code) for locale in locales]
+    else:
+        heads = [t(locale, "faq_drafts.help.post_anonymous", code=code) for locale in locales]
+    feet = [t(locale, "faq_drafts.help.post_footer") for locale in locales]
+    quoted = t(locales[0], "faq_drafts.help.post_question", question=question)
+    return "\n".join([*dict.fromkeys(heads), quoted, "", *dict.fromkeys(feet)])

@@ -134,4 +134,8 @@ async def test_a_question_reposted_to_the_help_channel_is_in_its_language_then_t
     assert "[DM bio] Publiée dans #ask-openimis" in said  # the asker's reply: their language only
     post = said.split("[#ask-openimis] ", 1)[1]
     assert post.startswith(french) and "de @bio, à laquelle la FAQ n'a pas su répondre" in post
-    assert post.index(SEPARATOR.strip()) < post.index("which the FAQ could not answer")
+    # Who asks in each language, the question once (in its asker's quotes), then the request in each language.
+    order = ["de @bio, à laquelle", "from @bio, which", "«\u00a0comment faire du pain au levain ?\u00a0»",
+             "Merci de répondre", "Please answer in this thread"]
+    assert [post.index(part) for part in order] == sorted(post.index(part) for part in order), post
+    assert post.count("pain au levain") == 1 and SEPARATOR.strip() not in post

